@@ -1,0 +1,65 @@
+"""Home-page panels and navigation that apps contribute without the spine importing them.
+
+Each app registers its pieces in its AppConfig.ready(); the spine's views ask this module
+what to show for the roles the person holds.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Panel:
+    role: str
+    template: str
+    context: Callable | None = None  # (request) -> dict
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 50
+    match_prefix: str = field(default="")
+
+
+PANELS: list[Panel] = []
+NAV: list[NavItem] = []
+
+
+def register_panel(*, role: str, template: str, context: Callable | None = None, order: int = 50):
+    PANELS.append(Panel(role, template, context, order))
+
+
+def register_nav(
+    *, label: str, url_name: str, roles: tuple[str, ...], order: int = 50, match_prefix: str = ""
+):
+    NAV.append(NavItem(label, url_name, roles, order, match_prefix))
+
+
+def panels_for(request, role: str) -> list[dict]:
+    """The panels for one of the person's roles, each with its context already built."""
+    out = []
+    for panel in sorted((p for p in PANELS if p.role == role), key=lambda p: p.order):
+        ctx = panel.context(request) if panel.context else {}
+        out.append({"template": panel.template, "context": ctx})
+    return out
+
+
+def nav_for(request) -> list[dict]:
+    user = request.user
+    items = []
+    seen = set()
+    for item in sorted(NAV, key=lambda n: n.order):
+        if item.url_name in seen or not any(user.has_role(r) for r in item.roles):
+            continue
+        seen.add(item.url_name)
+        url = reverse(item.url_name)
+        prefix = item.match_prefix or url
+        active = request.path == url if url == "/" else request.path.startswith(prefix)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Pages a staff member without MFA may still reach: signing in and out, setting MFA up,
+# and the public pages.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/privacy", "/accessibility", "/admin/logout")
+
+
+class StaffMfaMiddleware:
+    """With PORTAL_REQUIRE_STAFF_MFA on, coordinators and managers set up an authenticator
+    app before they reach any other page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.PORTAL_REQUIRE_STAFF_MFA
+            and request.user.is_authenticated
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and request.user.is_staff_role
+            and not _has_mfa(request.user)
+        ):
+            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def _has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

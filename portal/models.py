@@ -1,0 +1,411 @@
+"""The spine every app shares: people, projects, activities, participations, the audit trail
+and the record of reminders sent. The spine imports no app."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    """The Django groups that carry each role's permissions (made by a data migration)."""
+
+    CONTRIBUTOR = "Contributor", "Contributor"
+    COORDINATOR = "Coordinator", "Coordinator"
+    MANAGER = "Manager", "Manager"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        email = self.normalize_email(email) if email else None
+        user = self.model(email=email, **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+    def with_role(self, role: str):
+        return self.filter(groups__name=role, is_active=True)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who can sign in, or (email empty) someone a coordinator acts for offline."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Email is the login. It may be empty for a contributor registered by a coordinator who
+    # has no email or internet; unique when present.
+    email = models.EmailField(unique=True, null=True, blank=True)
+    name = models.CharField("full name", max_length=200)
+    preferred_name = models.CharField("name you like to be called", max_length=100, blank=True)
+    is_staff = models.BooleanField("can use the admin site", default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Reminder kinds (see portal.reminders) this person has chosen not to get by email.
+    muted_reminders = models.JSONField(default=list, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        permissions = [
+            ("view_organisation", "Can see organisation-wide figures"),
+            ("grant_roles", "Can give and take away roles"),
+        ]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="portal_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.name or self.email or str(self.public_id)
+
+    @property
+    def short_name(self) -> str:
+        return self.preferred_name or self.name.split(" ")[0] if self.name else ""
+
+    def get_short_name(self):
+        return self.short_name
+
+    def get_full_name(self):
+        return self.name
+
+    def has_role(self, role: str) -> bool:
+        # Cached per request object: role checks happen many times per page.
+        if not hasattr(self, "_role_cache"):
+            self._role_cache = set(self.groups.values_list("name", flat=True))
+        return role in self._role_cache
+
+    @property
+    def is_contributor(self) -> bool:
+        return self.has_role(Role.CONTRIBUTOR)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.has_role(Role.COORDINATOR)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(Role.MANAGER)
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Coordinators and managers: the people MFA is required for."""
+        return self.is_coordinator or self.is_manager
+
+
+class ProjectStage(models.TextChoices):
+    """Research stages, shared by projects and the impact log."""
+
+    IDENTIFYING = "identifying", "Identifying and prioritising"
+    DESIGN = "design", "Design"
+    FUNDING = "funding", "Funding application"
+    ETHICS = "ethics", "Ethics"
+    RECRUITMENT = "recruitment", "Recruitment and participant materials"
+    DELIVERY = "delivery", "Delivery"
+    ANALYSIS = "analysis", "Analysis"
+    DISSEMINATION = "dissemination", "Dissemination"
+    IMPLEMENTATION = "implementation", "Implementation"
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    CLOSED = "closed", "Closed"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def coordinated_by(self, user):
+        return self.filter(Q(lead=user) | Q(coordinators=user)).distinct()
+
+    def visible_to(self, user):
+        """Managers see every project; coordinators theirs; contributors those they take part in."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        q = Q(pk__in=[])
+        if user.is_coordinator:
+            q |= Q(lead=user) | Q(coordinators=user)
+        if user.is_contributor:
+            q |= Q(activities__participations__contributor=user)
+        return self.filter(q).distinct()
+
+
+class Project(TimeStampedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="In plain words: what the research is and why it matters.")
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        help_text="The coordinator who is responsible for involvement on this project.",
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="coordinated_projects", blank=True
+    )
+    stage = models.CharField(max_length=20, choices=ProjectStage, default=ProjectStage.DESIGN)
+    status = models.CharField(max_length=10, choices=ProjectStatus, default=ProjectStatus.ACTIVE)
+    involvement_budget = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text="Money set aside for paying public contributors, in pounds.",
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(involvement_budget__gte=0), name="portal_project_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values), name="portal_project_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_coordinated_by(self, user) -> bool:
+        return self.lead_id == user.pk or self.coordinators.filter(pk=user.pk).exists()
+
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", "Meeting"
+    DOCUMENT_REVIEW = "document_review", "Document review"
+    PANEL = "panel", "Panel"
+    WORKSHOP = "workshop", "Workshop"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class ActivityMode(models.TextChoices):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in_person", "In person"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def upcoming(self):
+        return self.filter(starts_at__gte=timezone.now()).order_by("starts_at")
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        q = Q(pk__in=[])
+        if user.is_coordinator:
+            q |= Q(project__lead=user) | Q(project__coordinators=user)
+        if user.is_contributor:
+            q |= Q(participations__contributor=user)
+        return self.filter(q).distinct()
+
+
+class Activity(TimeStampedModel):
+    """One piece of involvement: a meeting, a document review, a panel..."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="activities")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=ActivityKind, default=ActivityKind.MEETING)
+    description = models.TextField(blank=True)
+    starts_at = models.DateTimeField("date and time")
+    expected_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        help_text="Including agreed preparation time.",
+    )
+    mode = models.CharField(max_length=10, choices=ActivityMode, default=ActivityMode.ONLINE)
+    location = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="An address for in-person activities; a joining note for online ones.",
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coordinated_activities",
+        help_text="Who runs it and owes feedback to the people who take part.",
+    )
+    # The rate card row (by its code) that prices a fee for this activity; payments looks it
+    # up in the card in force on the activity date.
+    rate_code = models.CharField(max_length=50, blank=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_hours__gte=0), name="portal_activity_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localdate(self.starts_at):%d %b %Y})"
+
+    @property
+    def occurs_on(self):
+        return timezone.localdate(self.starts_at)
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at < timezone.now()
+
+
+class ParticipationStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    CONFIRMED = "confirmed", "Confirmed"
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
+    ParticipationStatus.INVITED: {
+        ParticipationStatus.CONFIRMED,
+        ParticipationStatus.ATTENDED,
+        ParticipationStatus.DID_NOT_ATTEND,
+    },
+    ParticipationStatus.CONFIRMED: {
+        ParticipationStatus.ATTENDED,
+        ParticipationStatus.DID_NOT_ATTEND,
+        ParticipationStatus.INVITED,
+    },
+    # A coordinator who ticked the wrong box can correct it.
+    ParticipationStatus.ATTENDED: {ParticipationStatus.DID_NOT_ATTEND},
+    ParticipationStatus.DID_NOT_ATTEND: {ParticipationStatus.ATTENDED},
+}
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def attended(self):
+        return self.filter(status=ParticipationStatus.ATTENDED)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        q = Q(contributor=user)
+        if user.is_coordinator:
+            q |= Q(activity__project__lead=user) | Q(activity__project__coordinators=user)
+        return self.filter(q).distinct()
+
+
+class Participation(TimeStampedModel):
+    """A contributor took part (or is due to) in an activity: what claims and feedback are for."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="participations")
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations"
+    )
+    status = models.CharField(max_length=20, choices=ParticipationStatus, default=ParticipationStatus.INVITED)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["activity__starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "contributor"], name="portal_participation_once_per_activity"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ParticipationStatus.values),
+                name="portal_participation_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contributor} at {self.activity}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in PARTICIPATION_TRANSITIONS.get(self.status, set())
+
+
+class AuditEvent(models.Model):
+    """An append-only record of a change with a business meaning: who, what, to which object."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=80)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target_repr}"
+
+
+class SentReminder(models.Model):
+    """One row per reminder sent. The unique constraint is what makes a reminder go at most
+    once per kind, object, recipient and period, even when two sweeps race."""
+
+    kind = models.CharField(max_length=60)
+    object_key = models.CharField(max_length=80)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders_received"
+    )
+    period = models.CharField(max_length=20, blank=True, default="")
+    channel = models.CharField(max_length=10, default="email")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "recipient", "period"],
+                name="portal_sentreminder_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_key} to {self.recipient} ({self.period})"

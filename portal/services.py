@@ -1,0 +1,166 @@
+"""Every write to the spine with a business meaning, each audited."""
+
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+
+from . import permissions
+from .models import (
+    Activity,
+    AuditEvent,
+    Participation,
+    ParticipationStatus,
+    Project,
+    Role,
+    User,
+)
+from .signals import participation_changed
+
+
+class ParticipationError(Exception):
+    """A participation rule was broken. The message is safe to show to the user."""
+
+
+def record_audit(
+    *, actor: User | None, action: str, target: models.Model | None = None, **data
+) -> AuditEvent:
+    """Append one audit row. Callers pass JSON-safe data only (no money floats)."""
+    event = AuditEvent(actor=actor if actor and actor.pk else None, action=action, data=data)
+    if target is not None:
+        event.target_type = ContentType.objects.get_for_model(target)
+        event.target_id = str(getattr(target, "public_id", target.pk))
+        event.target_repr = str(target)[:200]
+    event.save()
+    return event
+
+
+@transaction.atomic
+def grant_role(*, actor: User | None, user: User, role: str) -> User:
+    """Give a person a role (a group); idempotent."""
+    if actor is not None and not permissions.can_grant_roles(actor):
+        raise PermissionDenied
+    user.groups.add(Group.objects.get(name=Role(role).value))
+    user.__dict__.pop("_role_cache", None)
+    record_audit(actor=actor, action="role.granted", target=user, role=role)
+    return user
+
+
+@transaction.atomic
+def revoke_role(*, actor: User, user: User, role: str) -> User:
+    if not permissions.can_grant_roles(actor):
+        raise PermissionDenied
+    user.groups.remove(Group.objects.get(name=Role(role).value))
+    user.__dict__.pop("_role_cache", None)
+    record_audit(actor=actor, action="role.revoked", target=user, role=role)
+    return user
+
+
+PROJECT_FIELDS = ("title", "summary", "lead", "stage", "status", "involvement_budget")
+
+
+@transaction.atomic
+def create_project(*, actor: User, coordinators=(), **fields) -> Project:
+    """Create a project; the creator coordinates it unless someone else leads."""
+    if not permissions.can_create_project(actor):
+        raise PermissionDenied
+    fields.setdefault("lead", actor)
+    project = Project.objects.create(**{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
+    project.coordinators.set({*coordinators, project.lead})
+    record_audit(actor=actor, action="project.created", target=project)
+    return project
+
+
+@transaction.atomic
+def update_project(*, actor: User, project: Project, coordinators=None, **fields) -> Project:
+    if not permissions.can_manage_project(actor, project):
+        raise PermissionDenied
+    changed = [k for k in PROJECT_FIELDS if k in fields and getattr(project, k) != fields[k]]
+    for name in changed:
+        setattr(project, name, fields[name])
+    project.save()
+    if coordinators is not None:
+        project.coordinators.set({*coordinators, project.lead})
+    record_audit(actor=actor, action="project.updated", target=project, fields=changed)
+    return project
+
+
+ACTIVITY_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "expected_hours",
+    "mode",
+    "location",
+    "coordinator",
+    "rate_code",
+)
+
+
+@transaction.atomic
+def create_activity(*, actor: User, project: Project, **fields) -> Activity:
+    if not permissions.can_manage_project(actor, project):
+        raise PermissionDenied
+    fields.setdefault("coordinator", actor)
+    activity = Activity.objects.create(
+        project=project, **{k: v for k, v in fields.items() if k in ACTIVITY_FIELDS}
+    )
+    record_audit(actor=actor, action="activity.created", target=activity)
+    return activity
+
+
+@transaction.atomic
+def update_activity(*, actor: User, activity: Activity, **fields) -> Activity:
+    if not permissions.can_manage_activity(actor, activity):
+        raise PermissionDenied
+    changed = [k for k in ACTIVITY_FIELDS if k in fields and getattr(activity, k) != fields[k]]
+    for name in changed:
+        setattr(activity, name, fields[name])
+    activity.save()
+    record_audit(actor=actor, action="activity.updated", target=activity, fields=changed)
+    return activity
+
+
+@transaction.atomic
+def add_participant(
+    *, actor: User, activity: Activity, contributor: User, status: str = ParticipationStatus.INVITED
+) -> Participation:
+    """Invite a contributor to an activity (or record that they took part)."""
+    if not permissions.can_manage_activity(actor, activity):
+        raise PermissionDenied
+    if not contributor.is_contributor:
+        raise ParticipationError(f"{contributor} is not registered as a contributor.")
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                activity=activity, contributor=contributor, status=status
+            )
+    except IntegrityError:
+        raise ParticipationError(f"{contributor} is already taking part in this activity.") from None
+    record_audit(actor=actor, action="participation.added", target=participation, status=status)
+    participation_changed.send(
+        sender=Participation, participation=participation, old_status=None, actor=actor
+    )
+    return participation
+
+
+@transaction.atomic
+def set_participation_status(*, actor: User, participation: Participation, status: str) -> Participation:
+    """Move a participation (confirmed, attended, did not attend), once, under a row lock."""
+    participation = Participation.objects.select_for_update().get(pk=participation.pk)
+    if not permissions.can_record_attendance(actor, participation):
+        raise PermissionDenied
+    if participation.status == status:
+        return participation
+    if not participation.can_move_to(status):
+        raise ParticipationError(
+            f"A participation that is {participation.get_status_display().lower()} "
+            f"cannot be marked {ParticipationStatus(status).label.lower()}."
+        )
+    old = participation.status
+    participation.status = status
+    participation.save(update_fields=["status", "updated_at"])
+    record_audit(actor=actor, action="participation.status", target=participation, old=old, new=status)
+    participation_changed.send(sender=Participation, participation=participation, old_status=old, actor=actor)
+    return participation

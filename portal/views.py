@@ -1,0 +1,284 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from . import dashboard, permissions, selectors, services
+from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm
+from .models import Activity, Participation, Project, Role
+
+
+@login_required
+def home(request):
+    """One page, a section per role the person holds, each with the panels apps add."""
+    user = request.user
+    sections = []
+    if user.is_contributor:
+        sections.append(
+            {
+                "role": Role.CONTRIBUTOR,
+                "heading": "Your involvement",
+                "context": selectors.contributor_home(user),
+                "panels": dashboard.panels_for(request, Role.CONTRIBUTOR),
+            }
+        )
+    if user.is_coordinator:
+        sections.append(
+            {
+                "role": Role.COORDINATOR,
+                "heading": "Projects you coordinate",
+                "context": selectors.coordinator_home(user),
+                "panels": dashboard.panels_for(request, Role.COORDINATOR),
+            }
+        )
+    if user.is_manager:
+        sections.append(
+            {
+                "role": Role.MANAGER,
+                "heading": "The organisation",
+                "context": selectors.organisation_counts(),
+                "panels": dashboard.panels_for(request, Role.MANAGER),
+            }
+        )
+    return render(request, "portal/home.html", {"sections": sections})
+
+
+# --- Projects --------------------------------------------------------------------------------
+
+
+def _get_project(request, public_id) -> Project:
+    """Projects the user may not see are a 404, not a 403: don't reveal they exist."""
+    projects = Project.objects.visible_to(request.user).select_related("lead")
+    return get_object_or_404(projects, public_id=public_id)
+
+
+@login_required
+def project_list(request):
+    projects = Project.objects.visible_to(request.user).select_related("lead")
+    return render(
+        request,
+        "portal/project_list.html",
+        {
+            "projects": projects,
+            "can_create": permissions.can_create_project(request.user),
+        },
+    )
+
+
+@login_required
+def project_detail(request, public_id):
+    project = _get_project(request, public_id)
+    can_manage = permissions.can_manage_project(request.user, project)
+    activities = project.activities.select_related("coordinator")
+    if not can_manage:
+        activities = activities.filter(participations__contributor=request.user)
+    return render(
+        request,
+        "portal/project_detail.html",
+        {
+            "project": project,
+            "activities": activities,
+            "coordinators": project.coordinators.order_by("name"),
+            "can_manage": can_manage,
+            "panels": dashboard.panels_for(request, "project") if can_manage else [],
+        },
+    )
+
+
+@login_required
+def project_create(request):
+    if not permissions.can_create_project(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, initial={"lead": request.user})
+    if request.method == "POST" and form.is_valid():
+        project = services.create_project(actor=request.user, **form.cleaned_data)
+        messages.success(request, f"Project “{project.title}” created.")
+        return redirect("portal:project_detail", public_id=project.public_id)
+    return render(request, "portal/project_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def project_edit(request, public_id):
+    project = _get_project(request, public_id)
+    if not permissions.can_manage_project(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, initial=ProjectForm.initial_for(project))
+    if request.method == "POST" and form.is_valid():
+        services.update_project(actor=request.user, project=project, **form.cleaned_data)
+        messages.success(request, "Project saved.")
+        return redirect("portal:project_detail", public_id=project.public_id)
+    return render(
+        request,
+        "portal/project_form.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Activities ------------------------------------------------------------------------------
+
+
+def _get_activity(request, public_id) -> Activity:
+    activities = Activity.objects.visible_to(request.user).select_related("project", "coordinator")
+    return get_object_or_404(activities, public_id=public_id)
+
+
+@login_required
+def activity_create(request, project_id):
+    project = _get_project(request, project_id)
+    if not permissions.can_manage_project(request.user, project):
+        raise PermissionDenied
+    form = ActivityForm(request.POST or None, initial={"coordinator": request.user, "expected_hours": "2"})
+    if request.method == "POST" and form.is_valid():
+        activity = services.create_activity(actor=request.user, project=project, **form.cleaned_data)
+        messages.success(request, f"Activity “{activity.title}” added.")
+        return redirect("portal:activity_detail", public_id=activity.public_id)
+    return render(
+        request,
+        "portal/activity_form.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def activity_edit(request, public_id):
+    activity = _get_activity(request, public_id)
+    if not permissions.can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    form = ActivityForm(request.POST or None, initial=ActivityForm.initial_for(activity))
+    if request.method == "POST" and form.is_valid():
+        services.update_activity(actor=request.user, activity=activity, **form.cleaned_data)
+        messages.success(request, "Activity saved.")
+        return redirect("portal:activity_detail", public_id=activity.public_id)
+    return render(
+        request,
+        "portal/activity_form.html",
+        {"form": form, "project": activity.project, "activity": activity},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def activity_detail(request, public_id, add_form=None, status=200):
+    activity = _get_activity(request, public_id)
+    can_manage = permissions.can_manage_activity(request.user, activity)
+    participations = activity.participations.select_related("contributor")
+    if not can_manage:
+        participations = participations.filter(contributor=request.user)
+    return render(
+        request,
+        "portal/activity_detail.html",
+        {
+            "activity": activity,
+            "participations": participations,
+            "can_manage": can_manage,
+            "add_form": add_form or (AddParticipantForm(activity=activity) if can_manage else None),
+            "status_choices": ParticipationStatusForm().fields["status"].choices,
+            "panels": dashboard.panels_for(request, "activity"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def participant_add(request, public_id):
+    activity = _get_activity(request, public_id)
+    if not permissions.can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    form = AddParticipantForm(request.POST, activity=activity)
+    if not form.is_valid():
+        return activity_detail(request, public_id, add_form=form, status=400)
+    try:
+        services.add_participant(
+            actor=request.user, activity=activity, contributor=form.cleaned_data["contributor"]
+        )
+        messages.success(request, f"{form.cleaned_data['contributor']} added.")
+    except services.ParticipationError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:activity_detail", public_id=activity.public_id)
+
+
+@login_required
+@require_POST
+def participation_status(request, public_id):
+    participations = Participation.objects.visible_to(request.user).select_related("activity__project")
+    participation = get_object_or_404(participations, public_id=public_id)
+    if not permissions.can_record_attendance(request.user, participation):
+        raise PermissionDenied
+    form = ParticipationStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            changed = services.set_participation_status(
+                actor=request.user, participation=participation, status=form.cleaned_data["status"]
+            )
+            messages.success(request, f"{changed.contributor}: {changed.get_status_display().lower()}.")
+        except services.ParticipationError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Choose a status.")
+    return redirect("portal:activity_detail", public_id=participation.activity.public_id)
+
+
+# --- Organisation, mail, health, static pages ------------------------------------------------
+
+
+@login_required
+def sent_mail(request):
+    """The embedded email outbox: what the portal 'sent', for admins in a demo or test run."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    folder = Path(settings.EMAIL_FILE_PATH)
+    files = (
+        sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime, reverse=True)[:50]
+        if folder.is_dir()
+        else []
+    )
+    emails = [
+        {
+            "name": f.name,
+            "when": timezone.datetime.fromtimestamp(f.stat().st_mtime, tz=timezone.get_current_timezone()),
+            "text": f.read_text(errors="replace"),
+        }
+        for f in files
+    ]
+    return render(request, "portal/sent_mail.html", {"emails": emails})
+
+
+@never_cache
+def healthz(request):
+    """Database and broker reachability, for load balancers and docker-compose."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        from .celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_BROKER_TIMEOUT)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def privacy(request):
+    return render(request, "portal/privacy.html")
+
+
+def accessibility(request):
+    return render(request, "portal/accessibility.html")

@@ -1,0 +1,61 @@
+"""Personas and shared fixtures. Cara and Olu contribute, Fatima coordinates, Morgan manages."""
+
+import logging
+import os
+
+import pytest
+
+from tests.factories import ProjectFactory, UserFactory
+
+# Playwright's sync API runs an event loop; Django's live_server then refuses ORM calls
+# from the test thread without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def cara(db):
+    """Cara, a contributor: takes part in activities and claims for them."""
+    return UserFactory(email="cara@example.org", name="Cara Bennett", preferred_name="Cara", contributor=True)
+
+
+@pytest.fixture
+def olu(db):
+    """Olu, another contributor: must never see Cara's things."""
+    return UserFactory(email="olu@example.org", name="Olu Adebayo", contributor=True)
+
+
+@pytest.fixture
+def fatima(db):
+    """Fatima, a coordinator: runs projects and activities."""
+    return UserFactory(email="fatima@example.org", name="Fatima Rahman", coordinator=True)
+
+
+@pytest.fixture
+def other_coordinator(db):
+    """A coordinator of somebody else's projects."""
+    return UserFactory(email="sam@example.org", name="Sam Other", coordinator=True)
+
+
+@pytest.fixture
+def morgan(db):
+    """Morgan, a manager: sees the whole organisation."""
+    return UserFactory(email="morgan@example.org", name="Morgan Price", manager=True)
+
+
+@pytest.fixture
+def project(fatima):
+    """A project Fatima leads."""
+    return ProjectFactory(lead=fatima, title="Getting home after a stroke")
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_error_logs(caplog):
+    """Any ERROR log during a test fails it (as ephios does)."""
+    yield
+    errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"

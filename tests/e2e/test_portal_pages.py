@@ -1,0 +1,78 @@
+"""Each persona signs in, lands on their home page and reaches their pages: accessible, at 320px."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import check_page, sign_in
+from tests.factories import ActivityFactory, ParticipationFactory
+
+
+@pytest.fixture
+def demo(cara, olu, fatima, morgan, project):
+    activity = ActivityFactory(project=project, title="Steering group meeting")
+    ParticipationFactory(activity=activity, contributor=cara)
+    return {"activity": activity, "project": project}
+
+
+def test_sign_in_page_is_accessible_to_anonymous_visitors(page, live_server):
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    check_page(page, "sign in")
+    page.goto(f"{live_server.url}/accounts/signup/")
+    check_page(page, "sign up")
+
+
+def test_wrong_password_shows_an_error_summary_and_keeps_the_email(page, live_server, cara):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill("cara@example.org")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert page.get_by_label("Email").input_value() == "cara@example.org"
+    check_page(page, "sign in error")
+
+
+def test_contributor_lands_on_home_with_next_activity(page, live_server, demo):
+    sign_in(page, live_server, "cara@example.org")
+    expect(page.get_by_role("heading", name="Hello, Cara")).to_be_visible()
+    expect(page.get_by_role("link", name="Steering group meeting")).to_be_visible()
+    check_page(page, "contributor home")
+    page.get_by_role("link", name="Steering group meeting").click()
+    expect(page.get_by_role("heading", name="Steering group meeting")).to_be_visible()
+    check_page(page, "contributor activity")
+
+
+def test_coordinator_creates_a_project_and_an_activity_by_keyboard(page, live_server, demo):
+    sign_in(page, live_server, "fatima@example.org")
+    check_page(page, "coordinator home")
+    page.goto(live_server.url + reverse("portal:project_create"))
+    check_page(page, "project form")
+    page.get_by_role("button", name="Save project").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_page(page, "project form errors")
+    page.get_by_label("Title").fill("Living well with diabetes")
+    page.get_by_label("Summary").fill("How people manage insulin at work.")
+    page.get_by_label("Involvement budget (£)").fill("1500.00")
+    page.get_by_label("Involvement budget (£)").press("Enter")
+    expect(page.get_by_role("heading", name="Living well with diabetes")).to_be_visible()
+    check_page(page, "project detail")
+    page.get_by_role("link", name="Add an activity").click()
+    page.get_by_label("Title").fill("First advisory group")
+    page.get_by_label("Date and time").fill("2027-03-14T10:00")
+    page.get_by_label("Expected hours").fill("2")
+    page.get_by_label("Online").check()
+    page.get_by_role("button", name="Save activity").click()
+    expect(page.get_by_role("heading", name="First advisory group")).to_be_visible()
+    page.get_by_label("Contributor").select_option(label="Olu Adebayo")
+    page.get_by_role("button", name="Add to activity").click()
+    expect(page.get_by_role("cell", name="Olu Adebayo", exact=True)).to_be_visible()
+    check_page(page, "activity detail")
+
+
+def test_manager_sees_organisation_counts(page, live_server, demo):
+    sign_in(page, live_server, "morgan@example.org")
+    expect(page.get_by_text("Active projects")).to_be_visible()
+    check_page(page, "manager home")
+    page.goto(live_server.url + reverse("portal:project_list"))
+    check_page(page, "manager projects")

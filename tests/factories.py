@@ -1,0 +1,106 @@
+"""factory_boy factories, one section per app. Add to your app's section; keep the others."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from portal.models import Activity, Participation, ParticipationStatus, Project, Role, User
+
+# --- portal ---------------------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name", locale="en_GB")
+    password = factory.django.Password("portal-test-pass")
+
+    roles = factory.LazyAttribute(
+        lambda o: [
+            role
+            for role, on in (
+                (Role.CONTRIBUTOR, o.contributor),
+                (Role.COORDINATOR, o.coordinator),
+                (Role.MANAGER, o.manager),
+            )
+            if on
+        ]
+    )
+
+    class Params:
+        contributor = False
+        coordinator = False
+        manager = False
+
+    @classmethod
+    def _create(cls, model_class, *args, roles=(), **kwargs):
+        user = super()._create(model_class, *args, **kwargs)
+        user.groups.add(*Group.objects.filter(name__in=roles))
+        if user.email:  # as if they had clicked the link in the verification email
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    @classmethod
+    def _build(cls, model_class, *args, roles=(), **kwargs):
+        return super()._build(model_class, *args, **kwargs)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Study {n}")
+    summary = "A study of something that matters to patients."
+    lead = factory.SubFactory(UserFactory, coordinator=True)
+    involvement_budget = Decimal("1000.00")
+
+    @factory.post_generation
+    def coordinators(self, create, extracted, **kwargs):
+        if create:
+            self.coordinators.add(self.lead, *(extracted or []))
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Meeting {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    expected_hours = Decimal("2.00")
+    coordinator = factory.SelfAttribute("project.lead")
+    rate_code = "meeting_hour"
+
+    class Params:
+        past = factory.Trait(starts_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=7)))
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    activity = factory.SubFactory(ActivityFactory)
+    contributor = factory.SubFactory(UserFactory, contributor=True)
+    status = ParticipationStatus.INVITED
+
+    class Params:
+        attended = factory.Trait(
+            status=ParticipationStatus.ATTENDED, activity=factory.SubFactory(ActivityFactory, past=True)
+        )
+
+
+# --- contributors ---------------------------------------------------------------------------
+
+# --- payments -------------------------------------------------------------------------------
+
+# --- feedback -------------------------------------------------------------------------------
+
+# --- impact ---------------------------------------------------------------------------------
