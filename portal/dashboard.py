@@ -14,7 +14,9 @@ from django.urls import reverse
 class Panel:
     role: str
     template: str
-    context: Callable | None = None  # (request) -> dict
+    # (request) -> dict for role panels; (request, obj) -> dict for "project" and "activity"
+    # panels, which appear on those pages. Return None to hide the panel.
+    context: Callable | None = None
     order: int = 50
 
 
@@ -41,12 +43,16 @@ def register_nav(
     NAV.append(NavItem(label, url_name, roles, order, match_prefix))
 
 
-def panels_for(request, role: str) -> list[dict]:
-    """The panels for one of the person's roles, each with its context already built."""
+def panels_for(request, role: str, obj=None) -> list[dict]:
+    """The panels for one of the person's roles (or a page), each with its context built."""
     out = []
     for panel in sorted((p for p in PANELS if p.role == role), key=lambda p: p.order):
-        ctx = panel.context(request) if panel.context else {}
-        out.append({"template": panel.template, "context": ctx})
+        if panel.context is None:
+            ctx = {}
+        else:
+            ctx = panel.context(request, obj) if obj is not None else panel.context(request)
+        if ctx is not None:
+            out.append({"template": panel.template, "context": ctx})
     return out
 
 

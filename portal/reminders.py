@@ -6,6 +6,7 @@ constraint makes the second one skip. Celery runs tasks with late acks, so a wor
 dies mid-run hands the task back and the rows already committed keep it from repeating.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -71,3 +72,26 @@ def record_offline_reminder(
     except IntegrityError:
         return False
     return True
+
+
+# --- Sweeps ----------------------------------------------------------------------------------
+# A sweep finds what is due and calls send_reminder_once for each. Apps register theirs in
+# AppConfig.ready(); `manage.py send_reminders` and the beat task run them all.
+SWEEPS: dict[str, Callable[..., list[str]]] = {}
+
+
+def register_sweep(name: str, sweep) -> None:
+    """`sweep(*, now, dry_run) -> list[str]`: one line per reminder sent (or that would be)."""
+    SWEEPS[name] = sweep
+
+
+def run_sweeps(*, now=None, dry_run: bool = False, only: str | None = None) -> list[str]:
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    lines = []
+    for name, sweep in SWEEPS.items():
+        if only and name != only:
+            continue
+        lines += [f"{name}: {line}" for line in sweep(now=now, dry_run=dry_run)]
+    return lines

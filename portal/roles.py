@@ -1,22 +1,29 @@
-"""Giving roles their permissions from data migrations.
+"""Which permissions each role (Django group) holds.
 
-Each app's data migration calls `grant(apps, {role: [perm codenames]}, app_label)`. Django
-creates permissions only after all migrations run, so this creates the app's first.
+The groups are created by `portal/migrations/0002_roles.py`. Each app declares what its
+roles may do as `role_permissions` on its AppConfig; `sync_roles` grants them after every
+`migrate` (and after a test flush, which sends the same signal), so there is one list.
 """
 
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
 
-def grant(apps, schema_editor, role_perms: dict[str, list[str]], app_label: str) -> None:
-    from django.contrib.auth.management import create_permissions
+ROLES = ("Contributor", "Coordinator", "Manager")
 
-    app_config = apps.get_app_config(app_label)
-    app_config.models_module = True  # create_permissions skips apps without one
-    create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in role_perms.items():
-        group, _ = Group.objects.using(schema_editor.connection.alias).get_or_create(name=role)
-        perms = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        missing = set(codenames) - set(perms.values_list("codename", flat=True))
-        if missing:
-            raise RuntimeError(f"Unknown permissions for {app_label}: {sorted(missing)}")
-        group.permissions.add(*perms)
+
+def sync_roles(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    """post_migrate handler: make sure every role exists with every permission declared."""
+    try:
+        Group = apps.get_model("auth", "Group")
+        Permission = apps.get_model("auth", "Permission")
+    except LookupError:
+        return
+    groups = {name: Group.objects.using(using).get_or_create(name=name)[0] for name in ROLES}
+    for config in global_apps.get_app_configs():
+        for role, codenames in getattr(config, "role_permissions", {}).items():
+            perms = Permission.objects.using(using).filter(
+                content_type__app_label=config.label, codename__in=codenames
+            )
+            if len(perms) != len(set(codenames)):
+                continue  # permissions not created yet; the next post_migrate sees them
+            groups[role].permissions.add(*perms)

@@ -260,3 +260,7 @@ CELERY_BEAT_SCHEDULE["portal-clear-expired-sessions"] = {
     "task": "portal.tasks.clear_expired_sessions",
     "schedule": crontab(hour=3, minute=15),  # 03:15 every night, London time
 }
+CELERY_BEAT_SCHEDULE["portal-send-reminders"] = {
+    "task": "portal.tasks.send_reminders",
+    "schedule": crontab(minute=0, hour="8-18"),  # on the hour, 08:00 to 18:00 London time
+}

@@ -15,3 +15,11 @@ def ping(value: str) -> str:
 
     cache.set(f"portal:ping:{value}", value, 300)
     return value
+
+
+@shared_task
+def send_reminders() -> int:
+    """Every reminder sweep; each reminder goes at most once (see portal.reminders)."""
+    from .reminders import run_sweeps
+
+    return len(run_sweeps())

@@ -88,7 +88,7 @@ def project_detail(request, public_id):
             "activities": activities,
             "coordinators": project.coordinators.order_by("name"),
             "can_manage": can_manage,
-            "panels": dashboard.panels_for(request, "project") if can_manage else [],
+            "panels": dashboard.panels_for(request, "project", project),
         },
     )
 
@@ -183,7 +183,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "can_manage": can_manage,
             "add_form": add_form or (AddParticipantForm(activity=activity) if can_manage else None),
             "status_choices": ParticipationStatusForm().fields["status"].choices,
-            "panels": dashboard.panels_for(request, "activity"),
+            "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,
     )

@@ -1,20 +1,16 @@
 from django.db import migrations
 
-from portal.roles import grant
-
-COORDINATOR = ["add_project", "change_project", "view_project", "add_activity", "change_activity",
-               "view_activity", "add_participation", "change_participation", "view_participation"]
+ROLES = ("Contributor", "Coordinator", "Manager")
 
 
 def create_roles(apps, schema_editor):
-    grant(apps, schema_editor, {
-        "Contributor": [],
-        "Coordinator": COORDINATOR,
-        "Manager": [*COORDINATOR, "view_organisation", "grant_roles"],
-    }, "portal")
+    # Permissions are granted by portal.roles.sync_roles after migrate, from each app's
+    # AppConfig.role_permissions, once Django has created them.
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.using(schema_editor.connection.alias).get_or_create(name=name)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("portal", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length"),
-                    ("contenttypes", "0002_remove_content_type_name")]
+    dependencies = [("portal", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
     operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

@@ -38,9 +38,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, django_db_serialized_rollback):
-    # Serialized rollback brings back the roles the data migrations made, which a
-    # transactional test's flush would otherwise wipe for the tests after it.
+def page(browser, transactional_db):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
