@@ -115,6 +115,9 @@ else:
     # process and the worker.
     CELERY_BROKER_URL = "filesystem://"
     _queue = VAR_DIR / "celery" / "queue"
+    # The filesystem transport needs its folders; making them here means no setup step.
+    for _folder in (_queue, VAR_DIR / "celery" / "processed"):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
@@ -260,7 +263,11 @@ CELERY_BEAT_SCHEDULE["portal-clear-expired-sessions"] = {
     "task": "portal.tasks.clear_expired_sessions",
     "schedule": crontab(hour=3, minute=15),  # 03:15 every night, London time
 }
+# PORTAL_REMINDER_SWEEP_SECONDS makes the sweep run every N seconds instead (used by the test
+# in which a real worker and beat send a reminder).
+_sweep_every = env.int("PORTAL_REMINDER_SWEEP_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE["portal-send-reminders"] = {
     "task": "portal.tasks.send_reminders",
-    "schedule": crontab(minute=0, hour="8-18"),  # on the hour, 08:00 to 18:00 London time
+    # on the hour, 08:00 to 18:00 London time: reminders arrive in the working day
+    "schedule": _sweep_every or crontab(minute=0, hour="8-18"),
 }
