@@ -30,3 +30,17 @@ def _has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class HealthCheckMiddleware:
+    """Answer /healthz before the host check: load balancers and Docker call it by IP."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            from .views import healthz
+
+            return healthz(request)
+        return self.get_response(request)

@@ -164,3 +164,12 @@ def set_participation_status(*, actor: User, participation: Participation, statu
     record_audit(actor=actor, action="participation.status", target=participation, old=old, new=status)
     participation_changed.send(sender=Participation, participation=participation, old_status=old, actor=actor)
     return participation
+
+
+@transaction.atomic
+def set_muted_reminders(*, user: User, muted: list[str]) -> User:
+    """Record which reminder kinds this person does not want by email."""
+    user.muted_reminders = sorted(set(muted))
+    user.save(update_fields=["muted_reminders"])
+    record_audit(actor=user, action="reminders.preferences", target=user, muted=user.muted_reminders)
+    return user

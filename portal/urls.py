@@ -14,6 +14,7 @@ portal_patterns = [
     path("activities/<uuid:public_id>/edit/", views.activity_edit, name="activity_edit"),
     path("activities/<uuid:public_id>/participants/", views.participant_add, name="participant_add"),
     path("participations/<uuid:public_id>/status/", views.participation_status, name="participation_status"),
+    path("account/reminders/", views.reminder_settings, name="reminder_settings"),
     path("staff/mail/", views.sent_mail, name="sent_mail"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),

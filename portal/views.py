@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import dashboard, permissions, selectors, services
+from . import dashboard, permissions, reminders, selectors, services
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm
 from .models import Activity, Participation, Project, Role
 
@@ -230,6 +230,23 @@ def participation_status(request, public_id):
 
 
 # --- Organisation, mail, health, static pages ------------------------------------------------
+
+
+@login_required
+def reminder_settings(request):
+    """Which reminders a person gets by email: every kind the apps register, on by default."""
+    kinds = sorted(reminders.KINDS.items(), key=lambda kv: kv[1])
+    if request.method == "POST":
+        wanted = set(request.POST.getlist("kinds"))
+        services.set_muted_reminders(user=request.user, muted=[k for k, _ in kinds if k not in wanted])
+        messages.success(request, "Your email reminder choices are saved.")
+        return redirect("portal:reminder_settings")
+    muted = set(request.user.muted_reminders or [])
+    return render(
+        request,
+        "portal/reminder_settings.html",
+        {"kinds": [(k, label, k not in muted) for k, label in kinds]},
+    )
 
 
 @login_required

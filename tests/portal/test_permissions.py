@@ -51,6 +51,7 @@ CASES = [
         kwargs=lambda w: {"public_id": w["participation"].public_id},
         data=lambda w: {"status": "confirmed"},
     ),
+    Case("portal:reminder_settings", expect()),
     Case(
         "portal:sent_mail",
         expect(contributor=403, other_contributor=403, coordinator=403, other_coordinator=403, manager=403),
