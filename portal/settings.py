@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,14 +197,35 @@ if PRODUCTION and not PORTAL_FIELD_ENCRYPTION_KEY:
 # --- contributors settings ------------------------------------------------------------------
 # Retention of payment records after erasure, in years.
 PORTAL_PAYMENT_RETENTION_YEARS = env.int("PORTAL_PAYMENT_RETENTION_YEARS", default=6)
+# Opportunities wait for a manager's approval before contributors can see them.
+PORTAL_OPPORTUNITY_APPROVAL = env.bool("PORTAL_OPPORTUNITY_APPROVAL", default=False)
+# Where links in emails sent outside a request (e.g. take-over invitations) point.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# Contributors are invited to review their equality monitoring answers once a year.
+PORTAL_DIVERSITY_REVIEW_DAYS = env.int("PORTAL_DIVERSITY_REVIEW_DAYS", default=365)
 # Aggregates hide any count below this (and cells that would reveal one).
 PORTAL_SMALL_NUMBER_THRESHOLD = env.int("PORTAL_SMALL_NUMBER_THRESHOLD", default=5)
 
 # --- payments settings ----------------------------------------------------------------------
 PORTAL_TRADING_ALLOWANCE = Decimal(env.str("PORTAL_TRADING_ALLOWANCE", default="1000.00"))
+# A contributor sees a notice once their fees in a tax year reach this much.
+PORTAL_ALLOWANCE_WARNING_AT = Decimal(env.str("PORTAL_ALLOWANCE_WARNING_AT", default="800.00"))
+# ESA permitted-work weekly limit: it changes every April, so update it then.
+PORTAL_WEEKLY_BENEFITS_LIMIT = Decimal(env.str("PORTAL_WEEKLY_BENEFITS_LIMIT", default="195.00"))
+# Expenses above this amount need a receipt.
+PORTAL_RECEIPT_REQUIRED_ABOVE = Decimal(env.str("PORTAL_RECEIPT_REQUIRED_ABOVE", default="10.00"))
+PORTAL_RECEIPT_MAX_BYTES = env.int("PORTAL_RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)
+# Claims whose total is above this need a second approver; 0 switches second approval off.
+PORTAL_SECOND_APPROVAL_ABOVE = Decimal(env.str("PORTAL_SECOND_APPROVAL_ABOVE", default="0"))
+PORTAL_CLAIM_DECISION_REMINDER_DAYS = env.int("PORTAL_CLAIM_DECISION_REMINDER_DAYS", default=5)
+PORTAL_DRAFT_CLAIM_REMINDER_DAYS = env.int("PORTAL_DRAFT_CLAIM_REMINDER_DAYS", default=7)
 
 # --- feedback settings ----------------------------------------------------------------------
 PORTAL_FEEDBACK_DUE_DAYS = env.int("PORTAL_FEEDBACK_DUE_DAYS", default=28)
+# The owner is reminded this many days before feedback falls due.
+PORTAL_FEEDBACK_DUE_SOON_DAYS = env.int("PORTAL_FEEDBACK_DUE_SOON_DAYS", default=7)
+# Overdue feedback goes to the managers this many days after the owner's overdue reminder.
+PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS = env.int("PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS", default=14)
 
 # --- impact settings ------------------------------------------------------------------------
 
