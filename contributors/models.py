@@ -1,12 +1,17 @@
-"""A person's contributor profile: how to reach them, what they need, how they are paid."""
+"""A person's contributor profile: how to reach them, what they need, how they are paid; their
+equality monitoring answers (kept apart), role assignments, opportunities and data requests."""
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from portal import crypto
-from portal.models import TimeStampedModel
+from portal.models import ActivityMode, TimeStampedModel
+
+from . import equality
 
 
 class ContactMethod(models.TextChoices):
@@ -25,6 +30,35 @@ class PaymentMethod(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", "Bank transfer"
     VOUCHERS = "vouchers", "Vouchers"
     NO_PAYMENT = "no_payment", "No payment (I do not want to be paid)"
+
+
+class AccessNeed(models.TextChoices):
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+    AUDIO = "audio", "Audio"
+    BSL = "bsl", "British Sign Language (BSL) interpreter"
+    INTERPRETER = "interpreter", "Another language interpreter"
+    HEARING_LOOP = "hearing_loop", "Hearing loop"
+    STEP_FREE = "step_free", "Step-free access"
+    SUPPORTER = "supporter", "A carer or supporter comes with me"
+
+
+class ContributorQuerySet(models.QuerySet):
+    def in_directory(self):
+        return self.filter(in_directory=True, erased_at__isnull=True).exclude(status=ContributorStatus.LEFT)
+
+    def search(self, text: str):
+        """Skills, interests, lived experience or bio containing `text`."""
+        q = Q()
+        for word in text.split():
+            q &= (
+                Q(skills__icontains=word)
+                | Q(interests__icontains=word)
+                | Q(lived_experience__icontains=word)
+                | Q(bio__icontains=word)
+                | Q(user__name__icontains=word)
+            )
+        return self.filter(q)
 
 
 class Contributor(TimeStampedModel):
@@ -48,6 +82,18 @@ class Contributor(TimeStampedModel):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    access_needs = models.JSONField(default=list, blank=True)  # AccessNeed codes
+    access_needs_other = models.TextField("other access needs, in your words", blank=True)
+    # Comma-separated tags a coordinator can search.
+    lived_experience = models.TextField(blank=True)
+    interests = models.TextField(blank=True)
+    skills = models.TextField(blank=True)
+    bio = models.TextField("a short bio", blank=True)
+    in_directory = models.BooleanField("list me in the contributor directory", default=False)
+    privacy_agreed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ContributorQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -59,6 +105,16 @@ class Contributor(TimeStampedModel):
 
     def __str__(self):
         return str(self.user)
+
+    def get_access_needs_display(self) -> list[str]:
+        labels = [AccessNeed(code).label for code in self.access_needs if code in AccessNeed.values]
+        if self.access_needs_other:
+            labels.append(self.access_needs_other)
+        return labels
+
+    @staticmethod
+    def tags(text: str) -> list[str]:
+        return [t.strip() for t in (text or "").split(",") if t.strip()]
 
     @property
     def is_offline(self) -> bool:
@@ -94,3 +150,355 @@ class BankAccount(TimeStampedModel):
     @property
     def masked(self) -> str:
         return f"Account ending ****{self.last_four}"
+
+
+class ContactChannel(models.TextChoices):
+    POST = "post", "Letter to send"
+    PHONE = "phone", "Phone call to make"
+
+
+class ContactTask(models.Model):
+    """A letter to send or a call to make to someone who does not use email."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="contact_tasks")
+    channel = models.CharField(max_length=10, choices=ContactChannel)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_channel_display()}: {self.subject} ({self.contributor})"
+
+
+# --- Equality monitoring ----------------------------------------------------------------------
+
+
+def _choice(choices, **kw):
+    return models.CharField(max_length=40, choices=choices, blank=True, **kw)
+
+
+class DiversityAnswers(models.Model):
+    """The Census 2021 questions. Blank means not answered; every question has prefer not to say."""
+
+    ethnic_group = _choice(equality.EthnicGroup)
+    ethnic_group_description = models.CharField(max_length=200, blank=True)
+    sex = _choice(equality.Sex)
+    gender_same_as_birth = _choice(equality.YesNo)
+    gender_same_as_birth_description = models.CharField(max_length=200, blank=True)
+    sexual_orientation = _choice(equality.SexualOrientation)
+    sexual_orientation_description = models.CharField(max_length=200, blank=True)
+    long_term_condition = _choice(equality.YesNo)
+    condition_reduces_ability = _choice(equality.ConditionReduces)
+    religion = _choice(equality.Religion)
+    religion_description = models.CharField(max_length=200, blank=True)
+    year_of_birth = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_of_birth_prefer_not_to_say = models.BooleanField(default=False)
+    carer = _choice(equality.Carer)
+
+    ANSWER_FIELDS = (
+        "ethnic_group",
+        "ethnic_group_description",
+        "sex",
+        "gender_same_as_birth",
+        "gender_same_as_birth_description",
+        "sexual_orientation",
+        "sexual_orientation_description",
+        "long_term_condition",
+        "condition_reduces_ability",
+        "religion",
+        "religion_description",
+        "year_of_birth",
+        "year_of_birth_prefer_not_to_say",
+        "carer",
+    )
+
+    class Meta:
+        abstract = True
+
+    def answers(self) -> dict:
+        return {name: getattr(self, name) for name in self.ANSWER_FIELDS}
+
+    @property
+    def disability_category(self) -> str:
+        return equality.disability_category(self.long_term_condition, self.condition_reduces_ability)
+
+    @property
+    def ethnic_group_code(self) -> str:
+        """The five-way Census group ("white", ...), "prefer_not_to_say" or ""."""
+        if self.ethnic_group == equality.PREFER_NOT_TO_SAY:
+            return equality.PREFER_NOT_TO_SAY
+        return equality.ETHNIC_GROUP_OF.get(self.ethnic_group, "")
+
+
+class DiversityRecord(DiversityAnswers):
+    """A person's current equality monitoring answers, given with consent.
+
+    Nobody is given `view_diversityrecord`: the answers are read only as aggregates (and by
+    the person themself). Withdrawing consent deletes the row.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="diversity_record"
+    )
+    consent_given_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Equality monitoring answers #{self.pk}"
+
+
+class ParticipationDiversity(DiversityAnswers):
+    """The answers a participation counts as: copied when the person attended, never updated,
+    so later changes do not rewrite past reports."""
+
+    participation = models.OneToOneField(
+        "portal.Participation", on_delete=models.CASCADE, related_name="diversity_snapshot"
+    )
+    has_answers = models.BooleanField(default=False)
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "participation diversity snapshots"
+
+    def __str__(self):
+        return f"Diversity snapshot for participation #{self.participation_id}"
+
+
+# --- Roles -------------------------------------------------------------------------------------
+
+
+class RoleType(models.TextChoices):
+    CO_APPLICANT = "co_applicant", "Co-applicant"
+    STEERING_COMMITTEE = "steering_committee", "Steering committee member"
+    ADVISORY_GROUP = "advisory_group", "Advisory group member"
+    LAY_REVIEWER = "lay_reviewer", "Lay reviewer"
+    CO_RESEARCHER = "co_researcher", "Co-researcher"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    OTHER = "other", "Other"
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        today = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+
+    def visible_to(self, user):
+        """Managers see all; coordinators their projects'; contributors their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        q = Q(contributor=user)
+        if user.is_coordinator:
+            q |= Q(project__lead=user) | Q(project__coordinators=user)
+        return self.filter(q).distinct()
+
+
+class RoleAssignment(TimeStampedModel):
+    """Who a contributor is on a project, with the role agreement made at the start."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    project = models.ForeignKey("portal.Project", on_delete=models.PROTECT, related_name="role_assignments")
+    role_type = models.CharField(max_length=30, choices=RoleType)
+    role_description = models.CharField("describe the role", max_length=200, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    expectations = models.TextField("what is expected", blank=True)
+    frequency = models.CharField("how often", max_length=200, blank=True)
+    payment_offered = models.CharField(max_length=200, blank=True)
+    feedback_arrangements = models.TextField("how and when feedback will be given", blank=True)
+    # The feedback app uses this as this project's own feedback period for this person.
+    feedback_due_days = models.PositiveIntegerField("feedback due within (days)", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="contributors_roleassignment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(role_type__in=RoleType.values), name="contributors_roleassignment_type_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contributor} – {self.role_label} ({self.project})"
+
+    @property
+    def role_label(self) -> str:
+        if self.role_type == RoleType.OTHER and self.role_description:
+            return self.role_description
+        return self.get_role_type_display()
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+# --- Opportunities -----------------------------------------------------------------------------
+
+
+class OpportunityStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for approval"
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class OpportunityMode(models.TextChoices):
+    ONLINE = ActivityMode.ONLINE.value, "Online"
+    IN_PERSON = ActivityMode.IN_PERSON.value, "In person"
+    BOTH = "both", "Online or in person"
+
+
+class TimeCommitment(models.TextChoices):
+    ONE_OFF = "one_off", "A one-off (a few hours)"
+    MONTHLY = "monthly", "A few hours a month"
+    WEEKLY = "weekly", "A few hours a week"
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status=OpportunityStatus.OPEN, closes_on__gte=timezone.localdate())
+
+    def managed_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        if user.is_coordinator:
+            return self.filter(Q(project__lead=user) | Q(project__coordinators=user)).distinct()
+        return self.none()
+
+    def visible_to(self, user):
+        """Live ones to everyone signed in; the rest to who manages them or expressed interest."""
+        if not user.is_authenticated:
+            return self.none()
+        ids = self.managed_by(user).values("pk")
+        return self.filter(
+            Q(status=OpportunityStatus.OPEN, closes_on__gte=timezone.localdate())
+            | Q(pk__in=ids)
+            | Q(interests__contributor=user)
+        ).distinct()
+
+
+class Opportunity(TimeStampedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    project = models.ForeignKey("portal.Project", on_delete=models.PROTECT, related_name="opportunities")
+    title = models.CharField(max_length=200)
+    role_type = models.CharField(max_length=30, choices=RoleType)
+    description = models.TextField("what it involves")
+    time_commitment = models.CharField(max_length=20, choices=TimeCommitment)
+    time_commitment_detail = models.CharField("time commitment in more detail", max_length=200, blank=True)
+    payment_offered = models.CharField(max_length=200)
+    closes_on = models.DateField("closing date")
+    places = models.PositiveSmallIntegerField(default=1)
+    accessibility = models.TextField("accessibility information", blank=True)
+    who_for = models.TextField("who it is for", blank=True)
+    mode = models.CharField("online or in person", max_length=10, choices=OpportunityMode)
+    topic = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=OpportunityStatus, default=OpportunityStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["closes_on", "title"]
+        verbose_name_plural = "opportunities"
+        permissions = [("approve_opportunity", "Can approve an opportunity before it goes live")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OpportunityStatus.values), name="contributors_opportunity_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == OpportunityStatus.OPEN and self.closes_on >= timezone.localdate()
+
+
+class InterestStatus(models.TextChoices):
+    INTERESTED = "interested", "Interested"
+    SELECTED = "selected", "Selected"
+    NOT_SELECTED = "not_selected", "Not selected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ExpressionOfInterest(TimeStampedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="interests")
+    contributor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="expressions_of_interest"
+    )
+    message = models.TextField("why you are interested", blank=True)
+    status = models.CharField(max_length=15, choices=InterestStatus, default=InterestStatus.INTERESTED)
+    # Set when a coordinator expressed interest for someone who does not use the portal.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "contributor"], name="contributors_interest_once_per_person"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contributor} interested in {self.opportunity}"
+
+
+# --- Data rights -------------------------------------------------------------------------------
+
+
+class ErasureStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    DONE = "done", "Done"
+    REFUSED = "refused", "Refused"
+
+
+class ErasureRequest(TimeStampedModel):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure_requests"
+    )
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=ErasureStatus, default=ErasureStatus.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("decide_erasure", "Can confirm a request to erase a person")]
+
+    def __str__(self):
+        return f"Erasure request {self.public_id} ({self.get_status_display()})"

@@ -1,9 +1,218 @@
-"""Every write (and every sensitive read) about a contributor's profile."""
+"""Every write (and every sensitive read) about contributors: profile, bank details, equality
+monitoring, roles, opportunities, offline people and data rights."""
 
-from portal.models import User
+from datetime import date
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.emails import send_templated_email
+from portal.models import Participation, Project, Role, User
 from portal.services import record_audit
 
-from .models import BankAccount, Contributor
+from . import permissions
+from .models import (
+    BankAccount,
+    ContactChannel,
+    ContactMethod,
+    ContactTask,
+    Contributor,
+    DiversityRecord,
+    ErasureRequest,
+    ErasureStatus,
+    ExpressionOfInterest,
+    InterestStatus,
+    Opportunity,
+    OpportunityStatus,
+    ParticipationDiversity,
+    RoleAssignment,
+    RoleType,
+)
+
+
+class ContributorError(Exception):
+    """A rule about contributors was broken. The message is safe to show to the user."""
+
+
+ERASED_NAME = "Erased contributor"
+
+
+# --- Reaching people ---------------------------------------------------------------------------
+
+
+def notify(*, user: User, template: str, subject: str, body: str, context: dict | None = None) -> None:
+    """Tell someone by every channel they use: email if they have one, and a letter or call
+    for a coordinator to make if they asked to be contacted by post or phone."""
+    contributor = Contributor.objects.filter(user=user).first()
+    if user.email:
+        ctx = {"recipient": user, **(context or {})}
+        transaction.on_commit(lambda: send_templated_email(name=template, to=[user.email], context=ctx))
+    if contributor and contributor.contact_method in (ContactMethod.POST, ContactMethod.PHONE):
+        ContactTask.objects.create(
+            contributor=contributor,
+            channel=ContactChannel.POST
+            if contributor.contact_method == ContactMethod.POST
+            else ContactChannel.PHONE,
+            subject=subject,
+            body=body,
+        )
+
+
+@transaction.atomic
+def mark_contact_task_done(*, actor: User, task: ContactTask) -> ContactTask:
+    if not actor.has_perm("contributors.change_contacttask"):
+        raise PermissionDenied
+    task = ContactTask.objects.select_for_update().get(pk=task.pk)
+    if task.done_at is None:
+        task.done_at, task.done_by = timezone.now(), actor
+        task.save(update_fields=["done_at", "done_by"])
+        record_audit(
+            actor=actor, action="contact_task.done", target=task.contributor, task=str(task.public_id)
+        )
+    return task
+
+
+# --- Profile -----------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "contact_method",
+    "phone",
+    "address",
+    "postcode",
+    "access_needs",
+    "access_needs_other",
+    "lived_experience",
+    "interests",
+    "skills",
+    "bio",
+    "status",
+    "in_directory",
+)
+
+
+def _check_contact(fields: dict) -> None:
+    method = fields.get("contact_method")
+    if method == ContactMethod.PHONE and not fields.get("phone"):
+        raise ContributorError("Enter a phone number so we can call you.")
+    if method == ContactMethod.POST and not (fields.get("address") and fields.get("postcode")):
+        raise ContributorError("Enter an address and postcode so we can write to you.")
+
+
+@transaction.atomic
+def complete_profile(*, user: User, agree_privacy: bool, **fields) -> Contributor:
+    """Create the contributor profile of someone who signed up (they agree to the privacy notice)."""
+    if not agree_privacy:
+        raise ContributorError("You need to agree to the privacy notice to take part.")
+    if Contributor.objects.filter(user=user).exists():
+        raise ContributorError("Your profile is already complete.")
+    _check_contact(fields)
+    contributor = Contributor.objects.create(
+        user=user,
+        privacy_agreed_at=timezone.now(),
+        **{k: v for k, v in fields.items() if k in PROFILE_FIELDS},
+    )
+    if not user.is_contributor:
+        user.groups.add(Group.objects.get(name=Role.CONTRIBUTOR))
+    record_audit(actor=user, action="contributor.profile_completed", target=contributor)
+    return contributor
+
+
+@transaction.atomic
+def update_profile(
+    *, actor: User, contributor: Contributor, name=None, preferred_name=None, **fields
+) -> Contributor:
+    """Change contact details, access needs, interests, skills, bio, status or directory listing."""
+    contributor = Contributor.objects.select_for_update().select_related("user").get(pk=contributor.pk)
+    if not permissions.can_edit_profile(actor, contributor):
+        raise PermissionDenied
+    merged = {k: getattr(contributor, k) for k in PROFILE_FIELDS} | fields
+    _check_contact(merged)
+    changed = [k for k in PROFILE_FIELDS if k in fields and getattr(contributor, k) != fields[k]]
+    for k in changed:
+        setattr(contributor, k, fields[k])
+    contributor.save()
+    user = contributor.user
+    for attr, value in (("name", name), ("preferred_name", preferred_name)):
+        if value is not None and getattr(user, attr) != value:
+            setattr(user, attr, value)
+            changed.append(attr)
+    user.save(update_fields=["name", "preferred_name"])
+    record_audit(
+        actor=actor,
+        action="contributor.profile_updated",
+        target=contributor,
+        fields=changed,
+        on_behalf=actor.pk != user.pk,
+    )
+    return contributor
+
+
+@transaction.atomic
+def set_payment_preferences(
+    *,
+    actor: User,
+    contributor: Contributor,
+    payment_method: str,
+    receives_benefits: bool,
+    is_public_sector_employee: bool,
+) -> Contributor:
+    contributor = Contributor.objects.select_for_update().get(pk=contributor.pk)
+    if not permissions.can_edit_profile(actor, contributor):
+        raise PermissionDenied
+    contributor.payment_method = payment_method
+    contributor.receives_benefits = receives_benefits
+    contributor.is_public_sector_employee = is_public_sector_employee
+    contributor.save(
+        update_fields=["payment_method", "receives_benefits", "is_public_sector_employee", "updated_at"]
+    )
+    record_audit(
+        actor=actor,
+        action="contributor.payment_preferences",
+        target=contributor,
+        payment_method=payment_method,
+        receives_benefits=receives_benefits,
+        is_public_sector_employee=is_public_sector_employee,
+    )
+    return contributor
+
+
+@transaction.atomic
+def set_bank_details(
+    *, actor: User, contributor: Contributor, account_name: str, sort_code: str, account_number: str
+) -> BankAccount:
+    """Store bank details encrypted, and tell the person by every channel they use."""
+    contributor = Contributor.objects.select_for_update().select_related("user").get(pk=contributor.pk)
+    if not permissions.can_edit_profile(actor, contributor):
+        raise PermissionDenied
+    account = BankAccount.objects.filter(contributor=contributor).first() or BankAccount(
+        contributor=contributor
+    )
+    replaced = account.pk is not None
+    account.set_details(account_name=account_name, sort_code=sort_code, account_number=account_number)
+    account.save()
+    record_audit(
+        actor=actor,
+        action="bank_details.changed",
+        target=contributor,
+        last_four=account.last_four,
+        replaced=replaced,
+    )
+    when = timezone.localtime().strftime("%-d %B %Y at %H:%M")
+    notify(
+        user=contributor.user,
+        template="contributors_bank_details_changed",
+        subject="Your bank details were changed",
+        body=(
+            f"The bank details we hold for {contributor.user.name} were changed on {when} "
+            f"(now {account.masked}). If they did not make this change, please call us."
+        ),
+        context={"masked": account.masked, "when": when},
+    )
+    return account
 
 
 def reveal_bank_details(*, actor: User, contributor: Contributor, reason: str) -> dict | None:
@@ -13,3 +222,464 @@ def reveal_bank_details(*, actor: User, contributor: Contributor, reason: str) -
         return None
     record_audit(actor=actor, action="bank_details.read", target=contributor, reason=reason)
     return account.reveal()
+
+
+# --- Equality monitoring -------------------------------------------------------------------------
+
+
+def read_own_diversity(*, user: User) -> DiversityRecord | None:
+    """A person's own answers, to show them back; the read goes in the access log."""
+    record = DiversityRecord.objects.filter(user=user).first()
+    if record is not None:
+        record_audit(actor=user, action="diversity.read", target=user, reason="own answers")
+    return record
+
+
+@transaction.atomic
+def save_diversity(*, user: User, consent: bool, answers: dict) -> DiversityRecord:
+    """Record or change a person's answers, given with their explicit consent."""
+    if not consent:
+        raise ContributorError("Tick the box to say you agree, or leave this page without saving.")
+    if answers.get("year_of_birth_prefer_not_to_say"):
+        answers = {**answers, "year_of_birth": None}
+    if answers.get("long_term_condition") != "yes":
+        answers = {**answers, "condition_reduces_ability": ""}
+    record = DiversityRecord.objects.select_for_update().filter(user=user).first()
+    created = record is None
+    if created:
+        record = DiversityRecord(user=user, consent_given_at=timezone.now())
+    for name in DiversityRecord.ANSWER_FIELDS:
+        if name in answers:
+            setattr(record, name, answers[name])
+    record.save()
+    # The answers themselves never go into the audit trail.
+    record_audit(actor=user, action="diversity.given" if created else "diversity.changed", target=user)
+    return record
+
+
+@transaction.atomic
+def withdraw_diversity(*, user: User) -> None:
+    """Withdraw consent: the current answers are deleted (past snapshots are kept, unlinked from
+    nothing but the participation, so past reports stay true)."""
+    deleted, _ = DiversityRecord.objects.filter(user=user).delete()
+    if deleted:
+        record_audit(actor=user, action="diversity.withdrawn", target=user)
+
+
+def snapshot_diversity(*, participation: Participation) -> ParticipationDiversity:
+    """Copy the person's answers as they are now onto the participation, once."""
+    existing = ParticipationDiversity.objects.filter(participation=participation).first()
+    if existing is not None:
+        return existing
+    record = DiversityRecord.objects.filter(user_id=participation.contributor_id).first()
+    snapshot = ParticipationDiversity(participation=participation, has_answers=record is not None)
+    if record is not None:
+        for name in DiversityRecord.ANSWER_FIELDS:
+            setattr(snapshot, name, getattr(record, name))
+    try:
+        with transaction.atomic():
+            snapshot.save()
+    except IntegrityError:  # taken by a concurrent attendance click
+        return ParticipationDiversity.objects.get(participation=participation)
+    return snapshot
+
+
+# --- Roles ---------------------------------------------------------------------------------------
+
+ROLE_FIELDS = (
+    "role_type",
+    "role_description",
+    "starts_on",
+    "ends_on",
+    "expectations",
+    "frequency",
+    "payment_offered",
+    "feedback_arrangements",
+    "feedback_due_days",
+)
+
+
+def _check_role(fields: dict) -> None:
+    if fields.get("role_type") == RoleType.OTHER and not fields.get("role_description"):
+        raise ContributorError("Describe the role.")
+    if fields.get("ends_on") and fields.get("starts_on") and fields["ends_on"] < fields["starts_on"]:
+        raise ContributorError("The end date must be on or after the start date.")
+
+
+@transaction.atomic
+def assign_role(*, actor: User, contributor: User, project: Project, **fields) -> RoleAssignment:
+    """Give a contributor a role on a project, with its role agreement, and tell them."""
+    if not permissions.can_manage_roles(actor, project):
+        raise PermissionDenied
+    if not contributor.is_contributor:
+        raise ContributorError(f"{contributor} is not registered as a contributor.")
+    _check_role(fields)
+    assignment = RoleAssignment.objects.create(
+        contributor=contributor,
+        project=project,
+        created_by=actor,
+        **{k: v for k, v in fields.items() if k in ROLE_FIELDS},
+    )
+    record_audit(
+        actor=actor, action="role_assignment.created", target=assignment, role_type=assignment.role_type
+    )
+    notify(
+        user=contributor,
+        template="contributors_role_assigned",
+        subject=f"Your role on {project.title}",
+        body=(
+            f"{contributor.name} is now {assignment.role_label} on {project.title} "
+            f"from {assignment.starts_on:%-d %B %Y}."
+        ),
+        context={"assignment": assignment},
+    )
+    return assignment
+
+
+@transaction.atomic
+def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAssignment:
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_change_role(actor, assignment):
+        raise PermissionDenied
+    merged = {k: getattr(assignment, k) for k in ROLE_FIELDS} | fields
+    _check_role(merged)
+    changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
+    for k in changed:
+        setattr(assignment, k, fields[k])
+    assignment.save()
+    record_audit(actor=actor, action="role_assignment.updated", target=assignment, fields=changed)
+    return assignment
+
+
+@transaction.atomic
+def end_role(*, actor: User, assignment: RoleAssignment, ends_on: date) -> RoleAssignment:
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_change_role(actor, assignment):
+        raise PermissionDenied
+    if ends_on < assignment.starts_on:
+        raise ContributorError("The end date must be on or after the start date.")
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on", "updated_at"])
+    record_audit(actor=actor, action="role_assignment.ended", target=assignment, ends_on=ends_on.isoformat())
+    return assignment
+
+
+# --- Opportunities ---------------------------------------------------------------------------------
+
+OPPORTUNITY_FIELDS = (
+    "title",
+    "role_type",
+    "description",
+    "time_commitment",
+    "time_commitment_detail",
+    "payment_offered",
+    "closes_on",
+    "places",
+    "accessibility",
+    "who_for",
+    "mode",
+    "topic",
+)
+
+
+@transaction.atomic
+def publish_opportunity(*, actor: User, project: Project, **fields) -> Opportunity:
+    """Publish an opportunity; it waits for a manager first when PORTAL_OPPORTUNITY_APPROVAL is on."""
+    if not permissions.can_publish_opportunity(actor, project):
+        raise PermissionDenied
+    if fields["closes_on"] < timezone.localdate():
+        raise ContributorError("The closing date must be today or later.")
+    needs_approval = settings.PORTAL_OPPORTUNITY_APPROVAL
+    opportunity = Opportunity.objects.create(
+        project=project,
+        created_by=actor,
+        status=OpportunityStatus.PENDING if needs_approval else OpportunityStatus.OPEN,
+        **{k: v for k, v in fields.items() if k in OPPORTUNITY_FIELDS},
+    )
+    record_audit(actor=actor, action="opportunity.published", target=opportunity, status=opportunity.status)
+    return opportunity
+
+
+@transaction.atomic
+def update_opportunity(*, actor: User, opportunity: Opportunity, **fields) -> Opportunity:
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not permissions.can_manage_opportunity(actor, opportunity):
+        raise PermissionDenied
+    changed = [k for k in OPPORTUNITY_FIELDS if k in fields and getattr(opportunity, k) != fields[k]]
+    for k in changed:
+        setattr(opportunity, k, fields[k])
+    opportunity.save()
+    record_audit(actor=actor, action="opportunity.updated", target=opportunity, fields=changed)
+    return opportunity
+
+
+@transaction.atomic
+def approve_opportunity(*, actor: User, opportunity: Opportunity) -> Opportunity:
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not permissions.can_approve_opportunity(actor, opportunity):
+        raise PermissionDenied
+    if opportunity.status != OpportunityStatus.PENDING:
+        raise ContributorError("This opportunity is not waiting for approval.")
+    opportunity.status = OpportunityStatus.OPEN
+    opportunity.approved_by, opportunity.approved_at = actor, timezone.now()
+    opportunity.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    record_audit(actor=actor, action="opportunity.approved", target=opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def close_opportunity(*, actor: User, opportunity: Opportunity) -> Opportunity:
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not permissions.can_manage_opportunity(actor, opportunity):
+        raise PermissionDenied
+    opportunity.status = OpportunityStatus.CLOSED
+    opportunity.save(update_fields=["status", "updated_at"])
+    record_audit(actor=actor, action="opportunity.closed", target=opportunity)
+    return opportunity
+
+
+@transaction.atomic
+def express_interest(
+    *, actor: User, opportunity: Opportunity, contributor: User, message: str = ""
+) -> ExpressionOfInterest:
+    """Say you (or an offline person you act for) would like to take up an opportunity."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not permissions.can_express_interest(actor, opportunity, contributor):
+        if not opportunity.is_live:
+            raise ContributorError("This opportunity has closed.")
+        raise PermissionDenied
+    interest = ExpressionOfInterest.objects.filter(opportunity=opportunity, contributor=contributor).first()
+    if interest is not None and interest.status != InterestStatus.WITHDRAWN:
+        raise ContributorError("Interest has already been expressed for this opportunity.")
+    if interest is None:
+        interest = ExpressionOfInterest(opportunity=opportunity, contributor=contributor)
+    interest.message = message
+    interest.status = InterestStatus.INTERESTED
+    interest.entered_by = actor if actor.pk != contributor.pk else None
+    interest.save()
+    record_audit(
+        actor=actor, action="interest.expressed", target=opportunity, on_behalf=actor.pk != contributor.pk
+    )
+    return interest
+
+
+@transaction.atomic
+def withdraw_interest(*, actor: User, interest: ExpressionOfInterest) -> ExpressionOfInterest:
+    interest = ExpressionOfInterest.objects.select_for_update().get(pk=interest.pk)
+    profile = Contributor.objects.filter(user=interest.contributor).first()
+    if interest.contributor_id != actor.pk and not (profile and permissions.can_act_for(actor, profile)):
+        raise PermissionDenied
+    if interest.status != InterestStatus.INTERESTED:
+        raise ContributorError("A decision has already been made.")
+    interest.status = InterestStatus.WITHDRAWN
+    interest.save(update_fields=["status", "updated_at"])
+    record_audit(actor=actor, action="interest.withdrawn", target=interest.opportunity)
+    return interest
+
+
+@transaction.atomic
+def select_candidates(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    selected: list[ExpressionOfInterest],
+    starts_on: date,
+    **role_fields,
+) -> list[RoleAssignment]:
+    """Choose people: each gets a role assignment; everyone who expressed interest is told the
+    outcome; the opportunity closes."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    if not permissions.can_manage_opportunity(actor, opportunity):
+        raise PermissionDenied
+    pending = list(
+        opportunity.interests.select_for_update()
+        .filter(status=InterestStatus.INTERESTED)
+        .select_related("contributor")
+    )
+    chosen_ids = {i.pk for i in selected}
+    if not chosen_ids:
+        raise ContributorError("Choose at least one person.")
+    if not chosen_ids <= {i.pk for i in pending}:
+        raise ContributorError("Someone you chose is no longer waiting for a decision.")
+    if len(chosen_ids) > opportunity.places:
+        raise ContributorError(f"There are only {opportunity.places} places.")
+    now = timezone.now()
+    assignments = []
+    for interest in pending:
+        if interest.pk in chosen_ids:
+            interest.status = InterestStatus.SELECTED
+            assignments.append(
+                assign_role(
+                    actor=actor,
+                    contributor=interest.contributor,
+                    project=opportunity.project,
+                    role_type=opportunity.role_type,
+                    starts_on=starts_on,
+                    payment_offered=role_fields.pop("payment_offered", None) or opportunity.payment_offered,
+                    **role_fields,
+                )
+            )
+        else:
+            interest.status = InterestStatus.NOT_SELECTED
+            notify(
+                user=interest.contributor,
+                template="contributors_interest_not_selected",
+                subject=f"{opportunity.title}: not this time",
+                body=(
+                    f"Thank you for your interest in {opportunity.title}. We had more people than "
+                    "places and did not choose {name} this time.".replace("{name}", interest.contributor.name)
+                ),
+                context={"opportunity": opportunity},
+            )
+        interest.decided_at = now
+        interest.save(update_fields=["status", "decided_at", "updated_at"])
+    opportunity.status = OpportunityStatus.CLOSED
+    opportunity.save(update_fields=["status", "updated_at"])
+    record_audit(actor=actor, action="opportunity.selected", target=opportunity, selected=len(assignments))
+    return assignments
+
+
+# --- Offline people ------------------------------------------------------------------------------
+
+
+def possible_duplicates(*, name: str, postcode: str):
+    """People already registered with the same name and postcode."""
+    norm = "".join(postcode.split()).upper()
+    if not (name.strip() and norm):
+        return Contributor.objects.none()
+    candidates = Contributor.objects.filter(user__name__iexact=name.strip(), erased_at__isnull=True)
+    return [c for c in candidates.select_related("user") if "".join(c.postcode.split()).upper() == norm]
+
+
+@transaction.atomic
+def register_offline_contributor(
+    *, actor: User, name: str, preferred_name: str = "", **fields
+) -> Contributor:
+    """Register someone with no email or internet: a coordinator acts for them."""
+    if not permissions.can_register_offline(actor):
+        raise PermissionDenied
+    _check_contact(fields)
+    if fields.get("contact_method") == ContactMethod.EMAIL:
+        raise ContributorError("Choose phone or post for someone who has no email.")
+    user = User.objects.create_user(email=None, password=None, name=name, preferred_name=preferred_name)
+    user.groups.add(Group.objects.get(name=Role.CONTRIBUTOR))
+    contributor = Contributor.objects.create(
+        user=user,
+        registered_by=actor,
+        privacy_agreed_at=timezone.now(),
+        **{k: v for k, v in fields.items() if k in PROFILE_FIELDS},
+    )
+    record_audit(actor=actor, action="contributor.registered_offline", target=contributor)
+    return contributor
+
+
+@transaction.atomic
+def invite_to_take_over(*, actor: User, contributor: Contributor, email: str, request=None) -> Contributor:
+    """Give an offline person an email address and send them a link to set their password."""
+    contributor = Contributor.objects.select_for_update().select_related("user").get(pk=contributor.pk)
+    if not permissions.can_act_for(actor, contributor):
+        raise PermissionDenied
+    if User.objects.filter(email__iexact=email).exists():
+        raise ContributorError("Someone already uses that email address.")
+    user = contributor.user
+    user.email = email
+    user.save(update_fields=["email"])
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    contributor.contact_method = ContactMethod.EMAIL
+    contributor.save(update_fields=["contact_method", "updated_at"])
+    record_audit(actor=actor, action="contributor.invited_to_take_over", target=contributor)
+
+    def send():
+        from allauth.account.forms import default_token_generator
+        from allauth.account.utils import user_pk_to_url_str
+        from django.urls import reverse
+
+        key = default_token_generator.make_token(user)
+        path = reverse(
+            "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}
+        )
+        base = request.build_absolute_uri("/")[:-1] if request is not None else settings.PORTAL_BASE_URL
+        send_templated_email(
+            name="contributors_take_over_invitation",
+            to=[email],
+            context={"recipient": user, "url": base + path, "inviter": actor},
+        )
+
+    transaction.on_commit(send)
+    return contributor
+
+
+# --- Data rights ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_erasure(*, user: User, reason: str = "") -> ErasureRequest:
+    if ErasureRequest.objects.filter(user=user, status=ErasureStatus.REQUESTED).exists():
+        raise ContributorError("You have already asked us to erase your data.")
+    req = ErasureRequest.objects.create(user=user, reason=reason)
+    record_audit(actor=user, action="erasure.requested", target=req)
+    return req
+
+
+@transaction.atomic
+def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note: str = "") -> ErasureRequest:
+    """A manager confirms (the person is anonymised) or refuses, with a note."""
+    request = ErasureRequest.objects.select_for_update().get(pk=request.pk)
+    if not permissions.can_decide_erasure(actor, request):
+        raise PermissionDenied
+    if request.status != ErasureStatus.REQUESTED:
+        raise ContributorError("This request has already been decided.")
+    email = request.user.email
+    name = request.user.name
+    request.status = ErasureStatus.DONE if confirm else ErasureStatus.REFUSED
+    request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
+    request.save()
+    if confirm:
+        anonymise_person(user=request.user)
+    record_audit(actor=actor, action="erasure.confirmed" if confirm else "erasure.refused", target=request)
+    ctx = {"confirm": confirm, "note": note, "name": name}
+    transaction.on_commit(
+        lambda: send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
+    )
+    return request
+
+
+def anonymise_person(*, user: User) -> None:
+    """Blank everything that identifies the person; keep participations, roles and (in other
+    apps) payment records, which now point at "Erased contributor".
+
+    Their participation diversity snapshots are deleted too: an erased person's special
+    category data should not outlive them, and the cost (past diversity reports lose one
+    person) is smaller than keeping it.
+    """
+    DiversityRecord.objects.filter(user=user).delete()
+    ParticipationDiversity.objects.filter(participation__contributor=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    contributor = Contributor.objects.filter(user=user).first()
+    if contributor is not None:
+        BankAccount.objects.filter(contributor=contributor).delete()
+        contributor.contact_tasks.all().delete()
+        for name in (
+            "phone",
+            "address",
+            "postcode",
+            "access_needs_other",
+            "lived_experience",
+            "interests",
+            "skills",
+            "bio",
+        ):
+            setattr(contributor, name, "")
+        contributor.access_needs = []
+        contributor.in_directory = False
+        contributor.status = "left"
+        contributor.erased_at = timezone.now()
+        contributor.save()
+    ExpressionOfInterest.objects.filter(contributor=user).update(message="")
+    user.name = ERASED_NAME
+    user.preferred_name = ""
+    user.email = None
+    user.is_active = False
+    user.muted_reminders = []
+    user.set_unusable_password()
+    user.save()
