@@ -76,3 +76,12 @@ def test_manager_sees_organisation_counts(page, live_server, demo):
     check_page(page, "manager home")
     page.goto(live_server.url + reverse("portal:project_list"))
     check_page(page, "manager projects")
+
+
+def test_keyboard_users_can_skip_straight_to_the_content(page, live_server, demo):
+    sign_in(page, live_server, "cara@example.org")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main-content"
