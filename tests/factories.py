@@ -103,4 +103,55 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
 
 # --- feedback -------------------------------------------------------------------------------
 
+
+class ActivityFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.ActivityFeedback"
+        django_get_or_create = ("activity",)  # one per activity
+
+    activity = factory.SubFactory(ActivityFactory, past=True)
+    written_by = factory.SelfAttribute("activity.coordinator")
+    thank_you_text = "Thank you for your time and your honest comments on the leaflet."
+    outcome_text = "The ethics committee approved the study."
+    next_steps_text = "Recruitment starts next month."
+
+    class Params:
+        sent = factory.Trait(sent_at=factory.LazyFunction(timezone.now))
+
+
+class FeedbackItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "feedback.FeedbackItem"
+
+    feedback = factory.SubFactory(ActivityFeedbackFactory)
+    you_said = "The leaflet used too much jargon."
+    changed = True
+    we_did = "We rewrote it in plain English with your help."
+
+    class Params:
+        why_not = factory.Trait(
+            changed=False, we_did="", why_not_reason="word_or_time_limits", why_not_text="Two pages at most."
+        )
+
+
+class FeedbackOwedFactory(factory.django.DjangoModelFactory):
+    """Feedback owed on an attended participation (made directly, without the signal)."""
+
+    class Meta:
+        model = "feedback.FeedbackOwed"
+
+    participation = factory.SubFactory(ParticipationFactory, attended=True)
+    owner = factory.SelfAttribute("participation.activity.coordinator")
+    due_on = factory.LazyAttribute(lambda o: o.participation.activity.occurs_on + timedelta(days=28))
+
+    class Params:
+        given = factory.Trait(
+            status="given",
+            given_at=factory.LazyFunction(timezone.now),
+            feedback=factory.SubFactory(
+                ActivityFeedbackFactory, activity=factory.SelfAttribute("..participation.activity"), sent=True
+            ),
+        )
+
+
 # --- impact ---------------------------------------------------------------------------------

@@ -1,0 +1,57 @@
+"""Context for the feedback panels on home, project and activity pages (None hides a panel)."""
+
+from portal.models import Project
+from portal.permissions import can_manage_project
+
+from . import permissions, selectors
+from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
+
+
+def contributor_home(request) -> dict:
+    return selectors.contributor_feedback(request.user)
+
+
+def coordinator_home(request) -> dict:
+    user = request.user
+    rows = selectors.owed_by_activity(user)
+    return {
+        "rows": rows[:5],
+        "more": max(len(rows) - 5, 0),
+        "overdue_activities": sum(1 for r in rows if r["is_overdue"]),
+        "compliance": selectors.feedback_compliance(projects=Project.objects.coordinated_by(user)),
+    }
+
+
+def manager_home(request) -> dict:
+    return {"compliance": selectors.feedback_compliance()}
+
+
+def project_panel(request, project) -> dict | None:
+    if not can_manage_project(request.user, project):
+        return None
+    return {"project": project, "compliance": selectors.feedback_compliance(projects=[project])}
+
+
+def activity_panel(request, activity) -> dict | None:
+    user = request.user
+    if permissions.can_give_feedback(user, activity):
+        rows = list(FeedbackOwed.objects.filter(participation__activity=activity))
+        if not rows and not activity.is_past:
+            return None
+        return {
+            "mode": "coordinator",
+            "activity": activity,
+            "feedback": ActivityFeedback.objects.filter(activity=activity).first(),
+            "owed": len(rows),
+            "given": sum(1 for r in rows if r.status != FeedbackOwedStatus.DUE),
+            "overdue": sum(1 for r in rows if r.is_overdue),
+            "first_due": min((r.due_on for r in rows if r.status == FeedbackOwedStatus.DUE), default=None),
+        }
+    owed = (
+        FeedbackOwed.objects.filter(participation__activity=activity, participation__contributor=user)
+        .select_related("feedback")
+        .first()
+    )
+    if owed is None:
+        return None
+    return {"mode": "contributor", "activity": activity, "owed": owed}

@@ -1,0 +1,223 @@
+"""The feedback reminder sweep, run hourly by `portal.tasks.send_reminders`.
+
+Feedback reminders are grouped per activity, owner and due date, so a coordinator who owes
+feedback to eight people gets one email, not eight. Each goes at most once
+(`portal.reminders.send_reminder_once`).
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import (
+    Activity,
+    Participation,
+    ParticipationStatus,
+    Project,
+    Role,
+    SentReminder,
+    User,
+)
+from portal.reminders import record_offline_reminder, send_reminder_once
+
+from .models import FeedbackOwed
+from .services import contact_channel, contact_details
+
+DUE_SOON = "feedback_due_soon"
+OVERDUE = "feedback_overdue"
+OVERDUE_TO_MANAGER = "feedback_overdue_manager"
+ACTIVITY_TOMORROW = "activity_tomorrow"
+
+KIND_LABELS = {
+    DUE_SOON: "Feedback you owe is due within a week",
+    OVERDUE: "Feedback you owe is overdue",
+    OVERDUE_TO_MANAGER: "Feedback in the organisation is long overdue (managers)",
+    ACTIVITY_TOMORROW: "An activity you are taking part in is tomorrow",
+}
+
+
+def _base_url() -> str:
+    return getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+
+
+def _groups(rows) -> list[dict]:
+    """Obligations grouped by activity, owner and due date."""
+    groups: dict[tuple, dict] = {}
+    for owed in rows.select_related("participation__activity__project", "owner"):
+        activity = owed.participation.activity
+        key = (activity.pk, owed.owner_id, owed.due_on)
+        group = groups.setdefault(
+            key, {"activity": activity, "owner": owed.owner, "due_on": owed.due_on, "people": 0}
+        )
+        group["people"] += 1
+    return sorted(groups.values(), key=lambda g: (g["due_on"], g["activity"].starts_at))
+
+
+def _context(group: dict, today: date) -> dict:
+    activity = group["activity"]
+    return {
+        **group,
+        "days_overdue": (today - group["due_on"]).days,
+        "url": _base_url() + reverse("feedback:activity_feedback", args=[activity.public_id]),
+    }
+
+
+def _line(label: str, recipient: User, group: dict) -> str:
+    return (
+        f"{label} to {recipient} <{recipient.email}>: {group['activity'].title}, "
+        f"{group['people']} {'person' if group['people'] == 1 else 'people'}, "
+        f"due {group['due_on']:%d %b %Y}"
+    )
+
+
+def _send_groups(rows, *, kind, label, template, recipients, today, dry_run) -> list[str]:
+    lines = []
+    for group in _groups(rows):
+        for recipient in recipients(group):
+            outcome = send_reminder_once(
+                kind=kind,
+                object_key=f"activity:{group['activity'].public_id}",
+                recipient=recipient,
+                period=group["due_on"].isoformat(),
+                template=template,
+                context=_context(group, today),
+                dry_run=dry_run,
+            )
+            if outcome.sent:
+                lines.append(_line(label, recipient, group))
+    return lines
+
+
+def _activity_tomorrow(today: date, dry_run: bool) -> list[str]:
+    tomorrow = today + timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(tomorrow, time.min), tz)
+    end = start + timedelta(days=1)
+    participations = (
+        Participation.objects.filter(
+            activity__starts_at__gte=start,
+            activity__starts_at__lt=end,
+            status__in=[ParticipationStatus.INVITED, ParticipationStatus.CONFIRMED],
+        )
+        .select_related("activity__project", "contributor")
+        .order_by("activity__starts_at", "contributor__name")
+    )
+    lines = []
+    for p in participations:
+        person, activity = p.contributor, p.activity
+        object_key = f"participation:{p.public_id}"
+        channel = contact_channel(person)
+        where = f"{activity.title}, {timezone.localtime(activity.starts_at):%d %b %Y %H:%M}"
+        if channel == "email":
+            outcome = send_reminder_once(
+                kind=ACTIVITY_TOMORROW,
+                object_key=object_key,
+                recipient=person,
+                period=tomorrow.isoformat(),
+                template="feedback_activity_tomorrow",
+                context={
+                    "activity": activity,
+                    "participation": p,
+                    "url": _base_url() + reverse("portal:activity_detail", args=[activity.public_id]),
+                },
+                dry_run=dry_run,
+            )
+            if outcome.sent:
+                lines.append(f"activity tomorrow to {person} <{person.email}>: {where}")
+            continue
+        if dry_run:
+            noted = SentReminder.objects.filter(
+                kind=ACTIVITY_TOMORROW,
+                object_key=object_key,
+                recipient=person,
+                period=tomorrow.isoformat(),
+            ).exists()
+        else:
+            noted = not record_offline_reminder(
+                kind=ACTIVITY_TOMORROW,
+                object_key=object_key,
+                recipient=person,
+                period=tomorrow.isoformat(),
+                channel=channel,
+            )
+        if not noted:
+            lines.append(
+                f"activity tomorrow: {person} added to {activity.coordinator}'s list to "
+                f"{'phone' if channel == 'phone' else 'write to'}: {where}"
+            )
+    return lines
+
+
+def sweep(*, now: datetime, dry_run: bool = False) -> list[str]:
+    """Feedback due soon and overdue (owner, then managers), and tomorrow's activities."""
+    today = timezone.localdate(now)
+    due = FeedbackOwed.objects.due()
+    soon = today + timedelta(days=settings.PORTAL_FEEDBACK_DUE_SOON_DAYS)
+    escalate_before = today - timedelta(days=1 + settings.PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS)
+    managers = list(User.objects.with_role(Role.MANAGER).order_by("name"))
+    lines = _send_groups(
+        due.filter(due_on__gte=today, due_on__lte=soon),
+        kind=DUE_SOON,
+        label="feedback due soon",
+        template="feedback_due_soon",
+        recipients=lambda g: [g["owner"]],
+        today=today,
+        dry_run=dry_run,
+    )
+    lines += _send_groups(
+        due.filter(due_on__lt=today),
+        kind=OVERDUE,
+        label="feedback overdue",
+        template="feedback_overdue",
+        recipients=lambda g: [g["owner"]],
+        today=today,
+        dry_run=dry_run,
+    )
+    lines += _send_groups(
+        due.filter(due_on__lte=escalate_before),
+        kind=OVERDUE_TO_MANAGER,
+        label="feedback long overdue",
+        template="feedback_overdue_manager",
+        recipients=lambda g: managers,
+        today=today,
+        dry_run=dry_run,
+    )
+    lines += _activity_tomorrow(today, dry_run)
+    return lines
+
+
+def offline_contacts(user: User, *, today: date | None = None) -> list[dict]:
+    """People reached by phone or post taking part in the user's activities in the next 7 days."""
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(today, time.min), tz)
+    activities = Activity.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=8))
+    if not user.is_manager:
+        activities = activities.filter(project__in=Project.objects.coordinated_by(user))
+    participations = (
+        Participation.objects.filter(
+            activity__in=activities,
+            status__in=[ParticipationStatus.INVITED, ParticipationStatus.CONFIRMED],
+        )
+        .select_related("activity__project", "contributor")
+        .order_by("activity__starts_at", "contributor__name")
+    )
+    out = []
+    for p in participations:
+        channel = contact_channel(p.contributor)
+        if channel == "email":
+            continue
+        noted = SentReminder.objects.filter(
+            kind=ACTIVITY_TOMORROW, object_key=f"participation:{p.public_id}", recipient=p.contributor
+        ).first()
+        out.append(
+            {
+                "participation": p,
+                "channel": channel,
+                "noted": noted,
+                "details": contact_details(p.contributor),
+            }
+        )
+    return out

@@ -1,0 +1,383 @@
+"""Every write to feedback with a business meaning, each audited, each one transaction."""
+
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.emails import send_templated_email
+from portal.models import Activity, Participation, ParticipationStatus, User
+from portal.services import record_audit
+
+from . import permissions
+from .models import (
+    ActivityFeedback,
+    FeedbackItem,
+    FeedbackOwed,
+    FeedbackOwedStatus,
+    WhyNotReason,
+)
+
+
+class FeedbackError(Exception):
+    """A feedback rule was broken. The message is safe to show to the user."""
+
+
+# --- How to reach someone --------------------------------------------------------------------
+
+
+def contact_channel(user: User) -> str:
+    """ "email", "phone" or "post". No profile means email; no email address means post."""
+    from contributors.models import Contributor
+
+    profile = Contributor.objects.filter(user=user).only("contact_method").first()
+    method = profile.contact_method if profile else "email"
+    if method == "email" and not user.email:
+        return "post"
+    return method
+
+
+def contact_details(user: User) -> dict:
+    """Phone and postal address for letters and calls (blank when there is no profile)."""
+    from contributors.models import Contributor
+
+    profile = Contributor.objects.filter(user=user).first()
+    if profile is None:
+        return {"phone": "", "address": "", "postcode": ""}
+    return {"phone": profile.phone, "address": profile.address, "postcode": profile.postcode}
+
+
+# --- Feedback owed ---------------------------------------------------------------------------
+
+
+def due_days_for(participation: Participation) -> int:
+    """The feedback period agreed in the person's role agreement on the project, or the default."""
+    try:
+        RoleAssignment = apps.get_model("contributors", "RoleAssignment")
+    except LookupError:
+        return settings.PORTAL_FEEDBACK_DUE_DAYS
+    field_names = {f.name for f in RoleAssignment._meta.get_fields()}
+    if "feedback_due_days" not in field_names:
+        return settings.PORTAL_FEEDBACK_DUE_DAYS
+    activity = participation.activity
+    assignments = RoleAssignment.objects.filter(
+        contributor_id=participation.contributor_id,
+        project_id=activity.project_id,
+        feedback_due_days__isnull=False,
+    )
+    if "starts_on" in field_names:
+        on = activity.occurs_on
+        covering = assignments.filter(starts_on__lte=on)
+        if "ends_on" in field_names:
+            from django.db.models import Q
+
+            covering = covering.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        assignments = covering.order_by("-starts_on")
+    days = assignments.values_list("feedback_due_days", flat=True).first()
+    return settings.PORTAL_FEEDBACK_DUE_DAYS if days is None else days
+
+
+def due_on_for(participation: Participation) -> date:
+    return participation.activity.occurs_on + timedelta(days=due_days_for(participation))
+
+
+@transaction.atomic
+def record_feedback_owed(*, participation: Participation, actor: User | None = None) -> FeedbackOwed:
+    """Note that feedback is owed to someone who attended; exactly once, however often we're told."""
+    existing = FeedbackOwed.objects.filter(participation=participation).first()
+    if existing is not None:
+        return existing
+    participation = Participation.objects.select_related("activity__project").get(pk=participation.pk)
+    try:
+        # A savepoint: if a concurrent call won the race, the unique constraint stops us and
+        # we return theirs instead of failing the caller's transaction.
+        with transaction.atomic():
+            owed = FeedbackOwed.objects.create(
+                participation=participation,
+                owner_id=participation.activity.coordinator_id,
+                due_on=due_on_for(participation),
+            )
+    except IntegrityError:
+        return FeedbackOwed.objects.get(participation=participation)
+    record_audit(
+        actor=actor,
+        action="feedback.owed",
+        target=owed,
+        due_on=owed.due_on.isoformat(),
+        participation=str(participation.public_id),
+    )
+    return owed
+
+
+@transaction.atomic
+def withdraw_feedback_owed(*, participation: Participation, actor: User | None = None) -> bool:
+    """Attendance was corrected to "did not attend": an un-given obligation goes away.
+
+    Feedback already given stays: it was sent and cannot be taken back, and it still counts
+    in compliance figures. Returns True when an obligation was removed.
+    """
+    owed = (
+        FeedbackOwed.objects.select_for_update()
+        .filter(participation=participation, status=FeedbackOwedStatus.DUE)
+        .first()
+    )
+    if owed is None:
+        return False
+    record_audit(
+        actor=actor,
+        action="feedback.owed_withdrawn",
+        target=owed,
+        due_on=owed.due_on.isoformat(),
+        participation=str(participation.public_id),
+    )
+    owed.delete()
+    return True
+
+
+def on_participation_changed(sender, participation, old_status, actor=None, **kwargs) -> None:
+    """portal.signals.participation_changed: attended means feedback is owed."""
+    if participation.status == ParticipationStatus.ATTENDED:
+        record_feedback_owed(participation=participation, actor=actor)
+    elif old_status == ParticipationStatus.ATTENDED:
+        withdraw_feedback_owed(participation=participation, actor=actor)
+
+
+# --- Writing and sending feedback ------------------------------------------------------------
+
+
+def _check_items(items: list[dict]) -> list[dict]:
+    cleaned = []
+    for item in items:
+        you_said = (item.get("you_said") or "").strip()
+        if not you_said:
+            continue
+        changed = bool(item.get("changed"))
+        we_did = (item.get("we_did") or "").strip()
+        reason = item.get("why_not_reason") or ""
+        why_not_text = (item.get("why_not_text") or "").strip()
+        if changed and not we_did:
+            raise FeedbackError(f"Say what you did about “{you_said[:40]}”.")
+        if not changed:
+            if reason not in WhyNotReason.values:
+                raise FeedbackError(f"Choose why “{you_said[:40]}” did not change anything.")
+            if reason == WhyNotReason.OTHER and not why_not_text:
+                raise FeedbackError(f"Explain in words why not for “{you_said[:40]}”.")
+        cleaned.append(
+            {
+                "you_said": you_said,
+                "changed": changed,
+                "we_did": we_did if changed else "",
+                "why_not_reason": "" if changed else reason,
+                "why_not_text": "" if changed else why_not_text,
+            }
+        )
+    return cleaned
+
+
+@transaction.atomic
+def save_activity_feedback(
+    *,
+    actor: User,
+    activity: Activity,
+    thank_you_text: str,
+    outcome_text: str = "",
+    next_steps_text: str = "",
+    items: list[dict],
+    personal_notes: dict[int, str] | None = None,
+) -> ActivityFeedback:
+    """Write (or rewrite, until it is sent) the one feedback for an activity."""
+    activity = Activity.objects.select_for_update().select_related("project").get(pk=activity.pk)
+    if not permissions.can_give_feedback(actor, activity):
+        raise PermissionDenied
+    if not thank_you_text.strip():
+        raise FeedbackError("Say thank you and what you received.")
+    cleaned = _check_items(items)
+    feedback = ActivityFeedback.objects.filter(activity=activity).first()
+    if feedback is not None and feedback.is_sent:
+        raise FeedbackError("This feedback has been sent and can no longer be changed.")
+    if feedback is None:
+        feedback = ActivityFeedback(activity=activity, written_by=actor)
+    feedback.thank_you_text = thank_you_text.strip()
+    feedback.outcome_text = outcome_text.strip()
+    feedback.next_steps_text = next_steps_text.strip()
+    feedback.written_by = actor
+    feedback.save()
+    feedback.items.all().delete()
+    FeedbackItem.objects.bulk_create(
+        FeedbackItem(feedback=feedback, position=n, **item) for n, item in enumerate(cleaned)
+    )
+    for owed in FeedbackOwed.objects.select_for_update().filter(
+        participation__activity=activity, status=FeedbackOwedStatus.DUE
+    ):
+        note = (personal_notes or {}).get(owed.pk)
+        if note is not None and note.strip() != owed.personal_note:
+            owed.personal_note = note.strip()
+            owed.save(update_fields=["personal_note", "updated_at"])
+    record_audit(actor=actor, action="feedback.saved", target=feedback, items=len(cleaned))
+    return feedback
+
+
+@transaction.atomic
+def send_activity_feedback(*, actor: User, feedback: ActivityFeedback) -> list[FeedbackOwed]:
+    """Give the feedback to everyone who took part and has not had it yet; email those online."""
+    feedback = (
+        ActivityFeedback.objects.select_for_update().select_related("activity__project").get(pk=feedback.pk)
+    )
+    if not permissions.can_give_feedback(actor, feedback.activity):
+        raise PermissionDenied
+    if not feedback.items.exists():
+        raise FeedbackError("Add at least one thing people said, and what you did or why not.")
+    owed_rows = list(
+        FeedbackOwed.objects.select_for_update(of=("self",))
+        .filter(participation__activity=feedback.activity, status=FeedbackOwedStatus.DUE)
+        .select_related("participation__contributor")
+    )
+    if not owed_rows:
+        raise FeedbackError("Everyone who took part has had this feedback already.")
+    now = timezone.now()
+    if feedback.sent_at is None:
+        feedback.sent_at = now
+        feedback.save(update_fields=["sent_at", "updated_at"])
+    for owed in owed_rows:
+        owed.status = FeedbackOwedStatus.GIVEN
+        owed.given_at = now
+        owed.feedback = feedback
+        owed.save(update_fields=["status", "given_at", "feedback", "updated_at"])
+        record_audit(
+            actor=actor,
+            action="feedback.given",
+            target=owed,
+            on_time=owed.was_on_time,
+            due_on=owed.due_on.isoformat(),
+        )
+    record_audit(actor=actor, action="feedback.sent", target=feedback, recipients=len(owed_rows))
+    ids = [owed.pk for owed in owed_rows]
+    transaction.on_commit(lambda: email_feedback_given(owed_ids=ids))
+    return owed_rows
+
+
+def email_feedback_given(*, owed_ids: list[int]) -> int:
+    """Email the feedback to each recipient reached by email; letters are printed instead."""
+    sent = 0
+    rows = FeedbackOwed.objects.filter(pk__in=owed_ids).select_related(
+        "participation__contributor", "participation__activity__project", "feedback", "owner"
+    )
+    for owed in rows:
+        person = owed.participation.contributor
+        if contact_channel(person) != "email":
+            continue
+        send_templated_email(
+            name="feedback_given",
+            to=[person.email],
+            context={
+                "owed": owed,
+                "feedback": owed.feedback,
+                "items": list(owed.feedback.items.all()),
+                "activity": owed.participation.activity,
+                "recipient": person,
+                "url": _absolute("feedback:owed_detail", owed.public_id),
+            },
+        )
+        sent += 1
+    return sent
+
+
+def _absolute(url_name: str, public_id) -> str:
+    from django.urls import reverse
+
+    # PORTAL_BASE_URL is not a spine setting yet; emails fall back to the development address.
+    base = getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+    return base + reverse(url_name, kwargs={"public_id": public_id})
+
+
+# --- The contributor's side ------------------------------------------------------------------
+
+
+def _locked(owed: FeedbackOwed) -> FeedbackOwed:
+    return (
+        FeedbackOwed.objects.select_for_update(of=("self",))
+        .select_related("participation__activity__project", "participation__contributor", "owner")
+        .get(pk=owed.pk)
+    )
+
+
+@transaction.atomic
+def mark_feedback_opened(*, actor: User, owed: FeedbackOwed) -> FeedbackOwed:
+    """The first time the person opens their feedback: a read receipt for the coordinator."""
+    owed = _locked(owed)
+    if not permissions.can_respond_to_feedback(actor, owed):
+        raise PermissionDenied
+    if owed.read_at is None:
+        owed.read_at = timezone.now()
+        owed.save(update_fields=["read_at", "updated_at"])
+        record_audit(actor=actor, action="feedback.opened", target=owed)
+    return owed
+
+
+def _acknowledge(owed: FeedbackOwed, actor: User, now) -> None:
+    if owed.status == FeedbackOwedStatus.GIVEN:
+        owed.status = FeedbackOwedStatus.ACKNOWLEDGED
+        owed.acknowledged_at = now
+        owed.read_at = owed.read_at or now
+        record_audit(actor=actor, action="feedback.acknowledged", target=owed)
+
+
+@transaction.atomic
+def acknowledge_feedback(*, actor: User, owed: FeedbackOwed) -> FeedbackOwed:
+    """The person says they have read it."""
+    owed = _locked(owed)
+    if not permissions.can_respond_to_feedback(actor, owed):
+        raise PermissionDenied
+    _acknowledge(owed, actor, timezone.now())
+    owed.save(update_fields=["status", "acknowledged_at", "read_at", "updated_at"])
+    return owed
+
+
+@transaction.atomic
+def respond_to_feedback(
+    *, actor: User, owed: FeedbackOwed, usefulness: int | None = None, reply: str = ""
+) -> FeedbackOwed:
+    """Rate how useful it was (1 to 5) and/or reply; a reply is emailed to the coordinator."""
+    owed = _locked(owed)
+    if not permissions.can_respond_to_feedback(actor, owed):
+        raise PermissionDenied
+    reply = reply.strip()
+    if usefulness is None and not reply:
+        raise FeedbackError("Choose how useful it was or write a reply.")
+    if usefulness is not None and not 1 <= usefulness <= 5:
+        raise FeedbackError("Usefulness is a number from 1 to 5.")
+    if reply and owed.reply:
+        raise FeedbackError("You have already replied to this feedback.")
+    now = timezone.now()
+    _acknowledge(owed, actor, now)
+    if usefulness is not None:
+        owed.usefulness = usefulness
+        record_audit(actor=actor, action="feedback.rated", target=owed, usefulness=usefulness)
+    if reply:
+        owed.reply, owed.replied_at = reply, now
+        record_audit(actor=actor, action="feedback.replied", target=owed)
+        owed_id = owed.pk
+        transaction.on_commit(lambda: email_feedback_reply(owed_id=owed_id))
+    owed.save()
+    return owed
+
+
+def email_feedback_reply(*, owed_id: int) -> None:
+    """The reply reaches the coordinator who owes (and gave) the feedback."""
+    owed = FeedbackOwed.objects.select_related(
+        "participation__contributor", "participation__activity", "owner", "feedback"
+    ).get(pk=owed_id)
+    to = owed.feedback.written_by if owed.feedback else owed.owner
+    send_templated_email(
+        name="feedback_reply",
+        to=[a for a in {to.email, owed.owner.email} if a],
+        context={
+            "owed": owed,
+            "activity": owed.participation.activity,
+            "contributor": owed.participation.contributor,
+            "url": _absolute("feedback:activity_feedback", owed.participation.activity.public_id),
+        },
+    )

@@ -1,0 +1,347 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.models import Activity, Participation
+from portal.pdf import render_pdf
+
+from . import permissions, selectors, services
+from .forms import ActivityFeedbackForm, ItemFormSet, PersonalNotesForm, RespondForm
+from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
+from .reminders import offline_contacts
+
+BLANK_ITEM_ROWS = 3
+
+
+def _get_activity(request, public_id) -> Activity:
+    """Activities outside the user's scope are a 404; a contributor's own is a 403 below."""
+    activities = Activity.objects.visible_to(request.user).select_related("project", "coordinator")
+    activity = get_object_or_404(activities, public_id=public_id)
+    if not permissions.can_give_feedback(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def _get_owed(request, public_id) -> FeedbackOwed:
+    rows = FeedbackOwed.objects.visible_to(request.user).select_related(
+        "participation__activity__project", "participation__contributor", "feedback", "owner"
+    )
+    return get_object_or_404(rows, public_id=public_id)
+
+
+def _impact_url() -> str | None:
+    """The impact app's "new entry" page, if that app provides it."""
+    try:
+        return reverse("impact:entry_create")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def owed_list(request):
+    if not permissions.can_view_feedback_owed(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "feedback/owed_list.html",
+        {"rows": selectors.owed_by_activity(request.user), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def activity_feedback(request, public_id):
+    """The coordinator's view of an activity's feedback: what was said, who has read it."""
+    activity = _get_activity(request, public_id)
+    feedback = ActivityFeedback.objects.filter(activity=activity).first()
+    recipients = list(selectors.activity_recipients(activity))
+    for owed in recipients:
+        owed.channel = services.contact_channel(owed.participation.contributor)
+    return render(
+        request,
+        "feedback/activity_feedback.html",
+        {
+            "activity": activity,
+            "feedback": feedback,
+            "items": list(feedback.items.all()) if feedback else [],
+            "recipients": recipients,
+            "waiting": [o for o in recipients if o.status == FeedbackOwedStatus.DUE],
+            "impact_url": _impact_url(),
+        },
+    )
+
+
+def _write_context(activity, feedback, owed_rows, data=None, extra_rows=0):
+    items_initial = []
+    if feedback is not None:
+        items_initial = [
+            {
+                "you_said": i.you_said,
+                "changed": "yes" if i.changed else "no",
+                "we_did": i.we_did,
+                "why_not_reason": i.why_not_reason,
+                "why_not_text": i.why_not_text,
+            }
+            for i in feedback.items.all()
+        ]
+    if data is not None:
+        formset = ItemFormSet(data, prefix="items")
+    else:
+        formset = ItemFormSet(prefix="items", initial=items_initial)
+        formset.extra = max(BLANK_ITEM_ROWS - len(items_initial), 1)
+    form = ActivityFeedbackForm(
+        data,
+        initial={
+            "thank_you_text": feedback.thank_you_text,
+            "outcome_text": feedback.outcome_text,
+            "next_steps_text": feedback.next_steps_text,
+        }
+        if feedback
+        else None,
+    )
+    notes_form = PersonalNotesForm(data, owed_rows=owed_rows, prefix="notes")
+    return {
+        "activity": activity,
+        "feedback": feedback,
+        "form": form,
+        "formset": formset,
+        "notes_form": notes_form,
+        "owed_rows": owed_rows,
+    }
+
+
+def _with_another_row(post):
+    """The "add another item" button: the same answers, one more blank row."""
+    data = post.copy()
+    total = int(data.get("items-TOTAL_FORMS") or 0)
+    data["items-TOTAL_FORMS"] = str(min(total + 1, ItemFormSet.max_num))
+    return data
+
+
+@login_required
+def activity_feedback_write(request, public_id):
+    activity = _get_activity(request, public_id)
+    feedback = ActivityFeedback.objects.filter(activity=activity).first()
+    if feedback is not None and feedback.is_sent:
+        messages.info(
+            request, "This feedback has been sent. You can send it to anyone who has not had it yet."
+        )
+        return redirect("feedback:activity_feedback", public_id=activity.public_id)
+    owed_rows = list(
+        FeedbackOwed.objects.due()
+        .filter(participation__activity=activity)
+        .select_related("participation__contributor")
+        .order_by("participation__contributor__name")
+    )
+    if request.method != "POST":
+        return render(
+            request, "feedback/activity_feedback_form.html", _write_context(activity, feedback, owed_rows)
+        )
+    action = request.POST.get("action", "send")
+    if action == "add_item":
+        ctx = _write_context(activity, feedback, owed_rows, data=_with_another_row(request.POST))
+        ctx["adding"] = True
+        return render(request, "feedback/activity_feedback_form.html", ctx)
+    ctx = _write_context(activity, feedback, owed_rows, data=request.POST)
+    form, formset, notes_form = ctx["form"], ctx["formset"], ctx["notes_form"]
+    valid = all([form.is_valid(), formset.is_valid(), notes_form.is_valid()])
+    items = [i for i in (f.as_item() for f in formset.forms) if i] if valid else []
+    if valid and action == "send" and not items:
+        form.add_error(None, "Add at least one thing people said, and what you did or why not")
+        valid = False
+    if not valid:
+        ctx["error_forms"] = [form, notes_form, *formset.forms]
+        return render(request, "feedback/activity_feedback_form.html", ctx, status=400)
+    try:
+        feedback = services.save_activity_feedback(
+            actor=request.user,
+            activity=activity,
+            items=items,
+            personal_notes=notes_form.notes(),
+            **form.cleaned_data,
+        )
+        if action == "send":
+            sent = services.send_activity_feedback(actor=request.user, feedback=feedback)
+            messages.success(
+                request, f"Feedback sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}."
+            )
+            return redirect("feedback:activity_feedback", public_id=activity.public_id)
+    except services.FeedbackError as exc:
+        form.add_error(None, str(exc))
+        ctx["error_forms"] = [form]
+        return render(request, "feedback/activity_feedback_form.html", ctx, status=400)
+    messages.success(request, "Draft saved. Nobody has been sent anything yet.")
+    return redirect("feedback:activity_feedback_write", public_id=activity.public_id)
+
+
+@login_required
+@require_POST
+def activity_feedback_send(request, public_id):
+    """Send written feedback to everyone who has not had it yet (a draft, or people added later)."""
+    activity = _get_activity(request, public_id)
+    feedback = ActivityFeedback.objects.filter(activity=activity).first()
+    if feedback is None:
+        messages.error(request, "Write the feedback before sending it.")
+        return redirect("feedback:activity_feedback_write", public_id=activity.public_id)
+    try:
+        sent = services.send_activity_feedback(actor=request.user, feedback=feedback)
+        messages.success(request, f"Feedback sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}.")
+    except services.FeedbackError as exc:
+        messages.error(request, str(exc))
+    return redirect("feedback:activity_feedback", public_id=activity.public_id)
+
+
+@login_required
+def my_feedback(request):
+    """A contributor's feedback: new, read, and still owed to them."""
+    return render(request, "feedback/my_feedback.html", selectors.contributor_feedback(request.user))
+
+
+@login_required
+def owed_detail(request, public_id, form=None, status=200):
+    owed = _get_owed(request, public_id)
+    is_recipient = owed.participation.contributor_id == request.user.pk
+    if not is_recipient and not permissions.can_give_feedback(request.user, owed.participation.activity):
+        raise PermissionDenied
+    can_respond = permissions.can_respond_to_feedback(request.user, owed)
+    if can_respond and owed.read_at is None and request.method == "GET":
+        owed = services.mark_feedback_opened(actor=request.user, owed=owed)
+    if can_respond and form is None:
+        form = RespondForm(can_reply=not owed.reply, initial={"usefulness": owed.usefulness})
+    return render(
+        request,
+        "feedback/owed_detail.html",
+        {
+            "owed": owed,
+            "activity": owed.participation.activity,
+            "feedback": owed.feedback,
+            "items": list(owed.feedback.items.all()) if owed.feedback else [],
+            "is_recipient": is_recipient,
+            "can_respond": can_respond,
+            "form": form if can_respond else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def owed_acknowledge(request, public_id):
+    owed = _get_owed(request, public_id)
+    if not permissions.can_respond_to_feedback(request.user, owed):
+        raise PermissionDenied
+    services.acknowledge_feedback(actor=request.user, owed=owed)
+    messages.success(request, "Thank you. We have noted that you have read this feedback.")
+    return redirect("feedback:owed_detail", public_id=owed.public_id)
+
+
+@login_required
+@require_POST
+def owed_respond(request, public_id):
+    owed = _get_owed(request, public_id)
+    if not permissions.can_respond_to_feedback(request.user, owed):
+        raise PermissionDenied
+    form = RespondForm(request.POST, can_reply=not owed.reply)
+    if not form.is_valid():
+        return owed_detail(request, public_id, form=form, status=400)
+    try:
+        services.respond_to_feedback(
+            actor=request.user,
+            owed=owed,
+            usefulness=form.cleaned_data.get("usefulness"),
+            reply=form.cleaned_data.get("reply", ""),
+        )
+    except services.FeedbackError as exc:
+        messages.error(request, str(exc))
+        return redirect("feedback:owed_detail", public_id=owed.public_id)
+    replied = bool(form.cleaned_data.get("reply"))
+    messages.success(
+        request, "Thank you. Your reply has been sent." if replied else "Thank you for your rating."
+    )
+    return redirect("feedback:owed_detail", public_id=owed.public_id)
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@login_required
+def owed_letter(request, public_id):
+    """The feedback as a letter to post to someone who is not online."""
+    owed = _get_owed(request, public_id)
+    if not permissions.can_give_feedback(request.user, owed.participation.activity):
+        raise PermissionDenied
+    if owed.feedback is None:
+        raise PermissionDenied
+    person = owed.participation.contributor
+    pdf = render_pdf(
+        "pdf/feedback_letter.html",
+        {
+            "owed": owed,
+            "person": person,
+            "contact": services.contact_details(person),
+            "activity": owed.participation.activity,
+            "feedback": owed.feedback,
+            "items": list(owed.feedback.items.all()),
+            "today": timezone.localdate(),
+            "contact_phone": settings.PORTAL_CONTACT_PHONE,
+        },
+    )
+    return _pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf")
+
+
+@login_required
+def compliance(request):
+    """Is feedback given on time: the organisation (managers) or your projects (coordinators)."""
+    if not permissions.can_view_feedback_compliance(request.user):
+        raise PermissionDenied
+    projects = selectors.projects_for_compliance(request.user)
+    return render(
+        request,
+        "feedback/compliance.html",
+        {
+            "summary": selectors.feedback_compliance(projects=None if request.user.is_manager else projects),
+            "by_project": selectors.compliance_by_project(projects),
+            "overdue": selectors.overdue_feedback(projects=None if request.user.is_manager else projects),
+            "is_organisation": request.user.is_manager,
+        },
+    )
+
+
+@login_required
+def contact_list(request):
+    """People reached by phone or post who need a call or a letter about an activity soon."""
+    if not permissions.can_view_feedback_owed(request.user):
+        raise PermissionDenied
+    return render(request, "feedback/contact_list.html", {"contacts": offline_contacts(request.user)})
+
+
+@login_required
+def reminder_letter(request, public_id):
+    """A printable reminder of an activity, for someone reached by post."""
+    participations = Participation.objects.visible_to(request.user).select_related(
+        "activity__project", "activity__coordinator", "contributor"
+    )
+    participation = get_object_or_404(participations, public_id=public_id)
+    if not permissions.can_give_feedback(request.user, participation.activity):
+        raise PermissionDenied
+    person = participation.contributor
+    pdf = render_pdf(
+        "pdf/feedback_activity_letter.html",
+        {
+            "participation": participation,
+            "person": person,
+            "contact": services.contact_details(person),
+            "activity": participation.activity,
+            "today": timezone.localdate(),
+            "contact_phone": settings.PORTAL_CONTACT_PHONE,
+        },
+    )
+    return _pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf")
