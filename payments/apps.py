@@ -1,5 +1,18 @@
 from django.apps import AppConfig
 
+_DECIDE = ["decide_claim", "view_claim"]
+
 
 class PaymentsConfig(AppConfig):
     name = "payments"
+    verbose_name = "Payments"
+    # "Finance user" is the Manager role here.
+    role_permissions = {
+        "Coordinator": _DECIDE,
+        "Manager": [*_DECIDE, "pay_claim", "export_finance", "manage_ratecard", "view_ratecard"],
+    }
+
+    def ready(self):
+        from . import registry
+
+        registry.register()

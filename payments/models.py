@@ -1,1 +1,358 @@
+"""Rate cards, claims with fee and expense lines, the claim timeline and payment batches.
 
+Only `payments.services` changes `Claim.status`.
+"""
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from portal.models import TimeStampedModel
+
+PROTECT = models.PROTECT
+
+
+class RateUnit(models.TextChoices):
+    HOUR = "hour", "Hour"
+    HALF_DAY = "half_day", "Half day"
+    DAY = "day", "Day"
+    ITEM = "item", "Item (per review or meeting)"
+
+
+class RateCardQuerySet(models.QuerySet):
+    def in_force_on(self, on: date):
+        """Cards that had started by `on` and were not retired on or before it, newest first."""
+        return (
+            self.filter(effective_from__lte=on)
+            .filter(Q(retired_on__isnull=True) | Q(retired_on__gt=on))
+            .order_by("-effective_from", "-pk")
+        )
+
+
+class RateCard(TimeStampedModel):
+    """A set of fee rates that applies from a date until a newer card starts (or it is retired)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    effective_from = models.DateField(help_text="Activities on or after this date use this card.")
+    retired_on = models.DateField(null=True, blank=True)
+    is_illustrative = models.BooleanField(
+        default=False, help_text="Made-up demo amounts, not an organisation's real rates."
+    )
+    notes = models.TextField(blank=True)
+    based_on = models.ForeignKey("self", on_delete=PROTECT, null=True, blank=True, related_name="+")
+    uplift_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+    objects = RateCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from", "-pk"]
+        permissions = [("manage_ratecard", "Can create, uplift and retire rate cards")]
+
+    def __str__(self):
+        return f"{self.name} (from {self.effective_from:%d %b %Y})"
+
+
+class RateCardRow(models.Model):
+    card = models.ForeignKey(RateCard, on_delete=PROTECT, related_name="rows")
+    code = models.SlugField(max_length=50)
+    activity = models.CharField("activity", max_length=300)
+    unit = models.CharField(max_length=10, choices=RateUnit)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "code"], name="payments_ratecardrow_code_once"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="payments_ratecardrow_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: £{self.amount} per {self.get_unit_display().lower()}"
+
+
+class ExpenseRate(models.Model):
+    """HMRC approved mileage rates (national facts, loaded by a data migration)."""
+
+    code = models.SlugField(max_length=30)
+    description = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=6, decimal_places=2)
+    effective_from = models.DateField()
+
+    class Meta:
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="payments_expenserate_once")
+        ]
+
+    def __str__(self):
+        return f"{self.description}: £{self.amount}"
+
+
+class ClaimStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned for changes"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    PAID = "paid", "Paid"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The whole workflow on one screen. Only payments.services changes Claim.status.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    ClaimStatus.DRAFT: {ClaimStatus.SUBMITTED, ClaimStatus.WITHDRAWN},
+    ClaimStatus.SUBMITTED: {ClaimStatus.APPROVED, ClaimStatus.RETURNED, ClaimStatus.REJECTED},
+    ClaimStatus.RETURNED: {ClaimStatus.SUBMITTED, ClaimStatus.WITHDRAWN},  # fix and resubmit
+    ClaimStatus.APPROVED: {ClaimStatus.PAID},
+}
+EDITABLE = (ClaimStatus.DRAFT, ClaimStatus.RETURNED)
+# Money the organisation has promised (approved) or handed over (paid).
+COMMITTED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
+
+
+class PaymentChoice(models.TextChoices):
+    FULL_FEE = "full_fee", "The full fee"
+    REDUCED = "reduced", "A reduced amount"
+    VOUCHERS = "vouchers", "Vouchers instead of money"
+    EXPENSES_ONLY = "expenses_only", "No fee: expenses only"
+
+
+class ClaimQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Your own claims; a coordinator's projects' claims; every claim for a manager."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        q = Q(contributor=user) | Q(entered_by=user)
+        if user.is_coordinator:
+            q |= Q(project__lead=user) | Q(project__coordinators=user)
+        return self.filter(q).distinct()
+
+    def awaiting_decision(self):
+        return self.filter(status=ClaimStatus.SUBMITTED)
+
+    def counting_towards_budget(self):
+        return self.filter(status__in=COMMITTED)
+
+
+class Claim(TimeStampedModel):
+    """What we owe a contributor for one participation (or an agreed ad hoc task)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, related_name="claims")
+    project = models.ForeignKey("portal.Project", on_delete=PROTECT, related_name="claims")
+    participation = models.ForeignKey(
+        "portal.Participation", on_delete=PROTECT, null=True, blank=True, related_name="claims"
+    )
+    ad_hoc_description = models.CharField(
+        "what the task was",
+        max_length=300,
+        blank=True,
+        help_text="For a task a coordinator agreed that is not an activity in the portal.",
+    )
+    # The activity date (or the ad hoc task's date): it picks the rate card and the tax year.
+    work_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ClaimStatus, default=ClaimStatus.DRAFT)
+    payment_choice = models.CharField(max_length=20, choices=PaymentChoice, default=PaymentChoice.FULL_FEE)
+    reduced_amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    public_sector_confirmed = models.BooleanField(default=False)
+    declaration_accepted_at = models.DateTimeField(null=True, blank=True)
+    # A coordinator who entered the claim for an offline contributor.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
+    )
+    second_approved_at = models.DateTimeField(null=True, blank=True)
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
+    )
+    batch = models.ForeignKey("PaymentBatch", on_delete=PROTECT, null=True, blank=True, related_name="claims")
+    paid_on = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=100, blank=True)
+    fee_total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    expense_total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    total = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("0.00"))
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-work_on", "-pk"]
+        permissions = [
+            ("decide_claim", "Can approve, return or reject payment claims"),
+            ("pay_claim", "Can mark approved claims paid"),
+            ("export_finance", "Can download the finance export with bank details"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="payments_claim_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=ClaimStatus.values), name="payments_claim_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_choice__in=PaymentChoice.values), name="payments_claim_choice_valid"
+            ),
+            # A double click, or two tabs, can never make two live claims for one participation.
+            models.UniqueConstraint(
+                fields=["participation"],
+                condition=Q(participation__isnull=False) & ~Q(status="withdrawn"),
+                name="payments_claim_once_per_participation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Claim by {self.contributor} for {self.title}"
+
+    @property
+    def title(self) -> str:
+        if self.participation_id:
+            return self.participation.activity.title
+        return self.ad_hoc_description or "an agreed task"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE
+
+    @property
+    def fee_income(self) -> Decimal:
+        """Fees and vouchers count as income; expenses never do."""
+        return self.fee_total
+
+    @property
+    def awaiting_second_approval(self) -> bool:
+        return self.status == ClaimStatus.SUBMITTED and self.decided_by_id is not None
+
+    @property
+    def days_to_pay(self) -> int | None:
+        if self.paid_on and self.first_submitted_at:
+            return (self.paid_on - self.first_submitted_at.date()).days
+        return None
+
+
+class FeeLine(models.Model):
+    """A fee: the rate card row and the amount it had on the work date, copied, times a quantity."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="fee_lines")
+    rate_row = models.ForeignKey(RateCardRow, on_delete=PROTECT, related_name="+")
+    description = models.CharField(max_length=300)
+    unit = models.CharField(max_length=10, choices=RateUnit)
+    unit_amount = models.DecimalField(max_digits=8, decimal_places=2)
+    quantity = models.DecimalField(max_digits=6, decimal_places=2)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    is_preparation = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["is_preparation", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="payments_feeline_quantity_positive"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payments_feeline_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.description}: {self.quantity} × £{self.unit_amount}"
+
+
+class ExpenseKind(models.TextChoices):
+    PUBLIC_TRANSPORT = "public_transport", "Public transport (bus, train, tram)"
+    TAXI = "taxi", "Taxi"
+    MILEAGE_CAR = "mileage_car", "Mileage: car or van"
+    MILEAGE_MOTORCYCLE = "mileage_motorcycle", "Mileage: motorcycle"
+    MILEAGE_BICYCLE = "mileage_bicycle", "Mileage: bicycle"
+    PARKING = "parking", "Parking"
+    CARER = "carer", "Carer or childcare cover"
+    PERSONAL_ASSISTANT = "personal_assistant", "Personal assistant"
+    SUBSISTENCE = "subsistence", "Food and drink (subsistence)"
+    PHONE_INTERNET = "phone_internet", "Phone or internet"
+    PRINTING = "printing", "Printing or postage"
+    OTHER = "other", "Something else"
+
+
+MILEAGE_KINDS = {
+    ExpenseKind.MILEAGE_CAR: "car",
+    ExpenseKind.MILEAGE_MOTORCYCLE: "motorcycle",
+    ExpenseKind.MILEAGE_BICYCLE: "bicycle",
+}
+
+
+def receipt_path(instance, filename):
+    # The original name is kept in a field; on disk the name reveals nothing.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"receipts/{uuid.uuid4().hex}.{suffix}"
+
+
+class ExpenseLine(models.Model):
+    """An expense repaid at cost (amount), or mileage (miles × HMRC rate, plus passengers)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="expense_lines")
+    kind = models.CharField(max_length=30, choices=ExpenseKind)
+    description = models.CharField(max_length=300, blank=True)
+    miles = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
+    passengers = models.PositiveSmallIntegerField(default=0)
+    rate_note = models.CharField(max_length=200, blank=True)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+    receipt = models.FileField(upload_to=receipt_path, blank=True)
+    receipt_name = models.CharField(max_length=200, blank=True)
+    receipt_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="payments_expenseline_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: £{self.amount}"
+
+    @property
+    def is_mileage(self) -> bool:
+        return self.kind in MILEAGE_KINDS
+
+
+class ClaimEvent(models.Model):
+    """One move in a claim's life, never edited: the timeline the contributor sees."""
+
+    claim = models.ForeignKey(Claim, on_delete=PROTECT, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, related_name="+")
+    from_status = models.CharField(max_length=20, choices=ClaimStatus, blank=True)
+    to_status = models.CharField(max_length=20, choices=ClaimStatus)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.claim_id}: {self.from_status or 'new'} → {self.to_status}"
+
+
+class PaymentBatch(TimeStampedModel):
+    """Claims a manager marked paid together, with the date and the bank or voucher reference."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    paid_on = models.DateField()
+    reference = models.CharField(max_length=100)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-paid_on", "-pk"]
+        verbose_name_plural = "payment batches"
+
+    def __str__(self):
+        return f"Payment run {self.reference} on {self.paid_on:%d %b %Y}"

@@ -101,6 +101,52 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
 
 # --- payments -------------------------------------------------------------------------------
 
+
+class RateCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.RateCard"
+
+    name = factory.Sequence(lambda n: f"Rate card {n}")
+    effective_from = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
+
+
+class RateCardRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "payments.RateCardRow"
+
+    card = factory.SubFactory(RateCardFactory)
+    code = "meeting_hour"
+    activity = "Attending a meeting"
+    unit = "hour"
+    amount = Decimal("25.00")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A claim made directly (no lines); workflow tests go through payments.services."""
+
+    class Meta:
+        model = "payments.Claim"
+
+    participation = factory.SubFactory(ParticipationFactory, attended=True)
+    contributor = factory.SelfAttribute("participation.contributor")
+    project = factory.SelfAttribute("participation.activity.project")
+    work_on = factory.LazyAttribute(lambda o: o.participation.activity.occurs_on)
+    fee_total = Decimal("50.00")
+    total = Decimal("50.00")
+
+    class Params:
+        submitted = factory.Trait(
+            status="submitted",
+            submitted_at=factory.LazyFunction(timezone.now),
+            first_submitted_at=factory.LazyFunction(timezone.now),
+        )
+        approved = factory.Trait(
+            status="approved",
+            submitted_at=factory.LazyFunction(timezone.now),
+            first_submitted_at=factory.LazyFunction(timezone.now),
+        )
+
+
 # --- feedback -------------------------------------------------------------------------------
 
 

@@ -1,0 +1,135 @@
+"""Demo payments: the ILLUSTRATIVE rate card (never loaded by a migration, so production never
+gets made-up rates), its +10% uplift from 16 December 2025, and claims in every state."""
+
+import csv
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from portal.models import Participation
+
+from . import services
+from .models import Claim, ClaimEvent, PaymentChoice, RateCard
+
+CARD_CSV = Path(__file__).resolve().parent / "data" / "rate-card-demo.csv"
+CARD_NAME = "Illustrative demo rate card"
+UPLIFT_FROM = date(2025, 12, 16)
+
+
+def _cards(demo) -> None:
+    card = RateCard.objects.filter(name=CARD_NAME, effective_from=date(2024, 4, 1)).first()
+    if card is None:
+        with CARD_CSV.open(newline="", encoding="utf-8") as f:
+            rows = [
+                {
+                    "code": r["code"],
+                    "activity": r["activity"],
+                    "unit": r["unit"],
+                    "amount": Decimal(r["amount_gbp"]),
+                }
+                for r in csv.DictReader(f)
+            ]
+        card = services.create_rate_card(
+            actor=None,
+            name=CARD_NAME,
+            effective_from=date(2024, 4, 1),
+            rows=rows,
+            notes="ILLUSTRATIVE amounts for the demo only: an organisation enters its own NIHR-aligned card.",
+            is_illustrative=True,
+        )
+    if not RateCard.objects.filter(based_on=card, effective_from=UPLIFT_FROM).exists():
+        services.uplift_rate_card(
+            actor=None,
+            card=card,
+            percent=Decimal("10"),
+            effective_from=UPLIFT_FROM,
+            name="Illustrative demo rate card, NIHR +10% uplift",
+        )
+
+
+def _backdate(claim: Claim, days_after_work: int) -> None:
+    """Demo only: make the claim look as if it was submitted a few days after the work."""
+    when = claim.created_at.replace(
+        year=claim.work_on.year, month=claim.work_on.month, day=claim.work_on.day
+    ) + timedelta(days=days_after_work)
+    Claim.objects.filter(pk=claim.pk).update(submitted_at=when, first_submitted_at=when, created_at=when)
+    ClaimEvent.objects.filter(claim=claim).update(created_at=when)
+
+
+def seed(demo) -> None:
+    _cards(demo)
+    fatima, morgan = demo.fatima, demo.morgan
+    a, o = demo.activities, demo.others
+
+    def claim(key, person, state, *, mileage=None, parking=None, choice=None, prep=None):
+        participation = Participation.objects.get(activity=a[key], contributor=person)
+        if Claim.objects.filter(participation=participation).exists():
+            return None
+        c = services.start_claim(actor=person, participation=participation)
+        if prep:
+            services.add_fee_line(
+                actor=person, claim=c, code="meeting_hour", quantity=Decimal(prep), is_preparation=True
+            )
+        if mileage:
+            services.add_expense_line(
+                actor=person,
+                claim=c,
+                kind="mileage_car",
+                miles=Decimal(mileage),
+                description="Home to the venue and back",
+            )
+        if parking:
+            services.add_expense_line(actor=person, claim=c, kind="parking", amount=Decimal(parking))
+        if choice:
+            services.update_claim_choices(actor=person, claim=c, payment_choice=choice)
+        if state == "draft":
+            return c
+        if state == "withdrawn":
+            return services.withdraw_claim(actor=person, claim=c)
+        services.submit_claim(actor=person, claim=c, declaration=True)
+        _backdate(c, 3)
+        if state == "returned":
+            services.return_claim(
+                claim=c, actor=fatima, reason="Please add the parking receipt, or remove the parking line."
+            )
+        elif state == "rejected":
+            services.decide_claim(
+                claim=c,
+                approver=fatima,
+                approve=False,
+                note="This meeting was already paid on another claim.",
+            )
+        elif state in ("approved", "paid"):
+            services.decide_claim(claim=c, approver=fatima, approve=True)
+        c.refresh_from_db()
+        return c
+
+    paid_design = [
+        claim("stroke_design", demo.cara, "paid", mileage="12", parking="4.50", prep="1"),
+        claim("stroke_design", demo.olu, "paid", choice=PaymentChoice.VOUCHERS),
+    ]
+    claim("stroke_design", o[0], "approved")
+    claim("stroke_design", o[1], "rejected")
+    claim("stroke_design", o[2], "withdrawn")
+    claim("stroke_leaflet", demo.cara, "approved")
+    claim("stroke_leaflet", demo.olu, "returned", parking="3.00")
+    claim("stroke_leaflet", o[0], "submitted")
+    claim("stroke_steering", demo.cara, "submitted")
+    claim("stroke_steering", demo.olu, "draft")
+    claim("stroke_steering", o[1], "submitted", choice=PaymentChoice.EXPENSES_ONLY, parking="5.00")
+    claim("memory_bid", demo.cara, "draft")
+    claim("memory_bid", o[2], "submitted")
+    paid_panel = [
+        claim("panel_autumn", demo.olu, "paid", mileage="30"),
+        claim("panel_autumn", o[2], "paid"),
+    ]
+    claim("panel_autumn", o[3], "approved")
+    claim("panel_autumn", o[4], "submitted")
+    today = demo.now.date()
+    for batch, paid_on, ref in (
+        (paid_design, today - timedelta(days=30), "BACS-DEMO-001"),
+        (paid_panel, today - timedelta(days=12), "BACS-DEMO-002"),
+    ):
+        claims = [c for c in batch if c is not None]
+        if claims:
+            services.mark_claims_paid(actor=morgan, claims=claims, paid_on=paid_on, reference=ref)

@@ -1,0 +1,273 @@
+"""Forms only validate; services do the writing."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+
+from portal.models import Participation, Project, User
+
+from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
+from .services import check_receipt
+
+MONEY = {"max_digits": 8, "decimal_places": 2}
+
+
+class StartClaimForm(forms.Form):
+    participation = forms.ModelChoiceField(
+        queryset=Participation.objects.none(),
+        label="Which activity are you claiming for?",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, participations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participation"].queryset = (
+            participations if participations is not None else Participation.objects.none()
+        )
+        self.fields["participation"].label_from_instance = lambda p: (
+            f"{p.activity.title}, {p.activity.occurs_on:%d %B %Y} ({p.contributor})"
+        )
+
+
+class AdHocClaimForm(forms.Form):
+    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project")
+    description = forms.CharField(label="What the task was", max_length=300)
+    work_on = forms.DateField(
+        label="Date of the task",
+        help_text="For example, 27 3 2026 or 2026-03-27",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contributor"].queryset = User.objects.with_role("Contributor").order_by("name")
+        self.fields["project"].queryset = (
+            Project.objects.coordinated_by(user) if user else Project.objects.none()
+        )
+
+
+class ChoicesForm(forms.Form):
+    payment_choice = forms.ChoiceField(
+        choices=PaymentChoice.choices,
+        widget=forms.RadioSelect,
+        label="How would you like to be paid for this?",
+    )
+    reduced_amount = forms.DecimalField(
+        label="Reduced amount (£)",
+        required=False,
+        min_value=Decimal("0.00"),
+        **MONEY,
+        help_text="Only if you chose a reduced amount.",
+    )
+    public_sector_confirmed = forms.BooleanField(
+        required=False,
+        label="I confirm this task is not part of my public-sector job and I did it in my own time",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("payment_choice") == PaymentChoice.REDUCED and data.get("reduced_amount") is None:
+            self.add_error("reduced_amount", "Enter the reduced amount you would like, in pounds")
+        return data
+
+
+class FeeLineForm(forms.Form):
+    code = forms.ChoiceField(label="Rate")
+    quantity = forms.DecimalField(
+        label="How many (hours, days or items)", min_value=Decimal("0.25"), max_digits=6, decimal_places=2
+    )
+    is_preparation = forms.BooleanField(label="This is preparation time", required=False)
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [
+            (r.code, f"{r.activity} – £{r.amount} per {RateUnit(r.unit).label.lower()}") for r in rows
+        ]
+
+
+class ExpenseLineForm(forms.Form):
+    kind = forms.ChoiceField(label="Type of expense", choices=ExpenseKind.choices)
+    description = forms.CharField(
+        label="Details (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, the journey: Leeds to York and back.",
+    )
+    amount = forms.DecimalField(
+        label="Amount (£)",
+        required=False,
+        min_value=Decimal("0.01"),
+        **MONEY,
+        help_text="Leave empty for mileage: we work it out from the miles.",
+    )
+    miles = forms.DecimalField(
+        label="Miles (for mileage only)",
+        required=False,
+        min_value=Decimal("0.1"),
+        max_digits=7,
+        decimal_places=1,
+    )
+    passengers = forms.IntegerField(
+        label="Passengers you carried (for mileage only)", required=False, min_value=0, max_value=8
+    )
+    receipt = forms.FileField(
+        label="Receipt (PDF, JPEG or PNG)",
+        required=False,
+        help_text=f"Needed for expenses over £{settings.PORTAL_RECEIPT_REQUIRED_ABOVE}. A phone photo is fine.",
+    )
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data.get("receipt")
+        if receipt:
+            problem = check_receipt(receipt)
+            if problem:
+                raise forms.ValidationError(problem)
+        return receipt
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        mileage = kind in (
+            ExpenseKind.MILEAGE_CAR,
+            ExpenseKind.MILEAGE_MOTORCYCLE,
+            ExpenseKind.MILEAGE_BICYCLE,
+        )
+        if mileage and not data.get("miles"):
+            self.add_error("miles", "Enter how many miles you travelled")
+        if kind and not mileage and not data.get("amount"):
+            self.add_error("amount", "Enter the amount you spent, in pounds")
+        if (
+            kind
+            and not mileage
+            and data.get("amount")
+            and data["amount"] > settings.PORTAL_RECEIPT_REQUIRED_ABOVE
+            and not data.get("receipt")
+            and "receipt" not in self.errors
+        ):
+            self.add_error(
+                "receipt", f"Add a receipt for expenses over £{settings.PORTAL_RECEIPT_REQUIRED_ABOVE}"
+            )
+        return data
+
+
+class SubmitForm(forms.Form):
+    declaration = forms.BooleanField(
+        label="I declare that the information in this claim is correct and that I have not claimed "
+        "for these costs anywhere else",
+        error_messages={"required": "Confirm the declaration to submit your claim"},
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[("approve", "Approve"), ("return", "Return it to be changed"), ("reject", "Reject")],
+    )
+    reason = forms.CharField(
+        label="Reason (the contributor will see this)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to return or reject a claim.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("return", "reject") and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give a reason: the contributor will see it")
+        return data
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Waiting for a decision"), *[(s.value, s.label) for s in ClaimStatus], ("all", "All")],
+    )
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), required=False, empty_label="All projects"
+    )
+    person = forms.CharField(required=False, label="Contributor name")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = (
+            Project.objects.all() if user.is_manager else Project.objects.coordinated_by(user)
+        )
+
+
+class PayForm(forms.Form):
+    paid_on = forms.DateField(
+        label="Date paid",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        help_text="For example, 2026-03-27",
+    )
+    reference = forms.CharField(
+        label="Payment reference", max_length=100, help_text="The bank run or voucher order reference."
+    )
+
+
+class RateCardForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    effective_from = forms.DateField(
+        label="In force from",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        help_text="For example, 2026-04-01",
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    rows = forms.CharField(
+        label="Rates, one a line",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="code, activity, unit (hour, half_day, day or item), amount – for example: "
+        "meeting_hour, Attending a meeting, hour, 27.50",
+    )
+
+    def clean_rows(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["rows"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(",")]
+            if len(parts) < 4:
+                raise forms.ValidationError(f"Line {number} needs a code, an activity, a unit and an amount")
+            code, activity, unit, amount = parts[0], ", ".join(parts[1:-2]), parts[-2], parts[-1]
+            if unit not in RateUnit.values:
+                raise forms.ValidationError(f"Line {number}: the unit must be hour, half_day, day or item")
+            try:
+                value = Decimal(amount.lstrip("£"))
+            except ArithmeticError:
+                raise forms.ValidationError(
+                    f"Line {number}: the amount must be a number, like 27.50"
+                ) from None
+            if value < 0 or value.as_tuple().exponent < -2:
+                raise forms.ValidationError(f"Line {number}: the amount must be pounds and pence, like 27.50")
+            rows.append({"code": code, "activity": activity, "unit": unit, "amount": value})
+        if not rows:
+            raise forms.ValidationError("Enter at least one rate")
+        return rows
+
+
+class UpliftForm(forms.Form):
+    percent = forms.DecimalField(
+        label="Uplift (%)",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("-50"),
+        max_value=Decimal("100"),
+        initial=Decimal("10"),
+    )
+    effective_from = forms.DateField(
+        label="New rates in force from",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        help_text="For example, 2025-12-16",
+    )
+    name = forms.CharField(required=False, max_length=200, label="Name for the new card (optional)")
+
+
+class RetireForm(forms.Form):
+    retired_on = forms.DateField(
+        label="Retire from",
+        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        help_text="For example, 2026-04-01",
+    )

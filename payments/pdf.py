@@ -1,0 +1,8 @@
+from django.utils import timezone
+
+from portal.pdf import render_pdf
+
+
+def render_statement_pdf(statement) -> bytes:
+    """The tax-year payment statement: the written evidence of payment NIHR recommends."""
+    return render_pdf("pdf/payments_statement.html", {"s": statement, "generated_on": timezone.localdate()})

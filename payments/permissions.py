@@ -1,0 +1,80 @@
+"""Who may do what with claims and rate cards. Views use these to show buttons; services
+enforce them again."""
+
+from portal.models import User
+
+from .models import EDITABLE, Claim, ClaimStatus
+
+
+def _coordinates(user: User, claim: Claim) -> bool:
+    return user.is_coordinator and claim.project.is_coordinated_by(user)
+
+
+def can_view_claim(user: User, claim: Claim) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        claim.contributor_id == user.pk
+        or claim.entered_by_id == user.pk
+        or user.is_manager
+        or _coordinates(user, claim)
+    )
+
+
+def can_claim_for(user: User, contributor: User, project) -> bool:
+    """Claim for yourself, or (a coordinator of the project) for a contributor who is offline."""
+    if not user.is_authenticated:
+        return False
+    if contributor.pk == user.pk:
+        return user.is_contributor
+    return user.is_coordinator and project.is_coordinated_by(user)
+
+
+def can_edit_claim(user: User, claim: Claim) -> bool:
+    """Change lines and choices while the claim is a draft or returned."""
+    if claim.status not in EDITABLE or not user.is_authenticated:
+        return False
+    if claim.contributor_id == user.pk:
+        return True
+    return claim.entered_by_id == user.pk and _coordinates(user, claim)
+
+
+def can_decide_claim(user: User, claim: Claim) -> bool:
+    """A coordinator of the claim's project (or a manager); never on a claim that is yours,
+    or that you entered for someone else."""
+    if not (user.is_authenticated and user.has_perm("payments.decide_claim")):
+        return False
+    if user.pk in (claim.contributor_id, claim.entered_by_id):
+        return False
+    return user.is_manager or _coordinates(user, claim)
+
+
+def can_second_approve_claim(user: User, claim: Claim) -> bool:
+    return (
+        claim.status == ClaimStatus.SUBMITTED
+        and claim.decided_by_id is not None
+        and claim.decided_by_id != user.pk
+        and can_decide_claim(user, claim)
+    )
+
+
+def can_pay_claims(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("payments.pay_claim")
+
+
+def can_export_finance(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("payments.export_finance")
+
+
+def can_manage_ratecards(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("payments.manage_ratecard")
+
+
+def can_view_queue(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("payments.decide_claim")
+
+
+def can_view_budget(user: User, project) -> bool:
+    return user.is_authenticated and (
+        user.is_manager or (user.is_coordinator and project.is_coordinated_by(user))
+    )

@@ -1,0 +1,207 @@
+"""What payments adds to the spine: home and project panels, navigation, reminder kinds and
+the reminder sweep, and the payments section of a person's data download."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from portal import dashboard, reminders
+from portal.models import Project
+
+DECISION_KIND = "payments_claim_decision"
+DRAFT_KIND = "payments_draft_claim"
+
+
+def _contributor_panel(request):
+    from . import selectors
+    from .models import Claim, ClaimStatus
+
+    user = request.user
+    today = timezone.localdate()
+    statement = selectors.statement(contributor=user, year=selectors.current_tax_year(today))
+    return {
+        "claimable": selectors.claimable_participations(user)[:5],
+        "open_claims": Claim.objects.filter(contributor=user)
+        .exclude(status__in=[ClaimStatus.PAID, ClaimStatus.WITHDRAWN, ClaimStatus.REJECTED])
+        .select_related("participation__activity")[:5],
+        "s": statement,
+    }
+
+
+def _coordinator_panel(request):
+    from .models import Claim
+
+    waiting = Claim.objects.awaiting_decision().filter(
+        project__in=Project.objects.coordinated_by(request.user)
+    )
+    return {"waiting": waiting.exclude(contributor=request.user).count()}
+
+
+def _manager_panel(request):
+    from . import selectors
+    from .models import Claim, ClaimStatus
+
+    return {
+        "to_pay": Claim.objects.filter(status=ClaimStatus.APPROVED).count(),
+        "timing": selectors.time_to_pay(),
+        "spend": selectors.project_spend(),
+    }
+
+
+def _project_panel(request, project):
+    from . import permissions, selectors
+
+    if not permissions.can_view_budget(request.user, project):
+        return None
+    spend = selectors.project_spend(project=project)
+    return {"project": project, "spend": spend, "over": spend["remaining"] < 0}
+
+
+def decision_sweep(*, now, dry_run: bool) -> list[str]:
+    """One weekly digest per coordinator of claims waiting for a decision too long, and one
+    reminder per draft claim left unsubmitted."""
+    from .models import Claim, ClaimStatus
+
+    lines = []
+    cutoff = now - timedelta(days=settings.PORTAL_CLAIM_DECISION_REMINDER_DAYS)
+    waiting = list(
+        Claim.objects.awaiting_decision()
+        .filter(submitted_at__lt=cutoff)
+        .select_related("project__lead", "contributor", "participation__activity")
+    )
+    by_person: dict = {}
+    for claim in waiting:
+        for person in {claim.project.lead, *claim.project.coordinators.all()}:
+            if person.pk not in (claim.contributor_id, claim.entered_by_id):
+                by_person.setdefault(person, []).append(claim)
+    year, week, _ = timezone.localtime(now).isocalendar()
+    period = f"{year}-W{week:02d}"
+    for person, claims in by_person.items():
+        outcome = reminders.send_reminder_once(
+            kind=DECISION_KIND,
+            object_key="digest",
+            recipient=person,
+            period=period,
+            template="payments_decision_digest",
+            context={
+                "claims": claims,
+                "days": settings.PORTAL_CLAIM_DECISION_REMINDER_DAYS,
+                "base_url": settings.PORTAL_BASE_URL,
+            },
+            dry_run=dry_run,
+        )
+        if outcome.sent:
+            lines.append(f"decision digest to {person} ({len(claims)} claims)")
+    draft_cutoff = now - timedelta(days=settings.PORTAL_DRAFT_CLAIM_REMINDER_DAYS)
+    drafts = Claim.objects.filter(status=ClaimStatus.DRAFT, created_at__lt=draft_cutoff).select_related(
+        "contributor", "participation__activity"
+    )
+    for claim in drafts:
+        outcome = reminders.send_reminder_once(
+            kind=DRAFT_KIND,
+            object_key=str(claim.public_id),
+            recipient=claim.contributor,
+            template="payments_draft_reminder",
+            context={"claim": claim, "base_url": settings.PORTAL_BASE_URL},
+            dry_run=dry_run,
+        )
+        if outcome.sent:
+            lines.append(f"draft reminder to {claim.contributor} for claim {claim.public_id}")
+    return lines
+
+
+def data_export_section(user) -> dict:
+    """A person's claims and lines, for their subject access download (Decimals as strings)."""
+    from .models import Claim
+
+    out = []
+    for claim in Claim.objects.filter(contributor=user).prefetch_related(
+        "fee_lines", "expense_lines", "events"
+    ):
+        out.append(
+            {
+                "claim": str(claim.public_id),
+                "for": claim.title,
+                "project": claim.project.title,
+                "date_of_work": claim.work_on.isoformat(),
+                "status": claim.get_status_display(),
+                "payment_choice": claim.get_payment_choice_display(),
+                "fee_total": str(claim.fee_total),
+                "expense_total": str(claim.expense_total),
+                "total": str(claim.total),
+                "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
+                "payment_reference": claim.payment_reference,
+                "fees": [
+                    {
+                        "description": f.description,
+                        "rate": str(f.unit_amount),
+                        "quantity": str(f.quantity),
+                        "amount": str(f.amount),
+                    }
+                    for f in claim.fee_lines.all()
+                ],
+                "expenses": [
+                    {
+                        "type": e.get_kind_display(),
+                        "description": e.description,
+                        "miles": str(e.miles or ""),
+                        "amount": str(e.amount),
+                        "receipt": e.receipt_name,
+                    }
+                    for e in claim.expense_lines.all()
+                ],
+                "timeline": [
+                    {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
+                    for ev in claim.events.all()
+                ],
+            }
+        )
+    return {"claims": out}
+
+
+def register() -> None:
+    dashboard.register_panel(
+        role="Contributor",
+        template="payments/partials/panel_contributor.html",
+        context=_contributor_panel,
+        order=30,
+    )
+    dashboard.register_panel(
+        role="Coordinator",
+        template="payments/partials/panel_coordinator.html",
+        context=_coordinator_panel,
+        order=30,
+    )
+    dashboard.register_panel(
+        role="Manager", template="payments/partials/panel_manager.html", context=_manager_panel, order=30
+    )
+    dashboard.register_panel(
+        role="project", template="payments/partials/panel_budget.html", context=_project_panel, order=20
+    )
+    dashboard.register_nav(
+        label="Claims",
+        url_name="payments:claim_list",
+        roles=("Contributor",),
+        order=30,
+        match_prefix="/payments/claims/",
+    )
+    dashboard.register_nav(
+        label="Claims to check",
+        url_name="payments:claim_queue",
+        roles=("Coordinator",),
+        order=31,
+        match_prefix="/payments/claims/queue/",
+    )
+    dashboard.register_nav(label="Paying", url_name="payments:payment_list", roles=("Manager",), order=32)
+    dashboard.register_nav(
+        label="Rate cards", url_name="payments:ratecard_list", roles=("Manager",), order=33
+    )
+    reminders.register_kind(DECISION_KIND, "Weekly list of claims waiting for your decision")
+    reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
+    reminders.register_sweep("payments", decision_sweep)
+    try:
+        from contributors.data_export import register_section
+    except ImportError:
+        return
+    register_section("payments", data_export_section)

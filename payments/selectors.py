@@ -1,0 +1,183 @@
+"""Reads that aggregate: project spend, tax-year statements, time to pay."""
+
+import statistics
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from portal.models import Project, User
+from portal.money import ZERO
+
+from .models import COMMITTED, Claim, ClaimStatus, PaymentChoice
+from .services import tax_year_bounds, tax_year_start
+
+
+def _sum(qs, field_name="total") -> Decimal:
+    return qs.aggregate(
+        s=Coalesce(Sum(field_name), Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2))
+    )["s"]
+
+
+def project_spend(
+    *, project: Project | None = None, start: date | None = None, end: date | None = None
+) -> dict:
+    """Budget, committed (approved or paid claims, by work date) and paid (by payment date).
+
+    `project=None` is the whole organisation. Committed includes what is already paid, so
+    remaining = budget - committed."""
+    claims = Claim.objects.all() if project is None else Claim.objects.filter(project=project)
+    committed = claims.filter(status__in=COMMITTED)
+    paid = claims.filter(status=ClaimStatus.PAID)
+    if start:
+        committed, paid = committed.filter(work_on__gte=start), paid.filter(paid_on__gte=start)
+    if end:
+        committed, paid = committed.filter(work_on__lte=end), paid.filter(paid_on__lte=end)
+    if project is None:
+        budget = _sum(Project.objects.all(), "involvement_budget")
+    else:
+        budget = project.involvement_budget
+    committed_total, paid_total = _sum(committed), _sum(paid)
+    return {
+        "budget": budget,
+        "committed": committed_total,
+        "paid": paid_total,
+        "approved_unpaid": committed_total - paid_total,
+        "remaining": budget - committed_total,
+        "awaiting_decision": _sum(claims.filter(status=ClaimStatus.SUBMITTED)),
+    }
+
+
+def would_exceed_budget(claim: Claim) -> bool:
+    """Approving this claim would take the project's committed spend past its budget."""
+    spend = project_spend(project=claim.project)
+    return spend["committed"] + claim.total > spend["budget"]
+
+
+def time_to_pay(claims=None) -> dict:
+    """Days from first submission to payment: the median and the longest, over paid claims."""
+    claims = Claim.objects.filter(status=ClaimStatus.PAID) if claims is None else claims
+    days = [
+        (c.paid_on - c.first_submitted_at.date()).days
+        for c in claims.filter(paid_on__isnull=False, first_submitted_at__isnull=False).only(
+            "paid_on", "first_submitted_at"
+        )
+    ]
+    return {
+        "count": len(days),
+        "median": statistics.median(days) if days else None,
+        "longest": max(days) if days else None,
+    }
+
+
+@dataclass
+class Statement:
+    contributor: User
+    year: int
+    start: date
+    end: date
+    claims: list = field(default_factory=list)
+    pending: list = field(default_factory=list)
+    fees: Decimal = ZERO
+    vouchers: Decimal = ZERO
+    expenses: Decimal = ZERO
+    weeks: list = field(default_factory=list)
+    allowance: Decimal = ZERO
+    weekly_limit: Decimal = ZERO
+    receives_benefits: bool = False
+
+    @property
+    def income(self) -> Decimal:
+        return self.fees + self.vouchers
+
+    @property
+    def allowance_left(self) -> Decimal:
+        return max(ZERO, self.allowance - self.income)
+
+    @property
+    def over_allowance(self) -> bool:
+        return self.income > self.allowance
+
+    @property
+    def near_allowance(self) -> bool:
+        return not self.over_allowance and self.income >= settings.PORTAL_ALLOWANCE_WARNING_AT
+
+    @property
+    def weeks_over_limit(self) -> list:
+        return [w for w in self.weeks if w["income"] > self.weekly_limit]
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}–{str(self.year + 1)[-2:]}"
+
+
+def current_tax_year(today: date) -> int:
+    return tax_year_start(today).year
+
+
+def statement(*, contributor: User, year: int) -> Statement:
+    """What a contributor was paid in the tax year starting 6 April `year`: fees and vouchers
+    (income) apart from expenses (not income), by activity and by week (Monday to Sunday) of
+    payment, against the trading allowance."""
+    from contributors.models import Contributor
+
+    start, end = tax_year_bounds(year)
+    profile = Contributor.objects.filter(user=contributor).first()
+    result = Statement(
+        contributor=contributor,
+        year=year,
+        start=start,
+        end=end,
+        allowance=settings.PORTAL_TRADING_ALLOWANCE,
+        weekly_limit=settings.PORTAL_WEEKLY_BENEFITS_LIMIT,
+        receives_benefits=bool(profile and profile.receives_benefits),
+    )
+    base = Claim.objects.filter(contributor=contributor).select_related("participation__activity", "project")
+    result.claims = list(
+        base.filter(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end).order_by("paid_on", "pk")
+    )
+    result.pending = list(
+        base.filter(Q(status=ClaimStatus.APPROVED) | Q(status=ClaimStatus.SUBMITTED)).order_by("work_on")
+    )
+    weeks: OrderedDict[date, dict] = OrderedDict()
+    for claim in result.claims:
+        if claim.payment_choice == PaymentChoice.VOUCHERS:
+            result.vouchers += claim.fee_total
+        else:
+            result.fees += claim.fee_total
+        result.expenses += claim.expense_total
+        monday = claim.paid_on - timedelta(days=claim.paid_on.weekday())
+        week = weeks.setdefault(
+            monday,
+            {"starts_on": monday, "ends_on": monday + timedelta(days=6), "income": ZERO, "expenses": ZERO},
+        )
+        week["income"] += claim.fee_total
+        week["expenses"] += claim.expense_total
+    result.weeks = list(weeks.values())
+    return result
+
+
+def tax_years_with_claims(contributor: User, today: date) -> list[int]:
+    years = {current_tax_year(today)}
+    for paid_on in Claim.objects.filter(contributor=contributor, paid_on__isnull=False).values_list(
+        "paid_on", flat=True
+    ):
+        years.add(current_tax_year(paid_on))
+    return sorted(years, reverse=True)
+
+
+def claimable_participations(user: User):
+    """Activities the person attended that have no live claim yet."""
+    from portal.models import Participation, ParticipationStatus
+
+    live = Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).filter(participation__isnull=False)
+    return (
+        Participation.objects.filter(contributor=user, status=ParticipationStatus.ATTENDED)
+        .exclude(pk__in=live.values("participation_id"))
+        .select_related("activity__project")
+        .order_by("-activity__starts_at")
+    )

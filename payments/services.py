@@ -1,0 +1,740 @@
+"""Every write about rate cards, claims and payments: one function per use case, each atomic,
+row-locked where two people could race, permission-checked and audited."""
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from portal.models import Participation, ParticipationStatus, Project, User
+from portal.money import ZERO, to_money
+from portal.services import record_audit
+
+from . import permissions
+from .models import (
+    MILEAGE_KINDS,
+    Claim,
+    ClaimEvent,
+    ClaimStatus,
+    ExpenseKind,
+    ExpenseLine,
+    ExpenseRate,
+    FeeLine,
+    PaymentBatch,
+    PaymentChoice,
+    RateCard,
+    RateCardRow,
+    RateUnit,
+)
+
+TEN_THOUSAND = Decimal("10000")
+RECEIPT_TYPES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+
+
+class ClaimError(Exception):
+    """A claim rule was broken. The message is safe to show to the user."""
+
+
+class RateCardError(Exception):
+    """A rate card rule was broken. The message is safe to show to the user."""
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+
+def tax_year_start(on: date) -> date:
+    """The 6 April on or before `on`: UK tax years run 6 April to 5 April."""
+    start = date(on.year, 4, 6)
+    return start if on >= start else date(on.year - 1, 4, 6)
+
+
+def tax_year_bounds(start_year: int) -> tuple[date, date]:
+    return date(start_year, 4, 6), date(start_year + 1, 4, 5)
+
+
+# --- Rate cards --------------------------------------------------------------------------------
+
+
+def rate_card_in_force(on: date) -> RateCard | None:
+    """The card with the latest start on or before `on` that was not retired by then."""
+    return RateCard.objects.in_force_on(on).first()
+
+
+def rate_row_for(*, code: str, on: date) -> RateCardRow | None:
+    card = rate_card_in_force(on)
+    if card is None:
+        return None
+    return card.rows.filter(code=code).first()
+
+
+@transaction.atomic
+def create_rate_card(
+    *,
+    actor: User | None,
+    name: str,
+    effective_from: date,
+    rows: list[dict],
+    notes: str = "",
+    is_illustrative: bool = False,
+) -> RateCard:
+    """A new card: rows are dicts of code, activity, unit and amount."""
+    if actor is not None and not permissions.can_manage_ratecards(actor):
+        raise PermissionDenied
+    if not rows:
+        raise RateCardError("A rate card needs at least one rate.")
+    codes = [r["code"] for r in rows]
+    if len(codes) != len(set(codes)):
+        raise RateCardError("Each rate needs its own code.")
+    card = RateCard.objects.create(
+        name=name, effective_from=effective_from, notes=notes, is_illustrative=is_illustrative
+    )
+    for row in rows:
+        RateCardRow.objects.create(
+            card=card,
+            code=row["code"],
+            activity=row["activity"],
+            unit=RateUnit(row["unit"]),
+            amount=to_money(row["amount"]),
+        )
+    record_audit(actor=actor, action="ratecard.created", target=card, rows=len(rows))
+    return card
+
+
+@transaction.atomic
+def uplift_rate_card(
+    *, actor: User | None, card: RateCard, percent: Decimal, effective_from: date, name: str = ""
+) -> RateCard:
+    """Copy a card with every amount raised by `percent`, in force from `effective_from`."""
+    if actor is not None and not permissions.can_manage_ratecards(actor):
+        raise PermissionDenied
+    if effective_from <= card.effective_from:
+        raise RateCardError("The uplifted card must start after the card it copies.")
+    factor = 1 + Decimal(percent) / 100
+    new = RateCard.objects.create(
+        name=name or f"{card.name} + {percent.normalize()}%",
+        effective_from=effective_from,
+        is_illustrative=card.is_illustrative,
+        notes=f"Copied from “{card.name}” with a {percent.normalize()}% uplift.",
+        based_on=card,
+        uplift_percent=percent,
+    )
+    for row in card.rows.all():
+        RateCardRow.objects.create(
+            card=new,
+            code=row.code,
+            activity=row.activity,
+            unit=row.unit,
+            amount=to_money(row.amount * factor),
+        )
+    record_audit(
+        actor=actor,
+        action="ratecard.uplifted",
+        target=new,
+        based_on=str(card.public_id),
+        percent=str(percent),
+        effective_from=effective_from.isoformat(),
+    )
+    return new
+
+
+@transaction.atomic
+def retire_rate_card(*, actor: User, card: RateCard, retired_on: date) -> RateCard:
+    """From `retired_on` the card prices nothing new; claims already priced keep their rates."""
+    if not permissions.can_manage_ratecards(actor):
+        raise PermissionDenied
+    card = RateCard.objects.select_for_update().get(pk=card.pk)
+    if card.retired_on is not None:
+        raise RateCardError("This card is already retired.")
+    if retired_on < card.effective_from:
+        raise RateCardError("A card cannot be retired before it starts.")
+    card.retired_on = retired_on
+    card.save(update_fields=["retired_on", "updated_at"])
+    record_audit(actor=actor, action="ratecard.retired", target=card, retired_on=retired_on.isoformat())
+    return card
+
+
+# --- Claims: building one ---------------------------------------------------------------------
+
+
+def _lock(claim: Claim) -> Claim:
+    # Lock the row: two people clicking at once must not both move the claim.
+    return (
+        Claim.objects.select_for_update(of=("self",))
+        .select_related("project", "contributor", "participation__activity")
+        .get(pk=claim.pk)
+    )
+
+
+def _event(claim: Claim, *, actor: User | None, to: str, note: str = "", from_status=None) -> ClaimEvent:
+    return ClaimEvent.objects.create(
+        claim=claim,
+        actor=actor,
+        from_status=claim.status if from_status is None else from_status,
+        to_status=to,
+        note=note,
+    )
+
+
+def _move(claim: Claim, *, to: str, actor: User, note: str = "") -> None:
+    if not claim.can_move_to(to):
+        raise ClaimError(
+            f"A claim that is {claim.get_status_display().lower()} cannot be {ClaimStatus(to).label.lower()}."
+        )
+    _event(claim, actor=actor, to=to, note=note)
+    claim.status = to
+
+
+def _recalculate(claim: Claim) -> None:
+    """Store fee, expense and overall totals from the lines and the payment choice."""
+    fees = claim.fee_lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    expenses = claim.expense_lines.aggregate(s=Sum("amount"))["s"] or ZERO
+    if claim.payment_choice == PaymentChoice.EXPENSES_ONLY:
+        fees = ZERO
+    elif claim.payment_choice == PaymentChoice.REDUCED and claim.reduced_amount is not None:
+        fees = min(fees, claim.reduced_amount)
+    claim.fee_total = to_money(fees)
+    claim.expense_total = to_money(expenses)
+    claim.total = claim.fee_total + claim.expense_total
+    claim.save(update_fields=["fee_total", "expense_total", "total", "updated_at"])
+
+
+def _check_edit(actor: User, claim: Claim) -> None:
+    if not permissions.can_view_claim(actor, claim):
+        raise PermissionDenied
+    if not claim.is_editable:
+        raise ClaimError("This claim can no longer be changed.")
+    if not permissions.can_edit_claim(actor, claim):
+        raise PermissionDenied
+
+
+def _quantity_for(row: RateCardRow, hours: Decimal) -> Decimal:
+    return hours if row.unit == RateUnit.HOUR and hours > 0 else Decimal("1")
+
+
+def _add_fee(claim: Claim, row: RateCardRow, quantity: Decimal, *, is_preparation=False) -> FeeLine:
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise ClaimError("Enter a quantity more than 0.")
+    description = row.activity + (" (preparation time)" if is_preparation else "")
+    return FeeLine.objects.create(
+        claim=claim,
+        rate_row=row,
+        description=description[:300],
+        unit=row.unit,
+        unit_amount=row.amount,  # copied: a later card never rewrites this claim
+        quantity=quantity,
+        amount=to_money(row.amount * quantity),
+        is_preparation=is_preparation,
+    )
+
+
+def _first_line(claim: Claim, code: str, hours: Decimal) -> None:
+    row = rate_row_for(code=code, on=claim.work_on) if code else None
+    if row is not None:
+        _add_fee(claim, row, _quantity_for(row, hours))
+
+
+@transaction.atomic
+def start_claim(*, actor: User, participation: Participation) -> Claim:
+    """A draft claim for a participation, priced from the card in force on the activity date.
+
+    Starting twice (a double click) returns the claim already started."""
+    participation = (
+        Participation.objects.select_for_update().select_related("activity__project").get(pk=participation.pk)
+    )
+    activity = participation.activity
+    if not permissions.can_claim_for(actor, participation.contributor, activity.project):
+        raise PermissionDenied
+    existing = Claim.objects.filter(participation=participation).exclude(status=ClaimStatus.WITHDRAWN).first()
+    if existing is not None:
+        return existing
+    if participation.status != ParticipationStatus.ATTENDED:
+        raise ClaimError("You can claim once the coordinator has recorded that you took part.")
+    try:
+        with transaction.atomic():
+            claim = Claim.objects.create(
+                contributor=participation.contributor,
+                project=activity.project,
+                participation=participation,
+                work_on=activity.occurs_on,
+                entered_by=actor if actor.pk != participation.contributor_id else None,
+                payment_choice=_default_choice(participation.contributor),
+            )
+    except IntegrityError:
+        # Someone else's request won the race: use the claim it made.
+        return Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).get(participation=participation)
+    _event(claim, actor=actor, to=ClaimStatus.DRAFT, from_status="", note=_entered_note(claim))
+    _first_line(claim, activity.rate_code, activity.expected_hours)
+    _recalculate(claim)
+    return claim
+
+
+@transaction.atomic
+def start_ad_hoc_claim(
+    *,
+    actor: User,
+    contributor: User,
+    project: Project,
+    description: str,
+    work_on: date,
+    rate_code: str = "",
+    quantity: Decimal = Decimal("1"),
+) -> Claim:
+    """A coordinator records a task they agreed with a contributor that is not an activity."""
+    if not (actor.is_coordinator and project.is_coordinated_by(actor)) or not contributor.is_contributor:
+        raise PermissionDenied
+    claim = Claim.objects.create(
+        contributor=contributor,
+        project=project,
+        ad_hoc_description=description,
+        work_on=work_on,
+        entered_by=actor,
+        payment_choice=_default_choice(contributor),
+    )
+    _event(
+        claim, actor=actor, to=ClaimStatus.DRAFT, from_status="", note="Ad hoc task agreed by " + str(actor)
+    )
+    row = rate_row_for(code=rate_code, on=work_on) if rate_code else None
+    if row is not None:
+        _add_fee(claim, row, quantity)
+    _recalculate(claim)
+    return claim
+
+
+def _entered_note(claim: Claim) -> str:
+    return f"Entered by {claim.entered_by} on the contributor's behalf" if claim.entered_by_id else ""
+
+
+def _default_choice(contributor: User) -> str:
+    from contributors.models import Contributor, PaymentMethod
+
+    profile = Contributor.objects.filter(user=contributor).first()
+    if profile is None:
+        return PaymentChoice.FULL_FEE
+    return {
+        PaymentMethod.VOUCHERS: PaymentChoice.VOUCHERS,
+        PaymentMethod.NO_PAYMENT: PaymentChoice.EXPENSES_ONLY,
+    }.get(profile.payment_method, PaymentChoice.FULL_FEE)
+
+
+def needs_public_sector_confirmation(contributor: User) -> bool:
+    from contributors.models import Contributor
+
+    profile = Contributor.objects.filter(user=contributor).first()
+    return bool(profile and profile.is_public_sector_employee)
+
+
+@transaction.atomic
+def update_claim_choices(
+    *,
+    actor: User,
+    claim: Claim,
+    payment_choice: str,
+    reduced_amount: Decimal | None = None,
+    public_sector_confirmed: bool = False,
+) -> Claim:
+    """How the contributor wants to be paid for this claim (saved as they go)."""
+    claim = _lock(claim)
+    _check_edit(actor, claim)
+    choice = PaymentChoice(payment_choice)
+    if choice == PaymentChoice.REDUCED:
+        if reduced_amount is None or reduced_amount < 0:
+            raise ClaimError("Enter the reduced amount you would like, in pounds.")
+        claim.reduced_amount = to_money(reduced_amount)
+    else:
+        claim.reduced_amount = None
+    claim.payment_choice = choice
+    claim.public_sector_confirmed = public_sector_confirmed
+    claim.save(update_fields=["payment_choice", "reduced_amount", "public_sector_confirmed", "updated_at"])
+    _recalculate(claim)
+    return claim
+
+
+@transaction.atomic
+def add_fee_line(
+    *, actor: User, claim: Claim, code: str, quantity: Decimal, is_preparation: bool = False
+) -> FeeLine:
+    """A fee line at the rate in force on the claim's work date (preparation time is its own line)."""
+    claim = _lock(claim)
+    _check_edit(actor, claim)
+    row = rate_row_for(code=code, on=claim.work_on)
+    if row is None:
+        raise ClaimError("There is no rate with that code on the date of this activity.")
+    line = _add_fee(claim, row, quantity, is_preparation=is_preparation)
+    _recalculate(claim)
+    return line
+
+
+@transaction.atomic
+def remove_fee_line(*, actor: User, line: FeeLine) -> Claim:
+    claim = _lock(line.claim)
+    _check_edit(actor, claim)
+    FeeLine.objects.filter(pk=line.pk, claim=claim).delete()
+    _recalculate(claim)
+    return claim
+
+
+def check_receipt(upload) -> str | None:
+    """Why a receipt file is refused, or None. The content is checked, not just the name."""
+    name = getattr(upload, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in RECEIPT_TYPES:
+        return "The receipt must be a PDF, JPEG or PNG file."
+    if upload.size > settings.PORTAL_RECEIPT_MAX_BYTES:
+        limit = settings.PORTAL_RECEIPT_MAX_BYTES // (1024 * 1024)
+        return f"The receipt must be smaller than {limit} MB."
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in RECEIPT_TYPES[extension]):
+        return "The receipt file is not a real PDF, JPEG or PNG. Try saving or scanning it again."
+    return None
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def expense_rate(code: str, on: date) -> Decimal:
+    rate = ExpenseRate.objects.filter(code=code, effective_from__lte=on).order_by("-effective_from").first()
+    if rate is not None:
+        return rate.amount
+    # The table is filled by a data migration; a database built without migrations (a fast
+    # test run) falls back to the same CSV.
+    fallback = _csv_expense_rates().get(code)
+    if fallback is None:
+        raise ClaimError("Mileage rates are not set up. Please tell the involvement team.")
+    return fallback
+
+
+def _csv_expense_rates() -> dict[str, Decimal]:
+    import csv
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "expense-rates.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        return {row["code"]: Decimal(row["amount_gbp"]) for row in csv.DictReader(f)}
+
+
+def car_miles_before(*, contributor: User, on: date, exclude_claim: Claim | None = None) -> Decimal:
+    """Car miles already claimed in the tax year of `on`, for the 10,000-mile step."""
+    start = tax_year_start(on)
+    lines = ExpenseLine.objects.filter(
+        claim__contributor=contributor,
+        claim__work_on__gte=start,
+        claim__work_on__lt=date(start.year + 1, 4, 6),
+        kind=ExpenseKind.MILEAGE_CAR,
+    ).exclude(claim__status__in=[ClaimStatus.WITHDRAWN, ClaimStatus.REJECTED])
+    return lines.aggregate(s=Sum("miles"))["s"] or Decimal("0")
+
+
+def mileage_amount(
+    *, kind: str, miles: Decimal, passengers: int, prior_miles: Decimal, on: date
+) -> tuple[Decimal, str]:
+    """HMRC mileage: the car rate drops after 10,000 miles in a tax year; passengers add 5p each."""
+    vehicle = MILEAGE_KINDS[ExpenseKind(kind)]
+    if vehicle == "car":
+        low = max(Decimal("0"), min(miles, TEN_THOUSAND - prior_miles))
+        high = miles - low
+        amount = low * expense_rate("car", on) + high * expense_rate("car_over_10k", on)
+        note = f"{low.normalize()} miles at £{expense_rate('car', on)}"
+        if high:
+            note += f", {high.normalize()} miles over 10,000 at £{expense_rate('car_over_10k', on)}"
+    else:
+        rate = expense_rate(vehicle, on)
+        amount = miles * rate
+        note = f"{miles.normalize()} miles at £{rate}"
+    if passengers and vehicle != "bicycle":
+        passenger_rate = expense_rate("passenger", on)
+        amount += miles * passengers * passenger_rate
+        note += f", {passengers} passenger{'s' if passengers != 1 else ''} at £{passenger_rate}"
+    return to_money(amount), note
+
+
+@transaction.atomic
+def add_expense_line(
+    *,
+    actor: User,
+    claim: Claim,
+    kind: str,
+    amount: Decimal | None = None,
+    miles: Decimal | None = None,
+    passengers: int = 0,
+    description: str = "",
+    receipt=None,
+) -> tuple[ExpenseLine, list[str]]:
+    """An expense at cost, or mileage at HMRC rates. Returns the line and any warnings."""
+    claim = _lock(claim)
+    _check_edit(actor, claim)
+    kind = ExpenseKind(kind)
+    line = ExpenseLine(claim=claim, kind=kind, description=description[:300])
+    if kind in MILEAGE_KINDS:
+        if miles is None or miles <= 0:
+            raise ClaimError("Enter how many miles you travelled.")
+        prior = car_miles_before(contributor=claim.contributor, on=claim.work_on)
+        line.miles, line.passengers = miles, passengers
+        line.amount, line.rate_note = mileage_amount(
+            kind=kind, miles=miles, passengers=passengers, prior_miles=prior, on=claim.work_on
+        )
+    else:
+        if amount is None or amount <= 0:
+            raise ClaimError("Enter the amount you spent, in pounds.")
+        line.amount = to_money(amount)
+    warnings = []
+    if receipt is not None:
+        problem = check_receipt(receipt)
+        if problem:
+            raise ClaimError(problem)
+        line.receipt_sha256 = _sha256(receipt)
+        line.receipt_name = (receipt.name or "receipt")[-200:]
+        duplicate = (
+            ExpenseLine.objects.filter(receipt_sha256=line.receipt_sha256).exclude(claim=claim).exists()
+        )
+        if duplicate:
+            warnings.append(
+                "This receipt file has already been used on another claim. "
+                "The coordinator will check it before approving."
+            )
+        line.receipt.save(receipt.name, receipt, save=False)
+    elif not line.is_mileage and line.amount > settings.PORTAL_RECEIPT_REQUIRED_ABOVE:
+        raise ClaimError(
+            f"Add a receipt for expenses over £{settings.PORTAL_RECEIPT_REQUIRED_ABOVE}: "
+            "a photo or scan is fine."
+        )
+    line.save()
+    _recalculate(claim)
+    return line, warnings
+
+
+@transaction.atomic
+def remove_expense_line(*, actor: User, line: ExpenseLine) -> Claim:
+    claim = _lock(line.claim)
+    _check_edit(actor, claim)
+    ExpenseLine.objects.filter(pk=line.pk, claim=claim).delete()
+    _recalculate(claim)
+    return claim
+
+
+def duplicate_receipt_lines(claim: Claim) -> list[ExpenseLine]:
+    """Lines of this claim whose receipt file (by content) is also on another claim."""
+    lines = [line for line in claim.expense_lines.all() if line.receipt_sha256]
+    used = set(
+        ExpenseLine.objects.filter(receipt_sha256__in=[line.receipt_sha256 for line in lines])
+        .exclude(claim=claim)
+        .values_list("receipt_sha256", flat=True)
+    )
+    return [line for line in lines if line.receipt_sha256 in used]
+
+
+# --- Claims: the workflow ----------------------------------------------------------------------
+
+
+def _notify(claim: Claim, event: ClaimEvent) -> None:
+    from .tasks import email_claim_update as email_claim_update_task
+
+    transaction.on_commit(lambda: email_claim_update_task.delay(event.pk))
+
+
+@transaction.atomic
+def submit_claim(*, actor: User, claim: Claim, declaration: bool) -> Claim:
+    """Send a draft (or a returned claim, fixed) to the project's coordinators."""
+    claim = _lock(claim)
+    _check_edit(actor, claim)
+    if not declaration:
+        raise ClaimError("Confirm the declaration to submit your claim.")
+    if not claim.fee_lines.exists() and not claim.expense_lines.exists():
+        raise ClaimError("Add a fee or an expense before you submit.")
+    if needs_public_sector_confirmation(claim.contributor) and not claim.public_sector_confirmed:
+        raise ClaimError(
+            "Confirm that this task is not part of your public-sector job and was done in your own time."
+        )
+    _move(
+        claim, to=ClaimStatus.SUBMITTED, actor=actor, note=_entered_note(claim) if claim.entered_by_id else ""
+    )
+    now = timezone.now()
+    claim.declaration_accepted_at = now
+    claim.submitted_at = now
+    claim.first_submitted_at = claim.first_submitted_at or now
+    claim.decided_at = claim.decided_by = None
+    claim.save(
+        update_fields=[
+            "status",
+            "declaration_accepted_at",
+            "submitted_at",
+            "first_submitted_at",
+            "decided_at",
+            "decided_by",
+            "updated_at",
+        ]
+    )
+    _notify(claim, claim.events.last())
+    return claim
+
+
+@transaction.atomic
+def withdraw_claim(*, actor: User, claim: Claim) -> Claim:
+    claim = _lock(claim)
+    _check_edit(actor, claim)
+    _move(claim, to=ClaimStatus.WITHDRAWN, actor=actor)
+    claim.save(update_fields=["status", "updated_at"])
+    return claim
+
+
+def needs_second_approval(claim: Claim) -> bool:
+    limit = settings.PORTAL_SECOND_APPROVAL_ABOVE
+    return bool(limit and limit > 0 and claim.total > limit)
+
+
+@transaction.atomic
+def decide_claim(*, claim: Claim, approver: User, approve: bool, note: str = "") -> Claim:
+    """Approve or reject a submitted claim and queue the email to the contributor.
+
+    Above PORTAL_SECOND_APPROVAL_ABOVE an approval needs a second, different approver."""
+    claim = _lock(claim)
+    if not permissions.can_decide_claim(approver, claim):
+        raise PermissionDenied
+    if claim.status != ClaimStatus.SUBMITTED:
+        raise ClaimError(f"This claim is already {claim.get_status_display().lower()}.")
+    now = timezone.now()
+    if not approve:
+        if not note.strip():
+            raise ClaimError("Give a reason for rejecting the claim: the contributor will see it.")
+        _move(claim, to=ClaimStatus.REJECTED, actor=approver, note=note.strip())
+        claim.decided_at, claim.decided_by = now, approver
+    elif needs_second_approval(claim) and claim.decided_by_id is None:
+        # First of two approvals: the claim waits for a second approver.
+        claim.decided_at, claim.decided_by = now, approver
+        _event(
+            claim,
+            actor=approver,
+            to=ClaimStatus.SUBMITTED,
+            note=note or "First approval; a second approver is needed.",
+        )
+        claim.save(update_fields=["decided_at", "decided_by", "updated_at"])
+        return claim
+    elif claim.decided_by_id is not None:
+        if claim.decided_by_id == approver.pk:
+            raise ClaimError("A second, different person must approve this claim.")
+        _move(claim, to=ClaimStatus.APPROVED, actor=approver, note=note or "Second approval")
+        claim.second_approved_at, claim.second_approved_by = now, approver
+    else:
+        _move(claim, to=ClaimStatus.APPROVED, actor=approver, note=note)
+        claim.decided_at, claim.decided_by = now, approver
+    claim.save(
+        update_fields=[
+            "status",
+            "decided_at",
+            "decided_by",
+            "second_approved_at",
+            "second_approved_by",
+            "updated_at",
+        ]
+    )
+    _notify(claim, claim.events.last())
+    return claim
+
+
+@transaction.atomic
+def return_claim(*, claim: Claim, actor: User, reason: str) -> Claim:
+    """Send a submitted claim back to the contributor to fix; the reason is required."""
+    claim = _lock(claim)
+    if not permissions.can_decide_claim(actor, claim):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ClaimError("Say what needs changing: the contributor will see it.")
+    _move(claim, to=ClaimStatus.RETURNED, actor=actor, note=reason.strip())
+    claim.decided_at = claim.decided_by = None
+    claim.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    _notify(claim, claim.events.last())
+    return claim
+
+
+@transaction.atomic
+def bulk_approve(*, approver: User, claims: list[Claim]) -> tuple[list[Claim], list[str]]:
+    """Approve each claim the approver may decide; the others are listed with the reason."""
+    done, problems = [], []
+    for claim in claims:
+        try:
+            with transaction.atomic():
+                done.append(decide_claim(claim=claim, approver=approver, approve=True))
+        except (ClaimError, PermissionDenied) as exc:
+            problems.append(f"{claim}: {exc or 'you cannot decide this claim'}")
+    return done, problems
+
+
+@transaction.atomic
+def mark_claims_paid(*, actor: User, claims: list[Claim], paid_on: date, reference: str) -> PaymentBatch:
+    """Record one payment run: every claim must be approved, and all become paid together."""
+    if not permissions.can_pay_claims(actor):
+        raise PermissionDenied
+    if not claims:
+        raise ClaimError("Choose at least one approved claim to mark as paid.")
+    locked = list(
+        Claim.objects.select_for_update(of=("self",)).filter(pk__in=[c.pk for c in claims]).order_by("pk")
+    )
+    not_ready = [c for c in locked if c.status != ClaimStatus.APPROVED]
+    if not_ready:
+        raise ClaimError(
+            f"{len(not_ready)} of the chosen claims are no longer approved; nothing was marked paid."
+        )
+    batch = PaymentBatch.objects.create(paid_on=paid_on, reference=reference.strip(), created_by=actor)
+    for claim in locked:
+        _move(claim, to=ClaimStatus.PAID, actor=actor, note=f"Payment reference {batch.reference}")
+        claim.batch, claim.paid_on, claim.payment_reference = batch, paid_on, batch.reference
+        claim.save(update_fields=["status", "batch", "paid_on", "payment_reference", "updated_at"])
+        _notify(claim, claim.events.last())
+    record_audit(
+        actor=actor,
+        action="payments.batch_paid",
+        target=batch,
+        claims=len(locked),
+        total=str(sum((c.total for c in locked), ZERO)),
+    )
+    return batch
+
+
+def record_finance_export(*, actor: User, batch: PaymentBatch | None, rows: int) -> None:
+    record_audit(actor=actor, action="payments.finance_export", target=batch, rows=rows)
+
+
+# --- Email -------------------------------------------------------------------------------------
+
+
+def email_claim_update(*, event_id: int) -> None:
+    """Tell the contributor (or the project's coordinators, for a submission) what happened."""
+    from portal.emails import send_templated_email
+
+    event = ClaimEvent.objects.select_related("claim__contributor", "claim__project", "actor").get(
+        pk=event_id
+    )
+    claim = event.claim
+    if event.to_status == ClaimStatus.SUBMITTED:
+        project = claim.project
+        people = {project.lead, *project.coordinators.all()} - {claim.contributor}
+        to = [p.email for p in people if p.email]
+        send_templated_email(
+            name="payments_claim_submitted",
+            to=to,
+            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+        )
+    else:
+        send_templated_email(
+            name="payments_claim_update",
+            to=[claim.contributor.email],
+            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+        )

@@ -1,0 +1,644 @@
+import csv
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.models import Participation, Project
+
+from . import permissions, selectors, services
+from .forms import (
+    AdHocClaimForm,
+    ChoicesForm,
+    DecisionForm,
+    ExpenseLineForm,
+    FeeLineForm,
+    PayForm,
+    QueueFilterForm,
+    RateCardForm,
+    RetireForm,
+    StartClaimForm,
+    SubmitForm,
+    UpliftForm,
+)
+from .models import Claim, ClaimStatus, ExpenseLine, FeeLine, PaymentBatch, RateCard
+from .pdf import render_statement_pdf
+
+
+def _get_claim(request, public_id) -> Claim:
+    """Claims the user may not see are a 404, not a 403: don't reveal they exist."""
+    claims = Claim.objects.visible_to(request.user).select_related(
+        "contributor", "project", "participation__activity", "entered_by", "decided_by"
+    )
+    return get_object_or_404(claims, public_id=public_id)
+
+
+# --- Contributors: their claims -----------------------------------------------------------------
+
+
+@login_required
+def claim_list(request):
+    user = request.user
+    claims = Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).select_related(
+        "participation__activity", "project", "contributor"
+    )
+    participations = selectors.claimable_participations(user)
+    return render(
+        request,
+        "payments/claim_list.html",
+        {
+            "claims": claims,
+            "start_form": StartClaimForm(participations=participations) if participations else None,
+            "can_enter": user.is_coordinator,
+        },
+    )
+
+
+def _enterable_participations(user):
+    """Attended participations in the coordinator's projects, not yet claimed, for someone else."""
+    live = Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).filter(participation__isnull=False)
+    return (
+        Participation.objects.filter(
+            activity__project__in=Project.objects.coordinated_by(user), status="attended"
+        )
+        .exclude(contributor=user)
+        .exclude(pk__in=live.values("participation_id"))
+        .select_related("activity", "contributor")
+        .order_by("-activity__starts_at")
+    )
+
+
+@login_required
+@require_POST
+def claim_start(request):
+    user = request.user
+    participations = Participation.objects.filter(
+        Q(contributor=user) | Q(activity__project__in=Project.objects.coordinated_by(user))
+    ).select_related("activity__project", "contributor")
+    form = StartClaimForm(request.POST, participations=participations)
+    if not form.is_valid():
+        messages.error(request, "Choose the activity you are claiming for.")
+        return redirect("payments:claim_list")
+    try:
+        claim = services.start_claim(actor=user, participation=form.cleaned_data["participation"])
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:claim_list")
+    return redirect("payments:claim_detail", public_id=claim.public_id)
+
+
+@login_required
+def claim_enter(request):
+    """A coordinator enters a claim for a contributor who is not online."""
+    user = request.user
+    if not user.is_coordinator:
+        raise PermissionDenied
+    adhoc = AdHocClaimForm(request.POST or None, user=user)
+    if request.method == "POST" and adhoc.is_valid():
+        data = adhoc.cleaned_data
+        claim = services.start_ad_hoc_claim(
+            actor=user,
+            contributor=data["contributor"],
+            project=data["project"],
+            description=data["description"],
+            work_on=data["work_on"],
+        )
+        messages.success(request, "Claim started. Add the fee and expenses, then submit it.")
+        return redirect("payments:claim_detail", public_id=claim.public_id)
+    participations = _enterable_participations(user)
+    return render(
+        request,
+        "payments/claim_enter.html",
+        {
+            "start_form": StartClaimForm(participations=participations) if participations else None,
+            "adhoc": adhoc,
+        },
+        status=400 if adhoc.errors else 200,
+    )
+
+
+def _detail(request, claim, status=200, **forms):
+    user = request.user
+    editable = permissions.can_edit_claim(user, claim)
+    can_decide = claim.status == ClaimStatus.SUBMITTED and permissions.can_decide_claim(user, claim)
+    rows = []
+    if editable:
+        card = services.rate_card_in_force(claim.work_on)
+        rows = list(card.rows.all()) if card else []
+    ctx = {
+        "claim": claim,
+        "fee_lines": claim.fee_lines.all(),
+        "expense_lines": claim.expense_lines.all(),
+        "events": claim.events.select_related("actor"),
+        "editable": editable,
+        "can_decide": can_decide,
+        "can_withdraw": editable,
+        "is_own": claim.contributor_id == user.pk,
+        "needs_public_sector": services.needs_public_sector_confirmation(claim.contributor),
+        "duplicates": services.duplicate_receipt_lines(claim) if (can_decide or editable) else [],
+        "over_budget": can_decide and selectors.would_exceed_budget(claim),
+        "spend": selectors.project_spend(project=claim.project) if can_decide else None,
+        "second_needed": can_decide and claim.awaiting_second_approval,
+        "rows": rows,
+        "choices_form": None,
+        "fee_form": None,
+        "expense_form": None,
+        "submit_form": None,
+        "decision_form": None,
+    }
+    if editable:
+        ctx["choices_form"] = forms.get("choices_form") or ChoicesForm(
+            initial={
+                "payment_choice": claim.payment_choice,
+                "reduced_amount": claim.reduced_amount,
+                "public_sector_confirmed": claim.public_sector_confirmed,
+            }
+        )
+        ctx["fee_form"] = forms.get("fee_form") or FeeLineForm(rows=rows)
+        ctx["expense_form"] = forms.get("expense_form") or ExpenseLineForm()
+        ctx["submit_form"] = forms.get("submit_form") or SubmitForm()
+    if can_decide:
+        ctx["decision_form"] = forms.get("decision_form") or DecisionForm()
+    ctx["has_errors"] = any(f.errors for f in forms.values())
+    return render(request, "payments/claim_detail.html", ctx, status=status)
+
+
+@login_required
+def claim_detail(request, public_id):
+    return _detail(request, _get_claim(request, public_id))
+
+
+def _editable_claim(request, public_id) -> Claim:
+    claim = _get_claim(request, public_id)
+    if not permissions.can_edit_claim(request.user, claim):
+        raise PermissionDenied
+    return claim
+
+
+def _done(request, claim):
+    return redirect("payments:claim_detail", public_id=claim.public_id)
+
+
+@login_required
+@require_POST
+def claim_choices(request, public_id):
+    claim = _editable_claim(request, public_id)
+    form = ChoicesForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, claim, status=400, choices_form=form)
+    try:
+        services.update_claim_choices(actor=request.user, claim=claim, **form.cleaned_data)
+        messages.success(request, "Payment choice saved.")
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_fee_add(request, public_id):
+    claim = _editable_claim(request, public_id)
+    card = services.rate_card_in_force(claim.work_on)
+    form = FeeLineForm(request.POST, rows=card.rows.all() if card else [])
+    if not form.is_valid():
+        return _detail(request, claim, status=400, fee_form=form)
+    try:
+        services.add_fee_line(actor=request.user, claim=claim, **form.cleaned_data)
+        messages.success(request, "Fee added.")
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_expense_add(request, public_id):
+    claim = _editable_claim(request, public_id)
+    form = ExpenseLineForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, claim, status=400, expense_form=form)
+    data = form.cleaned_data
+    try:
+        _, warnings = services.add_expense_line(
+            actor=request.user,
+            claim=claim,
+            kind=data["kind"],
+            amount=data.get("amount"),
+            miles=data.get("miles"),
+            passengers=data.get("passengers") or 0,
+            description=data.get("description", ""),
+            receipt=data.get("receipt"),
+        )
+        messages.success(request, "Expense added.")
+        for warning in warnings:
+            messages.warning(request, warning)
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_fee_remove(request, public_id, line_id):
+    claim = _editable_claim(request, public_id)
+    line = get_object_or_404(FeeLine, claim=claim, pk=line_id)
+    services.remove_fee_line(actor=request.user, line=line)
+    messages.success(request, "Fee removed.")
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_expense_remove(request, public_id, line_id):
+    claim = _editable_claim(request, public_id)
+    line = get_object_or_404(ExpenseLine, claim=claim, public_id=line_id)
+    services.remove_expense_line(actor=request.user, line=line)
+    messages.success(request, "Expense removed.")
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_submit(request, public_id):
+    claim = _editable_claim(request, public_id)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, claim, status=400, submit_form=form)
+    try:
+        services.submit_claim(actor=request.user, claim=claim, declaration=True)
+        messages.success(request, "Claim submitted. We will tell you when it has been checked.")
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_withdraw(request, public_id):
+    claim = _editable_claim(request, public_id)
+    try:
+        services.withdraw_claim(actor=request.user, claim=claim)
+        messages.success(request, "Claim withdrawn.")
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+    return _done(request, claim)
+
+
+@login_required
+@require_POST
+def claim_decide(request, public_id):
+    claim = _get_claim(request, public_id)
+    if not permissions.can_decide_claim(request.user, claim):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, claim, status=400, decision_form=form)
+    decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
+    try:
+        if decision == "return":
+            services.return_claim(claim=claim, actor=request.user, reason=reason)
+            messages.success(request, "Claim returned to the contributor.")
+        else:
+            claim = services.decide_claim(
+                claim=claim, approver=request.user, approve=decision == "approve", note=reason
+            )
+            messages.success(request, f"Claim {claim.get_status_display().lower()}.")
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+    return _done(request, claim)
+
+
+@login_required
+def receipt(request, line_id):
+    """Receipts are private: only people who may see the claim get the file; others a 404."""
+    line = get_object_or_404(
+        ExpenseLine.objects.filter(claim__in=Claim.objects.visible_to(request.user)), public_id=line_id
+    )
+    if not line.receipt:
+        raise Http404
+    return FileResponse(line.receipt.open("rb"), as_attachment=False, filename=line.receipt_name or "receipt")
+
+
+# --- Coordinators: the approval queue ------------------------------------------------------------
+
+
+@login_required
+def claim_queue(request):
+    user = request.user
+    if not permissions.can_view_queue(user):
+        raise PermissionDenied
+    form = QueueFilterForm(request.GET or None, user=user)
+    claims = Claim.objects.visible_to(user).select_related(
+        "contributor", "project", "participation__activity"
+    )
+    if not user.is_manager:
+        claims = claims.filter(project__in=Project.objects.coordinated_by(user))
+    status = ""
+    if form.is_valid():
+        status = form.cleaned_data["status"]
+        if form.cleaned_data["project"]:
+            claims = claims.filter(project=form.cleaned_data["project"])
+        if form.cleaned_data["person"]:
+            claims = claims.filter(contributor__name__icontains=form.cleaned_data["person"])
+    if status != "all":
+        claims = claims.filter(status=status or ClaimStatus.SUBMITTED)
+    claims = claims.order_by("submitted_at", "pk")
+    rows = [{"claim": c, "can_decide": permissions.can_decide_claim(user, c)} for c in claims[:200]]
+    return render(request, "payments/claim_queue.html", {"form": form, "rows": rows})
+
+
+@login_required
+@require_POST
+def claim_bulk_approve(request):
+    user = request.user
+    if not permissions.can_view_queue(user):
+        raise PermissionDenied
+    ids = request.POST.getlist("claims")
+    claims = list(Claim.objects.visible_to(user).filter(public_id__in=_uuids(ids)))
+    if not claims:
+        messages.error(request, "Choose at least one claim to approve.")
+        return redirect("payments:claim_queue")
+    done, problems = services.bulk_approve(approver=user, claims=claims)
+    if done:
+        messages.success(request, f"{len(done)} claim{'s' if len(done) != 1 else ''} approved.")
+    for problem in problems:
+        messages.error(request, problem)
+    return redirect("payments:claim_queue")
+
+
+def _uuids(values):
+    import uuid
+
+    out = []
+    for v in values:
+        try:
+            out.append(uuid.UUID(v))
+        except ValueError:
+            continue
+    return out
+
+
+# --- Managers: paying and the finance export ----------------------------------------------------
+
+
+@login_required
+def payment_list(request, form=None, status=200):
+    user = request.user
+    if not permissions.can_pay_claims(user):
+        raise PermissionDenied
+    approved = Claim.objects.filter(status=ClaimStatus.APPROVED).select_related(
+        "contributor", "project", "participation__activity"
+    )
+    return render(
+        request,
+        "payments/payment_list.html",
+        {
+            "approved": approved,
+            "form": form or PayForm(initial={"paid_on": timezone.localdate()}),
+            "batches": PaymentBatch.objects.select_related("created_by")[:20],
+            "timing": selectors.time_to_pay(),
+            "spend": selectors.project_spend(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def claims_pay(request):
+    user = request.user
+    if not permissions.can_pay_claims(user):
+        raise PermissionDenied
+    form = PayForm(request.POST)
+    claims = list(Claim.objects.filter(public_id__in=_uuids(request.POST.getlist("claims"))))
+    if not form.is_valid():
+        return payment_list(request, form=form, status=400)
+    try:
+        batch = services.mark_claims_paid(actor=user, claims=claims, **form.cleaned_data)
+    except services.ClaimError as exc:
+        messages.error(request, str(exc))
+        return redirect("payments:payment_list")
+    messages.success(
+        request, f"{batch.claims.count()} claims marked paid. Download the finance export below."
+    )
+    return redirect("payments:payment_list")
+
+
+def _has_totp(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@login_required
+def batch_export(request, public_id):
+    """The finance CSV with bank details: needs MFA set up and a fresh password check."""
+    if not permissions.can_export_finance(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(PaymentBatch, public_id=public_id)
+    if not _has_totp(request.user):
+        return render(request, "payments/mfa_needed.html", {"batch": batch}, status=403)
+    return _export_csv(request, batch)
+
+
+@reauthentication_required
+def _export_csv(request, batch):
+    from contributors.models import Contributor
+    from contributors.services import reveal_bank_details
+
+    claims = batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payment-run-{batch.paid_on:%Y-%m-%d}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "payee",
+            "claim",
+            "project",
+            "method",
+            "fee",
+            "expenses",
+            "total",
+            "account_name",
+            "sort_code",
+            "account_number",
+            "paid_on",
+            "reference",
+        ]
+    )
+    for claim in claims:
+        profile = Contributor.objects.filter(user=claim.contributor).first()
+        method = (
+            "vouchers"
+            if claim.payment_choice == "vouchers"
+            else (profile.payment_method if profile else "bank_transfer")
+        )
+        bank = {}
+        if profile and method == "bank_transfer":
+            bank = (
+                reveal_bank_details(
+                    actor=request.user, contributor=profile, reason=f"finance export {batch.reference}"
+                )
+                or {}
+            )
+        writer.writerow(
+            [
+                _safe(claim.contributor.name),
+                str(claim.public_id),
+                _safe(claim.project.title),
+                method,
+                f"{claim.fee_total:.2f}",
+                f"{claim.expense_total:.2f}",
+                f"{claim.total:.2f}",
+                _safe(bank.get("account_name", "")),
+                bank.get("sort_code", ""),
+                bank.get("account_number", ""),
+                batch.paid_on.isoformat(),
+                _safe(batch.reference),
+            ]
+        )
+    services.record_finance_export(actor=request.user, batch=batch, rows=len(claims))
+    return response
+
+
+def _safe(text: str) -> str:
+    # A cell starting with = + - @ runs as a formula in spreadsheets: neutralise it.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+# --- Managers: rate cards ------------------------------------------------------------------------
+
+
+def _require_ratecards(request):
+    if not permissions.can_manage_ratecards(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def ratecard_list(request):
+    _require_ratecards(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "payments/ratecard_list.html",
+        {
+            "cards": RateCard.objects.prefetch_related("rows"),
+            "in_force": services.rate_card_in_force(today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def ratecard_create(request):
+    _require_ratecards(request)
+    form = RateCardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card = services.create_rate_card(actor=request.user, **form.cleaned_data)
+        except services.RateCardError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Rate card saved.")
+            return redirect("payments:ratecard_detail", public_id=card.public_id)
+    return render(request, "payments/ratecard_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def ratecard_detail(request, public_id, uplift=None, retire=None, status=200):
+    _require_ratecards(request)
+    card = get_object_or_404(RateCard, public_id=public_id)
+    return render(
+        request,
+        "payments/ratecard_detail.html",
+        {
+            "card": card,
+            "rows": card.rows.all(),
+            "uplift": uplift or UpliftForm(),
+            "retire": retire or RetireForm(),
+            "has_errors": bool((uplift and uplift.errors) or (retire and retire.errors)),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def ratecard_uplift(request, public_id):
+    _require_ratecards(request)
+    card = get_object_or_404(RateCard, public_id=public_id)
+    form = UpliftForm(request.POST)
+    if form.is_valid():
+        try:
+            new = services.uplift_rate_card(actor=request.user, card=card, **form.cleaned_data)
+        except services.RateCardError as exc:
+            form.add_error("effective_from", str(exc))
+        else:
+            messages.success(request, "Uplifted card saved.")
+            return redirect("payments:ratecard_detail", public_id=new.public_id)
+    return ratecard_detail(request, public_id, uplift=form, status=400)
+
+
+@login_required
+@require_POST
+def ratecard_retire(request, public_id):
+    _require_ratecards(request)
+    card = get_object_or_404(RateCard, public_id=public_id)
+    form = RetireForm(request.POST)
+    if form.is_valid():
+        try:
+            services.retire_rate_card(actor=request.user, card=card, **form.cleaned_data)
+        except services.RateCardError as exc:
+            form.add_error("retired_on", str(exc))
+        else:
+            messages.success(request, "Rate card retired.")
+            return redirect("payments:ratecard_detail", public_id=card.public_id)
+    return ratecard_detail(request, public_id, retire=form, status=400)
+
+
+# --- Statements ---------------------------------------------------------------------------------
+
+
+def _year(request, year=None) -> int:
+    today = timezone.localdate()
+    value = year if year is not None else request.GET.get("year")
+    try:
+        chosen = int(value) if value else selectors.current_tax_year(today)
+    except ValueError:
+        chosen = selectors.current_tax_year(today)
+    if not 2000 <= chosen <= today.year + 1:
+        raise Http404
+    return chosen
+
+
+@login_required
+def statement(request):
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    year = _year(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "payments/statement.html",
+        {
+            "s": selectors.statement(contributor=request.user, year=year),
+            "years": selectors.tax_years_with_claims(request.user, today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def statement_pdf(request, year):
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    data = selectors.statement(contributor=request.user, year=_year(request, year))
+    response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
+    return response
