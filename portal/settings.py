@@ -228,6 +228,8 @@ PORTAL_FEEDBACK_DUE_SOON_DAYS = env.int("PORTAL_FEEDBACK_DUE_SOON_DAYS", default
 PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS = env.int("PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS", default=14)
 
 # --- impact settings ------------------------------------------------------------------------
+# Largest evidence file a coordinator may attach to an impact entry, in megabytes.
+PORTAL_IMPACT_EVIDENCE_MAX_MB = env.int("PORTAL_IMPACT_EVIDENCE_MAX_MB", default=10)
 
 # --- Files, static, security ----------------------------------------------------------------
 STATIC_URL = "/static/"

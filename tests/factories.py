@@ -201,3 +201,23 @@ class FeedbackOwedFactory(factory.django.DjangoModelFactory):
 
 
 # --- impact ---------------------------------------------------------------------------------
+
+
+class ImpactEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "impact.ImpactEntry"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Shorter leaflet {n}")
+    stage = "recruitment"
+    occurred_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    hoped_to_influence = "The participant information leaflet."
+    outcome = "changed"
+    what_changed = "The leaflet went from 12 pages to 4."
+    why_it_matters = "People can read it before they decide."
+    significance = "moderate"
+    standards = factory.LazyFunction(lambda: ["communications", "impact"])
+    created_by = factory.SelfAttribute("project.lead")
+
+    class Params:
+        published = factory.Trait(status="published", published_at=factory.LazyFunction(timezone.now))

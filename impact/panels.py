@@ -1,0 +1,68 @@
+"""Home-page panels, project-page panel and navigation the impact app adds to the spine."""
+
+from django.db.models import Count, Q
+
+from portal import dashboard
+
+from . import permissions
+from .models import EntryStatus, ImpactEntry, Reflection
+
+
+def _contributor(request):
+    user = request.user
+    named = ImpactEntry.objects.filter(people__contributor=user)
+    reflected = Reflection.objects.filter(contributor=user).values("entry_id")
+    return {"awaiting_reflection": named.exclude(pk__in=reflected).select_related("project")[:5]}
+
+
+def _staff(request):
+    user = request.user
+    entries = ImpactEntry.objects.all()
+    if not user.is_manager:
+        entries = entries.filter(Q(project__lead=user) | Q(project__coordinators=user))
+    counts = entries.aggregate(
+        drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
+        published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),
+    )
+    return {**counts, "is_manager": user.is_manager}
+
+
+def _project(request, project):
+    user = request.user
+    entries = ImpactEntry.objects.visible_to(user).filter(project=project)
+    return {
+        "project": project,
+        "entries": entries.order_by("-occurred_on")[:5],
+        "count": entries.count(),
+        "published": ImpactEntry.objects.published().filter(project=project).exists(),
+        "can_log": permissions.can_log_impact(user, project),
+        "can_check_in": permissions.can_check_in(user, project),
+        "can_view_cube": permissions.can_view_cube_results(user, project),
+        "can_certify": permissions.can_issue_project_certificates(user, project),
+        "can_report": permissions.can_request_report(user, project),
+    }
+
+
+def register() -> None:
+    dashboard.register_panel(
+        role="Contributor", template="impact/partials/panel_contributor.html", context=_contributor, order=70
+    )
+    dashboard.register_panel(
+        role="Coordinator", template="impact/partials/panel_staff.html", context=_staff, order=70
+    )
+    dashboard.register_panel(
+        role="Manager", template="impact/partials/panel_staff.html", context=_staff, order=70
+    )
+    dashboard.register_panel(
+        role="project", template="impact/partials/panel_project.html", context=_project, order=70
+    )
+    roles = ("Contributor", "Coordinator", "Manager")
+    dashboard.register_nav(
+        label="Impact", url_name="impact:entry_list", roles=roles, order=60, match_prefix="/impact/entries"
+    )
+    dashboard.register_nav(
+        label="Reports", url_name="impact:report_list", roles=("Coordinator", "Manager"), order=70
+    )
+    dashboard.register_nav(
+        label="Certificates", url_name="impact:certificate_list", roles=("Contributor",), order=65
+    )

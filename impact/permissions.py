@@ -1,0 +1,74 @@
+"""Who may do what in the impact app. Views use these to show buttons; services enforce them."""
+
+from portal.models import Project, User
+from portal.permissions import can_manage_project
+
+from .models import ImpactEntry
+
+
+def can_log_impact(user: User, project: Project) -> bool:
+    """Add or edit impact entries: the project's coordinators, or a manager."""
+    return (
+        user.is_authenticated
+        and user.has_perm("impact.add_impactentry")
+        and can_manage_project(user, project)
+    )
+
+
+def can_change_entry(user: User, entry: ImpactEntry) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("impact.change_impactentry")
+        and can_manage_project(user, entry.project)
+    )
+
+
+def can_publish_entry(user: User, entry: ImpactEntry) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("impact.publish_impactentry")
+        and can_manage_project(user, entry.project)
+    )
+
+
+def can_reflect_on_entry(user: User, entry: ImpactEntry) -> bool:
+    """The contributors the entry names add their own reflection."""
+    return user.is_authenticated and entry.people.filter(contributor=user).exists()
+
+
+def can_check_in(user: User, project: Project) -> bool:
+    """Cube check-ins: contributors who have taken part in the project."""
+    return (
+        user.is_authenticated
+        and user.is_contributor
+        and project.activities.filter(participations__contributor=user).exists()
+    )
+
+
+def can_view_cube_results(user: User, project: Project) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("impact.view_cubecheckin")
+        and can_manage_project(user, project)
+    )
+
+
+def can_request_report(user: User, project: Project | None) -> bool:
+    """Managers: any project or the organisation. Coordinators: their own projects only."""
+    if not (user.is_authenticated and user.has_perm("impact.request_report")):
+        return False
+    if project is None:
+        return user.is_manager
+    return can_manage_project(user, project)
+
+
+def can_issue_project_certificates(user: User, project: Project) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("impact.issue_certificates")
+        and can_manage_project(user, project)
+    )
+
+
+def can_get_own_certificate(user: User) -> bool:
+    return user.is_authenticated and user.is_contributor

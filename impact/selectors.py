@@ -1,0 +1,473 @@
+"""Reads that aggregate across apps: the diversity and impact reports, Cube results and what a
+certificate certifies. Counting happens in the database; Python only shapes a few result rows."""
+
+import csv
+from collections import defaultdict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils import timezone
+
+from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
+
+from .models import CUBE_QUESTIONS, CubeCheckIn, ImpactEntry, Outcome, Reflection, Significance, UKStandard
+from .suppression import suppress
+
+CENSUS_CSV = Path(__file__).resolve().parent / "data" / "census-2021-england-wales.csv"
+FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
+HUNDRED = Decimal(100)
+
+
+def _optional(module: str, name: str):
+    """Another app's function, or None while that app has not been built yet."""
+    try:
+        return getattr(__import__(module, fromlist=[name]), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+# --- Diversity ---------------------------------------------------------------------------------
+
+
+@cache
+def census() -> dict[tuple[str, str], Decimal]:
+    """(topic, category) -> percent, from the Census 2021 England and Wales figures we ship."""
+    with CENSUS_CSV.open(newline="", encoding="utf-8") as f:
+        return {(row["topic"], row["category"]): Decimal(row["percent"]) for row in csv.DictReader(f)}
+
+
+def _census_rebased(topic: str, category: str, exclude: tuple[str, ...] = ()) -> Decimal:
+    """A census share with some categories taken out of the base (e.g. children, for age)."""
+    figures = census()
+    base = sum(v for (t, c), v in figures.items() if t == topic and c not in exclude)
+    return (figures[(topic, category)] * HUNDRED / base).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _census_for(topic: str, category: str) -> Decimal | None:
+    return census().get((topic, category))
+
+
+# Each question: label, the categories in order (code -> label), and census comparisons as
+# (label, the codes it adds up, census percent).
+def _questions() -> list[dict]:
+    from contributors import equality as eq
+
+    pnts = eq.PREFER_NOT_TO_SAY
+
+    def labels(choices):
+        return {c: lbl for c, lbl in choices.choices if c != pnts}
+
+    def same(topic, mapping):
+        return [(lbl, [code], _census_for(topic, cat)) for code, (lbl, cat) in mapping.items()]
+
+    ethnic = dict(eq.ETHNIC_GROUPS)
+    eth_census = {
+        "white": "white",
+        "mixed": "mixed or multiple",
+        "asian": "asian or asian british",
+        "black": "black black british caribbean or african",
+        "other": "other ethnic group",
+    }
+    religion = labels(eq.Religion)
+    rel_census = {
+        "none": "no religion",
+        "christian": "christian",
+        "buddhist": "buddhist",
+        "hindu": "hindu",
+        "jewish": "jewish",
+        "muslim": "muslim",
+        "sikh": "sikh",
+        "other": "any other religion",
+    }
+    orientation = labels(eq.SexualOrientation)
+    ori_census = {
+        "straight": "straight or heterosexual",
+        "gay_lesbian": "gay or lesbian",
+        "bisexual": "bisexual",
+        "other": "other",
+    }
+    ages = {lbl: lbl for lbl, _, _ in eq.AGE_BANDS}
+    adult = ("under 15",)
+    return [
+        {
+            "key": "ethnic_group",
+            "label": "Ethnic group",
+            "categories": ethnic,
+            "comparisons": same("ethnicity", {k: (ethnic[k], v) for k, v in eth_census.items()}),
+        },
+        {
+            "key": "sex",
+            "label": "Sex",
+            "categories": labels(eq.Sex),
+            "comparisons": same("sex", {"female": ("Female", "female"), "male": ("Male", "male")}),
+        },
+        {
+            "key": "gender_same_as_birth",
+            "label": "Gender identity same as sex registered at birth",
+            "categories": {"yes": "Yes, the same", "no": "No, different"},
+            "comparisons": same(
+                "gender identity",
+                {
+                    "yes": ("Yes, the same", "same as sex registered at birth"),
+                    "no": ("No, different", "different from sex registered at birth"),
+                },
+            ),
+        },
+        {
+            "key": "sexual_orientation",
+            "label": "Sexual orientation",
+            "categories": orientation,
+            "comparisons": same(
+                "sexual orientation", {k: (orientation[k], v) for k, v in ori_census.items()}
+            ),
+        },
+        {
+            "key": "disability",
+            "label": "Disability (Equality Act)",
+            "categories": dict(eq.DISABILITY_CATEGORIES),
+            "comparisons": [
+                (
+                    "Disabled (limited a lot or a little)",
+                    ["disabled_a_lot", "disabled_a_little"],
+                    _census_for("disability", "disabled under the Equality Act"),
+                )
+            ],
+        },
+        {
+            "key": "religion",
+            "label": "Religion",
+            "categories": religion,
+            "comparisons": same("religion", {k: (religion[k], v) for k, v in rel_census.items()}),
+        },
+        {
+            "key": "age",
+            "label": "Age when they took part",
+            "categories": ages,
+            "comparisons": [
+                (
+                    "Aged 15 to 64",
+                    [b for b in ages if b not in ("65–74", "75+")],
+                    _census_rebased("age", "15 to 64", adult),
+                ),
+                ("Aged 65 and over", ["65–74", "75+"], _census_rebased("age", "65 and over", adult)),
+            ],
+        },
+        {"key": "carer", "label": "Unpaid carer", "categories": labels(eq.Carer), "comparisons": []},
+    ]
+
+
+def _first_attended(projects, start: date, end: date):
+    """Each person's first attended participation in the period: the one whose answers count."""
+    base = Participation.objects.filter(
+        status=ParticipationStatus.ATTENDED,
+        activity__starts_at__date__gte=start,
+        activity__starts_at__date__lte=end,
+    )
+    if projects is not None:
+        base = base.filter(activity__project__in=projects)
+    first = (
+        base.filter(contributor=OuterRef("contributor"))
+        .order_by("activity__starts_at", "pk")
+        .values("pk")[:1]
+    )
+    return base.filter(pk=Subquery(first))
+
+
+def _answer_counts(snapshots, eq) -> dict[str, dict[str, int]]:
+    """Counts per question and answer code, each a GROUP BY in the database."""
+    out: dict[str, dict[str, int]] = {}
+    for field in ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orientation", "religion", "carer"):
+        rows = snapshots.exclude(**{field: ""}).values(field).annotate(n=Count("pk"))
+        counts: dict[str, int] = defaultdict(int)
+        for row in rows:
+            code = row[field]
+            if field == "ethnic_group" and code != eq.PREFER_NOT_TO_SAY:
+                code = eq.ETHNIC_GROUP_OF.get(code, code)
+            counts[code] += row["n"]
+        out[field] = counts
+    disability: dict[str, int] = defaultdict(int)
+    for row in snapshots.values("long_term_condition", "condition_reduces_ability").annotate(n=Count("pk")):
+        cond, reduces = row["long_term_condition"], row["condition_reduces_ability"]
+        category = eq.disability_category(cond, reduces)
+        if not category and eq.PREFER_NOT_TO_SAY in (cond, reduces):
+            category = eq.PREFER_NOT_TO_SAY
+        if category:
+            disability[category] += row["n"]
+    out["disability"] = disability
+    ages: dict[str, int] = defaultdict(int)
+    rows = (
+        snapshots.filter(Q(year_of_birth__isnull=False) | Q(year_of_birth_prefer_not_to_say=True))
+        .annotate(age=ExtractYear("participation__activity__starts_at") - F("year_of_birth"))
+        .values("age", "year_of_birth_prefer_not_to_say")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        if row["age"] is None:
+            ages[eq.PREFER_NOT_TO_SAY] += row["n"]
+            continue
+        for label, low, high in eq.AGE_BANDS:
+            if row["age"] >= low and (high is None or row["age"] <= high):
+                ages[label] += row["n"]
+    out["age"] = ages
+    return out
+
+
+def _pct(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * HUNDRED / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def diversity_report(*, projects=None, start: date | None = None, end: date | None = None) -> dict:
+    """Who took part in the period, by their answers when they took part, against the Census.
+
+    A person is counted once, by the snapshot of their first attended participation in the
+    period. Shares are of everyone who took part (so they compare with Census figures that
+    include people who did not answer); small numbers are suppressed question by question.
+    """
+    from contributors import equality as eq
+    from contributors.models import ParticipationDiversity
+
+    start, end = start or FAR_PAST, end or FAR_FUTURE
+    threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD
+    firsts = _first_attended(projects, start, end)
+    people = firsts.count()
+    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts.values("pk"))
+    counts = _answer_counts(snapshots, eq)
+    questions = []
+    for q in _questions():
+        given = counts[q["key"]]
+        cell_counts = {code: given.get(code, 0) for code in q["categories"]}
+        cell_counts[eq.PREFER_NOT_TO_SAY] = given.get(eq.PREFER_NOT_TO_SAY, 0)
+        cell_counts["not_answered"] = people - sum(cell_counts.values())
+        cells, total_hidden = suppress(cell_counts, threshold)
+        labels = {
+            **q["categories"],
+            eq.PREFER_NOT_TO_SAY: "Prefer not to say",
+            "not_answered": "Not answered",
+        }
+        rows = []
+        for code, cell in cells.items():
+            rows.append(
+                {
+                    "code": code,
+                    "label": labels[code],
+                    "count": None if cell.hidden else cell.count,
+                    "share": None if cell.hidden or not people else _pct(cell.count, people),
+                }
+            )
+        comparisons = []
+        for label, codes, census_pct in q["comparisons"]:
+            hidden = any(cells[c].hidden for c in codes)
+            n = sum(cells[c].count for c in codes)
+            share = None if hidden or not people else _pct(n, people)
+            ratio = None
+            if share is not None and census_pct:
+                ratio = (share / census_pct).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            comparisons.append(
+                {
+                    "label": label,
+                    "count": None if hidden else n,
+                    "share": share,
+                    "census": census_pct,
+                    "ratio": ratio,
+                }
+            )
+        not_answered = cells["not_answered"]
+        responded = None if not_answered.hidden else people - not_answered.count
+        questions.append(
+            {
+                "key": q["key"],
+                "label": q["label"],
+                "rows": rows,
+                "comparisons": comparisons,
+                "responded": responded,
+                "response_rate": None if responded is None or not people else _pct(responded, people),
+                "total_hidden": total_hidden,
+            }
+        )
+    scope = "The whole organisation"
+    if projects is not None:
+        scope = ", ".join(p.title for p in projects)
+    return {
+        "kind": "diversity",
+        "title": "Diversity of the people who took part",
+        "scope": scope,
+        "start": None if start == FAR_PAST else start,
+        "end": None if end == FAR_FUTURE else end,
+        "threshold": threshold,
+        "people": None if 0 < people < threshold else people,
+        "questions": questions,
+        "made_at": timezone.now(),
+    }
+
+
+# --- Impact report -----------------------------------------------------------------------------
+
+
+def _decimal_1(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def cube_summary(*, projects, start: date, end: date) -> list[dict]:
+    """The mean answer to each Cube question in the period, and how many answered."""
+    checkins = CubeCheckIn.objects.filter(project__in=projects, answered_on__gte=start, answered_on__lte=end)
+    agg = checkins.aggregate(n=Count("pk"), **{k: Avg(k) for k in CUBE_QUESTIONS})
+    return [
+        {"key": k, "label": label, "question": question, "mean": _decimal_1(agg[k]), "n": agg["n"]}
+        for k, (label, question, _, _) in CUBE_QUESTIONS.items()
+    ]
+
+
+def cube_over_time(*, project: Project) -> list[dict]:
+    """Monthly means of each Cube question for a project, oldest first."""
+    rows = (
+        CubeCheckIn.objects.filter(project=project)
+        .annotate(month=TruncMonth("answered_on"))
+        .values("month")
+        .annotate(n=Count("pk"), **{k: Avg(k) for k in CUBE_QUESTIONS})
+        .order_by("month")
+    )
+    return [{"month": r["month"], "n": r["n"], **{k: _decimal_1(r[k]) for k in CUBE_QUESTIONS}} for r in rows]
+
+
+def impact_report(
+    *, project: Project | None = None, start: date | None = None, end: date | None = None
+) -> dict:
+    """A project's (or the organisation's) involvement in a period, on the GRIPP2-SF headings."""
+    start, end = start or FAR_PAST, end or FAR_FUTURE
+    projects = Project.objects.all() if project is None else Project.objects.filter(pk=project.pk)
+    activities = Activity.objects.filter(
+        project__in=projects, starts_at__date__gte=start, starts_at__date__lte=end
+    )
+    attended = Participation.objects.filter(activity__in=activities, status=ParticipationStatus.ATTENDED)
+    # SQLite sums decimals without their places; two places, always.
+    hours = Decimal(attended.aggregate(h=Sum("activity__expected_hours"))["h"] or 0).quantize(Decimal("0.01"))
+    held = activities.filter(participations__status=ParticipationStatus.ATTENDED).distinct()
+    by_kind = held.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
+    kind_labels = dict(Activity._meta.get_field("kind").choices)
+    roles = []
+    RoleAssignment = _optional("contributors.models", "RoleAssignment")
+    if RoleAssignment is not None:
+        role_rows = (
+            RoleAssignment.objects.filter(project__in=projects, starts_on__lte=end)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+            .values("role_type")
+            .annotate(n=Count("contributor", distinct=True))
+            .order_by("role_type")
+        )
+        role_labels = dict(RoleAssignment._meta.get_field("role_type").choices)
+        roles = [{"label": role_labels.get(r["role_type"], r["role_type"]), "n": r["n"]} for r in role_rows]
+
+    entries = (
+        ImpactEntry.objects.filter(project__in=projects, occurred_on__gte=start, occurred_on__lte=end)
+        .select_related("project")
+        .order_by("occurred_on", "pk")
+    )
+    stage_counts = dict(entries.values_list("stage").annotate(n=Count("pk")))
+    sig_counts = dict(entries.values_list("significance").annotate(n=Count("pk")))
+    outcome_counts = dict(entries.values_list("outcome").annotate(n=Count("pk")))
+    standard_counts: dict[str, int] = defaultdict(int)
+    for standards in entries.values_list("standards", flat=True):
+        for code in standards or []:
+            standard_counts[code] += 1
+    reflections = Reflection.objects.filter(entry__in=entries).select_related("entry").order_by("created_at")
+    feedback_compliance = _optional("feedback.selectors", "feedback_compliance")
+    project_spend = _optional("payments.selectors", "project_spend")
+    feedback = feedback_compliance(projects=projects, start=start, end=end) if feedback_compliance else None
+    spend = project_spend(project=project, start=start, end=end) if project_spend else None
+    if spend is not None and project is None and not spend.get("budget"):
+        spend["budget"] = projects.aggregate(b=Sum("involvement_budget"))["b"]
+    return {
+        "kind": "impact",
+        "title": "Impact of public involvement",
+        "scope": "The whole organisation" if project is None else project.title,
+        "start": None if start == FAR_PAST else start,
+        "end": None if end == FAR_FUTURE else end,
+        "aims": [
+            {"title": p.title, "summary": p.summary, "stage": p.get_stage_display()}
+            for p in (projects if project else projects.filter(activities__in=activities).distinct())
+        ],
+        "methods": {
+            "activities": held.count(),
+            "by_kind": [{"label": kind_labels.get(r["kind"], r["kind"]), "n": r["n"]} for r in by_kind],
+            "people": attended.values("contributor").distinct().count(),
+            "participations": attended.count(),
+            "hours": hours,
+            "roles": roles,
+        },
+        "results": {
+            "entries": list(entries),
+            "by_stage": [
+                {"label": label, "n": stage_counts.get(code, 0)} for code, label in ProjectStage.choices
+            ],
+        },
+        "influence": {
+            "by_outcome": [{"label": label, "n": outcome_counts.get(c, 0)} for c, label in Outcome.choices],
+            "by_significance": [
+                {"label": label, "n": sig_counts.get(c, 0)} for c, label in Significance.choices
+            ],
+            "by_standard": [
+                {"label": label, "n": standard_counts.get(c, 0)} for c, label in UKStandard.choices
+            ],
+        },
+        "reflections": {
+            "quotes": [{"entry": r.entry.title, "text": r.text} for r in reflections],
+            "cube": cube_summary(projects=projects, start=start, end=end),
+        },
+        "feedback": feedback,
+        "spend": spend,
+        "made_at": timezone.now(),
+    }
+
+
+# --- Certificates ------------------------------------------------------------------------------
+
+
+def certificate_details(*, contributor: User, project: Project | None = None) -> dict:
+    """What a certificate says, as JSON-safe values: kept on the certificate when it is issued."""
+    attended = (
+        Participation.objects.filter(contributor=contributor, status=ParticipationStatus.ATTENDED)
+        .select_related("activity__project")
+        .order_by("activity__starts_at")
+    )
+    if project is not None:
+        attended = attended.filter(activity__project=project)
+    activities = [
+        {
+            "title": p.activity.title,
+            "project": p.activity.project.title,
+            "on": p.activity.occurs_on.isoformat(),
+            "hours": str(p.activity.expected_hours),
+        }
+        for p in attended
+    ]
+    roles = []
+    RoleAssignment = _optional("contributors.models", "RoleAssignment")
+    if RoleAssignment is not None:
+        assignments = RoleAssignment.objects.filter(contributor=contributor).select_related("project")
+        if project is not None:
+            assignments = assignments.filter(project=project)
+        roles = [
+            {
+                "role": a.role_label,
+                "project": a.project.title,
+                "from": a.starts_on.isoformat(),
+                "to": a.ends_on.isoformat() if a.ends_on else "",
+            }
+            for a in assignments.order_by("starts_on")
+        ]
+    total = sum((Decimal(a["hours"]) for a in activities), Decimal("0.00"))
+    return {
+        "name": contributor.name,
+        "organisation": settings.PORTAL_ORGANISATION_NAME,
+        "projects": sorted({a["project"] for a in activities}),
+        "roles": roles,
+        "activities": activities,
+        "total_hours": str(total),
+        "first_on": activities[0]["on"] if activities else "",
+        "last_on": activities[-1]["on"] if activities else "",
+    }

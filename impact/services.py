@@ -1,0 +1,363 @@
+"""Every write in the impact app with a business meaning, each audited."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.emails import send_templated_email
+from portal.models import Project, User
+from portal.services import record_audit
+
+from . import permissions
+from .models import (
+    Certificate,
+    CubeCheckIn,
+    EntryContributor,
+    EntryStatus,
+    ImpactEntry,
+    Reflection,
+    ReportKind,
+    ReportRequest,
+    ReportStatus,
+    UKStandard,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ImpactError(Exception):
+    """An impact rule was broken. The message is safe to show to the user."""
+
+
+ENTRY_FIELDS = (
+    "title",
+    "stage",
+    "occurred_on",
+    "hoped_to_influence",
+    "outcome",
+    "what_changed",
+    "why_it_matters",
+    "significance",
+    "standards",
+    "evidence_text",
+    "evidence_url",
+)
+
+
+def _check_links(project: Project, activities, feedback_items, contributors) -> None:
+    if any(a.project_id != project.pk for a in activities):
+        raise ImpactError("Linked activities must belong to the entry's project.")
+    if any(i.feedback.activity.project_id != project.pk for i in feedback_items):
+        raise ImpactError("Linked feedback must be about the entry's project.")
+    if any(not c.is_contributor for c in contributors):
+        raise ImpactError("Only contributors can be named on an entry.")
+
+
+def _set_links(entry: ImpactEntry, activities, feedback_items, contributors) -> None:
+    entry.activities.set(activities)
+    entry.feedback_items.set(feedback_items)
+    keep = {c.pk for c in contributors}
+    entry.people.exclude(contributor_id__in=keep).delete()
+    have = set(entry.people.values_list("contributor_id", flat=True))
+    EntryContributor.objects.bulk_create(
+        [EntryContributor(entry=entry, contributor=c) for c in contributors if c.pk not in have]
+    )
+
+
+def _set_evidence(entry: ImpactEntry, evidence_file) -> None:
+    if evidence_file:
+        if entry.evidence_file:
+            entry.evidence_file.delete(save=False)
+        entry.evidence_file_name = evidence_file.name[:200]
+        entry.evidence_file.save(evidence_file.name, evidence_file, save=False)
+
+
+@transaction.atomic
+def create_entry(
+    *,
+    actor: User,
+    project: Project,
+    activities=(),
+    feedback_items=(),
+    contributors=(),
+    evidence_file=None,
+    **fields,
+) -> ImpactEntry:
+    """Log what involvement changed (or did not) on a project."""
+    if not permissions.can_log_impact(actor, project):
+        raise PermissionDenied
+    _check_links(project, activities, feedback_items, contributors)
+    if any(code not in UKStandard.values for code in fields.get("standards", [])):
+        raise ImpactError("Choose standards from the list.")
+    entry = ImpactEntry(
+        project=project, created_by=actor, **{k: v for k, v in fields.items() if k in ENTRY_FIELDS}
+    )
+    _set_evidence(entry, evidence_file)
+    entry.save()
+    _set_links(entry, activities, feedback_items, contributors)
+    record_audit(actor=actor, action="impact.entry_created", target=entry, project=str(project.public_id))
+    return entry
+
+
+@transaction.atomic
+def update_entry(
+    *,
+    actor: User,
+    entry: ImpactEntry,
+    activities=(),
+    feedback_items=(),
+    contributors=(),
+    evidence_file=None,
+    **fields,
+) -> ImpactEntry:
+    """Edit an entry. A published entry goes back to draft, to be reviewed again."""
+    entry = ImpactEntry.objects.select_for_update().get(pk=entry.pk)
+    if not permissions.can_change_entry(actor, entry):
+        raise PermissionDenied
+    _check_links(entry.project, activities, feedback_items, contributors)
+    changed = [k for k in ENTRY_FIELDS if k in fields and getattr(entry, k) != fields[k]]
+    for name in changed:
+        setattr(entry, name, fields[name])
+    _set_evidence(entry, evidence_file)
+    was_published = entry.is_published
+    if was_published:
+        entry.status, entry.published_at, entry.published_by = EntryStatus.DRAFT, None, None
+    entry.save()
+    _set_links(entry, activities, feedback_items, contributors)
+    record_audit(
+        actor=actor, action="impact.entry_updated", target=entry, fields=changed, unpublished=was_published
+    )
+    return entry
+
+
+@transaction.atomic
+def publish_entry(*, actor: User, entry: ImpactEntry, checked_no_personal_details: bool) -> ImpactEntry:
+    """Put a reviewed entry on the public "what changed" page."""
+    entry = ImpactEntry.objects.select_for_update().get(pk=entry.pk)
+    if not permissions.can_publish_entry(actor, entry):
+        raise PermissionDenied
+    if not checked_no_personal_details:
+        raise ImpactError("Confirm you have checked the entry has no personal details before publishing.")
+    if entry.is_published:
+        return entry
+    entry.status, entry.published_at, entry.published_by = EntryStatus.PUBLISHED, timezone.now(), actor
+    entry.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    record_audit(actor=actor, action="impact.published", target=entry)
+    return entry
+
+
+@transaction.atomic
+def unpublish_entry(*, actor: User, entry: ImpactEntry) -> ImpactEntry:
+    """Take an entry off the public page."""
+    entry = ImpactEntry.objects.select_for_update().get(pk=entry.pk)
+    if not permissions.can_publish_entry(actor, entry):
+        raise PermissionDenied
+    if not entry.is_published:
+        return entry
+    entry.status, entry.published_at, entry.published_by = EntryStatus.DRAFT, None, None
+    entry.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    record_audit(actor=actor, action="impact.unpublished", target=entry)
+    return entry
+
+
+@transaction.atomic
+def set_naming_consent(*, actor: User, entry: ImpactEntry, consents: bool) -> EntryContributor:
+    """A contributor says whether the public page may name them on this entry."""
+    mention = EntryContributor.objects.select_for_update().filter(entry=entry, contributor=actor).first()
+    if mention is None:
+        raise PermissionDenied
+    mention.consents_to_be_named = consents
+    mention.consent_changed_at = timezone.now()
+    mention.save(update_fields=["consents_to_be_named", "consent_changed_at"])
+    record_audit(actor=actor, action="impact.naming_consent", target=entry, consents=consents)
+    return mention
+
+
+@transaction.atomic
+def save_reflection(*, actor: User, entry: ImpactEntry, text: str) -> Reflection:
+    """Add or replace the contributor's own reflection on an entry."""
+    if not permissions.can_reflect_on_entry(actor, entry):
+        raise PermissionDenied
+    if not text.strip():
+        raise ImpactError("Write your reflection.")
+    reflection, created = Reflection.objects.update_or_create(
+        entry=entry, contributor=actor, defaults={"text": text.strip()}
+    )
+    record_audit(actor=actor, action="impact.reflection_saved", target=entry, created=created)
+    return reflection
+
+
+@transaction.atomic
+def record_cube_checkin(
+    *,
+    actor: User,
+    project: Project,
+    voice: int,
+    contribute: int,
+    agenda: int,
+    change: int,
+    comments: str = "",
+) -> CubeCheckIn:
+    """A contributor answers the Cube's four questions about a project."""
+    if not permissions.can_check_in(actor, project):
+        raise PermissionDenied
+    scores = {"voice": voice, "contribute": contribute, "agenda": agenda, "change": change}
+    if any(not 0 <= s <= 10 for s in scores.values()):
+        raise ImpactError("Each answer is a number from 0 to 10.")
+    checkin = CubeCheckIn.objects.create(project=project, contributor=actor, comments=comments, **scores)
+    record_audit(actor=actor, action="impact.cube_checkin", target=project)
+    return checkin
+
+
+def _issue(*, actor: User, contributor: User, project: Project | None) -> Certificate:
+    from .selectors import certificate_details
+
+    details = certificate_details(contributor=contributor, project=project)
+    if not details["activities"]:
+        raise ImpactError("There is no attended activity to put on a certificate yet.")
+    cert = Certificate.objects.create(
+        contributor=contributor, project=project, issued_by=actor, details=details
+    )
+    record_audit(actor=actor, action="impact.certificate_issued", target=cert, code=cert.code)
+    return cert
+
+
+@transaction.atomic
+def issue_own_certificate(*, actor: User) -> Certificate:
+    """A contributor makes a certificate of all their involvement so far."""
+    if not permissions.can_get_own_certificate(actor):
+        raise PermissionDenied
+    return _issue(actor=actor, contributor=actor, project=None)
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_report(
+    *,
+    actor: User,
+    kind: str,
+    project: Project | None,
+    start_on: date | None = None,
+    end_on: date | None = None,
+) -> ReportRequest:
+    """Queue a report (or a project's certificates) to be made in the background."""
+    if kind == ReportKind.CERTIFICATES:
+        if project is None or not permissions.can_issue_project_certificates(actor, project):
+            raise PermissionDenied
+    elif not permissions.can_request_report(actor, project):
+        raise PermissionDenied
+    if start_on and end_on and start_on > end_on:
+        raise ImpactError("The period must start before it ends.")
+    report = ReportRequest.objects.create(
+        requested_by=actor, kind=kind, project=project, start_on=start_on, end_on=end_on
+    )
+    record_audit(
+        actor=actor,
+        action="impact.report_requested",
+        target=report,
+        kind=kind,
+        project=str(project.public_id) if project else "",
+        start=str(start_on or ""),
+        end=str(end_on or ""),
+    )
+    from .tasks import make_report as make_report_task
+
+    transaction.on_commit(lambda: make_report_task.delay(report.pk))
+    return report
+
+
+def _progress(report: ReportRequest, pct: int) -> None:
+    ReportRequest.objects.filter(pk=report.pk).update(progress=pct)
+
+
+def make_report(*, report_id: int) -> ReportRequest:
+    """Make the files for a queued report, then email the person who asked. Safe to run twice:
+    only a queued report is started."""
+    started = ReportRequest.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        status=ReportStatus.RUNNING, progress=5
+    )
+    report = ReportRequest.objects.select_related("project", "requested_by").get(pk=report_id)
+    if not started:
+        return report
+    try:
+        if report.kind == ReportKind.CERTIFICATES:
+            _make_project_certificates(report)
+        else:
+            _make_report_files(report)
+    except Exception as exc:
+        logger.warning("Report %s failed: %s", report.pk, exc, exc_info=True)
+        ReportRequest.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED, error=str(exc)[:500], finished_at=timezone.now()
+        )
+        report.refresh_from_db()
+        return report
+    report.status, report.progress, report.finished_at = ReportStatus.READY, 100, timezone.now()
+    report.save(update_fields=["status", "progress", "finished_at", "pdf_file", "csv_file"])
+    record_audit(actor=None, action="impact.report_ready", target=report)
+    if report.requested_by.email:
+        send_templated_email(
+            name="impact_report_ready",
+            to=[report.requested_by.email],
+            context={
+                "report": report,
+                "person": report.requested_by,
+                "url": getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+                + reverse("impact:report_detail", kwargs={"public_id": report.public_id}),
+            },
+        )
+    return report
+
+
+def _file_stem(report: ReportRequest) -> str:
+    scope = "organisation" if report.project is None else f"project-{str(report.project.public_id)[:8]}"
+    return f"{report.kind}-{scope}-{report.public_id.hex[:8]}"
+
+
+def _make_report_files(report: ReportRequest) -> None:
+    from . import reports, selectors
+
+    projects = None if report.project is None else Project.objects.filter(pk=report.project_id)
+    if report.kind == ReportKind.DIVERSITY:
+        data = selectors.diversity_report(projects=projects, start=report.start_on, end=report.end_on)
+        _progress(report, 40)
+        pdf = reports.diversity_pdf(data)
+        csv_text = reports.diversity_csv(data)
+    else:
+        data = selectors.impact_report(project=report.project, start=report.start_on, end=report.end_on)
+        _progress(report, 40)
+        pdf = reports.impact_pdf(data)
+        csv_text = reports.impact_csv(data)
+    _progress(report, 90)
+    stem = _file_stem(report)
+    report.pdf_file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+    report.csv_file.save(f"{stem}.csv", ContentFile(csv_text.encode("utf-8-sig")), save=False)
+
+
+def _make_project_certificates(report: ReportRequest) -> None:
+    from . import reports
+
+    project = report.project
+    people = (
+        User.objects.filter(participations__activity__project=project, participations__status="attended")
+        .distinct()
+        .order_by("name")
+    )
+    total = people.count() or 1
+    certificates = []
+    for n, person in enumerate(people, start=1):
+        with transaction.atomic():
+            certificates.append(_issue(actor=report.requested_by, contributor=person, project=project))
+        if n % 20 == 0:
+            _progress(report, 5 + int(80 * n / total))
+    if not certificates:
+        raise ImpactError("Nobody has attended an activity on this project yet.")
+    pdf = reports.certificates_pdf(certificates)
+    report.pdf_file.save(f"{_file_stem(report)}.pdf", ContentFile(pdf), save=False)

@@ -1,0 +1,507 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.models import Project
+
+from . import permissions, reports, selectors, services
+from .forms import (
+    ChooseProjectForm,
+    ConsentForm,
+    CubeForm,
+    EntryForm,
+    PublishForm,
+    ReflectionForm,
+    ReportForm,
+    VerifyForm,
+)
+from .models import (
+    CUBE_QUESTIONS,
+    Certificate,
+    CubeCheckIn,
+    EntryContributor,
+    EntryStatus,
+    ImpactEntry,
+    ReportKind,
+    ReportRequest,
+    UKStandard,
+)
+
+
+def _get_entry(request, public_id) -> ImpactEntry:
+    """Entries the user may not see are a 404, not a 403: don't reveal they exist."""
+    entries = ImpactEntry.objects.visible_to(request.user).select_related("project", "created_by")
+    return get_object_or_404(entries, public_id=public_id)
+
+
+def _get_project(request, public_id) -> Project:
+    try:
+        return get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
+    except ValidationError as exc:  # a malformed id in a query string
+        raise Http404 from exc
+
+
+def _manageable_projects(user):
+    if user.is_manager:
+        return Project.objects.all()
+    return Project.objects.coordinated_by(user)
+
+
+# --- The impact log -----------------------------------------------------------------------------
+
+
+@login_required
+def entry_list(request):
+    entries = ImpactEntry.objects.visible_to(request.user).select_related("project")
+    project = None
+    if request.GET.get("project"):
+        project = _get_project(request, request.GET["project"])
+        entries = entries.filter(project=project)
+    can_log = request.user.has_perm("impact.add_impactentry")
+    mine = EntryContributor.objects.filter(contributor=request.user).select_related("entry__project")
+    return render(
+        request,
+        "impact/entry_list.html",
+        {"entries": entries, "project": project, "can_log": can_log, "mine": mine},
+    )
+
+
+def _feedback_initial(request, item_id) -> tuple[dict, Project | None]:
+    """Prefill a new entry from a feedback item the user can see."""
+    try:
+        from feedback.models import FeedbackItem
+    except ImportError:
+        return {}, None
+    try:
+        item = (
+            FeedbackItem.objects.filter(
+                public_id=item_id, feedback__activity__project__in=_manageable_projects(request.user)
+            )
+            .select_related("feedback__activity__project")
+            .first()
+        )
+    except ValidationError as exc:
+        raise Http404 from exc
+    if item is None:
+        raise Http404
+    activity = item.feedback.activity
+    return (
+        {
+            "title": item.you_said[:80],
+            "stage": activity.project.stage,
+            "occurred_on": activity.occurs_on,
+            "hoped_to_influence": item.you_said,
+            "outcome": "changed" if item.changed else "not_changed",
+            "what_changed": item.we_did
+            if item.changed
+            else (item.why_not_text or item.get_why_not_reason_display()),
+            "activities": [activity.pk],
+            "feedback_items": [item.pk],
+        },
+        activity.project,
+    )
+
+
+@login_required
+def entry_create(request):
+    if not request.user.has_perm("impact.add_impactentry"):
+        raise PermissionDenied
+    initial, project = {}, None
+    if request.GET.get("feedback_item"):
+        initial, project = _feedback_initial(request, request.GET["feedback_item"])
+    elif request.GET.get("project"):
+        project = _get_project(request, request.GET["project"])
+    if project is None:
+        chooser = ChooseProjectForm(projects=_manageable_projects(request.user))
+        return render(request, "impact/entry_choose_project.html", {"form": chooser})
+    if not permissions.can_log_impact(request.user, project):
+        raise PermissionDenied
+    initial.setdefault("stage", project.stage)
+    initial.setdefault("occurred_on", timezone.localdate())
+    form = EntryForm(request.POST or None, request.FILES or None, project=project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.create_entry(actor=request.user, project=project, **form.cleaned_data)
+        except services.ImpactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Impact entry “{entry.title}” saved as a draft.")
+            return redirect("impact:entry_detail", public_id=entry.public_id)
+    return render(
+        request,
+        "impact/entry_form.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def entry_edit(request, public_id):
+    entry = _get_entry(request, public_id)
+    if not permissions.can_change_entry(request.user, entry):
+        raise PermissionDenied
+    initial = {
+        **{f: getattr(entry, f) for f in services.ENTRY_FIELDS},
+        "activities": list(entry.activities.values_list("pk", flat=True)),
+        "contributors": list(entry.people.values_list("contributor_id", flat=True)),
+        "feedback_items": list(entry.feedback_items.values_list("pk", flat=True)),
+    }
+    form = EntryForm(request.POST or None, request.FILES or None, project=entry.project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_entry(actor=request.user, entry=entry, **form.cleaned_data)
+        except services.ImpactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Impact entry saved.")
+            return redirect("impact:entry_detail", public_id=entry.public_id)
+    return render(
+        request,
+        "impact/entry_form.html",
+        {"form": form, "project": entry.project, "entry": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def entry_detail(request, public_id):
+    entry = _get_entry(request, public_id)
+    user = request.user
+    mention = entry.people.filter(contributor=user).first()
+    reflection = entry.reflections.filter(contributor=user).first()
+    can_change = permissions.can_change_entry(user, entry)
+    people = entry.people.select_related("contributor").order_by("contributor__name")
+    return render(
+        request,
+        "impact/entry_detail.html",
+        {
+            "entry": entry,
+            "people": people if can_change else [],
+            "reflections": entry.reflections.select_related("contributor") if can_change or mention else [],
+            "mention": mention,
+            "reflection_form": ReflectionForm(initial={"text": reflection.text if reflection else ""})
+            if mention
+            else None,
+            "consent_form": ConsentForm(
+                initial={"consents": "yes" if mention and mention.consents_to_be_named else "no"}
+            )
+            if mention
+            else None,
+            "can_change": can_change,
+            "can_publish": permissions.can_publish_entry(user, entry),
+            "can_see_evidence": can_change or bool(mention),
+            "activities": entry.activities.all(),
+            "feedback_items": entry.feedback_items.all(),
+        },
+    )
+
+
+@login_required
+def entry_evidence(request, public_id):
+    """The evidence file, only to the people who can change the entry or are named on it."""
+    entry = _get_entry(request, public_id)
+    if not (
+        permissions.can_change_entry(request.user, entry)
+        or permissions.can_reflect_on_entry(request.user, entry)
+    ):
+        raise PermissionDenied
+    if not entry.evidence_file:
+        raise Http404
+    return FileResponse(
+        entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_file_name or "evidence"
+    )
+
+
+@login_required
+def entry_publish(request, public_id):
+    """Review what the public page will show, then publish (or take it down)."""
+    entry = _get_entry(request, public_id)
+    if not permissions.can_publish_entry(request.user, entry):
+        raise PermissionDenied
+    form = PublishForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "unpublish":
+            services.unpublish_entry(actor=request.user, entry=entry)
+            messages.success(request, "The entry is no longer on the public page.")
+            return redirect("impact:entry_detail", public_id=entry.public_id)
+        if form.is_valid():
+            services.publish_entry(actor=request.user, entry=entry, **form.cleaned_data)
+            messages.success(request, "The entry is on the public “what changed” page.")
+            return redirect("impact:entry_detail", public_id=entry.public_id)
+    return render(
+        request,
+        "impact/entry_publish.html",
+        {
+            "entry": entry,
+            "form": form,
+            "named": entry.named_people(),
+            "unnamed": entry.people.filter(consents_to_be_named=False).count(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def entry_reflect(request, public_id):
+    entry = _get_entry(request, public_id)
+    if not permissions.can_reflect_on_entry(request.user, entry):
+        raise PermissionDenied
+    form = ReflectionForm(request.POST)
+    if form.is_valid():
+        services.save_reflection(actor=request.user, entry=entry, text=form.cleaned_data["text"])
+        messages.success(request, "Thank you: your reflection is saved.")
+    else:
+        messages.error(request, "Write your reflection before saving it.")
+    return redirect("impact:entry_detail", public_id=entry.public_id)
+
+
+@login_required
+@require_POST
+def entry_consent(request, public_id):
+    entry = _get_entry(request, public_id)
+    if not permissions.can_reflect_on_entry(request.user, entry):
+        raise PermissionDenied
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.set_naming_consent(actor=request.user, entry=entry, consents=form.cleaned_data["consents"])
+        messages.success(request, "Your choice about being named is saved.")
+    else:
+        messages.error(request, "Choose whether we may name you.")
+    return redirect("impact:entry_detail", public_id=entry.public_id)
+
+
+# --- Cube check-ins ----------------------------------------------------------------------------
+
+
+@login_required
+def cube_checkin(request, public_id):
+    project = _get_project(request, public_id)
+    if not permissions.can_check_in(request.user, project):
+        raise PermissionDenied
+    form = CubeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_cube_checkin(actor=request.user, project=project, **form.cleaned_data)
+        messages.success(request, "Thank you: your check-in is saved.")
+        return redirect("portal:project_detail", public_id=project.public_id)
+    return render(
+        request,
+        "impact/cube_form.html",
+        {"form": form, "project": project},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def cube_results(request, public_id):
+    project = _get_project(request, public_id)
+    if not permissions.can_view_cube_results(request.user, project):
+        raise PermissionDenied
+    months = selectors.cube_over_time(project=project)
+    chart = None
+    if months:
+        chart = reports.line_chart(
+            f"Cube check-ins for {project.title}, monthly mean out of 10",
+            [m["month"].strftime("%b %Y") for m in months],
+            {label: [m[k] for m in months] for k, (label, *_rest) in CUBE_QUESTIONS.items()},
+        )
+    comments = CubeCheckIn.objects.filter(project=project).exclude(comments="").order_by("-answered_on")[:20]
+    return render(
+        request,
+        "impact/cube_results.html",
+        {
+            "project": project,
+            "months": months,
+            "chart": chart,
+            "questions": CUBE_QUESTIONS,
+            "comments": comments,
+        },
+    )
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+
+def _public_entries():
+    return (
+        ImpactEntry.objects.published()
+        .select_related("project")
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=EntryContributor.objects.filter(consents_to_be_named=True).select_related(
+                    "contributor"
+                ),
+            )
+        )
+        .order_by("-published_at")
+    )
+
+
+def public_changes(request):
+    """The organisation's public "what changed" page: published entries only."""
+    entries = _public_entries()
+    projects = Project.objects.filter(impact_entries__status=EntryStatus.PUBLISHED).annotate(
+        n=Count("impact_entries", filter=Q(impact_entries__status=EntryStatus.PUBLISHED))
+    )
+    return render(
+        request,
+        "impact/public_changes.html",
+        {"entries": entries, "projects": projects, "standards": UKStandard},
+    )
+
+
+def public_project_changes(request, public_id):
+    project = get_object_or_404(
+        Project.objects.filter(impact_entries__status=EntryStatus.PUBLISHED).distinct(), public_id=public_id
+    )
+    return render(
+        request,
+        "impact/public_changes.html",
+        {"entries": _public_entries().filter(project=project), "project": project},
+    )
+
+
+# --- Certificates -------------------------------------------------------------------------------
+
+
+@login_required
+def certificate_list(request):
+    """A contributor's certificates, and the button to make a new one."""
+    if not permissions.can_get_own_certificate(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            cert = services.issue_own_certificate(actor=request.user)
+        except services.ImpactError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Your certificate is ready. Its verification code is {cert.code}.")
+        return redirect("impact:certificate_list")
+    certificates = Certificate.objects.filter(contributor=request.user).select_related("project")
+    return render(request, "impact/certificate_list.html", {"certificates": certificates})
+
+
+@login_required
+def certificate_download(request, public_id):
+    """The certificate's owner, or a coordinator of its project, or a manager."""
+    cert = get_object_or_404(
+        Certificate.objects.select_related("project", "contributor"), public_id=public_id
+    )
+    user = request.user
+    allowed = cert.contributor_id == user.pk or user.is_manager
+    if not allowed and cert.project is not None:
+        allowed = permissions.can_issue_project_certificates(user, cert.project)
+    if not allowed:
+        raise Http404
+    response = HttpResponse(reports.certificate_pdf(cert), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{cert.code}.pdf"'
+    return response
+
+
+@login_required
+def project_certificates(request, public_id):
+    """Coordinators make certificates for everyone who took part in a project, in the background."""
+    project = _get_project(request, public_id)
+    if not permissions.can_issue_project_certificates(request.user, project):
+        raise PermissionDenied
+    if request.method == "POST":
+        report = services.request_report(actor=request.user, kind=ReportKind.CERTIFICATES, project=project)
+        return redirect("impact:report_detail", public_id=report.public_id)
+    people = (
+        project.activities.filter(participations__status="attended")
+        .values("participations__contributor")
+        .distinct()
+        .count()
+    )
+    return render(request, "impact/project_certificates.html", {"project": project, "people": people})
+
+
+def verify(request):
+    """Public: is this certificate code genuine?"""
+    form = VerifyForm(request.GET or None)
+    certificate = None
+    checked = False
+    if form.is_bound and form.is_valid():
+        checked = True
+        certificate = Certificate.objects.filter(code=form.cleaned_data["code"]).first()
+    return render(
+        request,
+        "impact/verify.html",
+        {
+            "form": form,
+            "certificate": certificate,
+            "checked": checked,
+            "cert": reports.certificate_context(certificate) if certificate else None,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Reports -------------------------------------------------------------------------------------
+
+
+@login_required
+def report_list(request):
+    if not request.user.has_perm("impact.request_report"):
+        raise PermissionDenied
+    user = request.user
+    projects = _manageable_projects(user)
+    form = ReportForm(
+        request.POST or None,
+        projects=projects,
+        organisation=user.is_manager,
+        initial={
+            "start_on": timezone.localdate().replace(year=timezone.localdate().year - 1),
+            "end_on": timezone.localdate(),
+            "kind": "diversity",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.request_report(actor=user, **form.cleaned_data)
+        except services.ImpactError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("impact:report_detail", public_id=report.public_id)
+    reports_made = ReportRequest.objects.visible_to(user).select_related("project")[:20]
+    return render(
+        request,
+        "impact/report_list.html",
+        {"form": form, "reports": reports_made},
+        status=400 if form.errors else 200,
+    )
+
+
+def _get_report(request, public_id) -> ReportRequest:
+    return get_object_or_404(
+        ReportRequest.objects.visible_to(request.user).select_related("project"), public_id=public_id
+    )
+
+
+@login_required
+def report_detail(request, public_id):
+    report = _get_report(request, public_id)
+    return render(request, "impact/report_detail.html", {"report": report})
+
+
+@login_required
+def report_download(request, public_id, fmt):
+    report = _get_report(request, public_id)
+    # Permission again at download: a coordinator who left the project loses its reports.
+    if report.kind != ReportKind.CERTIFICATES and not permissions.can_request_report(
+        request.user, report.project
+    ):
+        raise PermissionDenied
+    field = {"pdf": report.pdf_file, "csv": report.csv_file}.get(fmt)
+    if not field:
+        raise Http404
+    content_type = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
+    response = FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+    response["Content-Type"] = content_type
+    return response
