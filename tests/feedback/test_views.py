@@ -1,0 +1,158 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from feedback.models import ActivityFeedback, FeedbackOwedStatus
+from portal.models import AuditEvent
+from tests.factories import ActivityFactory, FeedbackItemFactory, FeedbackOwedFactory
+
+
+@pytest.fixture
+def owed(project, cara):
+    activity = ActivityFactory(project=project, past=True, title="Leaflet review")
+    return FeedbackOwedFactory(participation__activity=activity, participation__contributor=cara)
+
+
+def _post_data(owed, **extra):
+    data = {
+        "thank_you_text": "Thank you for your comments.",
+        "outcome_text": "",
+        "next_steps_text": "",
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "0",
+        "items-0-you_said": "Too much jargon",
+        "items-0-changed": "yes",
+        "items-0-we_did": "We rewrote it",
+        "items-1-you_said": "Add a video",
+        "items-1-changed": "no",
+        "items-1-why_not_reason": "word_or_time_limits",
+        f"notes-note_{owed.pk}": "Thank you, Cara.",
+        "action": "send",
+    }
+    data.update(extra)
+    return data
+
+
+def _write_url(owed):
+    return reverse("feedback:activity_feedback_write", args=[owed.participation.activity.public_id])
+
+
+def test_coordinator_sends_feedback_from_the_write_page(
+    client, fatima, owed, django_capture_on_commit_callbacks
+):
+    client.force_login(fatima)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_write_url(owed), _post_data(owed))
+    assert response.status_code == 302
+    owed.refresh_from_db()
+    assert owed.status == FeedbackOwedStatus.GIVEN
+    assert owed.personal_note == "Thank you, Cara."
+    assert list(owed.feedback.items.values_list("changed", flat=True)) == [True, False]
+    assert [m.to for m in mail.outbox] == [["cara@example.org"]]
+
+
+def test_a_why_not_item_without_a_reason_shows_the_error_summary(client, fatima, owed):
+    client.force_login(fatima)
+    response = client.post(_write_url(owed), _post_data(owed, **{"items-1-why_not_reason": ""}))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "<title>Error: Write feedback" in content
+    assert "Choose why nothing changed" in content
+    assert 'href="#id_items-1-why_not_reason"' in content
+    assert not ActivityFeedback.objects.exists()
+
+
+def test_add_another_item_keeps_the_answers_and_adds_a_row(client, fatima, owed):
+    client.force_login(fatima)
+    response = client.post(_write_url(owed), _post_data(owed, action="add_item"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="items-2-you_said"' in content
+    assert "Too much jargon" in content
+    assert not ActivityFeedback.objects.exists()
+
+
+def test_saving_a_draft_sends_nothing(client, fatima, owed):
+    client.force_login(fatima)
+    response = client.post(_write_url(owed), _post_data(owed, action="draft"))
+    assert response.status_code == 302
+    owed.refresh_from_db()
+    assert owed.status == FeedbackOwedStatus.DUE
+    assert ActivityFeedback.objects.get().sent_at is None
+    assert mail.outbox == []
+
+
+def test_contributor_opening_feedback_records_a_read_receipt_and_can_rate_it(client, cara, owed):
+    given = FeedbackOwedFactory(given=True, participation__contributor=cara)
+    FeedbackItemFactory(feedback=given.feedback)
+    client.force_login(cara)
+    url = reverse("feedback:owed_detail", args=[given.public_id])
+    assert client.get(url).status_code == 200
+    given.refresh_from_db()
+    assert given.read_at is not None
+    assert given.status == FeedbackOwedStatus.GIVEN
+    response = client.post(reverse("feedback:owed_respond", args=[given.public_id]), {"usefulness": "5"})
+    assert response.status_code == 302
+    given.refresh_from_db()
+    assert (given.status, given.usefulness) == (FeedbackOwedStatus.ACKNOWLEDGED, 5)
+    assert mail.outbox == []  # a rating alone emails nobody
+
+
+def test_responding_with_nothing_is_a_400_with_an_error(client, cara):
+    given = FeedbackOwedFactory(given=True, participation__contributor=cara)
+    client.force_login(cara)
+    response = client.post(reverse("feedback:owed_respond", args=[given.public_id]), {})
+    assert response.status_code == 400
+    assert "<title>Error: " in response.content.decode()
+
+
+def test_the_letter_is_a_pdf(client, fatima, cara, owed):
+    given = FeedbackOwedFactory(
+        given=True,
+        participation__contributor__email=None,
+        participation__activity__project=owed.participation.activity.project,
+    )
+    FeedbackItemFactory(feedback=given.feedback, why_not=True)
+    client.force_login(fatima)
+    response = client.get(reverse("feedback:owed_letter", args=[given.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_activity_page_shows_the_coordinator_that_feedback_is_owed(client, fatima, owed):
+    client.force_login(fatima)
+    response = client.get(reverse("portal:activity_detail", args=[owed.participation.activity.public_id]))
+    content = response.content.decode()
+    assert "Feedback is owed to 1 person" in content
+    assert _write_url(owed) in content
+
+
+def test_the_activity_page_shows_a_contributor_their_feedback(client, cara):
+    given = FeedbackOwedFactory(given=True, participation__contributor=cara)
+    client.force_login(cara)
+    response = client.get(reverse("portal:activity_detail", args=[given.participation.activity.public_id]))
+    assert reverse("feedback:owed_detail", args=[given.public_id]) in response.content.decode()
+
+
+def test_the_contact_list_shows_people_reached_by_phone(client, fatima, olu, project):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contributors.models import Contributor
+    from tests.factories import ParticipationFactory
+
+    Contributor.objects.create(user=olu, contact_method="phone", phone="07700 900123")
+    activity = ActivityFactory(project=project, starts_at=timezone.now() + timedelta(days=1))
+    ParticipationFactory(activity=activity, contributor=olu)
+    client.force_login(fatima)
+    content = client.get(reverse("feedback:contact_list")).content.decode()
+    assert "Olu Adebayo" in content
+    assert "07700 900123" in content
+
+
+def test_sending_is_audited_once_per_person(client, fatima, owed):
+    client.force_login(fatima)
+    client.post(_write_url(owed), _post_data(owed))
+    assert AuditEvent.objects.filter(action="feedback.given", target_id=str(owed.public_id)).count() == 1
