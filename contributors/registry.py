@@ -1,5 +1,167 @@
 """Panels, navigation, reminder kinds and sweeps this app adds to the portal."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+EQUALITY_REVIEW = "contributors.equality_review"
+
+
+def _contributor_home(request):
+    from .models import (
+        Contributor,
+        DiversityRecord,
+        ExpressionOfInterest,
+        InterestStatus,
+        Opportunity,
+        RoleAssignment,
+    )
+
+    user = request.user
+    contributor = Contributor.objects.filter(user=user).first()
+    if contributor is None:
+        return {"missing_profile": True}
+    record = DiversityRecord.objects.filter(user=user).only("updated_at").first()
+    from django.utils import timezone
+
+    review_due = record is None or record.updated_at < timezone.now() - timedelta(
+        days=settings.PORTAL_DIVERSITY_REVIEW_DAYS
+    )
+    return {
+        "contributor": contributor,
+        "roles": RoleAssignment.objects.filter(contributor=user).current().select_related("project"),
+        "has_equality": record is not None,
+        "equality_review_due": review_due,
+        "open_opportunities": Opportunity.objects.live().count(),
+        "interests": ExpressionOfInterest.objects.filter(contributor=user, status=InterestStatus.INTERESTED)
+        .select_related("opportunity")
+        .order_by("-created_at")[:5],
+    }
+
+
+def _coordinator_home(request):
+    from .models import ContactTask, InterestStatus, Opportunity
+
+    user = request.user
+    waiting = (
+        Opportunity.objects.managed_by(user)
+        .filter(interests__status=InterestStatus.INTERESTED)
+        .distinct()
+        .select_related("project")
+    )
+    return {
+        "waiting": waiting,
+        "tasks": ContactTask.objects.filter(done_at__isnull=True).count(),
+    }
+
+
+def _manager_home(request):
+    from .models import ErasureRequest, ErasureStatus, Opportunity, OpportunityStatus
+
+    return {
+        "erasures": ErasureRequest.objects.filter(status=ErasureStatus.REQUESTED).count(),
+        "pending_opportunities": Opportunity.objects.filter(status=OpportunityStatus.PENDING).count(),
+    }
+
+
+def _project_panel(request, project):
+    from . import permissions
+    from .models import Opportunity, RoleAssignment
+
+    user = request.user
+    can_manage = permissions.can_manage_roles(user, project)
+    roles = RoleAssignment.objects.filter(project=project).select_related("contributor")
+    if not can_manage:
+        roles = roles.filter(contributor=user)
+        if not roles.exists():
+            return None
+        return {"project": project, "roles": roles, "can_manage": False}
+    return {
+        "project": project,
+        "roles": roles,
+        "can_manage": True,
+        "opportunities": Opportunity.objects.filter(project=project).order_by("-closes_on"),
+        "can_publish": permissions.can_publish_opportunity(user, project),
+    }
+
+
+def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
+    """Once a year, invite contributors (never force them) to give or review their answers."""
+    from portal.models import Role, User
+    from portal.reminders import send_reminder_once
+
+    from .models import ContributorStatus
+
+    cutoff = now - timedelta(days=settings.PORTAL_DIVERSITY_REVIEW_DAYS)
+    people = (
+        User.objects.with_role(Role.CONTRIBUTOR)
+        .filter(
+            email__isnull=False,
+            contributor__status=ContributorStatus.ACTIVE,
+            contributor__erased_at__isnull=True,
+        )
+        .filter(Q(diversity_record__isnull=True) | Q(diversity_record__updated_at__lt=cutoff))
+        # Newcomers were asked when they joined; wait a month before asking again.
+        .filter(date_joined__lt=now - timedelta(days=30))
+        .select_related("diversity_record")
+    )
+    lines = []
+    for person in people:
+        outcome = send_reminder_once(
+            kind=EQUALITY_REVIEW,
+            object_key=str(person.public_id),
+            recipient=person,
+            period=str(now.year),
+            template="contributors_equality_review",
+            context={"has_answers": hasattr(person, "diversity_record")},
+            dry_run=dry_run,
+        )
+        if outcome.sent:
+            lines.append(f"equality review invitation to {person.email}")
+    return lines
+
 
 def register() -> None:
-    pass
+    from portal import dashboard, reminders
+    from portal.models import Role
+
+    dashboard.register_panel(
+        role=Role.CONTRIBUTOR,
+        template="contributors/partials/home_contributor.html",
+        context=_contributor_home,
+        order=10,
+    )
+    dashboard.register_panel(
+        role=Role.COORDINATOR,
+        template="contributors/partials/home_coordinator.html",
+        context=_coordinator_home,
+        order=30,
+    )
+    dashboard.register_panel(
+        role=Role.MANAGER, template="contributors/partials/home_manager.html", context=_manager_home, order=30
+    )
+    dashboard.register_panel(
+        role="project", template="contributors/partials/project_roles.html", context=_project_panel, order=20
+    )
+    dashboard.register_nav(
+        label="Opportunities",
+        url_name="contributors:opportunity_list",
+        roles=(Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER),
+        order=20,
+    )
+    dashboard.register_nav(
+        label="Your profile",
+        url_name="contributors:profile",
+        roles=(Role.CONTRIBUTOR,),
+        order=30,
+        match_prefix="/contributors/profile/",
+    )
+    dashboard.register_nav(
+        label="People", url_name="contributors:directory", roles=(Role.COORDINATOR, Role.MANAGER), order=40
+    )
+    dashboard.register_nav(
+        label="Role register", url_name="contributors:role_register", roles=(Role.MANAGER,), order=45
+    )
+    reminders.register_kind(EQUALITY_REVIEW, "A yearly invitation to review your equality monitoring answers")
+    reminders.register_sweep("contributors-equality-review", equality_review_sweep)

@@ -99,6 +99,50 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
 
 # --- contributors ---------------------------------------------------------------------------
 
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    """A contributor's profile (the User gets the Contributor role)."""
+
+    class Meta:
+        model = "contributors.Contributor"
+
+    user = factory.SubFactory(UserFactory, contributor=True)
+    contact_method = "email"
+    privacy_agreed_at = factory.LazyFunction(timezone.now)
+
+
+class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contributors.RoleAssignment"
+
+    contributor = factory.SubFactory(UserFactory, contributor=True)
+    project = factory.SubFactory(ProjectFactory)
+    role_type = "advisory_group"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    expectations = "Read papers and come to meetings."
+    frequency = "Monthly"
+    payment_offered = "£30 an hour"
+    feedback_arrangements = "An email summary within two weeks of each meeting."
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contributors.Opportunity"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Join our advisory group {n}")
+    role_type = "advisory_group"
+    description = "Meet monthly to shape the study."
+    time_commitment = "monthly"
+    payment_offered = "£30 an hour plus expenses"
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=14))
+    places = 2
+    mode = "online"
+    topic = "stroke"
+    status = "open"
+    created_by = factory.SelfAttribute("project.lead")
+
+
 # --- payments -------------------------------------------------------------------------------
 
 

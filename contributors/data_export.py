@@ -1,0 +1,158 @@
+"""Everything the portal holds about a person, for their subject access download.
+
+Other apps add what they hold by calling `register_section(name, fn)` in their
+AppConfig.ready(), where `fn(user) -> dict` returns JSON-safe data (Decimals as strings).
+"""
+
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+
+from portal.models import AuditEvent, SentReminder, User
+
+SECTIONS: dict[str, Callable[[User], dict]] = {}
+
+
+def register_section(name: str, fn: Callable[[User], dict]) -> None:
+    SECTIONS[name] = fn
+
+
+def _dt(value):
+    return value.isoformat() if value else None
+
+
+def _account(user: User) -> dict:
+    return {
+        "name": user.name,
+        "preferred_name": user.preferred_name,
+        "email": user.email,
+        "joined": _dt(user.date_joined),
+        "roles": sorted(user.groups.values_list("name", flat=True)),
+        "reminders_switched_off": list(user.muted_reminders or []),
+    }
+
+
+def _profile(user: User) -> dict:
+    from .models import BankAccount, Contributor
+
+    c = Contributor.objects.filter(user=user).first()
+    if c is None:
+        return {}
+    bank = BankAccount.objects.filter(contributor=c).first()
+    return {
+        "contact_method": c.get_contact_method_display(),
+        "phone": c.phone,
+        "address": c.address,
+        "postcode": c.postcode,
+        "access_needs": c.get_access_needs_display(),
+        "lived_experience": c.lived_experience,
+        "interests": c.interests,
+        "skills": c.skills,
+        "bio": c.bio,
+        "status": c.get_status_display(),
+        "in_directory": c.in_directory,
+        "payment_method": c.get_payment_method_display(),
+        "receives_benefits": c.receives_benefits,
+        "is_public_sector_employee": c.is_public_sector_employee,
+        # Shown masked even here: the full number is only shown on the bank details page.
+        "bank_account": bank.masked if bank else None,
+        "registered_by_a_coordinator": c.registered_by_id is not None,
+        "privacy_notice_agreed": _dt(c.privacy_agreed_at),
+        "letters_and_calls": [
+            {
+                "channel": t.get_channel_display(),
+                "subject": t.subject,
+                "created": _dt(t.created_at),
+                "done": _dt(t.done_at),
+            }
+            for t in c.contact_tasks.all()
+        ],
+    }
+
+
+def _equality(user: User) -> dict:
+    from .equality import QUESTIONS
+    from .models import DiversityRecord
+
+    record = DiversityRecord.objects.filter(user=user).first()
+    if record is None:
+        return {}
+    out = {"consent_given": _dt(record.consent_given_at), "updated": _dt(record.updated_at)}
+    for name in record.ANSWER_FIELDS:
+        value = getattr(record, name)
+        if name in QUESTIONS and value:
+            value = dict(QUESTIONS[name][1].choices).get(value, value)
+        out[name] = value
+    return out
+
+
+def _involvement(user: User) -> dict:
+    from .models import ExpressionOfInterest, RoleAssignment
+
+    return {
+        "participations": [
+            {
+                "activity": p.activity.title,
+                "project": p.activity.project.title,
+                "date": p.activity.occurs_on.isoformat(),
+                "status": p.get_status_display(),
+            }
+            for p in user.participations.select_related("activity__project")
+        ],
+        "roles": [
+            {
+                "project": r.project.title,
+                "role": r.role_label,
+                "starts_on": r.starts_on.isoformat(),
+                "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+                "expectations": r.expectations,
+                "frequency": r.frequency,
+                "payment_offered": r.payment_offered,
+                "feedback_arrangements": r.feedback_arrangements,
+            }
+            for r in RoleAssignment.objects.filter(contributor=user).select_related("project")
+        ],
+        "expressions_of_interest": [
+            {
+                "opportunity": i.opportunity.title,
+                "message": i.message,
+                "status": i.get_status_display(),
+                "when": _dt(i.created_at),
+            }
+            for i in ExpressionOfInterest.objects.filter(contributor=user).select_related("opportunity")
+        ],
+    }
+
+
+def _log(user: User) -> dict:
+    from .models import Contributor
+
+    targets = [(ContentType.objects.get_for_model(User), str(user.public_id))]
+    c = Contributor.objects.filter(user=user).first()
+    if c is not None:
+        targets.append((ContentType.objects.get_for_model(Contributor), str(c.public_id)))
+    events = AuditEvent.objects.none()
+    for ct, key in targets:
+        events |= AuditEvent.objects.filter(target_type=ct, target_id=key)
+    return {
+        "access_and_change_log": [
+            {"when": _dt(e.created_at), "action": e.action, "by": "you" if e.actor_id == user.pk else "staff"}
+            for e in events.order_by("created_at")
+        ],
+        "reminders_sent": [
+            {"kind": r.kind, "when": _dt(r.sent_at), "channel": r.channel}
+            for r in SentReminder.objects.filter(recipient=user)
+        ],
+    }
+
+
+register_section("account", _account)
+register_section("profile", _profile)
+register_section("equality_monitoring", _equality)
+register_section("involvement", _involvement)
+register_section("log", _log)
+
+
+def export_for(user: User) -> dict:
+    """All sections, in registration order (the contributors' own first)."""
+    return {name: fn(user) for name, fn in SECTIONS.items()}

@@ -1,0 +1,866 @@
+"""Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
+
+import csv
+
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal.models import Project
+
+from . import equality, forms, permissions, selectors, services
+from .data_export import export_for
+from .models import (
+    ContactTask,
+    Contributor,
+    ErasureRequest,
+    ErasureStatus,
+    ExpressionOfInterest,
+    InterestStatus,
+    Opportunity,
+    OpportunityStatus,
+    RoleAssignment,
+)
+
+
+def _render(request, template, context, form=None):
+    """Forms with errors come back with status 400."""
+    status = 400 if form is not None and form.errors else 200
+    return render(request, template, context, status=status)
+
+
+def _own_profile(request) -> Contributor:
+    return Contributor.objects.select_related("user").filter(user=request.user).first()
+
+
+def _require_profile(view):
+    """Pages that need the person's contributor profile send them to complete it first."""
+
+    def wrapper(request, *args, **kwargs):
+        if _own_profile(request) is None:
+            if not request.user.is_contributor:
+                raise PermissionDenied
+            return redirect("contributors:profile_complete")
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+# --- Joining and the profile --------------------------------------------------------------------
+
+
+@login_required
+def profile_complete(request):
+    """The step after sign-up: how to reach them, what they need, the privacy notice."""
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    if _own_profile(request) is not None:
+        return redirect("contributors:profile")
+    form = forms.CompleteProfileForm(request.POST or None, initial={"contact_method": "email"})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "agree_privacy"}
+        try:
+            services.complete_profile(
+                user=request.user, agree_privacy=form.cleaned_data["agree_privacy"], **data
+            )
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Thank you. Your profile is ready.")
+            return redirect("contributors:profile")
+    return _render(request, "contributors/profile_complete.html", {"form": form}, form)
+
+
+@login_required
+@_require_profile
+def profile(request):
+    contributor = _own_profile(request)
+    return render(
+        request,
+        "contributors/profile_detail.html",
+        {
+            "contributor": contributor,
+            "person": contributor.user,
+            "bank": getattr(contributor, "bank_account", None),
+            "has_equality": hasattr(request.user, "diversity_record"),
+            "is_self": True,
+        },
+    )
+
+
+def _profile_form_view(request, contributor, *, template, done_url):
+    if not permissions.can_edit_profile(request.user, contributor):
+        raise PermissionDenied
+    form = forms.ProfileForm(request.POST or None, initial=forms.ProfileForm.initial_for(contributor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(actor=request.user, contributor=contributor, **form.cleaned_data)
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Profile saved.")
+            return redirect(done_url)
+    return _render(
+        request,
+        template,
+        {"form": form, "contributor": contributor, "is_self": contributor.user_id == request.user.pk},
+        form,
+    )
+
+
+@login_required
+@_require_profile
+def profile_edit(request):
+    return _profile_form_view(
+        request,
+        _own_profile(request),
+        template="contributors/profile_form.html",
+        done_url="contributors:profile",
+    )
+
+
+@login_required
+@_require_profile
+def payment_edit(request):
+    contributor = _own_profile(request)
+    form = forms.PaymentPreferencesForm(
+        request.POST or None,
+        initial={
+            "payment_method": contributor.payment_method,
+            "receives_benefits": contributor.receives_benefits,
+            "is_public_sector_employee": contributor.is_public_sector_employee,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_payment_preferences(actor=request.user, contributor=contributor, **form.cleaned_data)
+        messages.success(request, "Payment preferences saved.")
+        if form.cleaned_data["payment_method"] == "bank_transfer" and not hasattr(
+            contributor, "bank_account"
+        ):
+            return redirect("contributors:bank_details")
+        return redirect("contributors:profile")
+    return _render(
+        request, "contributors/payment_form.html", {"form": form, "contributor": contributor}, form
+    )
+
+
+@login_required
+@_require_profile
+@reauthentication_required
+def bank_details(request):
+    """Changing bank details needs a recent sign-in (allauth's re-authentication)."""
+    contributor = _own_profile(request)
+    form = forms.BankDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
+        messages.success(
+            request, f"Bank details saved ({account.masked}). We have sent you a message to confirm."
+        )
+        return redirect("contributors:profile")
+    bank = getattr(contributor, "bank_account", None)
+    return _render(request, "contributors/bank_form.html", {"form": form, "bank": bank}, form)
+
+
+# --- Equality monitoring ------------------------------------------------------------------------
+
+
+@login_required
+def equality_form(request):
+    """The person's own answers: shown back to them only (each read is logged)."""
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    record = services.read_own_diversity(user=request.user) if request.method == "GET" else None
+    initial = record.answers() if record else {}
+    form = forms.EqualityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_diversity(user=request.user, consent=True, answers=form.answers())
+        messages.success(request, "Thank you. Your answers are saved.")
+        return redirect("contributors:equality")
+    selected = form["ethnic_group"].value() or ""
+    ethnic_groups = [
+        {
+            "label": label,
+            "choices": [{"code": c, "label": lbl, "checked": c == selected} for c, lbl in choices],
+        }
+        for label, choices in equality.ethnic_choices_by_group()
+    ]
+    return _render(
+        request,
+        "contributors/equality_form.html",
+        {
+            "form": form,
+            "record": record,
+            "ethnic_groups": ethnic_groups,
+            "ethnic_pnts_checked": selected == equality.PREFER_NOT_TO_SAY,
+            "prefer_not_to_say": equality.PREFER_NOT_TO_SAY,
+        },
+        form,
+    )
+
+
+@login_required
+@require_POST
+def equality_withdraw(request):
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    services.withdraw_diversity(user=request.user)
+    messages.success(request, "Your equality monitoring answers have been deleted.")
+    return redirect("contributors:profile" if _own_profile(request) else "portal:home")
+
+
+# --- Roles --------------------------------------------------------------------------------------
+
+
+@login_required
+def my_roles(request):
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    roles = RoleAssignment.objects.filter(contributor=request.user).select_related("project")
+    return render(request, "contributors/my_roles.html", {"roles": roles, "today": timezone.localdate()})
+
+
+def _get_project(request, public_id) -> Project:
+    return get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
+
+
+def _get_role(request, public_id) -> RoleAssignment:
+    roles = RoleAssignment.objects.visible_to(request.user).select_related("project", "contributor")
+    return get_object_or_404(roles, public_id=public_id)
+
+
+@login_required
+def role_create(request, project_id):
+    project = _get_project(request, project_id)
+    if not permissions.can_manage_roles(request.user, project):
+        raise PermissionDenied
+    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
+            return redirect("portal:project_detail", public_id=project.public_id)
+    return _render(request, "contributors/role_form.html", {"form": form, "project": project}, form)
+
+
+@login_required
+def role_edit(request, public_id):
+    assignment = _get_role(request, public_id)
+    if not permissions.can_change_role(request.user, assignment):
+        raise PermissionDenied
+    initial = {f: getattr(assignment, f) for f in services.ROLE_FIELDS}
+    form = forms.RoleAgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_role(actor=request.user, assignment=assignment, **form.cleaned_data)
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Role saved.")
+            return redirect("portal:project_detail", public_id=assignment.project.public_id)
+    return _render(
+        request,
+        "contributors/role_form.html",
+        {
+            "form": form,
+            "project": assignment.project,
+            "assignment": assignment,
+            "end_form": forms.EndRoleForm(initial={"ends_on": timezone.localdate()}),
+        },
+        form,
+    )
+
+
+@login_required
+@require_POST
+def role_end(request, public_id):
+    assignment = _get_role(request, public_id)
+    if not permissions.can_change_role(request.user, assignment):
+        raise PermissionDenied
+    form = forms.EndRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.end_role(actor=request.user, assignment=assignment, ends_on=form.cleaned_data["ends_on"])
+            messages.success(
+                request, f"{assignment.contributor}'s role ends on {form.cleaned_data['ends_on']:%-d %B %Y}."
+            )
+        except services.ContributorError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "Enter the last day in the role.")
+    return redirect("portal:project_detail", public_id=assignment.project.public_id)
+
+
+def _register_rows(request):
+    roles = RoleAssignment.objects.select_related("contributor", "project").order_by(
+        "project__title", "starts_on"
+    )
+    show = request.GET.get("show", "current")
+    if show == "current":
+        roles = roles.current()
+    return roles, show
+
+
+@login_required
+def role_register(request):
+    """Who holds which role, with dates: for managers (safeguarding, public-funds accounting)."""
+    if not permissions.can_view_role_register(request.user):
+        raise PermissionDenied
+    roles, show = _register_rows(request)
+    return render(request, "contributors/role_register.html", {"roles": roles, "show": show})
+
+
+@login_required
+def role_register_csv(request):
+    if not permissions.can_view_role_register(request.user):
+        raise PermissionDenied
+    roles, _show = _register_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="role-register-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        ["project", "contributor", "role", "starts_on", "ends_on", "current", "feedback_arrangements"]
+    )
+    for r in roles:
+        writer.writerow(
+            [
+                r.project.title,
+                r.contributor.name,
+                r.role_label,
+                r.starts_on.isoformat(),
+                r.ends_on.isoformat() if r.ends_on else "",
+                "yes" if r.is_current else "no",
+                r.feedback_arrangements,
+            ]
+        )
+    return response
+
+
+# --- Opportunities ------------------------------------------------------------------------------
+
+
+def _get_opportunity(request, public_id) -> Opportunity:
+    opportunities = Opportunity.objects.visible_to(request.user).select_related("project")
+    return get_object_or_404(opportunities, public_id=public_id)
+
+
+@login_required
+def opportunity_list(request):
+    user = request.user
+    live = Opportunity.objects.live().select_related("project")
+    topics = sorted(set(live.values_list("topic", flat=True)))
+    form = forms.OpportunityFilterForm(request.GET or None, topics=topics)
+    if form.is_valid():
+        for name in ("topic", "mode", "time_commitment"):
+            if form.cleaned_data.get(name):
+                live = live.filter(**{name: form.cleaned_data[name]})
+    mine = set(
+        ExpressionOfInterest.objects.filter(contributor=user)
+        .exclude(status=InterestStatus.WITHDRAWN)
+        .values_list("opportunity_id", flat=True)
+    )
+    managed = (
+        Opportunity.objects.managed_by(user)
+        .select_related("project")
+        .annotate(waiting=Count("interests", filter=Q(interests__status=InterestStatus.INTERESTED)))
+        .order_by("-closes_on")
+    )
+    pending = (
+        Opportunity.objects.filter(status=OpportunityStatus.PENDING).select_related("project")
+        if permissions.can_approve_opportunity(user)
+        else []
+    )
+    return render(
+        request,
+        "contributors/opportunity_list.html",
+        {"opportunities": live, "form": form, "mine": mine, "managed": managed, "pending": pending},
+    )
+
+
+@login_required
+def opportunity_detail(request, public_id):
+    opportunity = _get_opportunity(request, public_id)
+    interest = ExpressionOfInterest.objects.filter(opportunity=opportunity, contributor=request.user).first()
+    can_express = permissions.can_express_interest(request.user, opportunity, request.user) and (
+        interest is None or interest.status == InterestStatus.WITHDRAWN
+    )
+    return render(
+        request,
+        "contributors/opportunity_detail.html",
+        {
+            "opportunity": opportunity,
+            "interest": interest,
+            "form": forms.InterestForm() if can_express else None,
+            "can_manage": permissions.can_manage_opportunity(request.user, opportunity),
+            "can_approve": opportunity.status == OpportunityStatus.PENDING
+            and permissions.can_approve_opportunity(request.user, opportunity),
+        },
+    )
+
+
+@login_required
+@require_POST
+def interest_express(request, public_id):
+    opportunity = _get_opportunity(request, public_id)
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    if _own_profile(request) is None:
+        messages.error(request, "Please complete your profile first, so we know how to reach you.")
+        return redirect("contributors:profile_complete")
+    form = forms.InterestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.express_interest(
+                actor=request.user, opportunity=opportunity, contributor=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Thank you. The coordinator will let you know the outcome.")
+        except services.ContributorError as exc:
+            messages.error(request, str(exc))
+    return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
+
+
+@login_required
+@require_POST
+def interest_withdraw(request, public_id):
+    interest = get_object_or_404(
+        ExpressionOfInterest.objects.select_related("opportunity", "contributor"), public_id=public_id
+    )
+    if interest.contributor_id != request.user.pk:
+        profile = Contributor.objects.filter(user=interest.contributor).first()
+        if not (profile and permissions.can_act_for(request.user, profile)):
+            raise Http404
+    try:
+        services.withdraw_interest(actor=request.user, interest=interest)
+        messages.success(request, "Interest withdrawn.")
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    return redirect("contributors:opportunity_detail", public_id=interest.opportunity.public_id)
+
+
+@login_required
+def opportunity_create(request, project_id):
+    project = _get_project(request, project_id)
+    if not permissions.can_publish_opportunity(request.user, project):
+        raise PermissionDenied
+    form = forms.OpportunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity = services.publish_opportunity(
+                actor=request.user, project=project, **form.cleaned_data
+            )
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if opportunity.status == OpportunityStatus.PENDING:
+                messages.success(request, "Opportunity saved. A manager will approve it before it goes live.")
+            else:
+                messages.success(request, "Opportunity published.")
+            return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
+    return _render(request, "contributors/opportunity_form.html", {"form": form, "project": project}, form)
+
+
+@login_required
+def opportunity_edit(request, public_id):
+    opportunity = _get_opportunity(request, public_id)
+    if not permissions.can_manage_opportunity(request.user, opportunity):
+        raise PermissionDenied
+    initial = {f: getattr(opportunity, f) for f in services.OPPORTUNITY_FIELDS}
+    form = forms.OpportunityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_opportunity(actor=request.user, opportunity=opportunity, **form.cleaned_data)
+        messages.success(request, "Opportunity saved.")
+        return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
+    return _render(
+        request,
+        "contributors/opportunity_form.html",
+        {"form": form, "project": opportunity.project, "opportunity": opportunity},
+        form,
+    )
+
+
+@login_required
+@require_POST
+def opportunity_approve(request, public_id):
+    opportunity = _get_opportunity(request, public_id)
+    if not permissions.can_approve_opportunity(request.user, opportunity):
+        raise PermissionDenied
+    try:
+        services.approve_opportunity(actor=request.user, opportunity=opportunity)
+        messages.success(request, "Opportunity approved: contributors can now see it.")
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
+
+
+@login_required
+@require_POST
+def opportunity_close(request, public_id):
+    opportunity = _get_opportunity(request, public_id)
+    if not permissions.can_manage_opportunity(request.user, opportunity):
+        raise PermissionDenied
+    services.close_opportunity(actor=request.user, opportunity=opportunity)
+    messages.success(request, "Opportunity closed.")
+    return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
+
+
+@login_required
+def opportunity_interests(request, public_id):
+    """The people who expressed interest, an anonymous diversity picture, and the choice."""
+    opportunity = _get_opportunity(request, public_id)
+    if not permissions.can_manage_opportunity(request.user, opportunity):
+        raise PermissionDenied
+    interests = opportunity.interests.select_related("contributor", "contributor__contributor", "entered_by")
+    waiting = interests.filter(status=InterestStatus.INTERESTED)
+    form = forms.SelectCandidatesForm(
+        request.POST or None,
+        interests=waiting,
+        initial={
+            "starts_on": timezone.localdate(),
+            "payment_offered": opportunity.payment_offered,
+            "frequency": opportunity.time_commitment_detail or opportunity.get_time_commitment_display(),
+            "expectations": opportunity.description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        selected = list(data.pop("selected"))
+        try:
+            assignments = services.select_candidates(
+                actor=request.user, opportunity=opportunity, selected=selected, **data
+            )
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"{len(assignments)} chosen. Everyone who expressed interest has been told the outcome.",
+            )
+            return redirect("portal:project_detail", public_id=opportunity.project.public_id)
+    pool = [i.contributor for i in interests.exclude(status=InterestStatus.WITHDRAWN)]
+    comparison = selectors.diversity_comparison(pool=pool, group=selectors.current_group(opportunity.project))
+    return _render(
+        request,
+        "contributors/opportunity_interests.html",
+        {
+            "opportunity": opportunity,
+            "interests": interests,
+            "form": form if waiting else None,
+            "comparison": comparison,
+        },
+        form,
+    )
+
+
+# --- People: directory, offline contributors, letters ----------------------------------------------
+
+
+@login_required
+def directory(request):
+    """Contributors who opted in, searchable by skill, interest and experience; and the people
+    coordinators registered who do not use the portal."""
+    if not permissions.can_search_directory(request.user):
+        raise PermissionDenied
+    form = forms.DirectorySearchForm(request.GET or None)
+    people = Contributor.objects.in_directory().select_related("user").order_by("user__name")
+    query = ""
+    if form.is_valid() and form.cleaned_data["q"]:
+        query = form.cleaned_data["q"]
+        people = people.search(query)
+    offline = (
+        Contributor.objects.filter(user__email__isnull=True, erased_at__isnull=True)
+        .select_related("user", "registered_by")
+        .order_by("user__name")
+    )
+    return render(
+        request,
+        "contributors/directory.html",
+        {
+            "form": form,
+            "people": people,
+            "query": query,
+            "offline": offline,
+            "can_register": permissions.can_register_offline(request.user),
+        },
+    )
+
+
+def _get_person(request, public_id) -> Contributor:
+    if not request.user.has_perm("contributors.view_contributor"):
+        raise PermissionDenied
+    return get_object_or_404(Contributor.objects.select_related("user", "registered_by"), public_id=public_id)
+
+
+@login_required
+def person_detail(request, public_id):
+    contributor = _get_person(request, public_id)
+    can_act = permissions.can_act_for(request.user, contributor)
+    return render(
+        request,
+        "contributors/person_detail.html",
+        {
+            "contributor": contributor,
+            "person": contributor.user,
+            "can_act": can_act,
+            "roles": RoleAssignment.objects.filter(contributor=contributor.user).select_related("project"),
+            "interests": ExpressionOfInterest.objects.filter(contributor=contributor.user).select_related(
+                "opportunity"
+            ),
+            "tasks": contributor.contact_tasks.filter(done_at__isnull=True),
+        },
+    )
+
+
+@login_required
+def person_edit(request, public_id):
+    contributor = _get_person(request, public_id)
+    return _profile_form_view(
+        request,
+        contributor,
+        template="contributors/profile_form.html",
+        done_url=reverse("contributors:person_detail", args=[contributor.public_id]),
+    )
+
+
+@login_required
+def offline_register(request):
+    if not permissions.can_register_offline(request.user):
+        raise PermissionDenied
+    form = forms.OfflineRegisterForm(request.POST or None, initial={"contact_method": "phone"})
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("confirm_not_duplicate")
+        duplicates = services.possible_duplicates(name=data["name"], postcode=data["postcode"])
+        if duplicates and not confirmed:
+            # Warn, once: the coordinator can still go ahead if it is a different person.
+            data = request.POST.copy()
+            data["confirm_not_duplicate"] = "True"
+            form = forms.OfflineRegisterForm(data)
+            form.is_valid()
+            return render(
+                request,
+                "contributors/offline_register.html",
+                {"form": form, "duplicates": duplicates},
+                status=200,
+            )
+        try:
+            contributor = services.register_offline_contributor(actor=request.user, **data)
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{contributor.user.name} is registered. You can now act for them.")
+            return redirect("contributors:person_detail", public_id=contributor.public_id)
+    return _render(
+        request, "contributors/offline_register.html", {"form": form, "duplicates": duplicates}, form
+    )
+
+
+@login_required
+def offline_interest(request, public_id):
+    """Express interest in an opportunity for someone who does not use the portal."""
+    contributor = _get_person(request, public_id)
+    if not permissions.can_act_for(request.user, contributor):
+        raise PermissionDenied
+    already = ExpressionOfInterest.objects.filter(contributor=contributor.user).exclude(
+        status=InterestStatus.WITHDRAWN
+    )
+    opportunities = Opportunity.objects.live().exclude(pk__in=already.values("opportunity"))
+    form = forms.InterestOnBehalfForm(request.POST or None, opportunities=opportunities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.express_interest(
+                actor=request.user,
+                opportunity=form.cleaned_data["opportunity"],
+                contributor=contributor.user,
+                message=form.cleaned_data["message"],
+            )
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Interest recorded for {contributor.user.name}.")
+            return redirect("contributors:person_detail", public_id=contributor.public_id)
+    return _render(
+        request, "contributors/offline_interest.html", {"form": form, "contributor": contributor}, form
+    )
+
+
+@login_required
+def offline_invite(request, public_id):
+    """Invite an offline person to take over their own account."""
+    contributor = _get_person(request, public_id)
+    if not permissions.can_act_for(request.user, contributor):
+        raise PermissionDenied
+    form = forms.InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_to_take_over(
+                actor=request.user, contributor=contributor, email=form.cleaned_data["email"], request=request
+            )
+        except services.ContributorError as exc:
+            form.add_error("email", str(exc))
+        else:
+            messages.success(
+                request, f"We have emailed {contributor.user.name} a link to set their password."
+            )
+            return redirect("contributors:person_detail", public_id=contributor.public_id)
+    return _render(
+        request, "contributors/offline_invite.html", {"form": form, "contributor": contributor}, form
+    )
+
+
+@login_required
+def contact_tasks(request):
+    """Letters to send and calls to make to people who do not use email."""
+    if not request.user.has_perm("contributors.view_contacttask"):
+        raise PermissionDenied
+    tasks = ContactTask.objects.select_related("contributor__user", "done_by")
+    return render(
+        request,
+        "contributors/contact_tasks.html",
+        {"pending": tasks.filter(done_at__isnull=True), "done": tasks.filter(done_at__isnull=False)[:20]},
+    )
+
+
+@login_required
+@require_POST
+def contact_task_done(request, public_id):
+    if not request.user.has_perm("contributors.change_contacttask"):
+        raise PermissionDenied
+    task = get_object_or_404(ContactTask, public_id=public_id)
+    services.mark_contact_task_done(actor=request.user, task=task)
+    messages.success(request, "Marked as done.")
+    return redirect("contributors:contact_tasks")
+
+
+# --- Data rights ---------------------------------------------------------------------------------
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def _text(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value) or "None"
+    return str(value)
+
+
+def _readable(data: dict) -> list[dict]:
+    """The export as headed sections of rows and tables, for the readable page."""
+    sections = []
+    for name, section in data.items():
+        rows, tables = [], []
+        for key, value in (section or {}).items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                headers = list(value[0])
+                tables.append(
+                    {
+                        "label": _label(key),
+                        "headers": [_label(h) for h in headers],
+                        "rows": [[_text(item.get(h)) for h in headers] for item in value],
+                    }
+                )
+            elif isinstance(value, dict):
+                rows += [(f"{_label(key)}: {_label(k)}", _text(v)) for k, v in value.items()]
+            else:
+                rows.append((_label(key), _text(value)))
+        sections.append({"name": _label(name), "rows": rows, "tables": tables})
+    return sections
+
+
+@login_required
+def my_data(request):
+    """Everything the portal holds about you, to read."""
+    data = export_for(request.user)
+    pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
+    return render(
+        request, "contributors/my_data.html", {"sections": _readable(data), "pending_erasure": pending}
+    )
+
+
+@login_required
+def my_data_json(request):
+    response = JsonResponse(export_for(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
+    return response
+
+
+@login_required
+def erasure_request(request):
+    pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
+    form = forms.ErasureRequestForm(request.POST or None)
+    if request.method == "POST" and not pending and form.is_valid():
+        try:
+            services.request_erasure(user=request.user, reason=form.cleaned_data["reason"])
+        except services.ContributorError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "We have your request. A manager will confirm it and tell you by email."
+            )
+            return redirect("contributors:my_data")
+    return _render(
+        request,
+        "contributors/erasure_request.html",
+        {"form": form, "pending": pending, "retention_years": settings.PORTAL_PAYMENT_RETENTION_YEARS},
+        form,
+    )
+
+
+@login_required
+def erasure_list(request):
+    if not request.user.has_perm("contributors.decide_erasure"):
+        raise PermissionDenied
+    requests = ErasureRequest.objects.select_related("user", "decided_by")
+    return render(
+        request,
+        "contributors/erasure_list.html",
+        {
+            "waiting": requests.filter(status=ErasureStatus.REQUESTED),
+            "decided": requests.exclude(status=ErasureStatus.REQUESTED)[:50],
+            "form": forms.ErasureDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def erasure_decide(request, public_id):
+    if not request.user.has_perm("contributors.decide_erasure"):
+        raise PermissionDenied
+    erasure = get_object_or_404(ErasureRequest, public_id=public_id)
+    if not permissions.can_decide_erasure(request.user, erasure):
+        raise PermissionDenied
+    form = forms.ErasureDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide_erasure(
+                actor=request.user,
+                request=erasure,
+                confirm=form.cleaned_data["decision"] == "confirm",
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Decision recorded.")
+        except services.ContributorError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("contributors:erasure_list")
