@@ -221,6 +221,11 @@ def _quantity_for(row: RateCardRow, hours: Decimal) -> Decimal:
     return hours if row.unit == RateUnit.HOUR and hours > 0 else Decimal("1")
 
 
+def fee_amount(rate: Decimal, quantity: Decimal) -> Decimal:
+    """Rate × quantity, rounded once, to whole pence."""
+    return to_money(Decimal(rate) * Decimal(quantity))
+
+
 def _add_fee(claim: Claim, row: RateCardRow, quantity: Decimal, *, is_preparation=False) -> FeeLine:
     quantity = Decimal(quantity)
     if quantity <= 0:
@@ -233,7 +238,7 @@ def _add_fee(claim: Claim, row: RateCardRow, quantity: Decimal, *, is_preparatio
         unit=row.unit,
         unit_amount=row.amount,  # copied: a later card never rewrites this claim
         quantity=quantity,
-        amount=to_money(row.amount * quantity),
+        amount=fee_amount(row.amount, quantity),
         is_preparation=is_preparation,
     )
 

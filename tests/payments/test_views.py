@@ -1,0 +1,186 @@
+import csv
+import io
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from payments import services
+from payments.models import Claim, ClaimStatus
+from portal.models import AuditEvent
+from tests.factories import ActivityFactory, ParticipationFactory, RateCardRowFactory
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def row(db):
+    return RateCardRowFactory(amount=Decimal("25.00"), card__effective_from=date(2024, 4, 1))
+
+
+@pytest.fixture
+def participation(cara, project, row):
+    activity = ActivityFactory(project=project, starts_at=datetime(2026, 1, 20, 10, tzinfo=UTC))
+    return ParticipationFactory(activity=activity, contributor=cara, status="attended")
+
+
+@pytest.fixture
+def draft(cara, participation):
+    return services.start_claim(actor=cara, participation=participation)
+
+
+def test_double_submitting_the_start_form_makes_one_claim(client, cara, participation):
+    client.force_login(cara)
+    url = reverse("payments:claim_start")
+    first = client.post(url, {"participation": participation.pk})
+    second = client.post(url, {"participation": participation.pk})
+    assert Claim.objects.count() == 1
+    claim = Claim.objects.get()
+    assert first["Location"] == second["Location"] == reverse("payments:claim_detail", args=[claim.public_id])
+    assert claim.fee_total == Decimal("50.00")
+
+
+def test_another_contributors_claim_and_receipt_are_404(client, olu, cara, draft):
+    line, _ = services.add_expense_line(
+        actor=cara, claim=draft, kind="taxi", amount=Decimal("15"), receipt=SimpleUploadedFile("t.png", PNG)
+    )
+    client.force_login(olu)
+    assert client.get(reverse("payments:claim_detail", args=[draft.public_id])).status_code == 404
+    assert client.get(reverse("payments:receipt", args=[line.public_id])).status_code == 404
+    client.force_login(cara)
+    response = client.get(reverse("payments:receipt", args=[line.public_id]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+
+
+def test_a_receipt_of_the_wrong_type_is_refused_with_a_clear_error(client, cara, draft):
+    client.force_login(cara)
+    response = client.post(
+        reverse("payments:claim_expense_add", args=[draft.public_id]),
+        {"kind": "taxi", "amount": "15.00", "receipt": SimpleUploadedFile("virus.exe", b"MZ\x90\x00")},
+    )
+    assert response.status_code == 400
+    assert "The receipt must be a PDF, JPEG or PNG file" in response.content.decode()
+    assert response.content.decode().count("<title>Error: ") == 1
+    assert draft.expense_lines.count() == 0
+
+
+def test_a_receipt_over_the_size_limit_is_refused(client, cara, draft, settings):
+    settings.PORTAL_RECEIPT_MAX_BYTES = 50
+    client.force_login(cara)
+    response = client.post(
+        reverse("payments:claim_expense_add", args=[draft.public_id]),
+        {"kind": "taxi", "amount": "15.00", "receipt": SimpleUploadedFile("big.png", PNG)},
+    )
+    assert response.status_code == 400
+    assert "The receipt must be smaller than" in response.content.decode()
+
+
+def test_returning_a_claim_without_a_reason_shows_an_error(client, cara, fatima, draft):
+    services.submit_claim(actor=cara, claim=draft, declaration=True)
+    client.force_login(fatima)
+    response = client.post(reverse("payments:claim_decide", args=[draft.public_id]), {"decision": "return"})
+    assert response.status_code == 400
+    assert "Give a reason" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == ClaimStatus.SUBMITTED
+
+
+def test_the_contributor_sees_the_timeline_with_the_return_reason(client, cara, fatima, draft):
+    services.submit_claim(actor=cara, claim=draft, declaration=True)
+    services.return_claim(claim=draft, actor=fatima, reason="Please add the bus fare")
+    client.force_login(cara)
+    page = client.get(reverse("payments:claim_detail", args=[draft.public_id])).content.decode()
+    assert "Please add the bus fare" in page
+    assert "Returned for changes" in page
+
+
+def test_the_project_page_shows_the_budget_to_its_coordinator_only(client, cara, fatima, project, draft):
+    url = reverse("portal:project_detail", args=[project.public_id])
+    client.force_login(fatima)
+    assert "Involvement budget" in client.get(url).content.decode()
+    client.force_login(cara)
+    assert "Committed (approved or paid)" not in client.get(url).content.decode()
+
+
+def test_finance_export_with_mfa_and_recent_sign_in_has_bank_details_and_is_logged(
+    client, cara, fatima, morgan, draft
+):
+    from allauth.mfa.models import Authenticator
+
+    from contributors.models import BankAccount, Contributor
+
+    profile = Contributor.objects.create(user=cara)
+    account = BankAccount(contributor=profile)
+    account.set_details(account_name="C Bennett", sort_code="12-34-56", account_number="12345678")
+    account.save()
+    services.submit_claim(actor=cara, claim=draft, declaration=True)
+    services.decide_claim(claim=draft, approver=fatima, approve=True)
+    batch = services.mark_claims_paid(
+        actor=morgan, claims=[draft], paid_on=date(2026, 2, 1), reference="RUN-9"
+    )
+    url = reverse("payments:batch_export", args=[batch.public_id])
+    client.force_login(morgan)
+    assert client.get(url).status_code == 403  # no authenticator app yet
+    Authenticator.objects.create(user=morgan, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "reauthenticate" in response["Location"]
+    session = client.session
+    # What allauth's reauthenticate page records after the password is typed again.
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(morgan.pk)
+    session.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows[0]["payee"] == "Cara Bennett"
+    assert (rows[0]["fee"], rows[0]["expenses"], rows[0]["sort_code"]) == ("50.00", "0.00", "12-34-56")
+    assert AuditEvent.objects.filter(action="bank_details.read", actor=morgan).count() == 1
+    assert AuditEvent.objects.filter(action="payments.finance_export").count() == 1
+
+
+def test_statement_pdf_downloads_for_the_contributor(client, cara):
+    client.force_login(cara)
+    response = client.get(reverse("payments:statement_pdf", args=[2025]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+
+
+def test_a_manager_creates_and_uplifts_a_rate_card(client, morgan):
+    client.force_login(morgan)
+    response = client.post(
+        reverse("payments:ratecard_create"),
+        {
+            "name": "Our card",
+            "effective_from": "2025-04-01",
+            "rows": "meeting_hour, A meeting, hour, 25.00\n",
+        },
+    )
+    assert response.status_code == 302
+    from payments.models import RateCard
+
+    card = RateCard.objects.get(name="Our card")
+    response = client.post(
+        reverse("payments:ratecard_uplift", args=[card.public_id]),
+        {"percent": "10", "effective_from": "2025-12-16"},
+    )
+    assert response.status_code == 302
+    new = RateCard.objects.get(based_on=card)
+    assert new.rows.get().amount == Decimal("27.50")
+    assert AuditEvent.objects.filter(action="ratecard.uplifted").count() == 1
+
+
+def test_a_rate_card_with_a_bad_line_is_refused(client, morgan):
+    client.force_login(morgan)
+    response = client.post(
+        reverse("payments:ratecard_create"),
+        {"name": "Bad", "effective_from": "2025-04-01", "rows": "meeting_hour, A meeting, fortnight, 25"},
+    )
+    assert response.status_code == 400
+    assert "the unit must be hour" in response.content.decode()
