@@ -189,7 +189,7 @@ def save_activity_feedback(
     personal_notes: dict[int, str] | None = None,
 ) -> ActivityFeedback:
     """Write (or rewrite, until it is sent) the one feedback for an activity."""
-    activity = Activity.objects.select_for_update().select_related("project").get(pk=activity.pk)
+    activity = Activity.objects.select_for_update(of=("self",)).select_related("project").get(pk=activity.pk)
     if not permissions.can_give_feedback(actor, activity):
         raise PermissionDenied
     if not thank_you_text.strip():

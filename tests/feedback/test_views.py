@@ -156,3 +156,20 @@ def test_sending_is_audited_once_per_person(client, fatima, owed):
     client.force_login(fatima)
     client.post(_write_url(owed), _post_data(owed))
     assert AuditEvent.objects.filter(action="feedback.given", target_id=str(owed.public_id)).count() == 1
+
+
+def test_items_link_to_the_impact_log_when_the_impact_app_offers_it(client, fatima, cara):
+    from django.urls import NoReverseMatch
+
+    try:
+        create_url = reverse("impact:entry_create")
+    except NoReverseMatch:
+        pytest.skip("the impact app has no entry_create page")
+    given = FeedbackOwedFactory(given=True, participation__contributor=cara)
+    given.participation.activity.project.coordinators.add(fatima)
+    item = FeedbackItemFactory(feedback=given.feedback)
+    client.force_login(fatima)
+    response = client.get(
+        reverse("feedback:activity_feedback", args=[given.participation.activity.public_id])
+    )
+    assert f"{create_url}?feedback_item={item.public_id}" in response.content.decode()
