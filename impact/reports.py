@@ -53,7 +53,7 @@ def bar_chart(
     title: str, bars: list[tuple[str, Decimal | None, Decimal | None]], *, unit="%", scale=None
 ) -> str:
     """Horizontal bars: (label, ours, comparison). A hidden value shows as [c] with no bar."""
-    row_h, label_w, bar_w = 34, 210, 300
+    row_h, label_w, bar_w = 34, 260, 280
     height = 30 + row_h * len(bars) + 20
     values = [float(v) for _, a, b in bars for v in (a, b) if v is not None]
     top = scale or max([*values, 1.0])
@@ -71,7 +71,7 @@ def bar_chart(
         )
     for i, (label, ours, other) in enumerate(bars):
         y = 30 + i * row_h
-        short = label if len(label) <= 34 else label[:32] + "…"
+        short = label if len(label) <= 44 else label[:42] + "…"
         parts.append(f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{escape(short)}</text>')
         if ours is None:
             parts.append(f'<text x="{label_w + 4}" y="{y + 11}">{SUPPRESSED}</text>')

@@ -1,12 +1,18 @@
 """Small-number suppression: every small cell is hidden, and no hidden cell can be worked out."""
 
 import itertools
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from impact.suppression import suppress
+
+# Hypothesis caches what it learns in .hypothesis/ in the working tree; keep it out of the repo.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "portal-hypothesis")
 
 THRESHOLD = 5
 

@@ -1,0 +1,72 @@
+"""Impact in a browser: a manager downloads both reports, the public reads what changed, and a
+contributor's certificate code is confirmed on the public check page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from impact.models import EntryContributor
+from tests.e2e.conftest import check_page, sign_in
+from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory
+
+
+@pytest.fixture
+def impact_demo(cara, olu, fatima, morgan, project):
+    activity = ActivityFactory(
+        project=project, title="Design workshop", starts_at=timezone.now() - timedelta(days=20)
+    )
+    for person in (cara, olu):
+        ParticipationFactory(activity=activity, contributor=person, status="attended")
+    entry = ImpactEntryFactory(project=project, title="A shorter leaflet", published=True)
+    EntryContributor.objects.create(entry=entry, contributor=cara, consents_to_be_named=True)
+    EntryContributor.objects.create(entry=entry, contributor=olu)
+    ImpactEntryFactory(project=project, title="Still a draft")
+    return project
+
+
+def test_manager_downloads_diversity_and_impact_reports_as_pdf_and_csv(page, live_server, impact_demo):
+    sign_in(page, live_server, "morgan@example.org")
+    page.goto(live_server.url + reverse("impact:report_list"))
+    check_page(page, "reports")
+    for kind in ("Diversity of the people who took part", "Impact of public involvement"):
+        page.goto(live_server.url + reverse("impact:report_list"))
+        page.get_by_label(kind).check()
+        page.get_by_role("button", name="Make the report").click()
+        expect(page.get_by_text("Your report is ready.")).to_be_visible()
+        check_page(page, f"report ready: {kind}")
+        for link, suffix in (("Download the PDF", ".pdf"), ("Download the CSV", ".csv")):
+            with page.expect_download() as info:
+                page.get_by_role("link", name=link).click()
+            assert info.value.suggested_filename.endswith(suffix)
+
+
+def test_anonymous_visitor_reads_the_public_page_from_the_sign_in_page(page, live_server, impact_demo):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="what public involvement has changed in our research").click()
+    expect(page.get_by_role("heading", name="A shorter leaflet")).to_be_visible()
+    expect(page.get_by_text("Cara Bennett")).to_be_visible()
+    expect(page.get_by_text("Olu Adebayo")).to_have_count(0)
+    expect(page.get_by_text("Still a draft")).to_have_count(0)
+    check_page(page, "public what changed")
+
+
+def test_contributor_downloads_a_certificate_whose_code_the_public_page_confirms(
+    page, live_server, impact_demo
+):
+    sign_in(page, live_server, "cara@example.org")
+    page.goto(live_server.url + reverse("impact:certificate_list"))
+    check_page(page, "certificates")
+    page.get_by_role("button", name="Make a new certificate").click()
+    code = page.locator(".portal-code").first.inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("link", name=f"Download PDF certificate {code}").click()
+    assert info.value.suggested_filename == f"certificate-{code}.pdf"
+    check_page(page, "certificate made")
+    page.goto(live_server.url + reverse("impact:verify"))
+    page.get_by_label("Verification code").fill(code)
+    page.get_by_role("button", name="Check the code").click()
+    expect(page.get_by_role("heading", name="This certificate is genuine")).to_be_visible()
+    check_page(page, "verify")

@@ -1,0 +1,99 @@
+"""Certificates of involvement: what they say, the public check, and a project's batch."""
+
+import subprocess
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from impact import services
+from impact.models import Certificate, ReportRequest, ReportStatus
+from tests.factories import ActivityFactory, ParticipationFactory, UserFactory
+
+
+@pytest.fixture
+def involvement(project, cara):
+    for days, hours in ((40, "3.00"), (10, "2.50")):
+        activity = ActivityFactory(
+            project=project, starts_at=timezone.now() - timedelta(days=days), expected_hours=Decimal(hours)
+        )
+        ParticipationFactory(activity=activity, contributor=cara, status="attended")
+    # Invited but not attended: not on the certificate.
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=cara, status="confirmed")
+    return project
+
+
+def test_certificate_lists_attended_activities_hours_and_projects(cara, involvement):
+    cert = services.issue_own_certificate(actor=cara)
+    assert cert.details["name"] == "Cara Bennett"
+    assert cert.details["total_hours"] == "5.50"
+    assert len(cert.details["activities"]) == 2
+    assert cert.details["projects"] == ["Getting home after a stroke"]
+
+
+def test_certificate_pdf_shows_the_name_hours_and_code(client, cara, involvement, tmp_path):
+    client.force_login(cara)
+    client.post(reverse("impact:certificate_list"))
+    cert = Certificate.objects.get()
+    response = client.get(reverse("impact:certificate_download", args=[cert.public_id]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "c.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Cara Bennett" in text
+    assert "5.50 hours" in " ".join(text.split())
+    assert cert.code in text
+
+
+def test_a_genuine_code_verifies_and_a_made_up_one_does_not(client, cara, involvement):
+    cert = services.issue_own_certificate(actor=cara)
+    response = client.get(reverse("impact:verify"), {"code": cert.code.lower().replace("-", " ")})
+    assert b"This certificate is genuine" in response.content
+    assert b"Cara Bennett" in response.content
+    response = client.get(reverse("impact:verify"), {"code": "ABCD-EFGH-JKMN"})
+    assert response.status_code == 200
+    assert b"We have no certificate with that code" in response.content
+    assert b"Cara Bennett" not in response.content
+
+
+def test_a_contributor_with_no_attended_activity_gets_a_message_not_a_certificate(client, olu):
+    client.force_login(olu)
+    response = client.post(reverse("impact:certificate_list"), follow=True)
+    assert b"no attended activity" in response.content
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_details_do_not_change_when_activities_change_later(cara, involvement):
+    cert = services.issue_own_certificate(actor=cara)
+    involvement.activities.update(expected_hours=Decimal("9.00"))
+    cert.refresh_from_db()
+    assert cert.details["total_hours"] == "5.50"
+
+
+def test_coordinator_makes_certificates_for_everyone_on_a_project(
+    client, fatima, cara, involvement, django_capture_on_commit_callbacks, mailoutbox
+):
+    olu = UserFactory(contributor=True, name="Olu Adebayo")
+    ParticipationFactory(activity=involvement.activities.first(), contributor=olu, status="attended")
+    client.force_login(fatima)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("impact:project_certificates", args=[involvement.public_id]))
+    report = ReportRequest.objects.get()
+    assert response.status_code == 302
+    assert report.status == ReportStatus.READY
+    assert set(Certificate.objects.values_list("contributor__name", flat=True)) == {
+        "Cara Bennett",
+        "Olu Adebayo",
+    }
+    assert all(c.project == involvement for c in Certificate.objects.all())
+    pdf = client.get(reverse("impact:report_download", args=[report.public_id, "pdf"]))
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert len(mailoutbox) == 1
+
+
+def test_other_contributor_cannot_download_someone_elses_certificate(client, cara, olu, involvement):
+    cert = services.issue_own_certificate(actor=cara)
+    client.force_login(olu)
+    assert client.get(reverse("impact:certificate_download", args=[cert.public_id])).status_code == 404
