@@ -80,3 +80,40 @@ def test_a_real_celery_worker_takes_a_task_from_redis(real_services):
     finally:
         log = stop_worker(worker)
     assert found == token, log[-3000:]
+
+
+def test_a_real_worker_and_beat_on_redis_send_a_due_feedback_reminder(real_services, tmp_path, fatima):
+    """Beat schedules the reminder sweep, the worker takes it from Redis and emails the owner once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.models import SentReminder
+    from tests.factories import ActivityFactory, FeedbackOwedFactory, ParticipationFactory, ProjectFactory
+
+    activity = ActivityFactory(
+        project=ProjectFactory(lead=fatima), coordinator=fatima, starts_at=timezone.now() - timedelta(days=21)
+    )
+    FeedbackOwedFactory(
+        participation=ParticipationFactory(activity=activity, status="attended"),
+        owner=fatima,
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    worker = start_worker(
+        "-B",
+        "--schedule",
+        str(tmp_path / "beat-schedule"),
+        PORTAL_REMINDER_SWEEP_SECONDS="2",
+        PORTAL_VAR_DIR=str(tmp_path),
+    )
+    try:
+        deadline = time.monotonic() + 90
+        sent = SentReminder.objects.filter(kind="feedback_due_soon", recipient=fatima)
+        while time.monotonic() < deadline and not sent.exists():
+            time.sleep(0.5)
+        time.sleep(5)  # two or three more sweeps: none may send it again
+    finally:
+        log = stop_worker(worker)
+    assert sent.count() == 1, log[-3000:]
+    mail = "".join(p.read_text() for p in (tmp_path / "mail").glob("*.log"))
+    assert mail.count("To: fatima@example.org") == 1, log[-3000:]
