@@ -71,3 +71,33 @@ def test_feedback_is_written_read_rated_and_counted_on_time(page, live_server, a
     page.goto(f"{live_server.url}/feedback/on-time/")
     expect(page.locator(".portal-counts").first).to_contain_text("50.0%")
     expect(page.locator(".portal-counts").first).to_contain_text("4.0 / 5")
+
+
+def test_feedback_panels_and_lists_are_accessible_at_320px(page, live_server, after_an_activity, olu):
+    from contributors.models import Contributor
+
+    Contributor.objects.create(user=olu, contact_method="post", address="1 High Street", postcode="LS1 1AA")
+    tomorrow = ActivityFactory(
+        project=after_an_activity.project,
+        title="Panel tomorrow",
+        starts_at=timezone.now() + timedelta(days=1),
+    )
+    ParticipationFactory(activity=tomorrow, contributor=olu, status=ParticipationStatus.CONFIRMED)
+    sign_in(page, live_server, "fatima@example.org")
+    expect(page.get_by_role("heading", name="Feedback you owe")).to_be_visible()
+    check_page(page, "coordinator home with feedback panel")
+    page.goto(f"{live_server.url}/activities/{after_an_activity.public_id}/")
+    expect(page.get_by_role("link", name="Write feedback")).to_be_visible()
+    check_page(page, "activity page feedback panel")
+    page.goto(f"{live_server.url}/projects/{after_an_activity.project.public_id}/")
+    expect(page.get_by_role("heading", name="Feedback to contributors")).to_be_visible()
+    check_page(page, "project page feedback panel")
+    page.goto(f"{live_server.url}/feedback/to-contact/")
+    expect(page.get_by_role("cell", name="Olu Adebayo", exact=True)).to_be_visible()
+    check_page(page, "people to call or write to")
+
+    _switch_user(page, live_server, "cara@example.org")
+    expect(page.get_by_text("Feedback we still owe you:")).to_be_visible()
+    check_page(page, "contributor home with feedback panel")
+    page.goto(f"{live_server.url}/feedback/mine/")
+    check_page(page, "your feedback")
