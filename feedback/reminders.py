@@ -28,7 +28,7 @@ from .services import contact_channel, contact_details
 DUE_SOON = "feedback_due_soon"
 OVERDUE = "feedback_overdue"
 OVERDUE_TO_MANAGER = "feedback_overdue_manager"
-ACTIVITY_TOMORROW = "activity_tomorrow"
+ACTIVITY_TOMORROW = "feedback_activity_tomorrow"
 
 KIND_LABELS = {
     DUE_SOON: "Feedback you owe is due within a week",
@@ -60,7 +60,7 @@ def _context(group: dict, today: date) -> dict:
     return {
         **group,
         "days_overdue": (today - group["due_on"]).days,
-        "url": _base_url() + reverse("feedback:activity_feedback", args=[activity.public_id]),
+        "url": _base_url() + reverse("feedback:activity_feedback_write", args=[activity.public_id]),
     }
 
 

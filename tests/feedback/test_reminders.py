@@ -132,7 +132,7 @@ def test_people_are_reminded_of_tomorrows_activity_by_their_chosen_channel(cara,
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]
     assert mail.outbox[0].subject == "Tomorrow: Steering group"
     offline = SentReminder.objects.get(recipient=olu)
-    assert (offline.kind, offline.channel) == ("activity_tomorrow", "phone")
+    assert (offline.kind, offline.channel) == ("feedback_activity_tomorrow", "phone")
     assert reminders.sweep(now=timezone.now()) == []
 
 
