@@ -355,6 +355,9 @@ def _opportunities(demo, people) -> None:
             "grace.mensah@example.org",
             "My husband came home after his stroke and I would like to help other carers.",
         ),
+        ("aisha.begum@example.org", "My dad had a stroke last year; the leaflets were not in Bengali."),
+        ("tom.byrne@example.org", "I spent months in rehab and have views on exercises at home."),
+        ("david.lloyd@example.org", "Telephoned: happy to read papers in large print."),
     ]:
         ExpressionOfInterest.objects.get_or_create(
             opportunity=advisory, contributor=people[email], defaults={"message": message}

@@ -18,7 +18,9 @@ from .models import (
     TimeCommitment,
 )
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"})
+DATE_INPUT = forms.DateInput(
+    attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"
+)
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -310,6 +312,7 @@ class RoleAgreementForm(forms.Form):
         max_value=365,
         required=False,
         help_text="Leave blank to use the organisation's usual period.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
     )
 
     def clean(self):
