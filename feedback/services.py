@@ -254,13 +254,45 @@ def send_activity_feedback(*, actor: User, feedback: ActivityFeedback) -> list[F
             due_on=owed.due_on.isoformat(),
         )
     record_audit(actor=actor, action="feedback.sent", target=feedback, recipients=len(owed_rows))
+    for owed in owed_rows:
+        if contact_channel(owed.participation.contributor) != "email":
+            _queue_letter(owed, feedback)
     ids = [owed.pk for owed in owed_rows]
     transaction.on_commit(lambda: email_feedback_given(owed_ids=ids))
     return owed_rows
 
 
+def _feedback_email_context(owed: FeedbackOwed, feedback: ActivityFeedback) -> dict:
+    return {
+        "owed": owed,
+        "feedback": feedback,
+        "items": list(feedback.items.all()),
+        "activity": feedback.activity,
+        "url": _absolute("feedback:owed_detail", owed.public_id),
+    }
+
+
+def _queue_letter(owed: FeedbackOwed, feedback: ActivityFeedback) -> None:
+    """Someone reached by post or phone: a task on the coordinators' "letters to send and
+    calls to make" list (through the contributors app), with the letter to print."""
+    from contributors.services import notify
+
+    person = owed.participation.contributor
+    letter = _absolute("feedback:owed_letter", owed.public_id)
+    notify(
+        user=person,
+        template="feedback_given",
+        subject=f"Feedback on {feedback.activity.title}",
+        body=(
+            f"Send {person.name} the feedback on {feedback.activity.title}, or read it to them. "
+            f"Print the letter: {letter}"
+        ),
+        context=_feedback_email_context(owed, feedback),
+    )
+
+
 def email_feedback_given(*, owed_ids: list[int]) -> int:
-    """Email the feedback to each recipient reached by email; letters are printed instead."""
+    """Email the feedback to each recipient reached by email (others: see `_queue_letter`)."""
     sent = 0
     rows = FeedbackOwed.objects.filter(pk__in=owed_ids).select_related(
         "participation__contributor", "participation__activity__project", "feedback", "owner"
@@ -272,14 +304,7 @@ def email_feedback_given(*, owed_ids: list[int]) -> int:
         send_templated_email(
             name="feedback_given",
             to=[person.email],
-            context={
-                "owed": owed,
-                "feedback": owed.feedback,
-                "items": list(owed.feedback.items.all()),
-                "activity": owed.participation.activity,
-                "recipient": person,
-                "url": _absolute("feedback:owed_detail", owed.public_id),
-            },
+            context={"recipient": person, **_feedback_email_context(owed, owed.feedback)},
         )
         sent += 1
     return sent

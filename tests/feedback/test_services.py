@@ -135,14 +135,18 @@ def test_sending_feedback_gives_it_to_everyone_and_emails_those_online(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         sent = services.send_activity_feedback(actor=fatima, feedback=feedback)
     assert len(sent) == 2
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # Cara's email, and Olu's through the contributors app
     cara_owed.refresh_from_db()
     olu_owed.refresh_from_db()
     assert cara_owed.status == olu_owed.status == FeedbackOwedStatus.GIVEN
     assert cara_owed.feedback == feedback
     assert cara_owed.given_at is not None
-    assert [m.to for m in mail.outbox] == [["cara@example.org"]]  # Olu gets a letter by post
-    message = mail.outbox[0]
+    # Olu asked for post: a letter goes on the coordinators' list (and his email is used too).
+    task = olu.contributor.contact_tasks.get()
+    assert (task.channel, task.subject) == ("post", "Feedback on Leaflet review")
+    assert f"/feedback/given/{olu_owed.public_id}/letter.pdf" in task.body
+    assert sorted(m.to[0] for m in mail.outbox) == ["cara@example.org", "olu@example.org"]
+    message = next(m for m in mail.outbox if m.to == ["cara@example.org"])
     assert "Your point about pictures was spot on." in message.body
     assert "Why not: Ethics or governance" in message.body
     assert message.alternatives
