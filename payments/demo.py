@@ -80,8 +80,14 @@ def seed(demo) -> None:
             )
         if parking:
             services.add_expense_line(actor=person, claim=c, kind="parking", amount=Decimal(parking))
-        if choice:
-            services.update_claim_choices(actor=person, claim=c, payment_choice=choice)
+        if choice or services.needs_public_sector_confirmation(person):
+            services.update_claim_choices(
+                actor=person,
+                claim=c,
+                payment_choice=choice or c.payment_choice,
+                reduced_amount=c.reduced_amount,
+                public_sector_confirmed=services.needs_public_sector_confirmation(person),
+            )
         if state == "draft":
             return c
         if state == "withdrawn":

@@ -11,6 +11,21 @@ from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
 from .services import check_receipt
 
 MONEY = {"max_digits": 8, "decimal_places": 2}
+DATE_FORMATS = ["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"]
+
+
+def _number_widget(width=10):
+    return forms.TextInput(
+        attrs={
+            "class": f"govuk-input govuk-input--width-{width}",
+            "inputmode": "decimal",
+            "spellcheck": "false",
+        }
+    )
+
+
+def _date_widget():
+    return forms.DateInput(format="%Y-%m-%d", attrs={"class": "govuk-input govuk-input--width-10"})
 
 
 class StartClaimForm(forms.Form):
@@ -37,7 +52,8 @@ class AdHocClaimForm(forms.Form):
     work_on = forms.DateField(
         label="Date of the task",
         help_text="For example, 27 3 2026 or 2026-03-27",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        input_formats=DATE_FORMATS,
+        widget=_date_widget(),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -55,6 +71,7 @@ class ChoicesForm(forms.Form):
         label="How would you like to be paid for this?",
     )
     reduced_amount = forms.DecimalField(
+        widget=_number_widget(),
         label="Reduced amount (£)",
         required=False,
         min_value=Decimal("0.00"),
@@ -76,7 +93,11 @@ class ChoicesForm(forms.Form):
 class FeeLineForm(forms.Form):
     code = forms.ChoiceField(label="Rate")
     quantity = forms.DecimalField(
-        label="How many (hours, days or items)", min_value=Decimal("0.25"), max_digits=6, decimal_places=2
+        widget=_number_widget(),
+        label="How many (hours, days or items)",
+        min_value=Decimal("0.25"),
+        max_digits=6,
+        decimal_places=2,
     )
     is_preparation = forms.BooleanField(label="This is preparation time", required=False)
 
@@ -96,6 +117,7 @@ class ExpenseLineForm(forms.Form):
         help_text="For example, the journey: Leeds to York and back.",
     )
     amount = forms.DecimalField(
+        widget=_number_widget(),
         label="Amount (£)",
         required=False,
         min_value=Decimal("0.01"),
@@ -103,6 +125,7 @@ class ExpenseLineForm(forms.Form):
         help_text="Leave empty for mileage: we work it out from the miles.",
     )
     miles = forms.DecimalField(
+        widget=_number_widget(),
         label="Miles (for mileage only)",
         required=False,
         min_value=Decimal("0.1"),
@@ -110,7 +133,11 @@ class ExpenseLineForm(forms.Form):
         decimal_places=1,
     )
     passengers = forms.IntegerField(
-        label="Passengers you carried (for mileage only)", required=False, min_value=0, max_value=8
+        widget=_number_widget(),
+        label="Passengers you carried (for mileage only)",
+        required=False,
+        min_value=0,
+        max_value=8,
     )
     receipt = forms.FileField(
         label="Receipt (PDF, JPEG or PNG)",
@@ -200,7 +227,8 @@ class QueueFilterForm(forms.Form):
 class PayForm(forms.Form):
     paid_on = forms.DateField(
         label="Date paid",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        input_formats=DATE_FORMATS,
+        widget=_date_widget(),
         help_text="For example, 2026-03-27",
     )
     reference = forms.CharField(
@@ -212,7 +240,8 @@ class RateCardForm(forms.Form):
     name = forms.CharField(max_length=200)
     effective_from = forms.DateField(
         label="In force from",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        input_formats=DATE_FORMATS,
+        widget=_date_widget(),
         help_text="For example, 2026-04-01",
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -250,6 +279,7 @@ class RateCardForm(forms.Form):
 
 class UpliftForm(forms.Form):
     percent = forms.DecimalField(
+        widget=_number_widget(),
         label="Uplift (%)",
         max_digits=5,
         decimal_places=2,
@@ -259,7 +289,8 @@ class UpliftForm(forms.Form):
     )
     effective_from = forms.DateField(
         label="New rates in force from",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        input_formats=DATE_FORMATS,
+        widget=_date_widget(),
         help_text="For example, 2025-12-16",
     )
     name = forms.CharField(required=False, max_length=200, label="Name for the new card (optional)")
@@ -268,6 +299,7 @@ class UpliftForm(forms.Form):
 class RetireForm(forms.Form):
     retired_on = forms.DateField(
         label="Retire from",
-        input_formats=["%Y-%m-%d", "%d %m %Y", "%d/%m/%Y"],
+        input_formats=DATE_FORMATS,
+        widget=_date_widget(),
         help_text="For example, 2026-04-01",
     )
