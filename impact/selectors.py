@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Avg, Count, F, Q, Sum, Window
+from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
@@ -170,12 +170,15 @@ def _first_attended(projects, start: date, end: date):
     )
     if projects is not None:
         base = base.filter(activity__project__in=projects)
-    first = (
-        base.filter(contributor=OuterRef("contributor"))
-        .order_by("activity__starts_at", "pk")
-        .values("pk")[:1]
+    # One window pass numbers each person's participations in date order; row 1 is the first.
+    numbered = base.annotate(
+        n=Window(
+            RowNumber(),
+            partition_by=F("contributor"),
+            order_by=[F("activity__starts_at").asc(), F("pk").asc()],
+        )
     )
-    return base.filter(pk=Subquery(first))
+    return numbered.filter(n=1)
 
 
 def _answer_counts(snapshots, eq) -> dict[str, dict[str, int]]:
@@ -367,9 +370,9 @@ def impact_report(
         .select_related("project")
         .order_by("occurred_on", "pk")
     )
-    stage_counts = dict(entries.values_list("stage").annotate(n=Count("pk")))
-    sig_counts = dict(entries.values_list("significance").annotate(n=Count("pk")))
-    outcome_counts = dict(entries.values_list("outcome").annotate(n=Count("pk")))
+    stage_counts = dict(entries.order_by().values_list("stage").annotate(n=Count("pk")))
+    sig_counts = dict(entries.order_by().values_list("significance").annotate(n=Count("pk")))
+    outcome_counts = dict(entries.order_by().values_list("outcome").annotate(n=Count("pk")))
     standard_counts: dict[str, int] = defaultdict(int)
     for standards in entries.values_list("standards", flat=True):
         for code in standards or []:

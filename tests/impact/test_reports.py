@@ -266,3 +266,18 @@ def test_making_a_report_twice_does_nothing_the_second_time(
     services.make_report(report_id=report.pk)
     report.refresh_from_db()
     assert (report.pdf_file.name, len(mailoutbox)) == (first_file, 1)
+
+
+def test_impact_report_counts_entries_by_stage_significance_and_outcome(project):
+    for days in (3, 4, 5):
+        ImpactEntryFactory(project=project, stage="design", occurred_on=TODAY - timedelta(days=days))
+    ImpactEntryFactory(project=project, stage="ethics", significance="major", outcome="not_changed")
+    data = selectors.impact_report(project=project, start=START, end=END)
+    stages = {s["label"]: s["n"] for s in data["results"]["by_stage"]}
+    significance = {s["label"]: s["n"] for s in data["influence"]["by_significance"]}
+    outcomes = {o["label"]: o["n"] for o in data["influence"]["by_outcome"]}
+    standards = {s["label"]: s["n"] for s in data["influence"]["by_standard"]}
+    assert (stages["Design"], stages["Ethics"], stages["Delivery"]) == (3, 1, 0)
+    assert (significance["Moderate"], significance["Major"]) == (3, 1)
+    assert (outcomes["Something changed"], outcomes["Nothing changed"]) == (3, 1)
+    assert (standards["Communications"], standards["Governance"]) == (4, 0)
