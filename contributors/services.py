@@ -648,12 +648,14 @@ def anonymise_person(*, user: User) -> None:
     """Blank everything that identifies the person; keep participations, roles and (in other
     apps) payment records, which now point at "Erased contributor".
 
-    Their participation diversity snapshots are deleted too: an erased person's special
-    category data should not outlive them, and the cost (past diversity reports lose one
-    person) is smaller than keeping it.
+    Their participation diversity snapshots are blanked (has_answers=False), not deleted: an
+    erased person's special category data should not outlive them, and keeping the empty row
+    means past reports still count the participation, as "not answered".
     """
     DiversityRecord.objects.filter(user=user).delete()
-    ParticipationDiversity.objects.filter(participation__contributor=user).delete()
+    blank = dict.fromkeys(DiversityRecord.ANSWER_FIELDS, "")
+    blank.update(year_of_birth=None, year_of_birth_prefer_not_to_say=False, has_answers=False)
+    ParticipationDiversity.objects.filter(participation__contributor=user).update(**blank)
     EmailAddress.objects.filter(user=user).delete()
     contributor = Contributor.objects.filter(user=user).first()
     if contributor is not None:

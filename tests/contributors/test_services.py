@@ -273,7 +273,8 @@ def test_erasure_keeps_payment_side_records_with_the_person_anonymised(cara, fat
     assert (contributor.phone, contributor.skills, contributor.erased_at is not None) == ("", "", True)
     assert not BankAccount.objects.exists()
     assert not DiversityRecord.objects.exists()
-    assert not ParticipationDiversity.objects.exists()
+    snapshot = ParticipationDiversity.objects.get(participation=participation)
+    assert (snapshot.has_answers, snapshot.sex, snapshot.year_of_birth) == (False, "", None)
     # What payments and reports hang on is still there, pointing at the anonymised person.
     assert Participation.objects.get(pk=participation.pk).contributor == cara
     assert RoleAssignment.objects.get(pk=role.pk).contributor == cara
