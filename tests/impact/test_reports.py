@@ -281,3 +281,17 @@ def test_impact_report_counts_entries_by_stage_significance_and_outcome(project)
     assert (significance["Moderate"], significance["Major"]) == (3, 1)
     assert (outcomes["Something changed"], outcomes["Nothing changed"]) == (3, 1)
     assert (standards["Communications"], standards["Governance"]) == (4, 0)
+
+
+def test_answers_changed_after_taking_part_do_not_change_the_report(fatima, project, meeting):
+    """Through the real services: attending keeps a snapshot; a later change does not touch it."""
+    from contributors.services import save_diversity
+    from portal.services import add_participant
+
+    people = [UserFactory(contributor=True) for _ in range(5)]
+    for person in people:
+        save_diversity(user=person, consent=True, answers={"religion": "christian"})
+        add_participant(actor=fatima, activity=meeting, contributor=person, status="attended")
+        save_diversity(user=person, consent=True, answers={"religion": "none"})
+    religion = question(selectors.diversity_report(start=START, end=END), "religion")
+    assert (row(religion, "christian")["count"], row(religion, "none")["count"]) == (5, 0)
