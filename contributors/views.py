@@ -129,10 +129,9 @@ def profile_edit(request):
     )
 
 
-@login_required
-@_require_profile
-def payment_edit(request):
-    contributor = _own_profile(request)
+def _payment_form_view(request, contributor, *, done_url):
+    if not permissions.can_edit_profile(request.user, contributor):
+        raise PermissionDenied
     form = forms.PaymentPreferencesForm(
         request.POST or None,
         initial={
@@ -144,13 +143,57 @@ def payment_edit(request):
     if request.method == "POST" and form.is_valid():
         services.set_payment_preferences(actor=request.user, contributor=contributor, **form.cleaned_data)
         messages.success(request, "Payment preferences saved.")
-        if form.cleaned_data["payment_method"] == "bank_transfer" and not hasattr(
-            contributor, "bank_account"
-        ):
-            return redirect("contributors:bank_details")
-        return redirect("contributors:profile")
+        return redirect(done_url)
     return _render(
-        request, "contributors/payment_form.html", {"form": form, "contributor": contributor}, form
+        request,
+        "contributors/payment_form.html",
+        {
+            "form": form,
+            "contributor": contributor,
+            "is_self": contributor.user_id == request.user.pk,
+            "done_url": done_url,
+        },
+        form,
+    )
+
+
+@login_required
+@_require_profile
+def payment_edit(request):
+    contributor = _own_profile(request)
+    if (
+        request.method == "POST"
+        and request.POST.get("payment_method") == "bank_transfer"
+        and not hasattr(contributor, "bank_account")
+    ):
+        response = _payment_form_view(request, contributor, done_url=reverse("contributors:bank_details"))
+    else:
+        response = _payment_form_view(request, contributor, done_url=reverse("contributors:profile"))
+    return response
+
+
+def _bank_form_view(request, contributor, *, done_url):
+    if not permissions.can_edit_profile(request.user, contributor):
+        raise PermissionDenied
+    form = forms.BankDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
+        messages.success(
+            request, f"Bank details saved ({account.masked}). We have sent a message to confirm."
+        )
+        return redirect(done_url)
+    bank = getattr(contributor, "bank_account", None)
+    return _render(
+        request,
+        "contributors/bank_form.html",
+        {
+            "form": form,
+            "bank": bank,
+            "contributor": contributor,
+            "is_self": contributor.user_id == request.user.pk,
+            "done_url": done_url,
+        },
+        form,
     )
 
 
@@ -159,16 +202,7 @@ def payment_edit(request):
 @reauthentication_required
 def bank_details(request):
     """Changing bank details needs a recent sign-in (allauth's re-authentication)."""
-    contributor = _own_profile(request)
-    form = forms.BankDetailsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        account = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
-        messages.success(
-            request, f"Bank details saved ({account.masked}). We have sent you a message to confirm."
-        )
-        return redirect("contributors:profile")
-    bank = getattr(contributor, "bank_account", None)
-    return _render(request, "contributors/bank_form.html", {"form": form, "bank": bank}, form)
+    return _bank_form_view(request, _own_profile(request), done_url=reverse("contributors:profile"))
 
 
 # --- Equality monitoring ------------------------------------------------------------------------
@@ -632,6 +666,31 @@ def person_edit(request, public_id):
         contributor,
         template="contributors/profile_form.html",
         done_url=reverse("contributors:person_detail", args=[contributor.public_id]),
+    )
+
+
+@login_required
+def person_payment(request, public_id):
+    """Payment preferences for someone a coordinator acts for."""
+    contributor = _get_person(request, public_id)
+    return _payment_form_view(
+        request, contributor, done_url=reverse("contributors:person_detail", args=[contributor.public_id])
+    )
+
+
+@login_required
+def person_bank_details(request, public_id):
+    """Bank details given over the phone or by post; the coordinator signs in again first."""
+    contributor = _get_person(request, public_id)
+    if not permissions.can_act_for(request.user, contributor):
+        raise PermissionDenied
+    return _person_bank_form(request, contributor)
+
+
+@reauthentication_required
+def _person_bank_form(request, contributor):
+    return _bank_form_view(
+        request, contributor, done_url=reverse("contributors:person_detail", args=[contributor.public_id])
     )
 
 

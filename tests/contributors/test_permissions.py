@@ -100,6 +100,19 @@ CASES = [
     Case("contributors:offline_register", expect(**STAFF_ONLY)),
     Case("contributors:person_detail", expect(**STAFF_ONLY), kwargs=_offline),
     Case("contributors:person_edit", expect(**STAFF_ONLY), kwargs=_offline),
+    Case("contributors:person_payment", expect(**STAFF_ONLY), kwargs=_offline),
+    # Coordinators sign in again before entering someone's bank details.
+    Case(
+        "contributors:person_bank_details",
+        expect(coordinator=302, other_coordinator=302, manager=302, **STAFF_ONLY),
+        kwargs=_offline,
+    ),
+    Case(
+        "contributors:person_payment",
+        expect(**STAFF_ONLY, coordinator=403, other_coordinator=403, manager=403),
+        kwargs=lambda w: {"public_id": w["contributor"].contributor.public_id},
+        id="person_payment for someone with email",
+    ),
     Case("contributors:offline_interest", expect(**STAFF_ONLY), kwargs=_offline),
     Case("contributors:offline_invite", expect(**STAFF_ONLY), kwargs=_offline),
     Case("contributors:contact_tasks", expect(**STAFF_ONLY)),

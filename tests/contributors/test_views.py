@@ -237,3 +237,20 @@ def test_asking_for_erasure_then_a_manager_confirms(client, cara, morgan, django
     cara.refresh_from_db()
     assert cara.name == "Erased contributor"
     assert mail.outbox[-1].to == ["cara@example.org"]
+
+
+def test_a_coordinator_enters_bank_details_for_an_offline_person_after_signing_in_again(client, fatima):
+    dennis = services.register_offline_contributor(
+        actor=fatima, name="Dennis Morris", contact_method="post", address="1 Road", postcode="LS11 8PQ"
+    )
+    url = reverse("contributors:person_bank_details", args=[dennis.public_id])
+    client.force_login(fatima)
+    assert "/accounts/reauthenticate/" in client.get(url).url
+    _recently_signed_in(client, fatima)
+    response = client.post(
+        url, {"account_name": "D Morris", "sort_code": "20-00-00", "account_number": "55779911"}
+    )
+    assert response.status_code == 302
+    assert BankAccount.objects.get(contributor=dennis).last_four == "9911"
+    # Dennis has no email: he is told by letter.
+    assert dennis.contact_tasks.get().subject == "Your bank details were changed"
