@@ -129,3 +129,26 @@ class RespondForm(forms.Form):
         if data.get("usefulness") is None and not data.get("reply", "").strip():
             raise forms.ValidationError("Choose how useful it was or write a reply")
         return data
+
+
+DATE_INPUT = forms.DateInput(
+    attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"
+)
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class PeriodForm(forms.Form):
+    """Which activities the figures cover, by activity date; both ends optional."""
+
+    start = forms.DateField(
+        label="Activities from (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
+    end = forms.DateField(
+        label="Activities up to (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must be on or after the start date")
+        return data

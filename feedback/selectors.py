@@ -76,10 +76,12 @@ def feedback_compliance(
     }
 
 
-def overdue_feedback(*, projects=None, today: date | None = None):
+def overdue_feedback(
+    *, projects=None, start: date | None = None, end: date | None = None, today: date | None = None
+):
     """Each overdue obligation, oldest first, with who owes it."""
     return (
-        _scoped(projects)
+        _scoped(projects, start, end)
         .overdue(today)
         .select_related("participation__contributor", "participation__activity__project", "owner")
         .order_by("due_on", "participation__activity__starts_at")
@@ -93,9 +95,12 @@ def projects_for_compliance(user: User):
     return Project.objects.coordinated_by(user)
 
 
-def compliance_by_project(projects, *, today: date | None = None) -> list[dict]:
+def compliance_by_project(
+    projects, *, start: date | None = None, end: date | None = None, today: date | None = None
+) -> list[dict]:
     return [
-        {"project": project, **feedback_compliance(projects=[project], today=today)} for project in projects
+        {"project": project, **feedback_compliance(projects=[project], start=start, end=end, today=today)}
+        for project in projects
     ]
 
 

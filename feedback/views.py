@@ -12,7 +12,7 @@ from portal.models import Activity, Participation
 from portal.pdf import render_pdf
 
 from . import permissions, selectors, services
-from .forms import ActivityFeedbackForm, ItemFormSet, PersonalNotesForm, RespondForm
+from .forms import ActivityFeedbackForm, ItemFormSet, PeriodForm, PersonalNotesForm, RespondForm
 from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
 from .reminders import offline_contacts
 
@@ -303,15 +303,23 @@ def compliance(request):
     if not permissions.can_view_feedback_compliance(request.user):
         raise PermissionDenied
     projects = selectors.projects_for_compliance(request.user)
+    scope = None if request.user.is_manager else projects
+    form = PeriodForm(request.GET or None)
+    period = form.cleaned_data if form.is_valid() else {}
+    start, end = period.get("start"), period.get("end")
     return render(
         request,
         "feedback/compliance.html",
         {
-            "summary": selectors.feedback_compliance(projects=None if request.user.is_manager else projects),
-            "by_project": selectors.compliance_by_project(projects),
-            "overdue": selectors.overdue_feedback(projects=None if request.user.is_manager else projects),
+            "form": form,
+            "summary": selectors.feedback_compliance(projects=scope, start=start, end=end),
+            "by_project": selectors.compliance_by_project(projects, start=start, end=end),
+            "overdue": selectors.overdue_feedback(projects=scope, start=start, end=end),
             "is_organisation": request.user.is_manager,
+            "start": start,
+            "end": end,
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -173,3 +175,22 @@ def test_items_link_to_the_impact_log_when_the_impact_app_offers_it(client, fati
         reverse("feedback:activity_feedback", args=[given.participation.activity.public_id])
     )
     assert f"{create_url}?feedback_item={item.public_id}" in response.content.decode()
+
+
+def test_the_manager_can_narrow_the_figures_to_a_period(client, morgan, owed):
+    client.force_login(morgan)
+    url = reverse("feedback:compliance")
+    activity_on = owed.participation.activity.occurs_on
+    assert "Of 1 owed" in client.get(url).content.decode()
+    later = (activity_on + timedelta(days=1)).isoformat()
+    response = client.get(url, {"start": later})
+    assert response.status_code == 200
+    assert "Of 0 owed" in response.content.decode()
+
+
+def test_a_period_that_ends_before_it_starts_is_a_400(client, morgan):
+    client.force_login(morgan)
+    response = client.get(reverse("feedback:compliance"), {"start": "2026-05-01", "end": "2026-04-01"})
+    assert response.status_code == 400
+    assert "<title>Error: Feedback on time" in response.content.decode()
+    assert "The end date must be on or after the start date" in response.content.decode()
