@@ -141,6 +141,9 @@ class ExpenseLineForm(forms.Form):
     )
     receipt = forms.FileField(
         label="Receipt (PDF, JPEG or PNG)",
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".pdf,.jpg,.jpeg,.png"}
+        ),
         required=False,
         help_text=f"Needed for expenses over £{settings.PORTAL_RECEIPT_REQUIRED_ABOVE}. A phone photo is fine.",
     )

@@ -146,6 +146,9 @@ def _detail(request, claim, status=200, **forms):
         "spend": selectors.project_spend(project=claim.project) if can_decide else None,
         "second_needed": can_decide and claim.awaiting_second_approval,
         "rows": rows,
+        "return_note": claim.events.filter(to_status=ClaimStatus.RETURNED).last()
+        if claim.status == ClaimStatus.RETURNED
+        else None,
         "choices_form": None,
         "fee_form": None,
         "expense_form": None,

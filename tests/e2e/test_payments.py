@@ -80,7 +80,7 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
 
     # Cara sees why, fixes it and submits again.
     page.goto(claim_url)
-    expect(page.get_by_text("Please add your parking too.")).to_be_visible()
+    expect(page.get_by_text("Please add your parking too.").first).to_be_visible()
     page.get_by_label("Type of expense").select_option("parking")
     page.get_by_label("Amount (£)", exact=True).fill("4.50")
     page.get_by_role("button", name="Add expense").click()

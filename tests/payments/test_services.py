@@ -519,3 +519,12 @@ def test_a_forgotten_draft_reminds_the_contributor_once(card, cara, project):
     assert len(decision_sweep(now=now, dry_run=False)) == 1
     assert decision_sweep(now=now + timedelta(days=3), dry_run=False) == []
     assert mail.outbox[0].to == ["cara@example.org"]
+
+
+def test_a_persons_data_download_includes_their_claims(card, cara, project):
+    from contributors.data_export import SECTIONS
+
+    services.start_claim(actor=cara, participation=_attended(cara, project))
+    section = SECTIONS["payments"](cara)
+    assert section["claims"][0]["total"] == "55.00"
+    assert section["claims"][0]["fees"][0]["rate"] == "27.50"
