@@ -167,15 +167,31 @@ def unpublish_entry(*, actor: User, entry: ImpactEntry) -> ImpactEntry:
 
 
 @transaction.atomic
-def set_naming_consent(*, actor: User, entry: ImpactEntry, consents: bool) -> EntryContributor:
-    """A contributor says whether the public page may name them on this entry."""
-    mention = EntryContributor.objects.select_for_update().filter(entry=entry, contributor=actor).first()
+def set_naming_consent(
+    *, actor: User, entry: ImpactEntry, consents: bool, contributor: User | None = None
+) -> EntryContributor:
+    """A contributor says whether the public page may name them on this entry. For someone
+    who cannot sign in (no email), the coordinator records what they said by phone or post."""
+    contributor = contributor or actor
+    if contributor != actor:
+        offline = not contributor.email or not contributor.has_usable_password()
+        if not (offline and permissions.can_change_entry(actor, entry)):
+            raise PermissionDenied
+    mention = (
+        EntryContributor.objects.select_for_update().filter(entry=entry, contributor=contributor).first()
+    )
     if mention is None:
         raise PermissionDenied
     mention.consents_to_be_named = consents
     mention.consent_changed_at = timezone.now()
     mention.save(update_fields=["consents_to_be_named", "consent_changed_at"])
-    record_audit(actor=actor, action="impact.naming_consent", target=entry, consents=consents)
+    record_audit(
+        actor=actor,
+        action="impact.naming_consent",
+        target=entry,
+        consents=consents,
+        on_behalf_of=str(contributor.public_id) if contributor != actor else "",
+    )
     return mention
 
 

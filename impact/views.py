@@ -264,15 +264,37 @@ def entry_reflect(request, public_id):
 @login_required
 @require_POST
 def entry_consent(request, public_id):
+    """The contributor's own choice; or, with `person`, a coordinator recording the choice of
+    someone who cannot sign in."""
     entry = _get_entry(request, public_id)
-    if not permissions.can_reflect_on_entry(request.user, entry):
+    person = None
+    if request.POST.get("person"):
+        if not permissions.can_change_entry(request.user, entry):
+            raise PermissionDenied
+        try:
+            mention = entry.people.select_related("contributor").get(
+                contributor__public_id=request.POST["person"]
+            )
+        except (EntryContributor.DoesNotExist, ValidationError) as exc:
+            raise Http404 from exc
+        person = mention.contributor
+    elif not permissions.can_reflect_on_entry(request.user, entry):
         raise PermissionDenied
     form = ConsentForm(request.POST)
     if form.is_valid():
-        services.set_naming_consent(actor=request.user, entry=entry, consents=form.cleaned_data["consents"])
-        messages.success(request, "Your choice about being named is saved.")
+        services.set_naming_consent(
+            actor=request.user, entry=entry, consents=form.cleaned_data["consents"], contributor=person
+        )
+        messages.success(
+            request,
+            f"{person.name}’s choice about being named is saved."
+            if person
+            else "Your choice about being named is saved.",
+        )
     else:
-        messages.error(request, "Choose whether we may name you.")
+        messages.error(
+            request, "Choose whether we may name them." if person else "Choose whether we may name you."
+        )
     return redirect("impact:entry_detail", public_id=entry.public_id)
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from impact.models import EntryContributor
 from tests.e2e.conftest import check_page, sign_in
-from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory
+from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory, UserFactory
 
 
 @pytest.fixture
@@ -23,6 +23,8 @@ def impact_demo(cara, olu, fatima, morgan, project):
     entry = ImpactEntryFactory(project=project, title="A shorter leaflet", published=True)
     EntryContributor.objects.create(entry=entry, contributor=cara, consents_to_be_named=True)
     EntryContributor.objects.create(entry=entry, contributor=olu)
+    offline = UserFactory(email=None, name="Bert Offline", contributor=True)
+    EntryContributor.objects.create(entry=entry, contributor=offline)
     ImpactEntryFactory(project=project, title="Still a draft")
     return project
 
@@ -105,3 +107,8 @@ def test_coordinator_logs_an_entry_reviews_and_publishes_it(page, live_server, i
     expect(page.get_by_text("The entry is on the public")).to_be_visible()
     page.goto(live_server.url + reverse("impact:cube_results", args=[impact_demo.public_id]))
     check_page(page, "cube results")
+    page.goto(live_server.url + reverse("impact:entry_list"))
+    page.get_by_role("link", name="A shorter leaflet").click()
+    page.get_by_role("button", name="They told us they agree to be named: Bert Offline").click()
+    expect(page.get_by_text("Bert Offline’s choice about being named is saved.")).to_be_visible()
+    check_page(page, "entry with an offline contributor")

@@ -233,3 +233,30 @@ def test_entries_in_the_log_are_newest_first(project):
     old = ImpactEntryFactory(project=project, occurred_on=timezone.localdate() - timedelta(days=90))
     new = ImpactEntryFactory(project=project)
     assert list(ImpactEntry.objects.all()) == [new, old]
+
+
+def test_coordinator_records_naming_consent_for_someone_without_email(client, fatima, project):
+    from portal.models import User
+
+    offline = User.objects.create_user(name="Bert Offline")
+    from portal.services import grant_role
+
+    grant_role(actor=None, user=offline, role="Contributor")
+    entry = ImpactEntryFactory(project=project)
+    EntryContributor.objects.create(entry=entry, contributor=offline)
+    client.force_login(fatima)
+    response = client.post(
+        reverse("impact:entry_consent", args=[entry.public_id]),
+        {"person": offline.public_id, "consents": "yes"},
+    )
+    assert response.status_code == 302
+    assert entry.people.get().consents_to_be_named is True
+    event = AuditEvent.objects.get(action="impact.naming_consent")
+    assert (event.actor, event.data["on_behalf_of"]) == (fatima, str(offline.public_id))
+
+
+def test_coordinator_cannot_give_consent_for_someone_who_can_sign_in(fatima, project, cara):
+    entry = ImpactEntryFactory(project=project)
+    EntryContributor.objects.create(entry=entry, contributor=cara)
+    with pytest.raises(PermissionDenied):
+        services.set_naming_consent(actor=fatima, entry=entry, consents=True, contributor=cara)
