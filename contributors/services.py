@@ -14,7 +14,7 @@ from portal.emails import send_templated_email
 from portal.models import Participation, Project, Role, User
 from portal.services import record_audit
 
-from . import permissions
+from . import equality, permissions
 from .models import (
     BankAccount,
     ContactChannel,
@@ -235,6 +235,24 @@ def read_own_diversity(*, user: User) -> DiversityRecord | None:
     return record
 
 
+def _only_applicable(answers: dict) -> dict:
+    """Drop follow-up answers that do not apply (data minimisation)."""
+    answers = dict(answers)
+    if answers.get("long_term_condition") != equality.YesNo.YES:
+        answers["condition_reduces_ability"] = ""
+    follow_ups = {
+        "ethnic_group_description": answers.get("ethnic_group") in equality.ETHNIC_DESCRIBE,
+        "gender_same_as_birth_description": answers.get("gender_same_as_birth") == equality.YesNo.NO,
+        "sexual_orientation_description": answers.get("sexual_orientation")
+        == equality.SexualOrientation.OTHER,
+        "religion_description": answers.get("religion") == equality.Religion.OTHER,
+    }
+    for name, applies in follow_ups.items():
+        if not applies:
+            answers[name] = ""
+    return answers
+
+
 @transaction.atomic
 def save_diversity(*, user: User, consent: bool, answers: dict) -> DiversityRecord:
     """Record or change a person's answers, given with their explicit consent."""
@@ -242,8 +260,7 @@ def save_diversity(*, user: User, consent: bool, answers: dict) -> DiversityReco
         raise ContributorError("Tick the box to say you agree, or leave this page without saving.")
     if answers.get("year_of_birth_prefer_not_to_say"):
         answers = {**answers, "year_of_birth": None}
-    if answers.get("long_term_condition") != "yes":
-        answers = {**answers, "condition_reduces_ability": ""}
+    answers = _only_applicable(answers)
     record = DiversityRecord.objects.select_for_update().filter(user=user).first()
     created = record is None
     if created:
@@ -504,6 +521,7 @@ def select_candidates(
     if len(chosen_ids) > opportunity.places:
         raise ContributorError(f"There are only {opportunity.places} places.")
     now = timezone.now()
+    role_fields["payment_offered"] = role_fields.get("payment_offered") or opportunity.payment_offered
     assignments = []
     for interest in pending:
         if interest.pk in chosen_ids:
@@ -515,7 +533,6 @@ def select_candidates(
                     project=opportunity.project,
                     role_type=opportunity.role_type,
                     starts_on=starts_on,
-                    payment_offered=role_fields.pop("payment_offered", None) or opportunity.payment_offered,
                     **role_fields,
                 )
             )
@@ -526,8 +543,8 @@ def select_candidates(
                 template="contributors_interest_not_selected",
                 subject=f"{opportunity.title}: not this time",
                 body=(
-                    f"Thank you for your interest in {opportunity.title}. We had more people than "
-                    "places and did not choose {name} this time.".replace("{name}", interest.contributor.name)
+                    f"Thank you for {interest.contributor.name}'s interest in {opportunity.title}. "
+                    "We had more people than places and did not choose them this time."
                 ),
                 context={"opportunity": opportunity},
             )

@@ -133,3 +133,20 @@ def test_suppression_never_reveals_a_small_count_nor_lets_one_be_worked_out(coun
             assert int(text) == counts[key]
     # One hidden non-zero cell alone could be derived from the total.
     assert len(hidden) != 1 or sum(1 for v in counts.values() if v > 0) == 1
+
+
+def test_follow_up_answers_that_do_not_apply_are_not_kept(cara):
+    record = services.save_diversity(
+        user=cara,
+        consent=True,
+        answers={
+            "ethnic_group": "asian_indian",
+            "ethnic_group_description": "Gujarati",
+            "religion": "other",
+            "religion_description": "Jain",
+            "long_term_condition": "no",
+            "condition_reduces_ability": "a_lot",
+        },
+    )
+    assert (record.ethnic_group_description, record.religion_description) == ("", "Jain")
+    assert record.condition_reduces_ability == ""

@@ -248,6 +248,24 @@ def test_inviting_an_offline_person_sets_their_email_and_sends_a_password_link(
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
+def test_the_invitation_link_lets_them_set_a_password(client, fatima, django_capture_on_commit_callbacks):
+    import re
+
+    dennis = services.register_offline_contributor(
+        actor=fatima, name="Dennis Morris", contact_method="phone", phone="1"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invite_to_take_over(actor=fatima, contributor=dennis, email="dennis@example.org")
+    path = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[0].body).group(0)
+    form_url = client.get(path).url
+    response = client.post(
+        form_url, {"password1": "a-long-pass-phrase-42", "password2": "a-long-pass-phrase-42"}
+    )
+    assert response.status_code == 302
+    dennis.user.refresh_from_db()
+    assert dennis.user.check_password("a-long-pass-phrase-42")
+
+
 def test_erasure_keeps_payment_side_records_with_the_person_anonymised(cara, fatima, morgan, project):
     contributor = ContributorFactory(user=cara, phone="07700 900123", skills="reading")
     account = BankAccount(contributor=contributor)
@@ -299,3 +317,21 @@ def test_the_yearly_sweep_invites_contributors_once_a_year(cara, olu):
     assert equality_review_sweep(now=now, dry_run=False) == []
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]
     assert Contributor.objects.count() == 2
+
+
+def test_every_chosen_person_gets_the_same_role_agreement(fatima, project):
+    opportunity = OpportunityFactory(project=project, places=2)
+    interests = []
+    for _ in range(2):
+        person = UserFactory(contributor=True)
+        interests.append(services.express_interest(actor=person, opportunity=opportunity, contributor=person))
+    services.select_candidates(
+        actor=fatima,
+        opportunity=opportunity,
+        selected=interests,
+        starts_on=timezone.localdate(),
+        payment_offered="£40 a meeting",
+        feedback_arrangements="A call after each meeting",
+    )
+    agreements = set(RoleAssignment.objects.values_list("payment_offered", "feedback_arrangements"))
+    assert agreements == {("£40 a meeting", "A call after each meeting")}
