@@ -246,6 +246,7 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", "Being made"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Deleted"
 
 
 class ReportRequestQuerySet(models.QuerySet):
@@ -299,4 +300,4 @@ class ReportRequest(models.Model):
 
     @property
     def is_done(self) -> bool:
-        return self.status in (ReportStatus.READY, ReportStatus.FAILED)
+        return self.status in (ReportStatus.READY, ReportStatus.FAILED, ReportStatus.EXPIRED)

@@ -1,7 +1,7 @@
 """Every write in the impact app with a business meaning, each audited."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -377,3 +377,24 @@ def _make_project_certificates(report: ReportRequest) -> None:
         raise ImpactError("Nobody has attended an activity on this project yet.")
     pdf = reports.certificates_pdf(certificates)
     report.pdf_file.save(f"{_file_stem(report)}.pdf", ContentFile(pdf), save=False)
+
+
+def delete_expired_report_files(*, now=None) -> int:
+    """Delete report files older than PORTAL_IMPACT_REPORT_KEEP_DAYS: reports are easy to make
+    again, and a file that no longer exists cannot leak. Safe to run twice."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.PORTAL_IMPACT_REPORT_KEEP_DAYS)
+    expired = 0
+    for report in ReportRequest.objects.filter(status=ReportStatus.READY, finished_at__lt=cutoff):
+        # Claim the row first, so two sweeps never both work on it.
+        if not ReportRequest.objects.filter(pk=report.pk, status=ReportStatus.READY).update(
+            status=ReportStatus.EXPIRED
+        ):
+            continue
+        for field in (report.pdf_file, report.csv_file):
+            if field:
+                field.delete(save=False)
+        ReportRequest.objects.filter(pk=report.pk).update(pdf_file="", csv_file="")
+        expired += 1
+    if expired:
+        record_audit(actor=None, action="impact.reports_expired", count=expired)
+    return expired

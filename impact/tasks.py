@@ -8,3 +8,11 @@ def make_report(report_id: int) -> None:
     from impact.services import make_report as make
 
     make(report_id=report_id)
+
+
+@shared_task
+def delete_expired_report_files() -> None:
+    """Nightly: delete report files kept longer than PORTAL_IMPACT_REPORT_KEEP_DAYS."""
+    from impact.services import delete_expired_report_files as delete
+
+    delete()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -495,7 +496,7 @@ def report_list(request):
     return render(
         request,
         "impact/report_list.html",
-        {"form": form, "reports": reports_made},
+        {"form": form, "reports": reports_made, "keep_days": settings.PORTAL_IMPACT_REPORT_KEEP_DAYS},
         status=400 if form.errors else 200,
     )
 
@@ -509,7 +510,11 @@ def _get_report(request, public_id) -> ReportRequest:
 @login_required
 def report_detail(request, public_id):
     report = _get_report(request, public_id)
-    return render(request, "impact/report_detail.html", {"report": report})
+    return render(
+        request,
+        "impact/report_detail.html",
+        {"report": report, "keep_days": settings.PORTAL_IMPACT_REPORT_KEEP_DAYS},
+    )
 
 
 @login_required

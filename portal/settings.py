@@ -231,6 +231,8 @@ PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS = env.int("PORTAL_FEEDBACK_ESCALATE_AFTER_DA
 # --- impact settings ------------------------------------------------------------------------
 # Largest evidence file a coordinator may attach to an impact entry, in megabytes.
 PORTAL_IMPACT_EVIDENCE_MAX_MB = env.int("PORTAL_IMPACT_EVIDENCE_MAX_MB", default=10)
+# Report files (PDF, CSV, batches of certificates) are deleted this many days after they are made.
+PORTAL_IMPACT_REPORT_KEEP_DAYS = env.int("PORTAL_IMPACT_REPORT_KEEP_DAYS", default=30)
 
 # --- Files, static, security ----------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -295,4 +297,8 @@ CELERY_BEAT_SCHEDULE["portal-send-reminders"] = {
     "task": "portal.tasks.send_reminders",
     # on the hour, 08:00 to 18:00 London time: reminders arrive in the working day
     "schedule": _sweep_every or crontab(minute=0, hour="8-18"),
+}
+CELERY_BEAT_SCHEDULE["impact-delete-expired-reports"] = {
+    "task": "impact.tasks.delete_expired_report_files",
+    "schedule": crontab(hour=2, minute=40),  # 02:40 every night, London time
 }

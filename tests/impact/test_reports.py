@@ -295,3 +295,40 @@ def test_answers_changed_after_taking_part_do_not_change_the_report(fatima, proj
         save_diversity(user=person, consent=True, answers={"religion": "none"})
     religion = question(selectors.diversity_report(start=START, end=END), "religion")
     assert (row(religion, "christian")["count"], row(religion, "none")["count"]) == (5, 0)
+
+
+def test_report_files_are_deleted_after_the_keep_period_and_the_page_says_so(
+    client, fatima, project, settings
+):
+    from django.core.files.base import ContentFile
+
+    settings.PORTAL_IMPACT_REPORT_KEEP_DAYS = 30
+    old = ReportRequest.objects.create(
+        requested_by=fatima,
+        kind="impact",
+        project=project,
+        status=ReportStatus.READY,
+        finished_at=timezone.now() - timedelta(days=31),
+    )
+    old.pdf_file.save("old.pdf", ContentFile(b"%PDF old"), save=True)
+    path = old.pdf_file.path
+    recent = ReportRequest.objects.create(
+        requested_by=fatima,
+        kind="impact",
+        project=project,
+        status=ReportStatus.READY,
+        finished_at=timezone.now() - timedelta(days=29),
+    )
+    assert services.delete_expired_report_files() == 1
+    assert services.delete_expired_report_files() == 0
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.status, old.pdf_file.name, recent.status) == (ReportStatus.EXPIRED, "", ReportStatus.READY)
+    import os
+
+    assert not os.path.exists(path)
+    client.force_login(fatima)
+    assert (
+        b"deleted 30 days after" in client.get(reverse("impact:report_detail", args=[old.public_id])).content
+    )
+    assert client.get(reverse("impact:report_download", args=[old.public_id, "pdf"])).status_code == 404
