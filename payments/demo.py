@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from portal.models import Participation
+from portal.models import Participation, User
 
 from . import services
 from .models import Claim, ClaimEvent, PaymentChoice, RateCard
@@ -139,3 +139,23 @@ def seed(demo) -> None:
         claims = [c for c in batch if c is not None]
         if claims:
             services.mark_claims_paid(actor=morgan, claims=claims, paid_on=paid_on, reference=ref)
+    _dennis(demo)
+
+
+def _dennis(demo) -> None:
+    """An offline contributor's claim, entered by Fatima on his behalf and waiting for a decision."""
+    dennis = User.objects.filter(name="Dennis Morris", email__isnull=True).first()
+    description = "Phone conversation about the participant leaflet"
+    if dennis is None or Claim.objects.filter(contributor=dennis, ad_hoc_description=description).exists():
+        return
+    claim = services.start_ad_hoc_claim(
+        actor=demo.fatima,
+        contributor=dennis,
+        project=demo.projects["stroke"],
+        description=description,
+        work_on=demo.now.date() - timedelta(days=12),
+        rate_code="meeting_hour",
+        quantity=Decimal("1"),
+    )
+    services.add_expense_line(actor=demo.fatima, claim=claim, kind="phone_internet", amount=Decimal("2.50"))
+    services.submit_claim(actor=demo.fatima, claim=claim, declaration=True)

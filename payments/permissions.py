@@ -21,13 +21,32 @@ def can_view_claim(user: User, claim: Claim) -> bool:
     )
 
 
+def is_offline(contributor: User) -> bool:
+    """Reached by phone or post: nobody signs in, so a coordinator claims for them."""
+    from contributors.models import Contributor
+
+    profile = Contributor.objects.filter(user=contributor).select_related("user").first()
+    return profile.is_offline if profile else not contributor.email
+
+
 def can_claim_for(user: User, contributor: User, project) -> bool:
     """Claim for yourself, or (a coordinator of the project) for a contributor who is offline."""
     if not user.is_authenticated:
         return False
     if contributor.pk == user.pk:
         return user.is_contributor
-    return user.is_coordinator and project.is_coordinated_by(user)
+    return user.is_coordinator and project.is_coordinated_by(user) and is_offline(contributor)
+
+
+def can_view_statement_of(user: User, contributor: User) -> bool:
+    """Your own statement; a manager's, or the coordinator who claims for an offline person."""
+    if not user.is_authenticated:
+        return False
+    if user.pk == contributor.pk:
+        return user.is_contributor
+    if user.is_manager:
+        return True
+    return user.is_coordinator and Claim.objects.filter(contributor=contributor, entered_by=user).exists()
 
 
 def can_edit_claim(user: User, claim: Claim) -> bool:

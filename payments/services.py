@@ -298,6 +298,8 @@ def start_ad_hoc_claim(
     """A coordinator records a task they agreed with a contributor that is not an activity."""
     if not (actor.is_coordinator and project.is_coordinated_by(actor)) or not contributor.is_contributor:
         raise PermissionDenied
+    if not permissions.is_offline(contributor):
+        raise ClaimError(f"{contributor} can sign in and claim for themselves.")
     claim = Claim.objects.create(
         contributor=contributor,
         project=project,

@@ -36,4 +36,5 @@ urlpatterns = [
     path("rate-cards/<uuid:public_id>/retire/", views.ratecard_retire, name="ratecard_retire"),
     path("statement/", views.statement, name="statement"),
     path("statement/<int:year>.pdf", views.statement_pdf, name="statement_pdf"),
+    path("statements/<uuid:person_id>/<int:year>.pdf", views.statement_for, name="statement_for"),
 ]

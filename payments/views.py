@@ -63,7 +63,7 @@ def claim_list(request):
 def _enterable_participations(user):
     """Attended participations in the coordinator's projects, not yet claimed, for someone else."""
     live = Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).filter(participation__isnull=False)
-    return (
+    candidates = (
         Participation.objects.filter(
             activity__project__in=Project.objects.coordinated_by(user), status="attended"
         )
@@ -72,6 +72,8 @@ def _enterable_participations(user):
         .select_related("activity", "contributor")
         .order_by("-activity__starts_at")
     )
+    offline = [p.pk for p in candidates if permissions.is_offline(p.contributor)]
+    return candidates.filter(pk__in=offline)
 
 
 @login_required
@@ -102,15 +104,19 @@ def claim_enter(request):
     adhoc = AdHocClaimForm(request.POST or None, user=user)
     if request.method == "POST" and adhoc.is_valid():
         data = adhoc.cleaned_data
-        claim = services.start_ad_hoc_claim(
-            actor=user,
-            contributor=data["contributor"],
-            project=data["project"],
-            description=data["description"],
-            work_on=data["work_on"],
-        )
-        messages.success(request, "Claim started. Add the fee and expenses, then submit it.")
-        return redirect("payments:claim_detail", public_id=claim.public_id)
+        try:
+            claim = services.start_ad_hoc_claim(
+                actor=user,
+                contributor=data["contributor"],
+                project=data["project"],
+                description=data["description"],
+                work_on=data["work_on"],
+            )
+        except services.ClaimError as exc:
+            adhoc.add_error("contributor", str(exc))
+        else:
+            messages.success(request, "Claim started. Add the fee and expenses, then submit it.")
+            return redirect("payments:claim_detail", public_id=claim.public_id)
     participations = _enterable_participations(user)
     return render(
         request,
@@ -146,6 +152,9 @@ def _detail(request, claim, status=200, **forms):
         "spend": selectors.project_spend(project=claim.project) if can_decide else None,
         "second_needed": can_decide and claim.awaiting_second_approval,
         "rows": rows,
+        "statement_year": selectors.current_tax_year(claim.paid_on or claim.work_on),
+        "can_statement": claim.contributor_id != user.pk
+        and permissions.can_view_statement_of(user, claim.contributor),
         "return_note": claim.events.filter(to_status=ClaimStatus.RETURNED).last()
         if claim.status == ClaimStatus.RETURNED
         else None,
@@ -641,7 +650,23 @@ def statement(request):
 def statement_pdf(request, year):
     if not request.user.is_contributor:
         raise PermissionDenied
-    data = selectors.statement(contributor=request.user, year=_year(request, year))
+    return _statement_pdf(request.user, _year(request, year))
+
+
+@login_required
+def statement_for(request, person_id, year):
+    """A contributor's statement PDF for a manager, or for the coordinator who claims for an
+    offline contributor and posts it to them."""
+    from portal.models import User
+
+    person = get_object_or_404(User, public_id=person_id)
+    if not permissions.can_view_statement_of(request.user, person):
+        raise Http404
+    return _statement_pdf(person, _year(request, year))
+
+
+def _statement_pdf(person, year):
+    data = selectors.statement(contributor=person, year=year)
     response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
     return response

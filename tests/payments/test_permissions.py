@@ -28,8 +28,9 @@ CASES = [
     Case(
         "payments:claim_start",
         method="post",
+        # Fatima may only claim for contributors who are offline; Cara signs in herself.
         expect=expect(
-            contributor=302, other_contributor=302, coordinator=302, other_coordinator=302, manager=302
+            contributor=302, other_contributor=302, coordinator=403, other_coordinator=302, manager=302
         ),
         data=lambda w: {"participation": w["unclaimed"].pk},
     ),
@@ -137,6 +138,11 @@ CASES = [
         data=lambda w: {"retired_on": "2099-01-01"},
     ),
     Case("payments:statement", expect(coordinator=403, other_coordinator=403, manager=403)),
+    Case(
+        "payments:statement_for",
+        expect(other_contributor=404, coordinator=404, other_coordinator=404),
+        kwargs=lambda w: {"person_id": w["contributor"].public_id, "year": 2025},
+    ),
     Case(
         "payments:statement_pdf",
         expect(coordinator=403, other_coordinator=403, manager=403),

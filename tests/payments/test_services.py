@@ -278,13 +278,45 @@ def test_a_coordinator_who_also_contributes_cannot_approve_their_own_claim(card,
     assert claim.status == ClaimStatus.SUBMITTED
 
 
-def test_a_coordinator_cannot_approve_a_claim_they_entered_for_someone(card, cara, fatima, project):
-    claim = services.start_claim(actor=fatima, participation=_attended(cara, project))
+def test_a_coordinator_can_claim_only_for_contributors_who_are_offline(card, cara, fatima, project):
+    with pytest.raises(PermissionDenied):
+        services.start_claim(actor=fatima, participation=_attended(cara, project))
+    with pytest.raises(services.ClaimError, match="can sign in"):
+        services.start_ad_hoc_claim(
+            actor=fatima, contributor=cara, project=project, description="Call", work_on=date(2026, 1, 5)
+        )
+
+
+def test_a_coordinator_cannot_approve_a_claim_they_entered_for_someone(card, fatima, project):
+    dennis = UserFactory(email=None, name="Dennis Morris", contributor=True)
+    claim = services.start_claim(actor=fatima, participation=_attended(dennis, project))
     assert claim.entered_by == fatima
     services.submit_claim(actor=fatima, claim=claim, declaration=True)
     with pytest.raises(PermissionDenied):
         services.decide_claim(claim=claim, approver=fatima, approve=True)
     assert "Entered by Fatima Rahman" in claim.events.first().note
+
+
+def test_an_ad_hoc_task_is_priced_at_the_rate_on_its_date_and_recorded_as_entered(
+    card, fatima, morgan, project
+):
+    from payments import permissions
+
+    dennis = UserFactory(email=None, name="Dennis Morris", contributor=True)
+    claim = services.start_ad_hoc_claim(
+        actor=fatima,
+        contributor=dennis,
+        project=project,
+        description="Phone conversation about the leaflet",
+        work_on=date(2025, 12, 15),
+        rate_code="meeting_hour",
+        quantity=Decimal("1"),
+    )
+    assert (claim.entered_by, claim.total) == (fatima, Decimal("25.00"))
+    assert claim.title == "Phone conversation about the leaflet"
+    assert permissions.can_view_statement_of(fatima, dennis)
+    assert not permissions.can_view_statement_of(UserFactory(coordinator=True), dennis)
+    assert permissions.can_view_statement_of(morgan, dennis)
 
 
 def test_a_coordinator_of_another_project_cannot_decide(card, cara, other_coordinator, project):
