@@ -51,7 +51,8 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        # crispy-forms-gds styles text inputs only; a date input needs the GOV.UK class itself.
+        super().__init__(format="%Y-%m-%d", attrs={"class": "govuk-input govuk-input--width-10"}, **kwargs)
 
 
 class EntryForm(forms.Form):
