@@ -39,6 +39,11 @@ class ContributorsConfig(AppConfig):
         participation_changed.connect(
             signals.snapshot_on_attendance, dispatch_uid="contributors.snapshot_on_attendance"
         )
+        from allauth.account.signals import password_reset
+
+        password_reset.connect(
+            signals.verify_email_on_take_over, dispatch_uid="contributors.verify_on_take_over"
+        )
         from . import registry
 
         registry.register()

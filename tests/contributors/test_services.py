@@ -264,6 +264,11 @@ def test_the_invitation_link_lets_them_set_a_password(client, fatima, django_cap
     assert response.status_code == 302
     dennis.user.refresh_from_db()
     assert dennis.user.check_password("a-long-pass-phrase-42")
+    client.logout()
+    signed_in = client.post(
+        "/accounts/login/", {"login": "dennis@example.org", "password": "a-long-pass-phrase-42"}, follow=True
+    )
+    assert signed_in.context["user"] == dennis.user
 
 
 def test_erasure_keeps_payment_side_records_with_the_person_anonymised(cara, fatima, morgan, project):
