@@ -1,6 +1,8 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
 import csv
+import re
+from datetime import datetime
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from portal.models import Project
@@ -808,6 +811,9 @@ def contact_task_done(request, public_id):
 # --- Data rights ---------------------------------------------------------------------------------
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?)?$")
+
+
 def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
@@ -819,6 +825,12 @@ def _text(value) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value) or "None"
+    if isinstance(value, str) and ISO_DATE.match(value):
+        # Dates and times are ISO in the download; people read them as words.
+        parsed = datetime.fromisoformat(value)
+        if "T" in value:
+            return date_format(timezone.localtime(parsed) if parsed.tzinfo else parsed, "j F Y, H:i")
+        return date_format(parsed.date(), "j F Y")
     return str(value)
 
 
