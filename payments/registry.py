@@ -58,6 +58,20 @@ def _project_panel(request, project):
     return {"project": project, "spend": spend, "over": spend["remaining"] < 0}
 
 
+def _activity_panel(request, activity):
+    """On an activity page: the contributor's claim for it, or a button to start one."""
+    from .models import Claim, ClaimStatus
+
+    user = request.user
+    participation = activity.participations.filter(contributor=user).first()
+    if participation is None or not user.is_contributor:
+        return None
+    claim = Claim.objects.filter(participation=participation).exclude(status=ClaimStatus.WITHDRAWN).first()
+    if claim is None and participation.status != "attended":
+        return None
+    return {"participation": participation, "claim": claim}
+
+
 def decision_sweep(*, now, dry_run: bool) -> list[str]:
     """One weekly digest per coordinator of claims waiting for a decision too long, and one
     reminder per draft claim left unsubmitted."""
@@ -178,6 +192,9 @@ def register() -> None:
     )
     dashboard.register_panel(
         role="project", template="payments/partials/panel_budget.html", context=_project_panel, order=20
+    )
+    dashboard.register_panel(
+        role="activity", template="payments/partials/panel_activity.html", context=_activity_panel, order=20
     )
     dashboard.register_nav(
         label="Claims",

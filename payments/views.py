@@ -361,7 +361,18 @@ def claim_queue(request):
     if status != "all":
         claims = claims.filter(status=status or ClaimStatus.SUBMITTED)
     claims = claims.order_by("submitted_at", "pk")
-    rows = [{"claim": c, "can_decide": permissions.can_decide_claim(user, c)} for c in claims[:200]]
+    remaining = {}
+    rows = []
+    for c in claims[:200]:
+        if c.project_id not in remaining:
+            remaining[c.project_id] = selectors.project_spend(project=c.project)["remaining"]
+        rows.append(
+            {
+                "claim": c,
+                "can_decide": permissions.can_decide_claim(user, c),
+                "over_budget": c.status == ClaimStatus.SUBMITTED and c.total > remaining[c.project_id],
+            }
+        )
     return render(request, "payments/claim_queue.html", {"form": form, "rows": rows})
 
 
@@ -379,6 +390,9 @@ def claim_bulk_approve(request):
     done, problems = services.bulk_approve(approver=user, claims=claims)
     if done:
         messages.success(request, f"{len(done)} claim{'s' if len(done) != 1 else ''} approved.")
+    for project in {c.project for c in done}:
+        if selectors.project_spend(project=project)["remaining"] < 0:
+            messages.warning(request, f"{project.title} is now over its involvement budget.")
     for problem in problems:
         messages.error(request, problem)
     return redirect("payments:claim_queue")

@@ -184,3 +184,50 @@ def test_a_rate_card_with_a_bad_line_is_refused(client, morgan):
     )
     assert response.status_code == 400
     assert "the unit must be hour" in response.content.decode()
+
+
+def test_the_activity_page_offers_a_claim_to_someone_who_took_part(client, cara, participation):
+    client.force_login(cara)
+    url = reverse("portal:activity_detail", args=[participation.activity.public_id])
+    assert "Claim for this activity" in client.get(url).content.decode()
+    services.start_claim(actor=cara, participation=participation)
+    assert "Your claim for this activity" in client.get(url).content.decode()
+
+
+def test_submitting_emails_the_projects_coordinators(
+    client, cara, fatima, draft, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(cara)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("payments:claim_submit", args=[draft.public_id]), {"declaration": "on"}
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mailoutbox] == [["fatima@example.org"]]
+    assert "A claim to check" in mailoutbox[0].subject
+
+
+def test_bulk_approving_warns_when_a_project_goes_over_budget(client, cara, fatima, project, draft):
+    project.involvement_budget = Decimal("10.00")
+    project.save()
+    services.submit_claim(actor=cara, claim=draft, declaration=True)
+    client.force_login(fatima)
+    queue = client.get(reverse("payments:claim_queue")).content.decode()
+    assert "Over budget" in queue
+    response = client.post(
+        reverse("payments:claim_bulk_approve"), {"claims": [str(draft.public_id)]}, follow=True
+    )
+    page = response.content.decode()
+    assert "1 claim approved" in page
+    assert "is now over its involvement budget" in page
+    draft.refresh_from_db()
+    assert draft.status == ClaimStatus.APPROVED
+
+
+def test_the_queue_filters_by_status_and_person(client, cara, fatima, draft):
+    services.submit_claim(actor=cara, claim=draft, declaration=True)
+    client.force_login(fatima)
+    url = reverse("payments:claim_queue")
+    assert "Cara Bennett" in client.get(url, {"person": "cara"}).content.decode()
+    assert "Cara Bennett" not in client.get(url, {"person": "olu"}).content.decode()
+    assert "Cara Bennett" not in client.get(url, {"status": "paid"}).content.decode()
