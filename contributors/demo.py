@@ -13,7 +13,9 @@ from portal.models import Participation, ParticipationStatus, Role, User
 from . import services
 from .models import (
     BankAccount,
+    ContactChannel,
     ContactMethod,
+    ContactTask,
     Contributor,
     DiversityRecord,
     ExpressionOfInterest,
@@ -197,8 +199,9 @@ def seed(demo) -> None:
         )
     _snapshots(demo)
     _roles(demo, people)
-    _dennis(demo)
+    dennis = _dennis(demo)
     _opportunities(demo, people)
+    _letters_and_calls(profiles["david.lloyd@example.org"], dennis)
 
 
 def _snapshots(demo) -> None:
@@ -369,5 +372,27 @@ def _opportunities(demo, people) -> None:
         defaults={
             "message": "Told Fatima by phone: wants to help people coming home alone.",
             "entered_by": demo.fatima,
+        },
+    )
+
+
+def _letters_and_calls(david: Contributor, dennis: Contributor) -> None:
+    """People reached by post and phone: a letter and a call on the coordinators' list."""
+    ContactTask.objects.get_or_create(
+        contributor=david,
+        subject="Thank you for your time on the advisory group",
+        defaults={
+            "channel": ContactChannel.POST,
+            "body": "David Lloyd's advisory group role on Getting home after a stroke has ended. Send the "
+            "thank-you letter and his certificate in large print.",
+        },
+    )
+    ContactTask.objects.get_or_create(
+        contributor=dennis,
+        subject="Advisory group: we have your interest",
+        defaults={
+            "channel": ContactChannel.PHONE,
+            "body": "Call Dennis to say we have his interest in the stroke advisory group and will "
+            "ring him with the outcome after the closing date.",
         },
     )
