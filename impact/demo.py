@@ -160,7 +160,7 @@ def _people(demo) -> dict[str, User]:
     return people
 
 
-def _community_event(demo) -> None:
+def _community_event(demo) -> Activity:
     """A listening event big enough that the diversity report shows numbers, not only [c]."""
     from contributors.models import DiversityRecord
 
@@ -225,10 +225,67 @@ def _community_event(demo) -> None:
                 snapshot_diversity(participation=participation)
             except ImportError:
                 pass
+    return activity
+
+
+COMMUNITY_FEEDBACK = {
+    "thank_you_text": "Thank you for coming to the listening event: 36 of you came, and the "
+    "interpreters were busy all afternoon.",
+    "outcome_text": "What you told us is shaping the study's interview guide.",
+    "next_steps_text": "We will write again when the interviews start.",
+    "items": [
+        {
+            "you_said": "Have interpreters at every workshop, not just the big events.",
+            "changed": True,
+            "we_did": "Every workshop for this study now has Urdu, Punjabi and BSL interpreters booked.",
+        }
+    ],
+}
+
+
+def _community_feedback(demo, activity) -> None:
+    """Feedback on the event, given two weeks after it, so the demo's on-time figures stay true."""
+    try:
+        from feedback import services as feedback_services
+        from feedback.models import ActivityFeedback, FeedbackOwed
+    except ImportError:
+        return
+    if ActivityFeedback.objects.filter(activity=activity).exists():
+        return
+    feedback = feedback_services.save_activity_feedback(
+        actor=demo.fatima, activity=activity, **COMMUNITY_FEEDBACK
+    )
+    feedback_services.send_activity_feedback(actor=demo.fatima, feedback=feedback)
+    when = activity.starts_at + timedelta(days=14)
+    ActivityFeedback.objects.filter(pk=feedback.pk).update(sent_at=when)
+    FeedbackOwed.objects.filter(feedback=feedback).update(given_at=when)
+    item = feedback.items.first()
+    entry, created = ImpactEntry.objects.get_or_create(
+        project=activity.project,
+        title="Interpreters at every workshop",
+        defaults={
+            "stage": "design",
+            "occurred_on": activity.occurs_on,
+            "hoped_to_influence": item.you_said,
+            "outcome": "changed",
+            "what_changed": item.we_did,
+            "why_it_matters": "People who do not speak English, or who sign, can take part in every "
+            "workshop, not only the big events.",
+            "significance": "moderate",
+            "standards": ["inclusive_opportunities", "communications"],
+            "created_by": demo.fatima,
+            "status": EntryStatus.PUBLISHED,
+            "published_at": when,
+            "published_by": demo.fatima,
+        },
+    )
+    if created:
+        entry.activities.add(activity)
+        entry.feedback_items.add(item)
 
 
 def seed(demo) -> None:
-    _community_event(demo)
+    _community_feedback(demo, _community_event(demo))
     people = _people(demo)
     today = timezone.localdate()
     for spec in ENTRIES:
