@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -480,9 +482,11 @@ def report_list(request):
         projects=projects,
         organisation=user.is_manager,
         initial={
-            "start_on": timezone.localdate().replace(year=timezone.localdate().year - 1),
+            "start_on": timezone.localdate() - timedelta(days=365),
             "end_on": timezone.localdate(),
             "kind": "diversity",
+            # Linked from a project page: that project chosen already.
+            "project": request.GET.get("project", ""),
         },
     )
     if request.method == "POST" and form.is_valid():

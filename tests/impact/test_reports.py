@@ -332,3 +332,9 @@ def test_report_files_are_deleted_after_the_keep_period_and_the_page_says_so(
         b"deleted 30 days after" in client.get(reverse("impact:report_detail", args=[old.public_id])).content
     )
     assert client.get(reverse("impact:report_download", args=[old.public_id, "pdf"])).status_code == 404
+
+
+def test_report_form_linked_from_a_project_has_that_project_chosen(client, fatima, project):
+    client.force_login(fatima)
+    response = client.get(reverse("impact:report_list") + f"?project={project.public_id}")
+    assert f'<option value="{project.public_id}" selected>' in response.content.decode()
