@@ -325,6 +325,7 @@ def make_report(*, report_id: int) -> ReportRequest:
             context={
                 "report": report,
                 "person": report.requested_by,
+                "keep_days": settings.PORTAL_IMPACT_REPORT_KEEP_DAYS,
                 "url": getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
                 + reverse("impact:report_detail", kwargs={"public_id": report.public_id}),
             },

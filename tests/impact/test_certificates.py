@@ -91,6 +91,7 @@ def test_coordinator_makes_certificates_for_everyone_on_a_project(
     pdf = client.get(reverse("impact:report_download", args=[report.public_id, "pdf"]))
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "The certificates for Getting home after a stroke are ready"
 
 
 def test_other_contributor_cannot_download_someone_elses_certificate(client, cara, olu, involvement):
