@@ -122,8 +122,11 @@ class ImpactEntry(TimeStampedModel):
         return [UKStandard(code).label for code in self.standards if code in UKStandard.values]
 
     def named_people(self):
-        """Contributors who agreed to be named on the public page."""
-        return [p.contributor for p in self.people.all() if p.consents_to_be_named]
+        """Contributors who agreed to be named on the public page (and have not since left the
+        portal or been erased: an inactive account is never named)."""
+        return [
+            p.contributor for p in self.people.all() if p.consents_to_be_named and p.contributor.is_active
+        ]
 
 
 class EntryContributor(models.Model):

@@ -377,7 +377,12 @@ def impact_report(
     for standards in entries.values_list("standards", flat=True):
         for code in standards or []:
             standard_counts[code] += 1
-    reflections = Reflection.objects.filter(entry__in=entries).select_related("entry").order_by("created_at")
+    # An erased person's words go with them, even unattributed.
+    reflections = (
+        Reflection.objects.filter(entry__in=entries, contributor__is_active=True)
+        .select_related("entry")
+        .order_by("created_at")
+    )
     feedback_compliance = _optional("feedback.selectors", "feedback_compliance")
     project_spend = _optional("payments.selectors", "project_spend")
     feedback = feedback_compliance(projects=projects, start=start, end=end) if feedback_compliance else None
@@ -428,6 +433,15 @@ def impact_report(
 
 
 # --- Certificates ------------------------------------------------------------------------------
+
+
+def is_erased(user: User) -> bool:
+    """The person was erased (contributors.services.anonymise_person) or their account closed:
+    either way we no longer show who they are."""
+    if not user.is_active:
+        return True
+    Contributor = _optional("contributors.models", "Contributor")
+    return Contributor is not None and Contributor.objects.filter(user=user, erased_at__isnull=False).exists()
 
 
 def certificate_details(*, contributor: User, project: Project | None = None) -> dict:

@@ -177,6 +177,7 @@ def entry_detail(request, public_id):
     user = request.user
     mention = entry.people.filter(contributor=user).first()
     reflection = entry.reflections.filter(contributor=user).first()
+    reflections = entry.reflections.filter(contributor__is_active=True).select_related("contributor")
     can_change = permissions.can_change_entry(user, entry)
     people = entry.people.select_related("contributor").order_by("contributor__name")
     return render(
@@ -185,7 +186,7 @@ def entry_detail(request, public_id):
         {
             "entry": entry,
             "people": people if can_change else [],
-            "reflections": entry.reflections.select_related("contributor") if can_change or mention else [],
+            "reflections": reflections if can_change or mention else [],
             "mention": mention,
             "reflection_form": ReflectionForm(initial={"text": reflection.text if reflection else ""})
             if mention
@@ -463,6 +464,7 @@ def verify(request):
             "certificate": certificate,
             "checked": checked,
             "cert": reports.certificate_context(certificate) if certificate else None,
+            "erased": certificate is not None and selectors.is_erased(certificate.contributor),
         },
         status=400 if form.errors else 200,
     )

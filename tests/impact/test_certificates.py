@@ -98,3 +98,14 @@ def test_other_contributor_cannot_download_someone_elses_certificate(client, car
     cert = services.issue_own_certificate(actor=cara)
     client.force_login(olu)
     assert client.get(reverse("impact:certificate_download", args=[cert.public_id])).status_code == 404
+
+
+def test_verifying_the_certificate_of_an_erased_person_hides_their_details(client, cara, involvement):
+    from contributors.services import anonymise_person
+
+    cert = services.issue_own_certificate(actor=cara)
+    anonymise_person(user=cara)
+    response = client.get(reverse("impact:verify"), {"code": cert.code})
+    assert b"This certificate is genuine" in response.content
+    assert b"asked us to erase their details" in response.content
+    assert b"Cara Bennett" not in response.content

@@ -260,3 +260,15 @@ def test_coordinator_cannot_give_consent_for_someone_who_can_sign_in(fatima, pro
     EntryContributor.objects.create(entry=entry, contributor=cara)
     with pytest.raises(PermissionDenied):
         services.set_naming_consent(actor=fatima, entry=entry, consents=True, contributor=cara)
+
+
+def test_an_inactive_contributor_is_never_named_and_their_reflection_is_not_reported(client, project, cara):
+    from impact import selectors
+
+    entry = ImpactEntryFactory(project=project, published=True)
+    EntryContributor.objects.create(entry=entry, contributor=cara, consents_to_be_named=True)
+    services.save_reflection(actor=cara, entry=entry, text="My own words")
+    cara.is_active = False
+    cara.save()
+    assert b"Cara Bennett" not in client.get(reverse("impact:public_changes")).content
+    assert selectors.impact_report(project=project)["reflections"]["quotes"] == []
