@@ -265,6 +265,8 @@ def request_report(
     end_on: date | None = None,
 ) -> ReportRequest:
     """Queue a report (or a project's certificates) to be made in the background."""
+    if kind not in ReportKind.values:
+        raise ImpactError("Choose a report from the list.")
     if kind == ReportKind.CERTIFICATES:
         if project is None or not permissions.can_issue_project_certificates(actor, project):
             raise PermissionDenied
