@@ -116,6 +116,8 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     with manager.expect_download() as download:
         manager.get_by_role("button", name="Confirm").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    coordinator.context.close()
+    manager.context.close()
     assert [(r["payee"], r["fee"], r["expenses"], r["total"]) for r in rows] == [
         ("Cara Bennett", "50.00", "24.90", "74.90")
     ]
