@@ -25,8 +25,12 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class ContactFieldsMixin(forms.Form):
+    # "By email" rather than "Email": on the sign-up page an "Email" radio sat beside the
+    # "Email" address box, and screen readers announced two fields with the same name.
     contact_method = forms.ChoiceField(
-        label="How should we contact you?", choices=ContactMethod.choices, widget=forms.RadioSelect
+        label="How should we contact you?",
+        choices=[(value, f"By {label.lower()}") for value, label in ContactMethod.choices],
+        widget=forms.RadioSelect,
     )
     phone = forms.CharField(
         label="Phone number",

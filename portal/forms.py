@@ -4,25 +4,6 @@ from django.utils import timezone
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
 
 
-class SignupForm(forms.Form):
-    """allauth calls signup() after it has made the user."""
-
-    name = forms.CharField(
-        label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    preferred_name = forms.CharField(
-        label="What would you like us to call you? (optional)",
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
-    )
-
-    def signup(self, request, user):
-        user.name = self.cleaned_data["name"]
-        user.preferred_name = self.cleaned_data["preferred_name"]
-        user.save(update_fields=["name", "preferred_name"])
-
-
 def _people(role: str):
     return User.objects.with_role(role).order_by("name")
 

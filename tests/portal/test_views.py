@@ -18,11 +18,15 @@ def test_sign_up_makes_a_contributor_and_sends_a_verification_email(client, db):
             "password2": "a-long-pass-phrase",
             "name": "New Person",
             "preferred_name": "Newbie",
+            "contact_method": "email",
+            "access_needs": ["step_free"],
+            "agree_privacy": "on",
         },
     )
     assert response.status_code == 302
     person = User.objects.get(email="new.person@example.org")
     assert (person.name, person.preferred_name, person.is_contributor) == ("New Person", "Newbie", True)
+    assert person.contributor.access_needs == ["step_free"]
     assert "new.person@example.org" in mail.outbox[0].to
 
 
