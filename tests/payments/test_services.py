@@ -560,3 +560,35 @@ def test_a_persons_data_download_includes_their_claims(card, cara, project):
     section = SECTIONS["payments"](cara)
     assert section["claims"][0]["total"] == "55.00"
     assert section["claims"][0]["fees"][0]["rate"] == "27.50"
+
+
+@pytest.mark.django_db
+@given(quantities=st.lists(quantities, min_size=1, max_size=4), rate=pence)
+@hsettings(deadline=None, max_examples=25)
+def test_a_claims_stored_totals_are_the_exact_sum_of_its_pence_lines(quantities, rate):
+    contributor = UserFactory(contributor=True, email=None)
+    project = ProjectFactory()
+    row = RateCardRowFactory(card=RateCardFactory(effective_from=date(2000, 1, 1)), code="x", amount=rate)
+    activity = ActivityFactory(project=project, starts_at=datetime(2001, 1, 1, 10, tzinfo=UTC), rate_code="")
+    participation = ParticipationFactory(activity=activity, contributor=contributor, status="attended")
+    claim = services.start_claim(actor=contributor, participation=participation)
+    for quantity in quantities:
+        services.add_fee_line(actor=contributor, claim=claim, code=row.code, quantity=quantity)
+    claim.refresh_from_db()
+    expected = sum(((rate * q).quantize(PENNY, rounding=ROUND_HALF_UP) for q in quantities), Decimal("0"))
+    assert claim.fee_total == claim.total == expected
+    assert claim.total.as_tuple().exponent == -2
+    RateCard.objects.filter(pk=row.card_id).update(retired_on=date(2000, 1, 2))
+
+
+def test_a_week_over_the_benefits_limit_is_flagged_for_people_on_benefits(cara):
+    s = selectors.Statement(
+        contributor=cara,
+        year=2025,
+        start=date(2025, 4, 6),
+        end=date(2026, 4, 5),
+        weekly_limit=Decimal("195.00"),
+        receives_benefits=True,
+        weeks=[{"income": Decimal("195.00")}, {"income": Decimal("195.01")}],
+    )
+    assert s.weeks_over_limit == [{"income": Decimal("195.01")}]
