@@ -35,13 +35,15 @@ class StartClaimForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, participations=None, **kwargs):
+    def __init__(self, *args, participations=None, for_others=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participation"].queryset = (
-            participations if participations is not None else Participation.objects.none()
-        )
-        self.fields["participation"].label_from_instance = lambda p: (
-            f"{p.activity.title}, {p.activity.occurs_on:%d %B %Y} ({p.contributor})"
+        field = self.fields["participation"]
+        field.queryset = participations if participations is not None else Participation.objects.none()
+        if for_others:
+            field.label = "Who, and which activity?"
+        field.label_from_instance = (
+            lambda p: (f"{p.contributor}: " if for_others else "")
+            + f"{p.activity.title}, {p.activity.occurs_on:%d %B %Y}"
         )
 
 

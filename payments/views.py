@@ -122,7 +122,9 @@ def claim_enter(request):
         request,
         "payments/claim_enter.html",
         {
-            "start_form": StartClaimForm(participations=participations) if participations else None,
+            "start_form": StartClaimForm(participations=participations, for_others=True)
+            if participations
+            else None,
             "adhoc": adhoc,
         },
         status=400 if adhoc.errors else 200,
@@ -500,11 +502,10 @@ def _export_csv(request, batch):
     )
     for claim in claims:
         profile = Contributor.objects.filter(user=claim.contributor).first()
-        method = (
-            "vouchers"
-            if claim.payment_choice == "vouchers"
-            else (profile.payment_method if profile else "bank_transfer")
-        )
+        # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
+        # repays the expenses of someone who declined the fee.
+        vouchers = claim.payment_choice == "vouchers" or (profile and profile.payment_method == "vouchers")
+        method = "vouchers" if vouchers else "bank_transfer"
         bank = {}
         if profile and method == "bank_transfer":
             bank = (
