@@ -52,14 +52,20 @@ def notify(*, user: User, template: str, subject: str, body: str, context: dict 
         ctx = {"recipient": user, **(context or {})}
         transaction.on_commit(lambda: send_templated_email(name=template, to=[user.email], context=ctx))
     if contributor and contributor.contact_method in (ContactMethod.POST, ContactMethod.PHONE):
-        ContactTask.objects.create(
-            contributor=contributor,
-            channel=ContactChannel.POST
-            if contributor.contact_method == ContactMethod.POST
-            else ContactChannel.PHONE,
-            subject=subject,
-            body=body,
-        )
+        add_contact_task(user=user, channel=contributor.contact_method, subject=subject, body=body)
+
+
+def add_contact_task(*, user: User, channel: str, subject: str, body: str) -> ContactTask | None:
+    """Put a letter to send or a call to make on the coordinators' one list of them."""
+    contributor = Contributor.objects.filter(user=user).first()
+    if contributor is None:
+        return None
+    return ContactTask.objects.create(
+        contributor=contributor,
+        channel=ContactChannel.PHONE if channel == ContactMethod.PHONE else ContactChannel.POST,
+        subject=subject,
+        body=body,
+    )
 
 
 @transaction.atomic

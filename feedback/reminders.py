@@ -8,9 +8,11 @@ feedback to eight people gets one email, not eight. Each goes at most once
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from contributors.services import add_contact_task
 from portal.models import (
     Activity,
     Participation,
@@ -135,13 +137,23 @@ def _activity_tomorrow(today: date, dry_run: bool) -> list[str]:
                 period=tomorrow.isoformat(),
             ).exists()
         else:
-            noted = not record_offline_reminder(
-                kind=ACTIVITY_TOMORROW,
-                object_key=object_key,
-                recipient=person,
-                period=tomorrow.isoformat(),
-                channel=channel,
-            )
+            # The note and the call or letter on the coordinators' list go together or not at all.
+            with transaction.atomic():
+                noted = not record_offline_reminder(
+                    kind=ACTIVITY_TOMORROW,
+                    object_key=object_key,
+                    recipient=person,
+                    period=tomorrow.isoformat(),
+                    channel=channel,
+                )
+                if not noted:
+                    place = activity.location or activity.get_mode_display().lower()
+                    add_contact_task(
+                        user=person,
+                        channel=channel,
+                        subject=f"Tomorrow: {activity.title}",
+                        body=f"Remind {person} that {where} is tomorrow ({place}).",
+                    )
         if not noted:
             lines.append(
                 f"activity tomorrow: {person} added to {activity.coordinator}'s list to "

@@ -120,7 +120,7 @@ def _tomorrow_at_ten():
 
 
 def test_people_are_reminded_of_tomorrows_activity_by_their_chosen_channel(cara, olu, project):
-    from contributors.models import Contributor
+    from contributors.models import ContactTask, Contributor
 
     Contributor.objects.create(user=olu, contact_method="phone", phone="07700 900123")
     activity = ActivityFactory(project=project, starts_at=_tomorrow_at_ten(), title="Steering group")
@@ -133,7 +133,10 @@ def test_people_are_reminded_of_tomorrows_activity_by_their_chosen_channel(cara,
     assert mail.outbox[0].subject == "Tomorrow: Steering group"
     offline = SentReminder.objects.get(recipient=olu)
     assert (offline.kind, offline.channel) == ("feedback_activity_tomorrow", "phone")
+    call = ContactTask.objects.get(contributor__user=olu)
+    assert (call.channel, call.subject) == ("phone", "Tomorrow: Steering group")
     assert reminders.sweep(now=timezone.now()) == []
+    assert ContactTask.objects.count() == 1
 
 
 def test_dry_run_does_not_put_offline_people_on_the_list(olu, project):
