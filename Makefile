@@ -30,7 +30,7 @@ format: install
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
 bench: install
-	$(VENV)/bin/pytest -q -p no:cacheprovider tests/bench -s
+	$(VENV)/bin/python tests/bench/bench_impact.py
 
 clean:
 	rm -rf $(VENV) var

@@ -86,3 +86,21 @@ def test_keyboard_users_can_skip_straight_to_the_content(page, live_server, demo
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main-content"
+
+
+def test_password_reset_and_two_factor_pages_are_accessible(page, live_server, demo):
+    page.goto(f"{live_server.url}/accounts/password/reset/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_page(page, "password reset")
+    sign_in(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("mfa_index"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check_page(page, "two-factor authentication")
+    page.goto(live_server.url + reverse("mfa_activate_totp"))
+    if page.get_by_label("Password").count():  # allauth asks for the password again first
+        page.get_by_label("Password").fill("portal-test-pass")
+        page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_label("Authenticator code")).to_be_visible()
+    check_page(page, "set up an authenticator app")
+    page.goto(live_server.url + reverse("portal:reminder_settings"))
+    check_page(page, "email reminder choices")
