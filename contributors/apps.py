@@ -44,6 +44,6 @@ class ContributorsConfig(AppConfig):
         password_reset.connect(
             signals.verify_email_on_take_over, dispatch_uid="contributors.verify_on_take_over"
         )
-        from . import registry
+        from . import panels
 
-        registry.register()
+        panels.register()

@@ -13,6 +13,6 @@ class PaymentsConfig(AppConfig):
     }
 
     def ready(self):
-        from . import registry
+        from . import panels
 
-        registry.register()
+        panels.register()

@@ -311,7 +311,7 @@ def test_a_manager_cannot_confirm_their_own_erasure(morgan):
 
 
 def test_the_yearly_sweep_invites_contributors_once_a_year(cara, olu):
-    from contributors.registry import equality_review_sweep
+    from contributors.panels import equality_review_sweep
 
     now = timezone.now() + timedelta(days=60)
     ContributorFactory(user=cara)

@@ -528,7 +528,7 @@ def test_statement_pdf_renders(card, cara):
 
 
 def test_coordinators_get_one_weekly_digest_of_claims_waiting_too_long(card, cara, fatima, project):
-    from payments.registry import decision_sweep
+    from payments.panels import decision_sweep
 
     with time_machine.travel(datetime(2026, 2, 2, 9, tzinfo=UTC)):
         _submitted(cara, project)
@@ -541,7 +541,7 @@ def test_coordinators_get_one_weekly_digest_of_claims_waiting_too_long(card, car
 
 
 def test_a_forgotten_draft_reminds_the_contributor_once(card, cara, project):
-    from payments.registry import decision_sweep
+    from payments.panels import decision_sweep
 
     with time_machine.travel(datetime(2026, 2, 2, 9, tzinfo=UTC)):
         services.start_claim(actor=cara, participation=_attended(cara, project))
