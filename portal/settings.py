@@ -167,6 +167,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up collects the contributor profile too: contact method, access needs, privacy.
 ACCOUNT_SIGNUP_FORM_CLASS = "contributors.forms.SignupForm"
+ACCOUNT_FORMS = {"signup": "contributors.signup.PortalSignupForm"}
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
