@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import crypto
-from portal.models import ActivityMode, TimeStampedModel
+from portal.models import ActivityMode, TimeStampedModel, coordinated_by_q
 
 from . import equality
 
@@ -298,7 +298,7 @@ class RoleAssignmentQuerySet(models.QuerySet):
             return self.all()
         q = Q(contributor=user)
         if user.is_coordinator:
-            q |= Q(project__lead=user) | Q(project__coordinators=user)
+            q |= coordinated_by_q(user)
         return self.filter(q).distinct()
 
 
@@ -384,7 +384,7 @@ class OpportunityQuerySet(models.QuerySet):
         if user.is_manager:
             return self.all()
         if user.is_coordinator:
-            return self.filter(Q(project__lead=user) | Q(project__coordinators=user)).distinct()
+            return self.filter(coordinated_by_q(user)).distinct()
         return self.none()
 
     def visible_to(self, user):

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.models import TimeStampedModel
+from portal.models import TimeStampedModel, coordinated_by_q
 
 
 class FeedbackOwedStatus(models.TextChoices):
@@ -125,11 +125,7 @@ class FeedbackOwedQuerySet(models.QuerySet):
             return self.all()
         q = Q(participation__contributor=user)
         if user.is_coordinator:
-            q |= (
-                Q(owner=user)
-                | Q(participation__activity__project__lead=user)
-                | Q(participation__activity__project__coordinators=user)
-            )
+            q |= Q(owner=user) | coordinated_by_q(user, path="participation__activity__project")
         return self.filter(q).distinct()
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.models import ProjectStage, TimeStampedModel
+from portal.models import ProjectStage, TimeStampedModel, coordinated_by_q
 
 
 class Significance(models.TextChoices):
@@ -55,7 +55,7 @@ class ImpactEntryQuerySet(models.QuerySet):
             return self.all()
         q = Q(pk__in=[])
         if user.is_coordinator:
-            q |= Q(project__lead=user) | Q(project__coordinators=user)
+            q |= coordinated_by_q(user)
         if user.is_contributor:
             q |= Q(people__contributor=user)
             q |= Q(status=EntryStatus.PUBLISHED, project__activities__participations__contributor=user)

@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from portal import dashboard
+from portal.models import coordinated_by_q
 
 from . import permissions
 from .models import EntryStatus, ImpactEntry, Reflection
@@ -19,7 +20,7 @@ def _staff(request):
     user = request.user
     entries = ImpactEntry.objects.all()
     if not user.is_manager:
-        entries = entries.filter(Q(project__lead=user) | Q(project__coordinators=user))
+        entries = entries.filter(coordinated_by_q(user))
     counts = entries.aggregate(
         drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
         published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),

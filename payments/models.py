@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from portal.models import TimeStampedModel
+from portal.models import TimeStampedModel, coordinated_by_q
 
 PROTECT = models.PROTECT
 
@@ -133,7 +133,7 @@ class ClaimQuerySet(models.QuerySet):
             return self.all()
         q = Q(contributor=user) | Q(entered_by=user)
         if user.is_coordinator:
-            q |= Q(project__lead=user) | Q(project__coordinators=user)
+            q |= coordinated_by_q(user)
         return self.filter(q).distinct()
 
     def awaiting_decision(self):

@@ -145,9 +145,16 @@ class ProjectStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+def coordinated_by_q(user, path: str = "project") -> Q:
+    """Rows whose project (at `path`) this person coordinates: its lead or one of its
+    coordinators. The one statement of that rule; every app's visible_to uses it."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}lead": user}) | Q(**{f"{prefix}coordinators": user})
+
+
 class ProjectQuerySet(models.QuerySet):
     def coordinated_by(self, user):
-        return self.filter(Q(lead=user) | Q(coordinators=user)).distinct()
+        return self.filter(coordinated_by_q(user, path="")).distinct()
 
     def visible_to(self, user):
         """Managers see every project; coordinators theirs; contributors those they take part in."""
@@ -157,7 +164,7 @@ class ProjectQuerySet(models.QuerySet):
             return self.all()
         q = Q(pk__in=[])
         if user.is_coordinator:
-            q |= Q(lead=user) | Q(coordinators=user)
+            q |= coordinated_by_q(user, path="")
         if user.is_contributor:
             q |= Q(activities__participations__contributor=user)
         return self.filter(q).distinct()
@@ -230,7 +237,7 @@ class ActivityQuerySet(models.QuerySet):
             return self.all()
         q = Q(pk__in=[])
         if user.is_coordinator:
-            q |= Q(project__lead=user) | Q(project__coordinators=user)
+            q |= coordinated_by_q(user)
         if user.is_contributor:
             q |= Q(participations__contributor=user)
         return self.filter(q).distinct()
@@ -325,7 +332,7 @@ class ParticipationQuerySet(models.QuerySet):
             return self.all()
         q = Q(contributor=user)
         if user.is_coordinator:
-            q |= Q(activity__project__lead=user) | Q(activity__project__coordinators=user)
+            q |= coordinated_by_q(user, path="activity__project")
         return self.filter(q).distinct()
 
 
