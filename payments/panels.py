@@ -178,7 +178,21 @@ def data_export_section(user) -> dict:
     return {"claims": out}
 
 
+def _rate_codes(on):
+    from .models import RateUnit
+    from .services import rate_card_in_force
+
+    card = rate_card_in_force(on)
+    if card is None:
+        return []
+    return [
+        (row.code, f"{row.activity}: £{row.amount} per {RateUnit(row.unit).label.lower()} ({row.code})")
+        for row in card.rows.all()
+    ]
+
+
 def register() -> None:
+    dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",
         template="payments/partials/panel_contributor.html",

@@ -162,19 +162,35 @@ def statement(*, contributor: User, year: int) -> Statement:
 
 
 def tax_years_with_claims(contributor: User, today: date) -> list[int]:
+    """The current tax year and every tax year with a payment, newest first, from the first and
+    last payment dates (two rows, not every payment)."""
     years = {current_tax_year(today)}
-    for paid_on in Claim.objects.filter(contributor=contributor, paid_on__isnull=False).values_list(
-        "paid_on", flat=True
-    ):
-        years.add(current_tax_year(paid_on))
+    paid = Claim.objects.filter(contributor=contributor, paid_on__isnull=False)
+    dates = list(paid.order_by("paid_on").values_list("paid_on", flat=True)[:1]) + list(
+        paid.order_by("-paid_on").values_list("paid_on", flat=True)[:1]
+    )
+    if dates:
+        # Years in between with no payment are offered too: a statement saying "nothing was
+        # paid" is evidence a benefits assessor may ask for.
+        years.update(range(current_tax_year(dates[0]), current_tax_year(dates[-1]) + 1))
     return sorted(years, reverse=True)
+
+
+def organisation_contact() -> dict:
+    """Who to ask about a statement: it ends every statement, on screen and on paper."""
+    return {
+        "name": settings.PORTAL_ORGANISATION_NAME,
+        "email": settings.PORTAL_CONTACT_EMAIL,
+        "phone": settings.PORTAL_CONTACT_PHONE,
+        "address": [line.strip() for line in settings.PORTAL_CONTACT_ADDRESS.split(",") if line.strip()],
+    }
 
 
 def claimable_participations(user: User):
     """Activities the person attended that have no live claim yet."""
     from portal.models import Participation, ParticipationStatus
 
-    live = Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).filter(participation__isnull=False)
+    live = Claim.objects.live().filter(participation__isnull=False)
     return (
         Participation.objects.filter(contributor=user, status=ParticipationStatus.ATTENDED)
         .exclude(pk__in=live.values("participation_id"))

@@ -112,6 +112,11 @@ def create_rate_card(
     return card
 
 
+def percent_text(percent: Decimal) -> str:
+    """A percentage as people write it: 10%, 2.5%, not 1E+1% (what normalize() alone gives)."""
+    return f"{format(Decimal(percent).normalize(), 'f')}%"
+
+
 @transaction.atomic
 def uplift_rate_card(
     *, actor: User | None, card: RateCard, percent: Decimal, effective_from: date, name: str = ""
@@ -122,11 +127,12 @@ def uplift_rate_card(
     if effective_from <= card.effective_from:
         raise RateCardError("The uplifted card must start after the card it copies.")
     factor = 1 + Decimal(percent) / 100
+    shown = percent_text(percent)
     new = RateCard.objects.create(
-        name=name or f"{card.name} + {percent.normalize()}%",
+        name=name or f"{card.name} + {shown}",
         effective_from=effective_from,
         is_illustrative=card.is_illustrative,
-        notes=f"Copied from “{card.name}” with a {percent.normalize()}% uplift.",
+        notes=f"Copied from “{card.name}” with a {shown} uplift.",
         based_on=card,
         uplift_percent=percent,
     )

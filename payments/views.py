@@ -763,6 +763,7 @@ def statement(request):
             "s": selectors.statement(contributor=request.user, year=year),
             "years": selectors.tax_years_with_claims(request.user, today),
             "today": today,
+            "contact": selectors.organisation_contact(),
         },
     )
 

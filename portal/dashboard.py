@@ -33,6 +33,9 @@ class NavItem:
 
 PANELS: list[Panel] = []
 NAV: list[NavItem] = []
+# (date) -> [(code, label)]: the fee rates in force on a date, for the activity form's picker.
+# Payments registers it; the spine only asks.
+RATE_CODES: list[Callable] = []
 
 
 def register_panel(*, role: str, template: str, context: Callable | None = None, order: int = 50):
@@ -49,6 +52,14 @@ def register_nav(
     count: Callable | None = None,
 ):
     NAV.append(NavItem(label, url_name, roles, order, match_prefix, count))
+
+
+def register_rate_codes(provider: Callable) -> None:
+    RATE_CODES.append(provider)
+
+
+def rate_code_choices(on) -> list[tuple[str, str]]:
+    return [choice for provider in RATE_CODES for choice in provider(on)]
 
 
 def panels_for(request, role: str, obj=None) -> list[dict]:
