@@ -31,24 +31,32 @@ def project_spend(
     `project=None` is the whole organisation. Committed includes what is already paid, so
     remaining = budget - committed."""
     claims = Claim.objects.all() if project is None else Claim.objects.filter(project=project)
-    committed = claims.filter(status__in=COMMITTED)
-    paid = claims.filter(status=ClaimStatus.PAID)
+    committed, paid = Q(status__in=COMMITTED), Q(status=ClaimStatus.PAID)
     if start:
-        committed, paid = committed.filter(work_on__gte=start), paid.filter(paid_on__gte=start)
+        committed, paid = committed & Q(work_on__gte=start), paid & Q(paid_on__gte=start)
     if end:
-        committed, paid = committed.filter(work_on__lte=end), paid.filter(paid_on__lte=end)
+        committed, paid = committed & Q(work_on__lte=end), paid & Q(paid_on__lte=end)
+    money = DecimalField(max_digits=12, decimal_places=2)
+
+    def total(condition):
+        return Coalesce(Sum("total", filter=condition), Value(ZERO), output_field=money)
+
+    # One query for the three sums rather than one each.
+    sums = claims.aggregate(
+        committed=total(committed), paid=total(paid), waiting=total(Q(status=ClaimStatus.SUBMITTED))
+    )
     if project is None:
         budget = _sum(Project.objects.all(), "involvement_budget")
     else:
         budget = project.involvement_budget
-    committed_total, paid_total = _sum(committed), _sum(paid)
+    committed_total, paid_total = sums["committed"], sums["paid"]
     return {
         "budget": budget,
         "committed": committed_total,
         "paid": paid_total,
         "approved_unpaid": committed_total - paid_total,
         "remaining": budget - committed_total,
-        "awaiting_decision": _sum(claims.filter(status=ClaimStatus.SUBMITTED)),
+        "awaiting_decision": sums["waiting"],
     }
 
 
