@@ -170,18 +170,18 @@ def statement(*, contributor: User, year: int) -> Statement:
 
 
 def tax_years_with_claims(contributor: User, today: date) -> list[int]:
-    """The current tax year and every tax year with a payment, newest first, from the first and
-    last payment dates (two rows, not every payment)."""
-    years = {current_tax_year(today)}
-    paid = Claim.objects.filter(contributor=contributor, paid_on__isnull=False)
-    dates = list(paid.order_by("paid_on").values_list("paid_on", flat=True)[:1]) + list(
-        paid.order_by("-paid_on").values_list("paid_on", flat=True)[:1]
+    """Every tax year from the person's first payment to now, newest first (one row read, not
+    every payment). Years in between with no payment are offered too: a statement saying
+    "nothing was paid" is evidence a benefits assessor may ask for."""
+    now = current_tax_year(today)
+    first = (
+        Claim.objects.filter(contributor=contributor, paid_on__isnull=False)
+        .order_by("paid_on")
+        .values_list("paid_on", flat=True)
+        .first()
     )
-    if dates:
-        # Years in between with no payment are offered too: a statement saying "nothing was
-        # paid" is evidence a benefits assessor may ask for.
-        years.update(range(current_tax_year(dates[0]), current_tax_year(dates[-1]) + 1))
-    return sorted(years, reverse=True)
+    start = min(now, current_tax_year(first)) if first else now
+    return list(range(now, start - 1, -1))
 
 
 def organisation_contact() -> dict:
