@@ -165,7 +165,6 @@ def _detail(request, claim, status=200, **forms):
         "choices_form": None,
         "fee_form": None,
         "expense_form": None,
-        "submit_form": None,
         "decision_form": None,
     }
     if editable:
