@@ -314,7 +314,7 @@ CELERY_BEAT_SCHEDULE["impact-delete-expired-reports"] = {
 PORTAL_S3_BUCKET = env.str("PORTAL_S3_BUCKET", default="")
 # Above this size a download is a redirect to a signed URL rather than streamed through
 # gunicorn; 0 streams everything (the store's endpoint need not be reachable by browsers).
-PORTAL_S3_SIGNED_URL_ABOVE_MB = env.int("PORTAL_S3_SIGNED_URL_ABOVE_MB", default=0)
+PORTAL_S3_SIGNED_URL_ABOVE_MB = env.float("PORTAL_S3_SIGNED_URL_ABOVE_MB", default=0)
 PORTAL_S3_SIGNED_URL_SECONDS = env.int("PORTAL_S3_SIGNED_URL_SECONDS", default=60)
 if PORTAL_S3_BUCKET:
     _sse = env.str("PORTAL_S3_ENCRYPTION", default="AES256")  # or aws:kms with PORTAL_S3_KMS_KEY_ID

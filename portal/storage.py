@@ -55,7 +55,7 @@ def private_file_response(field, *, filename: str, as_attachment: bool, content_
     after PORTAL_S3_SIGNED_URL_SECONDS (a gunicorn worker is not held for a 100 MB download).
     """
     content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    threshold = settings.PORTAL_S3_SIGNED_URL_ABOVE_MB * 1024 * 1024
+    threshold = int(settings.PORTAL_S3_SIGNED_URL_ABOVE_MB * 1024 * 1024)
     storage = field.storage
     if threshold and isinstance(storage, S3Storage) and field.size > threshold:
         disposition = "attachment" if as_attachment else "inline"
