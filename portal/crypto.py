@@ -10,7 +10,9 @@ import base64
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
+from django.db import models
 
 
 def _current_key() -> str | bytes:
@@ -48,3 +50,16 @@ def rotate(token: str) -> str:
         return _fernet().rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("Encrypted value cannot be read with any configured key") from exc
+
+
+def encrypted_fields():
+    """(model, [field names]) for every text field named `*_encrypted`: the convention for
+    values this module protects, so rotation and restore checks need no list kept by hand."""
+    for model in apps.get_models():
+        names = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, models.TextField) and f.name.endswith("_encrypted")
+        ]
+        if names:
+            yield model, names

@@ -1,23 +1,10 @@
-from django.apps import apps
 from django.core.management.base import BaseCommand
-from django.db import models, transaction
+from django.db import transaction
 
 from portal import crypto
 from portal.services import record_audit
 
 BATCH = 500
-
-
-def encrypted_fields():
-    """Every text field named `*_encrypted`: the convention for values portal.crypto protects."""
-    for model in apps.get_models():
-        names = [
-            f.name
-            for f in model._meta.get_fields()
-            if isinstance(f, models.TextField) and f.name.endswith("_encrypted")
-        ]
-        if names:
-            yield model, names
 
 
 class Command(BaseCommand):
@@ -28,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = {}
-        for model, names in encrypted_fields():
+        for model, names in crypto.encrypted_fields():
             done = 0
             pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
             for start in range(0, len(pks), BATCH):
