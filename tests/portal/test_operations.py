@@ -192,3 +192,17 @@ def test_a_bucket_in_the_environment_makes_private_files_go_to_s3_encrypted():
     assert private["OPTIONS"]["bucket_name"] == "portal-private"
     assert private["OPTIONS"]["endpoint_url"] == "http://minio:9000"
     assert private["OPTIONS"]["object_parameters"] == {"ServerSideEncryption": "AES256"}
+
+
+def test_a_sentry_dsn_switches_error_reporting_on_without_personal_data():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "SENTRY_DSN": "https://key@errors.example.org/1",
+    }
+    code = (
+        "import django, json, sentry_sdk; django.setup(); c = sentry_sdk.get_client(); "
+        "print(json.dumps([c.is_active(), c.options['send_default_pii']]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [True, False]
