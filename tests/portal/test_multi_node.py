@@ -168,3 +168,9 @@ def test_two_web_nodes_and_two_workers_share_files_sessions_and_rate_limits(depl
         for e in lines
         if e["request_id"] == "proxy-req-12345678"
     ]
+
+    # SIGTERM (what docker stop sends PID 1) shuts a node down cleanly, not killed mid-request.
+    web_b = procs["web-b"]
+    nodes.stop(web_b)
+    assert web_b.returncode == 0
+    assert "Shutting down: Master" in web_b.log.read_text()
