@@ -19,7 +19,7 @@ def mark_voucher_batches(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0002_hmrc_mileage_rates'),
+        ('payments', '0003_private_file_storage'),
     ]
 
     operations = [
