@@ -370,7 +370,7 @@ def role_register_csv(request):
     )
     writer = csv.writer(response)
     writer.writerow(
-        ["project", "contributor", "role", "starts_on", "ends_on", "current", "feedback_arrangements"]
+        ["project", "contributor", "role", "starts_on", "ends_on", "status", "feedback_arrangements"]
     )
     for r in roles:
         writer.writerow(
@@ -380,7 +380,7 @@ def role_register_csv(request):
                 r.role_label,
                 r.starts_on.isoformat(),
                 r.ends_on.isoformat() if r.ends_on else "",
-                "yes" if r.is_current else "no",
+                r.get_status_display(),
                 r.feedback_arrangements,
             ]
         )

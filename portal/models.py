@@ -294,7 +294,8 @@ class Activity(TimeStampedModel):
 
     @property
     def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
+        """The activity has started: from then on attendance is recorded and claims are made."""
+        return self.starts_at <= timezone.now()
 
 
 class ParticipationStatus(models.TextChoices):
@@ -319,6 +320,10 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
     ParticipationStatus.ATTENDED: {ParticipationStatus.DID_NOT_ATTEND},
     ParticipationStatus.DID_NOT_ATTEND: {ParticipationStatus.ATTENDED},
 }
+
+
+# Recording these says the activity happened, so they wait until it has started.
+OUTCOME_STATUSES = frozenset({ParticipationStatus.ATTENDED, ParticipationStatus.DID_NOT_ATTEND})
 
 
 class ParticipationQuerySet(models.QuerySet):

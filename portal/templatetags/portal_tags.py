@@ -38,6 +38,9 @@ def status_tag_colour(status: str) -> str:
         "left": "grey",
         "published": "green",
         "open": "green",
+        "not_started": "blue",
+        "current": "green",
+        "ended": "grey",
     }.get(str(status), "grey")
 
 
