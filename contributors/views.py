@@ -266,6 +266,22 @@ def my_roles(request):
     return render(request, "contributors/my_roles.html", {"roles": roles, "today": timezone.localdate()})
 
 
+@login_required
+@require_POST
+def role_accept(request, public_id):
+    """The contributor accepts their role agreement; the coordinator sees the date."""
+    assignment = _get_role(request, public_id)
+    if not permissions.can_accept_role(request.user, assignment):
+        raise PermissionDenied
+    try:
+        services.accept_role(actor=request.user, assignment=assignment)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Thank you. You have accepted the agreement for {assignment.role_label}.")
+    return redirect("contributors:my_roles")
+
+
 def _get_project(request, public_id) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
 

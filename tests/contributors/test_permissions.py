@@ -94,6 +94,12 @@ CASES = [
         method="post",
         data=lambda w: {"ends_on": "2099-01-01"},
     ),
+    Case(
+        "contributors:role_accept",
+        expect(contributor=302, other_contributor=404, coordinator=403, other_coordinator=404, manager=403),
+        kwargs=_role,
+        method="post",
+    ),
     Case("contributors:role_register", expect(**MANAGER_ONLY)),
     Case("contributors:role_register_csv", expect(**MANAGER_ONLY)),
     Case("contributors:directory", expect(**STAFF_ONLY)),
