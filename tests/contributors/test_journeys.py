@@ -38,7 +38,9 @@ def test_one_rule_for_role_status_matches_the_current_queryset(cara, project, st
 
 def test_certificate_lists_no_future_role_and_no_future_end(cara, project):
     ContributorFactory(user=cara)
-    RoleAssignmentFactory(contributor=cara, project=project, starts_on=TODAY + 7 * DAY, role_type="lay_reviewer")
+    RoleAssignmentFactory(
+        contributor=cara, project=project, starts_on=TODAY + 7 * DAY, role_type="lay_reviewer"
+    )
     RoleAssignmentFactory(
         contributor=cara, project=project, starts_on=TODAY - 7 * DAY, ends_on=TODAY + 60 * DAY
     )
@@ -50,7 +52,9 @@ def test_certificate_lists_no_future_role_and_no_future_end(cara, project):
 def test_attendance_waits_until_the_activity_has_started(fatima, cara, project):
     participation = ParticipationFactory(activity=ActivityFactory(project=project), contributor=cara)
     with pytest.raises(ParticipationError, match="once the activity has started"):
-        set_participation_status(actor=fatima, participation=participation, status=ParticipationStatus.ATTENDED)
+        set_participation_status(
+            actor=fatima, participation=participation, status=ParticipationStatus.ATTENDED
+        )
     participation.refresh_from_db()
     assert participation.status == ParticipationStatus.INVITED
     # Confirming a place is still fine before the day.

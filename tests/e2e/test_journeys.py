@@ -1,0 +1,105 @@
+"""Issue 9, "People, dates and formats": each journey walked as the person did, in Chromium,
+with axe and the 320px check on every page opened."""
+
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from contributors.models import RoleAssignment
+from portal.models import ParticipationStatus
+from tests.e2e.conftest import check_page, sign_in
+from tests.factories import ActivityFactory, ContributorFactory, ParticipationFactory, RoleAssignmentFactory
+
+
+def test_a_role_starting_next_week_reads_not_started_to_everyone_and_the_activity_waits(
+    page, live_server, fatima, cara, project
+):
+    """Item 7: coordinators saw "Ended", the contributor "Not started"; a next-week activity could
+    be marked attended and claimed today."""
+    ContributorFactory(user=cara)
+    RoleAssignmentFactory(
+        contributor=cara,
+        project=project,
+        role_type="lay_reviewer",
+        starts_on=timezone.localdate() + timedelta(days=7),
+    )
+    activity = ActivityFactory(project=project, title="Advisory group, next week")
+    participation = ParticipationFactory(activity=activity, contributor=cara)
+
+    sign_in(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("portal:project_detail", args=[project.public_id]))
+    roles = page.locator("li", has_text="Lay reviewer")
+    expect(roles.get_by_text("Not started")).to_be_visible()
+    expect(roles.get_by_text("Ended")).to_have_count(0)
+    check_page(page, "project roles")
+
+    page.goto(live_server.url + reverse("portal:activity_detail", args=[activity.public_id]))
+    expect(page.get_by_text("You can record who attended once the activity has started")).to_be_visible()
+    options = page.get_by_label(f"Status for {cara}").locator("option")
+    expect(options).to_have_text(["Invited", "Confirmed"])
+    check_page(page, "activity not started")
+    # A stale form (or a crafted one) asking for "attended" is refused, and nothing changes.
+    page.evaluate(
+        """() => { const s = document.querySelector('select[name=status]');
+                   s.add(new Option('Attended', 'attended')); s.value = 'attended'; }"""
+    )
+    page.get_by_role("button", name=re.compile("^Update")).click()
+    expect(
+        page.locator(".govuk-notification-banner, .govuk-error-summary, [role=alert]")
+        .filter(has_text="once the activity has started")
+        .first
+    ).to_be_visible()
+    participation.refresh_from_db()
+    assert participation.status == ParticipationStatus.INVITED
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cara@example.org")
+    page.goto(live_server.url + reverse("contributors:my_roles"))
+    expect(
+        page.get_by_role("heading", name=re.compile("Lay reviewer")).get_by_text("Not started")
+    ).to_be_visible()
+    check_page(page, "your roles")
+    page.goto(live_server.url + reverse("portal:activity_detail", args=[activity.public_id]))
+    expect(page.get_by_role("button", name="Claim for this activity")).to_have_count(0)
+    check_page(page, "activity for the contributor")
+
+
+def test_contributor_accepts_the_role_agreement_and_the_coordinator_sees_it(
+    page, live_server, fatima, cara, project
+):
+    """Item 12: the agreement is accepted in the portal, dated; the coordinator sees who has."""
+    ContributorFactory(user=cara)
+    role = RoleAssignmentFactory(
+        contributor=cara, project=project, role_type="advisory_group", frequency="Once a month"
+    )
+    sign_in(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("portal:project_detail", args=[project.public_id]))
+    expect(
+        page.locator("li", has_text="Advisory group member").get_by_text("not accepted yet")
+    ).to_be_visible()
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cara@example.org")
+    page.goto(live_server.url + reverse("contributors:my_roles"))
+    expect(page.get_by_text("Not accepted yet.")).to_be_visible()
+    check_page(page, "your roles before accepting")
+    page.get_by_role("button", name=re.compile("Accept this agreement")).click()
+    expect(page.get_by_text("You have accepted the agreement for Advisory group member")).to_be_visible()
+    today = timezone.localdate()
+    expect(page.get_by_text(f"You accepted this agreement on {today:%-d %B %Y}.")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Accept this agreement"))).to_have_count(0)
+    check_page(page, "your roles after accepting")
+    role.refresh_from_db()
+    assert role.accepted_at is not None
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("portal:project_detail", args=[project.public_id]))
+    expect(
+        page.locator("li", has_text="Advisory group member").get_by_text(f"accepted on {today:%-d %b %Y}")
+    ).to_be_visible()
+    check_page(page, "project roles after accepting")
+    assert RoleAssignment.objects.filter(accepted_at__isnull=False).count() == 1
