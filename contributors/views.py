@@ -1,8 +1,6 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
 import csv
-import re
-from datetime import datetime
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -14,13 +12,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
-from .data_export import export_for
+from .data_export import export_for, readable
 from .models import (
     ContactTask,
     Contributor,
@@ -827,59 +824,13 @@ def contact_task_done(request, public_id):
 # --- Data rights ---------------------------------------------------------------------------------
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?)?$")
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
-
-def _text(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value) or "None"
-    if isinstance(value, str) and ISO_DATE.match(value):
-        # Dates and times are ISO in the download; people read them as words.
-        parsed = datetime.fromisoformat(value)
-        if "T" in value:
-            return date_format(timezone.localtime(parsed) if parsed.tzinfo else parsed, "j F Y, H:i")
-        return date_format(parsed.date(), "j F Y")
-    return str(value)
-
-
-def _readable(data: dict) -> list[dict]:
-    """The export as headed sections of rows and tables, for the readable page."""
-    sections = []
-    for name, section in data.items():
-        rows, tables = [], []
-        for key, value in (section or {}).items():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                headers = list(value[0])
-                tables.append(
-                    {
-                        "label": _label(key),
-                        "headers": [_label(h) for h in headers],
-                        "rows": [[_text(item.get(h)) for h in headers] for item in value],
-                    }
-                )
-            elif isinstance(value, dict):
-                rows += [(f"{_label(key)}: {_label(k)}", _text(v)) for k, v in value.items()]
-            else:
-                rows.append((_label(key), _text(value)))
-        sections.append({"name": _label(name), "rows": rows, "tables": tables})
-    return sections
-
-
 @login_required
 def my_data(request):
     """Everything the portal holds about you, to read."""
     data = export_for(request.user)
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     return render(
-        request, "contributors/my_data.html", {"sections": _readable(data), "pending_erasure": pending}
+        request, "contributors/my_data.html", {"sections": readable(data), "pending_erasure": pending}
     )
 
 

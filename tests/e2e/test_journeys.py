@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 from contributors.models import RoleAssignment
 from portal.models import ParticipationStatus
 from tests.e2e.conftest import check_page, sign_in
-from tests.factories import ActivityFactory, ContributorFactory, ParticipationFactory, RoleAssignmentFactory
+from tests.factories import (
+    ActivityFactory,
+    ContributorFactory,
+    ParticipationFactory,
+    RateCardRowFactory,
+    RoleAssignmentFactory,
+)
 
 
 def test_a_role_starting_next_week_reads_not_started_to_everyone_and_the_activity_waits(
@@ -103,3 +109,44 @@ def test_contributor_accepts_the_role_agreement_and_the_coordinator_sees_it(
     ).to_be_visible()
     check_page(page, "project roles after accepting")
     assert RoleAssignment.objects.filter(accepted_at__isnull=False).count() == 1
+
+
+def test_your_data_reads_in_words_at_320px(page, live_server, cara, project):
+    """Item 9: it was a 14-column table one letter per line, raw `{'description': …}` text and
+    audit codes like `diversity.read`."""
+    from payments.services import start_claim
+
+    ContributorFactory(user=cara, access_needs=["large_print"])
+    RateCardRowFactory()
+    participation = ParticipationFactory(
+        activity=ActivityFactory(project=project, past=True, title="Steering group"),
+        contributor=cara,
+        status=ParticipationStatus.ATTENDED,
+    )
+    start_claim(actor=cara, participation=participation)
+
+    sign_in(page, live_server, "cara@example.org")
+    page.goto(live_server.url + reverse("contributors:equality"))
+    page.get_by_label(re.compile("I agree that the portal keeps these answers")).check()
+    page.get_by_role("button", name="Save my answers").click()
+    page.goto(live_server.url + reverse("contributors:equality"))  # reading them is logged
+
+    page.goto(live_server.url + reverse("contributors:my_data"))
+    check_page(page, "your data")
+    page.set_viewport_size({"width": 320, "height": 800})
+    body = page.locator("main").inner_text()
+    assert "{'" not in body
+    assert "diversity." not in body
+    assert "_" not in body
+    assert page.locator("main table").count() == 0
+    expect(page.get_by_role("heading", name="Payments")).to_be_visible()
+    expect(page.get_by_text(re.compile("Description: .*Amount: 50.00"))).to_be_visible()
+    expect(page.get_by_text("Your equality monitoring answers were shown to you").first).to_be_visible()
+    expect(page.get_by_text("Large print")).to_be_visible()
+    page.screenshot(path="/tmp/journeys-my-data-320.png", full_page=True)
+
+    # The download keeps the raw data for programs.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your data (JSON)").click()
+    raw = download.value.path().read_text()
+    assert '"action": "diversity.read"' in raw
