@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.confirm import confirm_first
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
@@ -247,6 +248,20 @@ def equality_form(request):
 def equality_withdraw(request):
     if not request.user.is_contributor:
         raise PermissionDenied
+    asking = confirm_first(
+        request,
+        title="Delete your equality monitoring answers?",
+        warning="Your answers are deleted straight away and cannot be brought back.",
+        consequences=[
+            "You withdraw your consent for us to keep them.",
+            "Reports already made keep the counts they had; nothing new will include you.",
+            "You can answer the questions again at any time.",
+        ],
+        button="Yes, delete my answers",
+        cancel_url=reverse("contributors:equality"),
+    )
+    if asking:
+        return asking
     services.withdraw_diversity(user=request.user)
     messages.success(request, "Your equality monitoring answers have been deleted.")
     return redirect("contributors:profile" if _own_profile(request) else "portal:home")
@@ -846,6 +861,22 @@ def erasure_request(request):
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     form = forms.ErasureRequestForm(request.POST or None)
     if request.method == "POST" and not pending and form.is_valid():
+        asking = confirm_first(
+            request,
+            title="Ask us to erase your data?",
+            warning="When a manager confirms it, your data is erased and you can no longer sign in. "
+            "This cannot be undone.",
+            consequences=[
+                "Your name, contact details, profile, equality monitoring answers and bank details are deleted.",
+                f"Payment records are kept for {settings.PORTAL_PAYMENT_RETENTION_YEARS} years, as the "
+                "law requires, with your name removed.",
+            ],
+            button="Yes, ask to erase my data",
+            cancel_url=reverse("contributors:my_data"),
+            hidden={"reason": form.cleaned_data["reason"], "confirm": "on"},
+        )
+        if asking:
+            return asking
         try:
             services.request_erasure(user=request.user, reason=form.cleaned_data["reason"])
         except services.ContributorError as exc:
@@ -889,6 +920,21 @@ def erasure_decide(request, public_id):
         raise PermissionDenied
     form = forms.ErasureDecisionForm(request.POST)
     if form.is_valid():
+        if form.cleaned_data["decision"] == "confirm":
+            asking = confirm_first(
+                request,
+                title=f"Erase {erasure.user.name}’s data?",
+                warning="Their data is erased straight away and cannot be brought back.",
+                consequences=[
+                    "They can no longer sign in.",
+                    "Payment and activity records are kept with their name removed.",
+                ],
+                button=f"Yes, erase {erasure.user.name}’s data",
+                cancel_url=reverse("contributors:erasure_list"),
+                hidden={"decision": "confirm", "note": form.cleaned_data["note"]},
+            )
+            if asking:
+                return asking
         try:
             services.decide_erasure(
                 actor=request.user,

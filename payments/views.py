@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.confirm import confirm_first
 from portal.models import Participation, Project
 
 from . import permissions, selectors, services
@@ -296,6 +298,16 @@ def claim_submit(request, public_id):
 @require_POST
 def claim_withdraw(request, public_id):
     claim = _editable_claim(request, public_id)
+    asking = confirm_first(
+        request,
+        title="Withdraw this claim?",
+        warning="A withdrawn claim cannot be submitted again.",
+        consequences=[f"{claim.title}: nothing will be paid for it unless you start a new claim."],
+        button="Yes, withdraw the claim",
+        cancel_url=reverse("payments:claim_detail", args=[claim.public_id]),
+    )
+    if asking:
+        return asking
     try:
         services.withdraw_claim(actor=request.user, claim=claim)
         messages.success(request, "Claim withdrawn.")

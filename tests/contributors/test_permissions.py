@@ -50,6 +50,7 @@ CASES = [
         "contributors:equality_withdraw",
         expect(contributor=302, other_contributor=302, **CONTRIBUTORS_ONLY),
         method="post",
+        data=lambda w: {"confirmed": "yes"},
     ),
     Case("contributors:my_roles", expect(**CONTRIBUTORS_ONLY)),
     Case("contributors:my_data", expect()),

@@ -150,3 +150,68 @@ def test_your_data_reads_in_words_at_320px(page, live_server, cara, project):
         page.get_by_role("link", name="Download your data (JSON)").click()
     raw = download.value.path().read_text()
     assert '"action": "diversity.read"' in raw
+
+
+def test_irreversible_actions_ask_first(page, live_server, cara, morgan, project):
+    """Item 11: deleting equality answers, withdrawing a claim and erasure each ask first, on a
+    page of their own; saying no changes nothing."""
+    from contributors.models import DiversityRecord
+    from payments.models import ClaimStatus
+    from payments.services import start_claim
+
+    ContributorFactory(user=cara)
+    RateCardRowFactory()
+    participation = ParticipationFactory(
+        activity=ActivityFactory(project=project, past=True),
+        contributor=cara,
+        status=ParticipationStatus.ATTENDED,
+    )
+    claim = start_claim(actor=cara, participation=participation)
+    DiversityRecord.objects.create(user=cara, sex="female")
+
+    sign_in(page, live_server, "cara@example.org")
+    page.goto(live_server.url + reverse("contributors:equality"))
+    page.get_by_role("button", name="Delete my answers").click()
+    expect(page.get_by_role("heading", name="Delete your equality monitoring answers?")).to_be_visible()
+    check_page(page, "confirm delete answers")
+    page.get_by_role("link", name="No, go back").click()
+    assert DiversityRecord.objects.filter(user=cara).exists()
+    page.get_by_role("button", name="Delete my answers").click()
+    page.get_by_role("button", name="Yes, delete my answers").click()
+    expect(page.get_by_text("Your equality monitoring answers have been deleted")).to_be_visible()
+    assert not DiversityRecord.objects.filter(user=cara).exists()
+
+    page.goto(live_server.url + reverse("payments:claim_detail", args=[claim.public_id]))
+    page.get_by_role("button", name="Withdraw claim").click()
+    expect(page.get_by_role("heading", name="Withdraw this claim?")).to_be_visible()
+    check_page(page, "confirm withdraw claim")
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.DRAFT
+    page.get_by_role("button", name="Yes, withdraw the claim").click()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.WITHDRAWN
+
+    page.goto(live_server.url + reverse("contributors:erasure_request"))
+    page.get_by_label(re.compile("Anything you would like to tell us")).fill("Moving abroad")
+    page.get_by_label(re.compile("I understand", re.IGNORECASE)).check()
+    page.get_by_role("button", name="Ask us to erase my data").click()
+    expect(page.get_by_role("heading", name="Ask us to erase your data?")).to_be_visible()
+    check_page(page, "confirm erasure request")
+    assert not cara.erasure_requests.exists()
+    page.get_by_role("button", name="Yes, ask to erase my data").click()
+    expect(page.get_by_text("We have your request")).to_be_visible()
+    assert cara.erasure_requests.get().reason == "Moving abroad"
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "morgan@example.org")
+    page.goto(live_server.url + reverse("contributors:erasure_list"))
+    page.get_by_label("Erase the person’s data").check()
+    page.get_by_role("button", name=re.compile("Record decision")).click()
+    expect(page.get_by_role("heading", name=f"Erase {cara.name}’s data?")).to_be_visible()
+    check_page(page, "confirm erasure decision")
+    cara.refresh_from_db()
+    assert cara.is_active
+    page.get_by_role("button", name=re.compile("Yes, erase")).click()
+    expect(page.get_by_text("Decision recorded")).to_be_visible()
+    cara.refresh_from_db()
+    assert cara.name == "Erased contributor"
