@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from portal.forms import PersonChoiceField
 from portal.models import Role, User
 
 from . import equality
@@ -329,7 +330,7 @@ class RoleAgreementForm(forms.Form):
 
 
 class RoleAssignForm(RoleAgreementForm):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
     def __init__(self, *args, **kwargs):
@@ -348,7 +349,7 @@ class SelectCandidatesForm(RoleAgreementForm):
         del self.fields["role_type"]
         del self.fields["role_description"]
         self.fields["selected"].queryset = interests
-        self.fields["selected"].label_from_instance = lambda i: str(i.contributor)
+        self.fields["selected"].label_from_instance = lambda i: i.contributor.name_with_hint
 
 
 class EndRoleForm(forms.Form):

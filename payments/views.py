@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
 from portal.models import Participation, Project
+from portal.people import hint as person_hint
 
 from . import permissions, selectors, services
 from .forms import (
@@ -499,6 +500,8 @@ def _export_csv(request, batch):
     writer.writerow(
         [
             "payee",
+            # Tells two payees with the same name apart (portal.people.hint).
+            "payee_hint",
             "claim",
             "project",
             "method",
@@ -529,6 +532,7 @@ def _export_csv(request, batch):
         writer.writerow(
             [
                 _safe(claim.contributor.name),
+                _safe(person_hint(claim.contributor)),
                 str(claim.public_id),
                 _safe(claim.project.title),
                 method,

@@ -92,6 +92,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email or str(self.public_id)
 
     @property
+    def name_with_hint(self) -> str:
+        """The one way staff see a person where two may share a name (pickers, lists, CSVs)."""
+        from .people import hint
+
+        return f"{self} ({hint(self)})"
+
+    @property
     def short_name(self) -> str:
         return self.preferred_name or self.name.split(" ")[0] if self.name else ""
 
