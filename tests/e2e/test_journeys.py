@@ -215,3 +215,44 @@ def test_irreversible_actions_ask_first(page, live_server, cara, morgan, project
     expect(page.get_by_text("Decision recorded")).to_be_visible()
     cara.refresh_from_db()
     assert cara.name == "Erased contributor"
+
+
+def test_people_with_the_same_name_can_be_told_apart_and_long_pickers_searched(
+    page, live_server, fatima, project
+):
+    """Item 10: two Sam Taylors looked the same in the directory and the pickers; "member 10"
+    came before "member 2"; a long picker could not be searched."""
+    from tests.factories import UserFactory
+
+    sams = [
+        UserFactory(name="Sam Taylor", email=email, contributor=True)
+        for email in ("sam@example.org", "staylor@example.net")
+    ]
+    for sam in sams:
+        ContributorFactory(user=sam, in_directory=True)
+    for n in (10, 2, 1, 11, 3, 12, 4, 13, 5, 14, 6, 15, 7, 8, 9):
+        UserFactory(name=f"Member {n}", contributor=True)
+    activity = ActivityFactory(project=project)
+
+    sign_in(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("contributors:directory"))
+    check_page(page, "directory")
+    for sam in sams:
+        expect(page.get_by_text(sam.name_with_hint.split(" (")[1].rstrip(")"))).to_be_visible()
+
+    page.goto(live_server.url + reverse("portal:activity_detail", args=[activity.public_id]))
+    check_page(page, "activity with a long picker")
+    labels = page.get_by_label("Contributor").locator("option").all_inner_texts()
+    members = [label.split(" (")[0] for label in labels if label.startswith("Member")]
+    assert members[:4] == ["Member 1", "Member 2", "Member 3", "Member 4"]
+    sam_labels = [label for label in labels if label.startswith("Sam Taylor")]
+    assert len(set(sam_labels)) == 2, sam_labels
+
+    page.get_by_label("Find a person by name or email").fill("staylor")
+    page.get_by_role("button", name="Find").click()
+    expect(page.get_by_text("1 found for “staylor”")).to_be_visible()
+    check_page(page, "picker searched")
+    page.get_by_label("Contributor").select_option(label=sams[1].name_with_hint)
+    page.get_by_role("button", name="Add to activity").click()
+    expect(page.get_by_text("Sam Taylor added")).to_be_visible()
+    assert activity.participations.get().contributor == sams[1]
