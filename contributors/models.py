@@ -112,6 +112,10 @@ class Contributor(TimeStampedModel):
             labels.append(self.access_needs_other)
         return labels
 
+    @property
+    def wants_large_print(self) -> bool:
+        return AccessNeed.LARGE_PRINT in (self.access_needs or [])
+
     @staticmethod
     def tags(text: str) -> list[str]:
         return [t.strip() for t in (text or "").split(",") if t.strip()]

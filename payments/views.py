@@ -698,6 +698,6 @@ def statement_for(request, person_id, year):
 
 def _statement_pdf(person, year):
     data = selectors.statement(contributor=person, year=year)
-    response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
+    response = HttpResponse(render_statement_pdf(data, person=person), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
     return response
