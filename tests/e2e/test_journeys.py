@@ -256,3 +256,82 @@ def test_people_with_the_same_name_can_be_told_apart_and_long_pickers_searched(
     page.get_by_role("button", name="Add to activity").click()
     expect(page.get_by_text("Sam Taylor added")).to_be_visible()
     assert activity.participations.get().contributor == sams[1]
+
+
+def test_access_needs_show_where_staff_plan_and_large_print_is_honoured(
+    page, live_server, fatima, cara, olu, project, tmp_path
+):
+    """Item 8: access needs were missing from an activity's participant list; a person who asked
+    for large print got standard print."""
+    import subprocess
+
+    from contributors.models import ContactChannel, ContactTask
+
+    dennis = ContributorFactory(
+        user=cara, access_needs=["large_print", "step_free"], access_needs_other="Needs a break each hour"
+    )
+    ContributorFactory(user=olu)
+    activity = ActivityFactory(project=project, title="Advisory group")
+    ParticipationFactory(activity=activity, contributor=cara)
+    ParticipationFactory(activity=activity, contributor=olu)
+    RoleAssignmentFactory(contributor=cara, project=project, role_type="lay_reviewer")
+    ContactTask.objects.create(
+        contributor=dennis, channel=ContactChannel.POST, subject="Agenda", body="Enclosed"
+    )
+
+    sign_in(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("portal:activity_detail", args=[activity.public_id]))
+    needs = page.locator(".govuk-summary-list", has_text="Step-free access")
+    expect(needs.get_by_text(cara.name_with_hint)).to_be_visible()
+    expect(needs.get_by_text("Large print; Step-free access; Needs a break each hour")).to_be_visible()
+    expect(needs.get_by_text("Olu Adebayo")).to_have_count(0)  # nothing to plan for
+    check_page(page, "activity with access needs")
+
+    page.goto(live_server.url + reverse("portal:project_detail", args=[project.public_id]))
+    expect(
+        page.locator("li", has_text="Lay reviewer").get_by_text(re.compile("Access needs: Large print"))
+    ).to_be_visible()
+    check_page(page, "project roles with access needs")
+
+    page.goto(live_server.url + reverse("contributors:contact_tasks"))
+    expect(page.get_by_text(re.compile("Access needs:.*Large print"))).to_be_visible()
+    check_page(page, "letters and calls with access needs")
+
+    # Her certificate comes in large print: the same template with the large-print sheet.
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cara@example.org")
+    participation = activity.participations.get(contributor=cara)
+    participation.activity.starts_at = timezone.now() - timedelta(days=1)
+    participation.activity.save()
+    participation.status = ParticipationStatus.ATTENDED
+    participation.save()
+    page.goto(live_server.url + reverse("impact:certificate_list"))
+    check_page(page, "certificates")
+    page.get_by_role("button", name=re.compile("certificate", re.IGNORECASE)).first.click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("Download", re.IGNORECASE)).first.click()
+    pdf = tmp_path / "certificate.pdf"
+    download.value.save_as(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), "/tmp/journeys-cert-large"],
+        check=True,
+    )
+
+    from impact.models import Certificate
+    from impact.reports import certificates_pdf
+
+    standard = tmp_path / "standard.pdf"
+    standard.write_bytes(certificates_pdf([Certificate.objects.get(contributor=cara)]))
+    assert _word_height(pdf, "Advisory") >= 1.4 * _word_height(standard, "Advisory")
+
+
+def _word_height(pdf, word: str) -> float:
+    """The height in points of the first place `word` is printed (pdftotext's bounding boxes)."""
+    import subprocess
+
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    match = re.search(
+        rf'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}</word>', html
+    )
+    assert match, f"{word} not in {pdf}"
+    return float(match.group(2)) - float(match.group(1))
