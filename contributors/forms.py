@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from portal.forms import PersonChoiceField
 from portal.models import Role, User
+from portal.people import search_people
 
 from . import equality
 from .models import (
@@ -333,9 +334,9 @@ class RoleAssignForm(RoleAgreementForm):
     contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, find="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = _contributors()
+        self.fields["contributor"].queryset = search_people(_contributors(), find)
 
 
 class SelectCandidatesForm(RoleAgreementForm):

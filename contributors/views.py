@@ -308,7 +308,9 @@ def role_create(request, project_id):
     project = _get_project(request, project_id)
     if not permissions.can_manage_roles(request.user, project):
         raise PermissionDenied
-    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    # Searching narrows what is offered (GET); a POST chooses from everyone who may be chosen.
+    find = "" if request.method == "POST" else request.GET.get("find", "").strip()
+    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()}, find=find)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
@@ -317,7 +319,9 @@ def role_create(request, project_id):
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
-    return _render(request, "contributors/role_form.html", {"form": form, "project": project}, form)
+    return _render(
+        request, "contributors/role_form.html", {"form": form, "project": project, "find": find}, form
+    )
 
 
 @login_required

@@ -103,3 +103,36 @@ def test_an_ended_role_cannot_be_accepted(cara, project):
         services.accept_role(actor=cara, assignment=role)
     role.refresh_from_db()
     assert role.accepted_at is None
+
+
+def test_your_data_page_says_things_in_words_and_keeps_no_codes():
+    from contributors.data_export import readable
+
+    sections = readable(
+        {
+            "log": {
+                "access_and_change_log": [{"when": "2026-01-02T10:00:00+00:00", "action": "diversity.read"}]
+            },
+            "payments": {
+                "claims": [{"for": "Meeting", "fees": [{"description": "Attending", "amount": "25.00"}]}]
+            },
+        }
+    )
+    log, payments = sections
+    assert (
+        log["groups"][0]["cards"][0]["rows"][0]["value"]
+        == "Your equality monitoring answers were shown to you"
+    )
+    fees = payments["groups"][0]["cards"][0]["rows"][0]
+    assert fees["lines"] == ["Description: Attending; Amount: 25.00"]
+
+
+def test_who_wants_large_print(cara, olu):
+    from contributors.selectors import wants_large_print
+    from portal.pdf import LARGE_PRINT_CSS
+
+    ContributorFactory(user=cara, access_needs=["large_print"])
+    ContributorFactory(user=olu, access_needs=["step_free"])
+    assert wants_large_print(cara)
+    assert not wants_large_print(olu)
+    assert LARGE_PRINT_CSS.exists()  # the browser test measures the printed size
