@@ -5,7 +5,9 @@ import re
 from django import forms
 from django.utils import timezone
 
+from portal.forms import PersonChoiceField
 from portal.models import Role, User
+from portal.people import search_people
 
 from . import equality
 from .models import (
@@ -329,12 +331,12 @@ class RoleAgreementForm(forms.Form):
 
 
 class RoleAssignForm(RoleAgreementForm):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, find="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = _contributors()
+        self.fields["contributor"].queryset = search_people(_contributors(), find)
 
 
 class SelectCandidatesForm(RoleAgreementForm):
@@ -348,7 +350,7 @@ class SelectCandidatesForm(RoleAgreementForm):
         del self.fields["role_type"]
         del self.fields["role_description"]
         self.fields["selected"].queryset = interests
-        self.fields["selected"].label_from_instance = lambda i: str(i.contributor)
+        self.fields["selected"].label_from_instance = lambda i: i.contributor.name_with_hint
 
 
 class EndRoleForm(forms.Form):

@@ -112,6 +112,10 @@ class Contributor(TimeStampedModel):
             labels.append(self.access_needs_other)
         return labels
 
+    @property
+    def wants_large_print(self) -> bool:
+        return AccessNeed.LARGE_PRINT in (self.access_needs or [])
+
     @staticmethod
     def tags(text: str) -> list[str]:
         return [t.strip() for t in (text or "").split(",") if t.strip()]
@@ -285,10 +289,32 @@ class RoleType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class RoleStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    CURRENT = "current", "Current"
+    ENDED = "ended", "Ended"
+
+
+def role_status(starts_on, ends_on, on=None) -> str:
+    """The one rule for a role's status from its dates: it holds from its first day to its last
+    day inclusive; before that it has not started, after that it has ended."""
+    today = on or timezone.localdate()
+    if starts_on > today:
+        return RoleStatus.NOT_STARTED
+    if ends_on is not None and ends_on < today:
+        return RoleStatus.ENDED
+    return RoleStatus.CURRENT
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Roles held on `on` (today by default): the database form of `role_status`."""
         today = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+
+    def started(self, on=None):
+        """Roles that have begun by `on`, ended or not: what has happened, for certificates."""
+        return self.filter(starts_on__lte=on or timezone.localdate())
 
     def visible_to(self, user):
         """Managers see all; coordinators their projects'; contributors their own."""
@@ -323,6 +349,8 @@ class RoleAssignment(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The contributor read and accepted the agreement above in the portal (services.accept_role).
+    accepted_at = models.DateTimeField("agreement accepted", null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -347,10 +375,19 @@ class RoleAssignment(TimeStampedModel):
             return self.role_description
         return self.get_role_type_display()
 
+    def status_on(self, on=None) -> str:
+        return role_status(self.starts_on, self.ends_on, on)
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    def get_status_display(self) -> str:
+        return RoleStatus(self.status).label
+
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
-        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+        return self.status == RoleStatus.CURRENT
 
 
 # --- Opportunities -----------------------------------------------------------------------------

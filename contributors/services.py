@@ -30,6 +30,7 @@ from .models import (
     OpportunityStatus,
     ParticipationDiversity,
     RoleAssignment,
+    RoleStatus,
     RoleType,
 )
 
@@ -369,8 +370,28 @@ def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAss
     changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
     for k in changed:
         setattr(assignment, k, fields[k])
+    # The contributor agreed to the old terms, not these: they are asked to accept again.
+    if changed and assignment.accepted_at is not None:
+        assignment.accepted_at = None
     assignment.save()
     record_audit(actor=actor, action="role_assignment.updated", target=assignment, fields=changed)
+    return assignment
+
+
+@transaction.atomic
+def accept_role(*, actor: User, assignment: RoleAssignment) -> RoleAssignment:
+    """The contributor accepts their role agreement, as it reads now. Accepting twice keeps the
+    first date."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_accept_role(actor, assignment):
+        raise PermissionDenied
+    if assignment.accepted_at is not None:
+        return assignment
+    if assignment.status == RoleStatus.ENDED:
+        raise ContributorError("This role has ended, so there is nothing to accept.")
+    assignment.accepted_at = timezone.now()
+    assignment.save(update_fields=["accepted_at", "updated_at"])
+    record_audit(actor=actor, action="role_assignment.accepted", target=assignment)
     return assignment
 
 

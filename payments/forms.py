@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from portal.forms import PersonChoiceField
 from portal.models import Participation, Project, User
 
 from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
@@ -42,13 +43,13 @@ class StartClaimForm(forms.Form):
         if for_others:
             field.label = "Who, and which activity?"
         field.label_from_instance = (
-            lambda p: (f"{p.contributor}: " if for_others else "")
+            lambda p: (f"{p.contributor.name_with_hint}: " if for_others else "")
             + f"{p.activity.title}, {p.activity.occurs_on:%d %B %Y}"
         )
 
 
 class AdHocClaimForm(forms.Form):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project")
     description = forms.CharField(label="What the task was", max_length=300)
     work_on = forms.DateField(

@@ -271,6 +271,8 @@ def start_claim(*, actor: User, participation: Participation) -> Claim:
     existing = Claim.objects.live_for(participation)
     if existing is not None:
         return existing
+    if not activity.is_past:
+        raise ClaimError("You can claim once the activity has started.")
     if participation.status != ParticipationStatus.ATTENDED:
         raise ClaimError("You can claim once the coordinator has recorded that you took part.")
     try:

@@ -8,11 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.confirm import confirm_first
 from portal.models import Participation, Project
 from portal.money import ZERO
+from portal.people import hint as person_hint
 from portal.storage import private_file_response
 
 from . import permissions, selectors, services
@@ -324,6 +327,16 @@ def claim_submit(request, public_id):
 @require_POST
 def claim_withdraw(request, public_id):
     claim = _editable_claim(request, public_id)
+    asking = confirm_first(
+        request,
+        title="Withdraw this claim?",
+        warning="A withdrawn claim cannot be submitted again.",
+        consequences=[f"{claim.title}: nothing will be paid for it unless you start a new claim."],
+        button="Yes, withdraw the claim",
+        cancel_url=reverse("payments:claim_detail", args=[claim.public_id]),
+    )
+    if asking:
+        return asking
     try:
         services.withdraw_claim(actor=request.user, claim=claim)
         messages.success(request, "Claim withdrawn.")
@@ -594,6 +607,8 @@ def _export_csv(request, batch):
     writer.writerow(
         [
             "payee",
+            # Tells two payees with the same name apart (portal.people.hint).
+            "payee_hint",
             "claim",
             "project",
             "method",
@@ -623,6 +638,7 @@ def _export_csv(request, batch):
         writer.writerow(
             [
                 _safe(claim.contributor.name),
+                _safe(person_hint(claim.contributor)),
                 claim.reference,
                 _safe(claim.project.title),
                 method,
@@ -789,6 +805,6 @@ def statement_for(request, person_id, year):
 
 def _statement_pdf(person, year):
     data = selectors.statement(contributor=person, year=year)
-    response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
+    response = HttpResponse(render_statement_pdf(data, person=person), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
     return response

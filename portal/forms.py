@@ -1,8 +1,10 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
+from .people import natural_key, search_people
 
 
 def _people(role: str):
@@ -129,15 +131,42 @@ class ActivityForm(forms.Form):
         }
 
 
-class AddParticipantForm(forms.Form):
-    contributor = forms.ModelChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
+class _NaturalOrder(ModelChoiceIterator):
+    """Options in natural order of what they show ("member 2" before "member 10")."""
 
-    def __init__(self, *args, activity=None, **kwargs):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: natural_key(label(o))):
+            yield self.choice(obj)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Pick a person: each shown with the hint that tells namesakes apart, in natural order."""
+
+    iterator = _NaturalOrder
+
+    def label_from_instance(self, obj):
+        return obj.name_with_hint
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _NaturalOrder
+
+    def label_from_instance(self, obj):
+        return obj.name_with_hint
+
+
+class AddParticipantForm(forms.Form):
+    contributor = PersonChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
+
+    def __init__(self, *args, activity=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
         people = _people(Role.CONTRIBUTOR)
         if activity is not None:
             people = people.exclude(participations__activity=activity)
-        self.fields["contributor"].queryset = people
+        self.fields["contributor"].queryset = search_people(people, find)
 
 
 class ParticipationStatusForm(forms.Form):

@@ -92,6 +92,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.name or self.email or str(self.public_id)
 
     @property
+    def name_with_hint(self) -> str:
+        """The one way staff see a person where two may share a name (pickers, lists, CSVs)."""
+        from .people import hint
+
+        return f"{self} ({hint(self)})"
+
+    @property
     def short_name(self) -> str:
         return self.preferred_name or self.name.split(" ")[0] if self.name else ""
 
@@ -294,7 +301,8 @@ class Activity(TimeStampedModel):
 
     @property
     def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
+        """The activity has started: from then on attendance is recorded and claims are made."""
+        return self.starts_at <= timezone.now()
 
 
 class ParticipationStatus(models.TextChoices):
@@ -319,6 +327,10 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
     ParticipationStatus.ATTENDED: {ParticipationStatus.DID_NOT_ATTEND},
     ParticipationStatus.DID_NOT_ATTEND: {ParticipationStatus.ATTENDED},
 }
+
+
+# Recording these says the activity happened, so they wait until it has started.
+OUTCOME_STATUSES = frozenset({ParticipationStatus.ATTENDED, ParticipationStatus.DID_NOT_ATTEND})
 
 
 class ParticipationQuerySet(models.QuerySet):

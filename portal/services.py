@@ -4,9 +4,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from . import permissions
 from .models import (
+    OUTCOME_STATUSES,
     Activity,
     AuditEvent,
     Participation,
@@ -153,6 +156,11 @@ def set_participation_status(*, actor: User, participation: Participation, statu
         raise PermissionDenied
     if participation.status == status:
         return participation
+    if status in OUTCOME_STATUSES and not participation.activity.is_past:
+        raise ParticipationError(
+            "You can record who attended once the activity has started, on "
+            f"{date_format(timezone.localtime(participation.activity.starts_at), 'j F Y')}."
+        )
     if not participation.can_move_to(status):
         raise ParticipationError(
             f"A participation that is {participation.get_status_display().lower()} "

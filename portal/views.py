@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import dashboard, permissions, reminders, selectors, services
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm
-from .models import Activity, Participation, Project, Role
+from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 
 
 @login_required
@@ -172,6 +172,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     participations = activity.participations.select_related("contributor")
+    find = request.GET.get("find", "").strip()
     if not can_manage:
         participations = participations.filter(contributor=request.user)
     return render(
@@ -181,8 +182,15 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "activity": activity,
             "participations": participations,
             "can_manage": can_manage,
-            "add_form": add_form or (AddParticipantForm(activity=activity) if can_manage else None),
-            "status_choices": ParticipationStatusForm().fields["status"].choices,
+            "add_form": add_form
+            or (AddParticipantForm(activity=activity, find=find) if can_manage else None),
+            "find": find,
+            # Before the activity starts only invited/confirmed can be chosen (see the service).
+            "status_choices": [
+                (value, label)
+                for value, label in ParticipationStatusForm().fields["status"].choices
+                if activity.is_past or value not in OUTCOME_STATUSES
+            ],
             "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,

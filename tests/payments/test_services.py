@@ -527,7 +527,9 @@ def test_statement_warns_near_the_allowance(card, cara, settings):
 def test_statement_pdf_renders(card, cara):
     from payments.pdf import render_statement_pdf
 
-    assert render_statement_pdf(selectors.statement(contributor=cara, year=2025)).startswith(b"%PDF")
+    assert render_statement_pdf(selectors.statement(contributor=cara, year=2025), person=cara).startswith(
+        b"%PDF"
+    )
 
 
 # --- Reminders ------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ EXTRA_CONTRIBUTORS = [
     ("tom.byrne@example.org", "Tom Byrne"),
     ("aisha.begum@example.org", "Aisha Begum"),
     ("david.lloyd@example.org", "David Lloyd"),
+    # A second John Evans: staff must be able to tell the two apart (issue 9, item 10).
+    ("j.evans@example.net", "John Evans"),
 ]
 
 
