@@ -14,19 +14,70 @@ from django.db import IntegrityError, transaction
 from .emails import send_templated_email
 from .models import SentReminder, User
 
-# Every reminder kind a person can switch off, with the words they see on their settings page.
-# Apps add their kinds here through `register_kind` in their AppConfig.ready().
-KINDS: dict[str, str] = {}
-
-
-def register_kind(kind: str, label: str) -> None:
-    KINDS[kind] = label
-
 
 @dataclass
 class Outcome:
     sent: bool
     reason: str = ""
+
+
+# Every reminder kind a person can switch off, with the words they see on their settings page.
+# Apps add their kinds here through `register_kind` in their AppConfig.ready().
+KINDS: dict[str, str] = {}
+
+
+# Kinds that are about something coming up have a lead time a person chooses: the choices
+# (days before) and the default.
+LEAD_DAYS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+LEAD_LABELS = {7: "A week before", 1: "The day before"}
+
+
+def register_kind(
+    kind: str, label: str, *, lead_days: tuple[int, ...] = (), default_lead_days: tuple[int, ...] = ()
+) -> None:
+    KINDS[kind] = label
+    if lead_days:
+        LEAD_DAYS[kind] = (tuple(lead_days), tuple(default_lead_days or lead_days[-1:]))
+
+
+def lead_days_for(user: User, kind: str) -> list[int]:
+    """The days ahead this person wants `kind` (their choice, else the kind's default)."""
+    choices, default = LEAD_DAYS.get(kind, ((), ()))
+    chosen = (user.reminder_lead_days or {}).get(kind)
+    return [d for d in (default if chosen is None else chosen) if d in choices]
+
+
+# Apps that can send text messages register a sender here:
+# `sender(*, recipient, body, reference) -> None`, raising to make the caller roll back.
+TEXT_SENDERS: list[Callable] = []
+
+
+def register_text_sender(sender: Callable) -> None:
+    TEXT_SENDERS[:] = [sender]
+
+
+def send_text_once(
+    *, kind: str, object_key: str, recipient: User, period: str = "", body: str, dry_run: bool = False
+) -> Outcome:
+    """Text `recipient` once, under the same at-most-once row as an emailed reminder."""
+    if kind in (recipient.muted_reminders or []):
+        return Outcome(False, "muted")
+    if not TEXT_SENDERS:
+        return Outcome(False, "no text sender")
+    already = SentReminder.objects.filter(
+        kind=kind, object_key=object_key, recipient=recipient, period=period
+    )
+    if dry_run:
+        return Outcome(not already.exists(), "would send" if not already.exists() else "already sent")
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(
+                kind=kind, object_key=object_key, recipient=recipient, period=period, channel="text"
+            )
+            TEXT_SENDERS[0](recipient=recipient, body=body, reference=f"{kind}:{object_key}:{period}")
+    except IntegrityError:
+        return Outcome(False, "already sent")
+    return Outcome(True)
 
 
 def send_reminder_once(
