@@ -49,11 +49,12 @@ def lead_days_for(user: User, kind: str) -> list[int]:
 
 # Apps that can send text messages register a sender here:
 # `sender(*, recipient, body, reference) -> None`, raising to make the caller roll back.
-TEXT_SENDERS: list[Callable] = []
+# `available() -> bool` says whether texts can go now (a text service is configured).
+TEXT_SENDERS: list[tuple[Callable, Callable[[], bool]]] = []
 
 
-def register_text_sender(sender: Callable) -> None:
-    TEXT_SENDERS[:] = [sender]
+def register_text_sender(sender: Callable, *, available: Callable[[], bool] = lambda: True) -> None:
+    TEXT_SENDERS[:] = [(sender, available)]
 
 
 def send_text_once(
@@ -62,7 +63,7 @@ def send_text_once(
     """Text `recipient` once, under the same at-most-once row as an emailed reminder."""
     if kind in (recipient.muted_reminders or []):
         return Outcome(False, "muted")
-    if not TEXT_SENDERS:
+    if not TEXT_SENDERS or not TEXT_SENDERS[0][1]():
         return Outcome(False, "no text sender")
     already = SentReminder.objects.filter(
         kind=kind, object_key=object_key, recipient=recipient, period=period
@@ -74,7 +75,7 @@ def send_text_once(
             SentReminder.objects.create(
                 kind=kind, object_key=object_key, recipient=recipient, period=period, channel="text"
             )
-            TEXT_SENDERS[0](recipient=recipient, body=body, reference=f"{kind}:{object_key}:{period}")
+            TEXT_SENDERS[0][0](recipient=recipient, body=body, reference=f"{kind}:{object_key}:{period}")
     except IntegrityError:
         return Outcome(False, "already sent")
     return Outcome(True)

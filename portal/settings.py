@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "payments",
     "feedback",
     "impact",
+    # At the end of the import chain: nothing imports it.
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -306,3 +308,14 @@ CELERY_BEAT_SCHEDULE["impact-delete-expired-reports"] = {
     "task": "impact.tasks.delete_expired_report_files",
     "schedule": crontab(hour=2, minute=40),  # 02:40 every night, London time
 }
+
+# --- Messages and calendars (the messaging app) ---------------------------------------------
+# GOV.UK Notify sends text messages, and email and letters if their template ids are set.
+# Each template is one "((body))" placeholder (and "((subject))" for email and letters).
+PORTAL_NOTIFY_API_KEY = env.str("PORTAL_NOTIFY_API_KEY", default="")
+PORTAL_NOTIFY_BASE_URL = env.str("PORTAL_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+PORTAL_NOTIFY_SMS_TEMPLATE_ID = env.str("PORTAL_NOTIFY_SMS_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = env.str("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_LETTER_TEMPLATE_ID = env.str("PORTAL_NOTIFY_LETTER_TEMPLATE_ID", default="")
+# The bearer token Notify sends with delivery-status callbacks (set the same in Notify).
+PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="")
