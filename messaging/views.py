@@ -4,6 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
@@ -28,6 +29,12 @@ from .models import CalendarFeed, Delivery, Message
 PAGE_SIZE = 20
 
 
+def _require_messaging_role(request) -> None:
+    """Without the role it is 403; with it, a project that is not yours is 404."""
+    if not request.user.has_perm("messaging.add_message"):
+        raise PermissionDenied
+
+
 def _page(request, rows, param="page"):
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
 
@@ -39,17 +46,20 @@ def inbox(request):
         Delivery.objects.filter(recipient=request.user)
         .select_related("message__sender")
         .annotate(reply_count=Count("replies"))
+        .order_by("-message__created_at")
     )
     sent = None
     if request.user.has_perm("messaging.view_message"):
         sent = _page(
             request,
-            Message.objects.filter(sender=request.user).annotate(
+            Message.objects.filter(sender=request.user)
+            .annotate(
                 recipients=Count("deliveries", distinct=True),
                 unread_replies=Count(
                     "deliveries__replies", filter=Q(deliveries__replies__read_at__isnull=True)
                 ),
-            ),
+            )
+            .order_by("-created_at"),
             "sent_page",
         )
     return render(request, "messaging/inbox.html", {"received": _page(request, received), "sent": sent})
@@ -147,6 +157,7 @@ def _compose(request, *, project, form_class, audience_of, describe, activity=No
 
 @login_required
 def compose_activity(request, public_id):
+    _require_messaging_role(request)
     activity = get_object_or_404(
         Activity.objects.visible_to(request.user).select_related("project"), public_id=public_id
     )
@@ -163,6 +174,7 @@ def compose_activity(request, public_id):
 
 @login_required
 def compose_project(request, public_id):
+    _require_messaging_role(request)
     project = get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
 
     def describe(who):
@@ -180,6 +192,7 @@ def compose_project(request, public_id):
 
 @login_required
 def compose_shortlist(request, public_id):
+    _require_messaging_role(request)
     opportunity = get_object_or_404(
         Opportunity.objects.managed_by(request.user).select_related("project"), public_id=public_id
     )
@@ -195,6 +208,7 @@ def compose_shortlist(request, public_id):
 
 @login_required
 def activity_cancel(request, public_id):
+    _require_messaging_role(request)
     activity = get_object_or_404(
         Activity.objects.visible_to(request.user).select_related("project"), public_id=public_id
     )
