@@ -7,7 +7,10 @@ does nothing. A temporary failure hands the claim back for the retry; a permanen
 the person on the coordinators' list of letters and calls.
 """
 
+import re
+import uuid
 from collections import Counter
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -191,7 +194,13 @@ def _send_by_channel(delivery: Delivery) -> str:
         send_templated_email(
             name="messaging_message",
             to=[person.email],
-            context={"recipient": person, "message": message, "url": link},
+            context={
+                "recipient": person,
+                "message": message,
+                "url": link,
+                "can_reply_by_email": bool(reply_address(delivery)),
+            },
+            reply_to=[address] if (address := reply_address(delivery)) else None,
         )
         return ""
     if delivery.channel == Channel.TEXT:
@@ -336,6 +345,34 @@ def reply(*, actor: User, delivery: Delivery, body: str) -> Reply:
     answer = Reply.objects.create(delivery=delivery, author=actor, body=body.strip())
     record_audit(actor=actor, action="message.replied", target=delivery.message)
     return answer
+
+
+REPLY_ADDRESS = re.compile(r"reply\+([0-9a-f]{32})@", re.IGNORECASE)
+# Where a mail client's quote of the original begins.
+QUOTE_START = re.compile(r"^(>|On .+ wrote:$|-----Original Message-----|From: )", re.MULTILINE)
+
+
+def reply_address(delivery: Delivery) -> str:
+    domain = settings.PORTAL_MESSAGING_REPLY_DOMAIN
+    return f"reply+{delivery.public_id.hex}@{domain}" if domain else ""
+
+
+def reply_from_email(*, to: str, sender: str, text: str) -> Reply | None:
+    """An emailed reply, posted by the inbound mail service. Only the person the message went
+    to can reply to it, from the address it went to; the quoted original is left off."""
+    match = REPLY_ADDRESS.search(to or "")
+    if not match:
+        return None
+    delivery = (
+        Delivery.objects.select_related("recipient").filter(public_id=uuid.UUID(match.group(1))).first()
+    )
+    from_address = parseaddr(sender or "")[1].lower()
+    if delivery is None or not delivery.recipient.email or delivery.recipient.email.lower() != from_address:
+        return None
+    body = QUOTE_START.split(text or "", maxsplit=1)[0].strip()
+    if not body:
+        return None
+    return reply(actor=delivery.recipient, delivery=delivery, body=body)
 
 
 def mark_replies_read(*, user: User, message: Message) -> None:

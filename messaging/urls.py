@@ -18,4 +18,5 @@ urlpatterns = [
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notify/callback/", views.notify_callback, name="notify_callback"),
+    path("inbound-email/", views.inbound_email, name="inbound_email"),
 ]

@@ -280,13 +280,16 @@ def calendar_feed(request, token):
 # --- GOV.UK Notify callbacks -------------------------------------------------------------------
 
 
+def _bearer_ok(request, expected: str) -> bool:
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    return bool(expected) and secrets.compare_digest(given, expected)
+
+
 @csrf_exempt
 @require_POST
 def notify_callback(request):
     """Notify's delivery-status callback: marks a text, email or letter delivered or failed."""
-    expected = settings.PORTAL_NOTIFY_CALLBACK_TOKEN
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not expected or not secrets.compare_digest(given, expected):
+    if not _bearer_ok(request, settings.PORTAL_NOTIFY_CALLBACK_TOKEN):
         return JsonResponse({"error": "unauthorised"}, status=401)
     try:
         payload = json.loads(request.body)
@@ -294,3 +297,20 @@ def notify_callback(request):
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "expected id and status"}, status=400)
     return JsonResponse({"result": services.record_provider_status(provider_id=provider_id, status=status)})
+
+
+@csrf_exempt
+@require_POST
+def inbound_email(request):
+    """An emailed reply, posted as JSON {to, from, text} by the service that receives mail
+    for PORTAL_MESSAGING_REPLY_DOMAIN."""
+    if not _bearer_ok(request, settings.PORTAL_MESSAGING_INBOUND_TOKEN):
+        return JsonResponse({"error": "unauthorised"}, status=401)
+    try:
+        payload = json.loads(request.body)
+        to, sender, text = str(payload["to"]), str(payload["from"]), str(payload.get("text", ""))
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "expected to, from and text"}, status=400)
+    answer = services.reply_from_email(to=to, sender=sender, text=text)
+    # Mail that matches no message is dropped, not bounced: 200 so the service does not retry.
+    return JsonResponse({"result": "reply" if answer else "ignored"})

@@ -319,3 +319,8 @@ PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = env.str("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID", def
 PORTAL_NOTIFY_LETTER_TEMPLATE_ID = env.str("PORTAL_NOTIFY_LETTER_TEMPLATE_ID", default="")
 # The bearer token Notify sends with delivery-status callbacks (set the same in Notify).
 PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="")
+# Replies by email: messages go out with Reply-To reply+<id>@PORTAL_MESSAGING_REPLY_DOMAIN, and
+# the mail service that receives that domain posts each email to /messages/inbound-email/
+# with this bearer token. Unset: people reply in the portal only.
+PORTAL_MESSAGING_REPLY_DOMAIN = env.str("PORTAL_MESSAGING_REPLY_DOMAIN", default="")
+PORTAL_MESSAGING_INBOUND_TOKEN = env.str("PORTAL_MESSAGING_INBOUND_TOKEN", default="")

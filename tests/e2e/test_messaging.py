@@ -48,7 +48,6 @@ def test_a_coordinator_messages_an_activitys_people(page, live_server, steering_
     expect(page.locator("#preview-counts")).to_contain_text("Text message: 1")
     expect(page.locator("#preview-counts")).to_contain_text("Letter: 1")
     check_page(page, "message preview")
-    page.screenshot(path="/tmp/messaging-preview.png", full_page=True)
     page.get_by_role("button", name="Send message").click()
     expect(page.get_by_text("Your message is on its way to 3 people.")).to_be_visible()
     check_page(page, "sent message")

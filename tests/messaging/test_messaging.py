@@ -300,3 +300,34 @@ def test_the_coordinator_previews_then_sends(
         response = client.post(url, {**data, "send": "1"})
     assert response.status_code == 302
     assert Message.objects.get().deliveries.count() == 5
+
+
+def test_a_reply_by_email_reaches_the_senders_inbox(
+    client, settings, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_MESSAGING_REPLY_DOMAIN = "replies.example.org"
+    settings.PORTAL_MESSAGING_INBOUND_TOKEN = "inbound-secret"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    delivery = Delivery.objects.get(message=message, channel=Channel.EMAIL)
+    [email] = mail.outbox
+    assert email.reply_to == [f"reply+{delivery.public_id.hex}@replies.example.org"]
+
+    def post(sender, token="inbound-secret"):
+        return client.post(
+            reverse("messaging:inbound_email"),
+            {
+                "to": email.reply_to[0],
+                "from": sender,
+                "text": "Room 9 is fine.\n\nOn Tue Fatima wrote:\n> old",
+            },
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    assert post("Ella <ella@example.org>", token="wrong").status_code == 401
+    assert post("someone@else.example").json() == {"result": "ignored"}
+    assert not Reply.objects.exists()
+    assert post("Ella <Ella@Example.org>").json() == {"result": "reply"}
+    reply = Reply.objects.get()
+    assert (reply.author, reply.body, reply.delivery) == (people_ready["email"], "Room 9 is fine.", delivery)

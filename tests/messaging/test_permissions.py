@@ -66,6 +66,19 @@ CASES = [
         method="post",
         data=lambda w: {"id": "x", "status": "delivered"},
     ),
+    Case(
+        "messaging:inbound_email",
+        expect(
+            anonymous=401,
+            contributor=401,
+            other_contributor=401,
+            coordinator=401,
+            other_coordinator=401,
+            manager=401,
+        ),
+        method="post",
+        data=lambda w: {"to": "reply+x@example.org", "from": "a@example.org", "text": "hi"},
+    ),
 ]
 
 
@@ -74,6 +87,7 @@ def world(
     cara, olu, fatima, other_coordinator, morgan, project, settings, django_capture_on_commit_callbacks
 ):
     settings.PORTAL_NOTIFY_CALLBACK_TOKEN = "a-secret"
+    settings.PORTAL_MESSAGING_INBOUND_TOKEN = "another-secret"
     activity = ActivityFactory(project=project)
     ParticipationFactory(activity=activity, contributor=cara, status=ParticipationStatus.CONFIRMED)
     with django_capture_on_commit_callbacks(execute=True):
