@@ -83,10 +83,16 @@ def test_a_coordinator_messages_an_activitys_people(page, live_server, steering_
     check_page(page, "sent message with reply")
 
 
-def test_calendar_page_and_activity_download(page, live_server, steering_group):
+def test_calendar_page_reminder_lead_times_and_activity_download(page, live_server, steering_group):
     sign_in(page, live_server, "ella@example.org")
     page.goto(f"{live_server.url}/messages/calendar/")
     check_page(page, "calendar feed")
+    page.goto(f"{live_server.url}/account/reminders/")
+    page.get_by_label("A week before").check()
+    page.get_by_role("button", name="Save choices").click()
+    expect(page.get_by_label("A week before")).to_be_checked()
+    expect(page.get_by_label("The day before")).to_be_checked()
+    check_page(page, "reminder lead times")
     page.goto(f"{live_server.url}/activities/{steering_group.public_id}/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to your calendar (.ics)").click()
