@@ -101,7 +101,8 @@ def channel_for(user: User, profile: Contributor | None) -> str | None:
         return Channel.PORTAL
     method = profile.contact_method if profile else "email"
     if method == "text" and profile.phone:
-        return Channel.TEXT
+        # With no text service set up, a coordinator calls instead (and the preview says so).
+        return Channel.TEXT if backends.can_send_texts() else Channel.PHONE
     if method == "phone" and profile.phone:
         return Channel.PHONE
     if method == "email" and user.email:

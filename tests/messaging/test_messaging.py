@@ -81,7 +81,7 @@ def send(fatima, activity, who="everyone", capture=None):
     )
 
 
-def test_preview_counts_people_by_their_channel(people_ready, activity):
+def test_preview_counts_people_by_their_channel(people_ready, activity, notify):
     preview = services.preview(services.activity_audience(activity, "everyone"))
     assert preview["total"] == 5  # not the person who left, nor the one who did not attend
     assert dict(preview["by_channel"]) == {
@@ -331,3 +331,9 @@ def test_a_reply_by_email_reaches_the_senders_inbox(
     assert post("Ella <Ella@Example.org>").json() == {"result": "reply"}
     reply = Reply.objects.get()
     assert (reply.author, reply.body, reply.delivery) == (people_ready["email"], "Room 9 is fine.", delivery)
+
+
+def test_without_a_text_service_text_people_are_called(people_ready, activity):
+    preview = services.preview(services.activity_audience(activity, "everyone"))
+    assert dict(preview["by_channel"])["Phone call"] == 2
+    assert "Text message" not in dict(preview["by_channel"])
