@@ -34,6 +34,31 @@ def _home(request):
     return {"unread": unread, "replies": replies}
 
 
+def data_export_section(user) -> dict:
+    """A person's messages, what became of each, their replies, and whether they have a feed."""
+    from .models import CalendarFeed, Delivery
+
+    deliveries = (
+        Delivery.objects.filter(recipient=user).select_related("message__sender").prefetch_related("replies")
+    )
+    return {
+        "messages": [
+            {
+                "from": str(d.message.sender),
+                "sent": d.message.created_at.isoformat(),
+                "subject": d.message.subject,
+                "body": d.message.body,
+                "by": d.get_channel_display(),
+                "status": d.get_status_display(),
+                "read": d.read_at.isoformat() if d.read_at else None,
+                "your_replies": [r.body for r in d.replies.all()],
+            }
+            for d in deliveries
+        ],
+        "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+    }
+
+
 def register() -> None:
     from portal import dashboard, reminders
     from portal.models import Role
@@ -59,3 +84,6 @@ def register() -> None:
         "Messages from coordinators by email or text (you still see them in the portal)",
     )
     reminders.register_text_sender(services.text_reminder, available=backends.can_send_texts)
+    from contributors.data_export import register_section
+
+    register_section("messages", data_export_section)

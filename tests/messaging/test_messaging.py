@@ -337,3 +337,31 @@ def test_without_a_text_service_text_people_are_called(people_ready, activity):
     preview = services.preview(services.activity_audience(activity, "everyone"))
     assert dict(preview["by_channel"])["Phone call"] == 2
     assert "Text message" not in dict(preview["by_channel"])
+
+
+def test_letters_and_email_can_go_through_notify(
+    settings, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = "a0f4c4a4-7d64-4d3e-8f0a-6a3f8a1b2c3d"
+    settings.PORTAL_NOTIFY_LETTER_TEMPLATE_ID = "b1e5d5b5-8e75-4e4f-9a1b-7b4a9b2c3d4e"
+    with django_capture_on_commit_callbacks(execute=True):
+        send(fatima, activity)
+    assert mail.outbox == []
+    kinds = sorted(r["kind"] for r in notify.sent)
+    assert kinds == ["email", "letter", "sms"]  # Phil is called; Mo turned email and texts off
+    letter = next(r for r in notify.sent if r["kind"] == "letter")
+    assert letter["personalisation"]["address_line_1"] == "Pat Post"
+    assert letter["personalisation"]["address_line_4"] == "LS1 1AA"
+    assert "Room 9" in letter["personalisation"]["body"]
+    assert not ContactTask.objects.filter(channel="post").exists()
+
+
+def test_my_data_download_has_my_messages(
+    client, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    from contributors.data_export import SECTIONS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(fatima, activity)
+    [entry] = SECTIONS["messages"](people_ready["email"])["messages"]
+    assert (entry["subject"], entry["by"]) == ("The meeting has moved", "Email")
