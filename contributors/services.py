@@ -55,6 +55,9 @@ def notify(*, user: User, template: str, subject: str, body: str, context: dict 
         transaction.on_commit(lambda: send_templated_email(name=template, to=[user.email], context=ctx))
     if contributor and contributor.contact_method in (ContactMethod.POST, ContactMethod.PHONE):
         add_contact_task(user=user, channel=contributor.contact_method, subject=subject, body=body)
+    elif contributor and contributor.contact_method == ContactMethod.TEXT and not user.email:
+        # Too long for a text: a coordinator rings them.
+        add_contact_task(user=user, channel=ContactMethod.PHONE, subject=subject, body=body)
 
 
 def add_contact_task(*, user: User, channel: str, subject: str, body: str) -> ContactTask | None:
