@@ -80,6 +80,7 @@ def test_a_coordinator_messages_an_activitys_people(page, live_server, steering_
     expect(page.get_by_text("1 new")).to_be_visible()
     page.get_by_role("link", name="Room change").click()
     expect(page.get_by_text("Thanks, I will be there.")).to_be_visible()
+    expect(page.get_by_role("row", name="Pat Post")).to_contain_text("On the letters and calls list")
     check_page(page, "sent message with reply")
 
 
