@@ -170,7 +170,7 @@ def _remind_of_activity(p: Participation, *, lead: int, day: date, dry_run: bool
             body=body,
             dry_run=dry_run,
         )
-        if outcome.sent or outcome.reason != "no text sender":
+        if outcome.sent or outcome.reason in ("muted", "already sent", "text failed"):
             return [f"activity {_when_words(lead)} by text to {person}: {where}"] if outcome.sent else []
         channel = "phone"  # nothing can send texts here: a coordinator calls instead
     if dry_run:

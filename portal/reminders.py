@@ -6,6 +6,7 @@ constraint makes the second one skip. Celery runs tasks with late acks, so a wor
 dies mid-run hands the task back and the rows already committed keep it from repeating.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from django.db import IntegrityError, transaction
 
 from .emails import send_templated_email
 from .models import SentReminder, User
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,6 +81,9 @@ def send_text_once(
             TEXT_SENDERS[0][0](recipient=recipient, body=body, reference=f"{kind}:{object_key}:{period}")
     except IntegrityError:
         return Outcome(False, "already sent")
+    except Exception as error:  # a rate limit or outage: the row rolled back, the next sweep retries
+        logger.warning("Text reminder %s to user %s not sent: %s", kind, recipient.pk, error)
+        return Outcome(False, "text failed")
     return Outcome(True)
 
 

@@ -87,3 +87,17 @@ def test_the_profile_form_refuses_a_landline_for_texts():
     form = ProfileForm(data={"name": "Tomi", "contact_method": "text", "phone": "12"})
     form.is_valid()
     assert form.errors["phone"] == ["Enter a phone number, like 01632 960 001 or 07700 900 982"]
+
+
+def test_a_rate_limited_text_reminder_is_tried_again_next_sweep(project, notify):
+    from .notify_stub import RATE_LIMITED
+
+    texter = UserFactory(email="tomi@example.org", contributor=True)
+    ContributorFactory(user=texter, contact_method="text", phone=TEXT_PHONE)
+    ParticipationFactory(activity=ActivityFactory(project=project, starts_at=_at_ten(1)), contributor=texter)
+    notify.script[TEXT_PHONE] = [RATE_LIMITED]
+    run_sweeps(only="feedback")
+    assert not SentReminder.objects.filter(recipient=texter).exists()
+    run_sweeps(only="feedback")
+    assert len(notify.texts_to(TEXT_PHONE)) == 1
+    assert SentReminder.objects.filter(recipient=texter).count() == 1
