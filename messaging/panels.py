@@ -24,6 +24,20 @@ def _project_panel(request, project):
     }
 
 
+def _home_for(role: str):
+    """The banner once per home page, on the first of the person's roles that shows panels."""
+
+    def context(request):
+        from portal.models import Role
+
+        first = next(
+            r for r in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER) if request.user.has_role(r)
+        )
+        return _home(request) if first == role else None
+
+    return context
+
+
 def _home(request):
     from .models import Delivery, Reply
 
@@ -66,7 +80,9 @@ def register() -> None:
     from . import backends, services
 
     for role in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER):
-        dashboard.register_panel(role=role, template="messaging/partials/home.html", context=_home, order=5)
+        dashboard.register_panel(
+            role=role, template="messaging/partials/home.html", context=_home_for(role), order=5
+        )
     dashboard.register_panel(
         role="activity", template="messaging/partials/activity_panel.html", context=_activity_panel, order=10
     )

@@ -365,3 +365,17 @@ def test_my_data_download_has_my_messages(
         send(fatima, activity)
     [entry] = SECTIONS["messages"](people_ready["email"])["messages"]
     assert (entry["subject"], entry["by"]) == ("The meeting has moved", "Email")
+
+
+def test_the_home_page_shows_new_messages_once(
+    client, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    from portal.services import grant_role
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(fatima, activity)
+    ella = people_ready["email"]
+    grant_role(actor=None, user=ella, role="Coordinator")  # two roles, one banner
+    client.force_login(ella)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert page.count("You have 1 new message") == 1
