@@ -16,6 +16,7 @@ from . import equality
 
 class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
     PHONE = "phone", "Phone"
     POST = "post", "Post"
 
@@ -69,6 +70,7 @@ class Contributor(TimeStampedModel):
     contact_method = models.CharField(
         "how we contact you", max_length=10, choices=ContactMethod, default=ContactMethod.EMAIL
     )
+    # E.164 (+447700900123): what text-message services need; forms normalise what people type.
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)

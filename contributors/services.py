@@ -16,6 +16,7 @@ from portal.services import record_audit
 
 from . import equality, permissions
 from .models import (
+    AccessNeed,
     BankAccount,
     ContactChannel,
     ContactMethod,
@@ -40,6 +41,7 @@ class ContributorError(Exception):
 
 
 ERASED_NAME = "Erased contributor"
+LARGE_PRINT_NOTE = "LARGE PRINT: print this letter in 16 point or larger."
 
 
 # --- Reaching people ---------------------------------------------------------------------------
@@ -54,13 +56,19 @@ def notify(*, user: User, template: str, subject: str, body: str, context: dict 
         transaction.on_commit(lambda: send_templated_email(name=template, to=[user.email], context=ctx))
     if contributor and contributor.contact_method in (ContactMethod.POST, ContactMethod.PHONE):
         add_contact_task(user=user, channel=contributor.contact_method, subject=subject, body=body)
+    elif contributor and contributor.contact_method == ContactMethod.TEXT and not user.email:
+        # Too long for a text: a coordinator rings them.
+        add_contact_task(user=user, channel=ContactMethod.PHONE, subject=subject, body=body)
 
 
 def add_contact_task(*, user: User, channel: str, subject: str, body: str) -> ContactTask | None:
-    """Put a letter to send or a call to make on the coordinators' one list of them."""
+    """Put a letter to send or a call to make on the coordinators' one list of them. A letter
+    to someone who asked for large print says so at the top, for whoever prints it."""
     contributor = Contributor.objects.filter(user=user).first()
     if contributor is None:
         return None
+    if channel != ContactMethod.PHONE and AccessNeed.LARGE_PRINT in (contributor.access_needs or []):
+        body = f"{LARGE_PRINT_NOTE}\n\n{body}"
     return ContactTask.objects.create(
         contributor=contributor,
         channel=ContactChannel.PHONE if channel == ContactMethod.PHONE else ContactChannel.POST,
@@ -105,6 +113,8 @@ def _check_contact(fields: dict) -> None:
     method = fields.get("contact_method")
     if method == ContactMethod.PHONE and not fields.get("phone"):
         raise ContributorError("Enter a phone number so we can call you.")
+    if method == ContactMethod.TEXT and not fields.get("phone"):
+        raise ContributorError("Enter a mobile phone number so we can text you.")
     if method == ContactMethod.POST and not (fields.get("address") and fields.get("postcode")):
         raise ContributorError("Enter an address and postcode so we can write to you.")
 

@@ -247,13 +247,37 @@ def reminder_settings(request):
     if request.method == "POST":
         wanted = set(request.POST.getlist("kinds"))
         services.set_muted_reminders(user=request.user, muted=[k for k, _ in kinds if k not in wanted])
+        services.set_reminder_lead_days(
+            user=request.user,
+            # Ticking neither box keeps the default: not wanting the reminder at all is the
+            # checkbox above.
+            lead_days={
+                kind: days for kind in reminders.LEAD_DAYS if (days := request.POST.getlist(f"lead-{kind}"))
+            },
+        )
         messages.success(request, "Your email reminder choices are saved.")
         return redirect("portal:reminder_settings")
     muted = set(request.user.muted_reminders or [])
+    leads = [
+        {
+            "kind": kind,
+            "label": reminders.KINDS[kind],
+            "options": [
+                (
+                    d,
+                    reminders.LEAD_LABELS.get(d, f"{d} days before"),
+                    d in reminders.lead_days_for(request.user, kind),
+                )
+                for d in choices
+            ],
+        }
+        for kind, (choices, _default) in reminders.LEAD_DAYS.items()
+        if kind in reminders.KINDS
+    ]
     return render(
         request,
         "portal/reminder_settings.html",
-        {"kinds": [(k, label, k not in muted) for k, label in kinds]},
+        {"kinds": [(k, label, k not in muted) for k, label in kinds], "leads": leads},
     )
 
 
