@@ -288,13 +288,15 @@ def test_a_coordinator_who_leaves_the_project_can_no_longer_download_its_report(
     assert client.get(reverse("impact:report_download", args=[report.public_id, "csv"])).status_code == 403
 
 
-def test_report_that_is_still_being_made_refreshes_itself(client, fatima, project):
+def test_report_that_is_still_being_made_offers_check_again_without_a_meta_refresh(client, fatima, project):
     report = ReportRequest.objects.create(
         requested_by=fatima, kind="impact", project=project, start_on=START, end_on=END
     )
     client.force_login(fatima)
     response = client.get(reverse("impact:report_detail", args=[report.public_id]))
-    assert b'http-equiv="refresh"' in response.content
+    assert b'http-equiv="refresh"' not in response.content
+    assert b"Check again" in response.content
+    assert b"portal/report-status.js" in response.content
 
 
 def test_making_a_report_twice_does_nothing_the_second_time(
