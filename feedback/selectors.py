@@ -4,13 +4,13 @@ from datetime import date
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from portal.models import Activity, Project, User
 from portal.money import percentage, round_half_up
 
-from .models import FeedbackOwed, FeedbackOwedStatus
+from .models import FeedbackMessage, FeedbackOwed, FeedbackOwedStatus
 
 
 def _scoped(projects=None, start: date | None = None, end: date | None = None):
@@ -133,9 +133,12 @@ def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
 def contributor_feedback(user: User, *, today: date | None = None) -> dict:
     """What a contributor has been told, and what they are still owed."""
     today = today or timezone.localdate()
+    last_turn = FeedbackMessage.objects.filter(owed=OuterRef("pk")).order_by("-created_at", "-pk")
     rows = (
         FeedbackOwed.objects.filter(participation__contributor=user)
         .select_related("participation__activity__project", "feedback", "owner")
+        # The coordinator had the last word: the person has an answer waiting for them.
+        .annotate(answered_by_staff=Subquery(last_turn.values("is_from_staff")[:1]))
         .order_by("-participation__activity__starts_at")
     )
     new, read, owed = [], [], []

@@ -104,6 +104,11 @@ def test_a_reply_becomes_a_conversation_both_sides_see_in_order(
     expect(thread.nth(0)).to_contain_text("Could the next one be in the evening?")
     expect(thread.nth(1)).to_contain_text("Yes: the next one is at 6pm on a Tuesday.")
     expect(thread.nth(1)).to_contain_text("Fatima Rahman")
+    # Her feedback list says there is an answer waiting, until she writes back.
+    page.goto(f"{live_server.url}/feedback/mine/")
+    expect(page.get_by_text("Fatima answered you")).to_be_visible()
+    check_page(page, "contributor's feedback list")
+    page.go_back()
     page.get_by_label("Your message").fill("Perfect, thank you.")
     page.get_by_role("button", name="Send message").click()
     expect(page.get_by_text("Your message has been sent.")).to_be_visible()
