@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
 
 
@@ -75,21 +76,42 @@ class ActivityForm(forms.Form):
         queryset=_people(Role.COORDINATOR),
         help_text="Who runs it and owes feedback to the people who take part.",
     )
+    # A select of the rates on the card in force, checked again against the card in force on
+    # the activity's own date: a typed code with a typo once gave a claim with no fee.
     rate_code = forms.CharField(
         max_length=50,
         required=False,
-        label="Rate code",
-        help_text="The rate card row that prices this activity, for example meeting_hour.",
+        label="Fee rate",
+        help_text="The rate on the rate card that prices this activity. Leave empty if it is unpaid.",
+        widget=forms.Select,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = _people(Role.COORDINATOR)
+        starts = self.initial.get("starts_at")
+        try:
+            on = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"]).clean(starts).date()
+        except forms.ValidationError:
+            on = timezone.localdate()
+        choices = [("", "No fee (unpaid)"), *dashboard.rate_code_choices(on)]
+        current = self.initial.get("rate_code")
+        if current and current not in dict(choices):
+            choices.append((current, f"{current} (not on the card in force)"))
+        self.fields["rate_code"].widget.choices = choices
 
     def clean(self):
         data = super().clean()
         if data.get("mode") == ActivityMode.IN_PERSON and not data.get("location"):
             self.add_error("location", "Enter the address for an in-person activity")
+        code, starts = data.get("rate_code"), data.get("starts_at")
+        if code and starts:
+            on = timezone.localtime(starts).date()
+            if code not in dict(dashboard.rate_code_choices(on)):
+                self.add_error(
+                    "rate_code",
+                    f"Choose a rate from the rate card in force on {on:%-d %B %Y}",
+                )
         return data
 
     @classmethod

@@ -190,6 +190,10 @@ PORTAL_REQUIRE_STAFF_MFA = env.bool("PORTAL_REQUIRE_STAFF_MFA", default=PRODUCTI
 PORTAL_ORGANISATION_NAME = MFA_TOTP_ISSUER
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="involvement@example.org")
 PORTAL_CONTACT_PHONE = env.str("PORTAL_CONTACT_PHONE", default="0113 496 0000")
+# Postal address, lines separated by commas: ends every payment statement, for people who write.
+PORTAL_CONTACT_ADDRESS = env.str(
+    "PORTAL_CONTACT_ADDRESS", default="Involvement Team, 1 Example Street, Leeds, LS1 1AA"
+)
 
 # Encryption key for bank details (Fernet, urlsafe base64 of 32 bytes). Derived from the
 # secret key when unset, so development needs no step; production must set its own.
