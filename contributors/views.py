@@ -1,6 +1,7 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
 import csv
+from itertools import groupby
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -16,10 +17,13 @@ from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
 from portal.models import Project
+from portal.pdf import render_pdf
 
 from . import equality, forms, permissions, selectors, services
 from .data_export import export_for, readable
 from .models import (
+    AccessNeed,
+    ContactChannel,
     ContactTask,
     Contributor,
     ErasureRequest,
@@ -825,8 +829,40 @@ def contact_tasks(request):
     return render(
         request,
         "contributors/contact_tasks.html",
-        {"pending": tasks.filter(done_at__isnull=True), "done": tasks.filter(done_at__isnull=False)[:20]},
+        {
+            "pending": tasks.filter(done_at__isnull=True),
+            "letters_due": tasks.filter(done_at__isnull=True, channel=ContactChannel.POST).count(),
+            "done": tasks.filter(done_at__isnull=False)[:20],
+        },
     )
+
+
+@login_required
+def contact_letters(request):
+    """Every letter still to post, in one PDF: a page (or more) per person, in large print for
+    those who asked for it, so the whole pile is printed at once."""
+    if not request.user.has_perm("contributors.view_contacttask"):
+        raise PermissionDenied
+    tasks = (
+        ContactTask.objects.filter(done_at__isnull=True, channel=ContactChannel.POST)
+        .select_related("contributor__user")
+        .order_by("contributor__user__name", "contributor__pk", "created_at")
+    )
+    people = [
+        {
+            "contributor": contributor,
+            "large_print": AccessNeed.LARGE_PRINT in (contributor.access_needs or []),
+            "letters": list(letters),
+        }
+        for contributor, letters in groupby(tasks, key=lambda t: t.contributor)
+    ]
+    pdf = render_pdf(
+        "pdf/contributors_letters.html",
+        {"people": people, "today": timezone.localdate(), "contact_phone": settings.PORTAL_CONTACT_PHONE},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letters-{timezone.localdate():%Y-%m-%d}.pdf"'
+    return response
 
 
 @login_required

@@ -123,6 +123,7 @@ CASES = [
     Case("contributors:offline_interest", expect(**STAFF_ONLY), kwargs=_offline),
     Case("contributors:offline_invite", expect(**STAFF_ONLY), kwargs=_offline),
     Case("contributors:contact_tasks", expect(**STAFF_ONLY)),
+    Case("contributors:contact_letters", expect(**STAFF_ONLY)),
     Case(
         "contributors:contact_task_done",
         expect(coordinator=302, other_coordinator=302, manager=302, **STAFF_ONLY),
