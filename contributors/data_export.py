@@ -35,7 +35,7 @@ def _account(user: User) -> dict:
 def _profile(user: User) -> dict:
     from .models import BankAccount, Contributor
 
-    c = Contributor.objects.filter(user=user).first()
+    c = Contributor.objects.profile_of(user)
     if c is None:
         return {}
     bank = BankAccount.objects.filter(contributor=c).first()
@@ -128,7 +128,7 @@ def _log(user: User) -> dict:
     from .models import Contributor
 
     targets = [(ContentType.objects.get_for_model(User), str(user.public_id))]
-    c = Contributor.objects.filter(user=user).first()
+    c = Contributor.objects.profile_of(user)
     if c is not None:
         targets.append((ContentType.objects.get_for_model(Contributor), str(c.public_id)))
     events = AuditEvent.objects.none()

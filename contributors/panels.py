@@ -19,7 +19,7 @@ def _contributor_home(request):
     )
 
     user = request.user
-    contributor = Contributor.objects.filter(user=user).first()
+    contributor = Contributor.objects.profile_of(user)
     if contributor is None:
         return {"missing_profile": True}
     record = DiversityRecord.objects.filter(user=user).only("updated_at").first()

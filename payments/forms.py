@@ -224,9 +224,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = (
-            Project.objects.all() if user.is_manager else Project.objects.coordinated_by(user)
-        )
+        self.fields["project"].queryset = Project.objects.managed_by(user)
 
 
 class PayForm(forms.Form):

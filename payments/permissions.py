@@ -1,9 +1,24 @@
 """Who may do what with claims and rate cards. Views use these to show buttons; services
 enforce them again."""
 
-from portal.models import User
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from portal.models import AuditEvent, User
 
 from .models import EDITABLE, Claim, ClaimStatus
+
+# Audit actions by which a staff member touched how, or where, a person is paid or reached.
+PAYMENT_DETAIL_ACTIONS = (
+    "bank_details.change_entered",
+    "bank_details.changed",
+    "contributor.payment_preferences",
+    "contributor.invitation_entered",
+    "contributor.invited_to_take_over",
+)
 
 
 def _coordinates(user: User, claim: Claim) -> bool:
@@ -22,11 +37,30 @@ def can_view_claim(user: User, claim: Claim) -> bool:
 
 
 def is_offline(contributor: User) -> bool:
-    """Reached by phone or post: nobody signs in, so a coordinator claims for them."""
+    """Cannot sign in themselves (User.is_offline), so a coordinator claims for them."""
+    return contributor.is_offline
+
+
+def touched_payment_details(user: User, contributor: User) -> bool:
+    """Did `user` change `contributor`'s payment details, or invite them to take over their
+    account, within the cooling period (PORTAL_PAYMENT_DETAILS_COOLING_DAYS)?"""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=contributor).select_related("user").first()
-    return profile.is_offline if profile else not contributor.email
+    profile = Contributor.objects.profile_of(contributor)
+    if profile is None:
+        return False
+    since = timezone.now() - timedelta(days=settings.PORTAL_PAYMENT_DETAILS_COOLING_DAYS)
+    return (
+        AuditEvent.objects.filter(
+            actor=user,
+            action__in=PAYMENT_DETAIL_ACTIONS,
+            target_type=ContentType.objects.get_for_model(Contributor),
+            target_id=str(profile.public_id),
+            created_at__gte=since,
+        )
+        .exclude(actor_id=contributor.pk)
+        .exists()
+    )
 
 
 def can_claim_for(user: User, contributor: User, project) -> bool:
@@ -65,7 +99,9 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
         return False
     if user.pk in (claim.contributor_id, claim.entered_by_id):
         return False
-    return user.is_manager or _coordinates(user, claim)
+    if not (user.is_manager or _coordinates(user, claim)):
+        return False
+    return not touched_payment_details(user, claim.contributor)
 
 
 def can_second_approve_claim(user: User, claim: Claim) -> bool:

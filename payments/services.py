@@ -325,7 +325,7 @@ def _entered_note(claim: Claim) -> str:
 def _default_choice(contributor: User) -> str:
     from contributors.models import Contributor, PaymentMethod
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     if profile is None:
         return PaymentChoice.FULL_FEE
     return {
@@ -337,7 +337,7 @@ def _default_choice(contributor: User) -> str:
 def needs_public_sector_confirmation(contributor: User) -> bool:
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     return bool(profile and profile.is_public_sector_employee)
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
+from .people import people_visible_to
 
 
 def _people(role: str):
@@ -110,9 +111,13 @@ class ActivityForm(forms.Form):
 class AddParticipantForm(forms.Form):
     contributor = forms.ModelChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
 
-    def __init__(self, *args, activity=None, **kwargs):
+    def __init__(self, *args, activity=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only people the coordinator may already reach; anyone else comes through an
+        # opportunity or the directory's opt-in (both of which make them reachable).
         people = _people(Role.CONTRIBUTOR)
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
         if activity is not None:
             people = people.exclude(participations__activity=activity)
         self.fields["contributor"].queryset = people

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,7 +24,7 @@ class StaffMfaMiddleware:
             and request.user.is_staff_role
             and not _has_mfa(request.user)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 

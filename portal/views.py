@@ -181,7 +181,8 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "activity": activity,
             "participations": participations,
             "can_manage": can_manage,
-            "add_form": add_form or (AddParticipantForm(activity=activity) if can_manage else None),
+            "add_form": add_form
+            or (AddParticipantForm(activity=activity, user=request.user) if can_manage else None),
             "status_choices": ParticipationStatusForm().fields["status"].choices,
             "panels": dashboard.panels_for(request, "activity", activity),
         },
@@ -195,7 +196,7 @@ def participant_add(request, public_id):
     activity = _get_activity(request, public_id)
     if not permissions.can_manage_activity(request.user, activity):
         raise PermissionDenied
-    form = AddParticipantForm(request.POST, activity=activity)
+    form = AddParticipantForm(request.POST, activity=activity, user=request.user)
     if not form.is_valid():
         return activity_detail(request, public_id, add_form=form, status=400)
     try:
