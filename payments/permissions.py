@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from portal.models import AuditEvent, User
+from portal.people import people_visible_to
 
 from .models import EDITABLE, Claim, ClaimStatus
 
@@ -64,12 +65,18 @@ def touched_payment_details(user: User, contributor: User) -> bool:
 
 
 def can_claim_for(user: User, contributor: User, project) -> bool:
-    """Claim for yourself, or (a coordinator of the project) for a contributor who is offline."""
+    """Claim for yourself, or (a coordinator of the project) for a contributor in their scope
+    who cannot sign in."""
     if not user.is_authenticated:
         return False
     if contributor.pk == user.pk:
         return user.is_contributor
-    return user.is_coordinator and project.is_coordinated_by(user) and is_offline(contributor)
+    return (
+        user.is_coordinator
+        and project.is_coordinated_by(user)
+        and is_offline(contributor)
+        and people_visible_to(user).filter(pk=contributor.pk).exists()
+    )
 
 
 def can_view_statement_of(user: User, contributor: User) -> bool:

@@ -300,6 +300,8 @@ def start_ad_hoc_claim(
         raise PermissionDenied
     if not permissions.is_offline(contributor):
         raise ClaimError(f"{contributor} can sign in and claim for themselves.")
+    if not permissions.can_claim_for(actor, contributor, project):
+        raise PermissionDenied
     claim = Claim.objects.create(
         contributor=contributor,
         project=project,
