@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from portal.models import Role, User
+from portal.people import people_visible_to
 
 from . import equality
 from .models import (
@@ -332,9 +333,14 @@ class RoleAssignForm(RoleAgreementForm):
     contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = _contributors()
+        # A role is a link to the person: only people already in scope (portal.people), or
+        # others through an opportunity.
+        people = _contributors()
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
+        self.fields["contributor"].queryset = people
 
 
 class SelectCandidatesForm(RoleAgreementForm):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from portal.emails import send_templated_email
 from portal.models import Participation, Project, Role, User
+from portal.people import people_visible_to
 from portal.services import record_audit
 
 from . import equality, permissions
@@ -414,6 +415,8 @@ def assign_role(*, actor: User, contributor: User, project: Project, **fields) -
         raise PermissionDenied
     if not contributor.is_contributor:
         raise ContributorError(f"{contributor} is not registered as a contributor.")
+    if not people_visible_to(actor).filter(pk=contributor.pk).exists():
+        raise PermissionDenied
     _check_role(fields)
     assignment = RoleAssignment.objects.create(
         contributor=contributor,

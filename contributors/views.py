@@ -292,7 +292,9 @@ def role_create(request, project_id):
     project = _get_project(request, project_id)
     if not permissions.can_manage_roles(request.user, project):
         raise PermissionDenied
-    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    form = forms.RoleAssignForm(
+        request.POST or None, initial={"starts_on": timezone.localdate()}, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)

@@ -113,6 +113,18 @@ def test_the_take_over_chain_fails_at_its_first_step_and_every_later_step_change
     # 4. Add them to his own activity: the picker does not offer them.
     url = reverse("portal:participant_add", args=[world["sams_activity"].public_id])
     assert client.post(url, {"contributor": dennis.user.pk}).status_code == 400
+    # 4b. Nor give them a role on his project (a role would be a link).
+    url = reverse("contributors:role_create", args=[world["sams_project"].public_id])
+    form = {"contributor": dennis.user.pk, "role_type": "lay_reviewer", "starts_on": "2026-01-01"}
+    assert client.post(url, form).status_code == 400
+    with pytest.raises(PermissionDenied):
+        services.assign_role(
+            actor=sam,
+            contributor=dennis.user,
+            project=world["sams_project"],
+            role_type="lay_reviewer",
+            starts_on=timezone.localdate(),
+        )
     # 5. Claim for them on his own project.
     with pytest.raises(PermissionDenied):
         payment_services.start_ad_hoc_claim(
@@ -136,6 +148,7 @@ def test_the_take_over_chain_fails_at_its_first_step_and_every_later_step_change
         contributor=dennis.user, activity__project=world["sams_project"]
     ).exists()
     assert not Claim.objects.filter(contributor=dennis.user).exists()
+    assert not dennis.user.role_assignments.exists()
     world["task"].refresh_from_db()
     assert world["task"].done_at is None
     assert not AuditEvent.objects.filter(actor=sam).exists()
