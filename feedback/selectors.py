@@ -85,9 +85,7 @@ def overdue_feedback(
 
 def projects_for_compliance(user: User):
     """Managers see every project's figures; coordinators those of the projects they run."""
-    if user.is_manager:
-        return Project.objects.all()
-    return Project.objects.coordinated_by(user)
+    return Project.objects.managed_by(user)
 
 
 def compliance_by_project(

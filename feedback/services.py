@@ -34,7 +34,7 @@ def contact_channel(user: User) -> str:
     """ "email", "phone" or "post". No profile means email; no email address means post."""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=user).only("contact_method").first()
+    profile = Contributor.objects.profile_of(user)
     method = profile.contact_method if profile else "email"
     if method == "email" and not user.email:
         return "post"
@@ -54,7 +54,7 @@ def contact_details(user: User) -> dict:
     """Phone and postal address for letters and calls (blank when there is no profile)."""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=user).first()
+    profile = Contributor.objects.profile_of(user)
     if profile is None:
         return {"phone": "", "address": "", "postcode": ""}
     return {"phone": profile.phone, "address": profile.address, "postcode": profile.postcode}

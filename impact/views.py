@@ -52,9 +52,7 @@ def _get_project(request, public_id) -> Project:
 
 
 def _manageable_projects(user):
-    if user.is_manager:
-        return Project.objects.all()
-    return Project.objects.coordinated_by(user)
+    return Project.objects.managed_by(user)
 
 
 # --- The impact log -----------------------------------------------------------------------------

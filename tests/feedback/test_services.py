@@ -14,6 +14,7 @@ from tests.factories import (
     FeedbackItemFactory,
     FeedbackOwedFactory,
     UserFactory,
+    opted_in,
 )
 
 ITEMS = [
@@ -33,6 +34,7 @@ def past_activity(project):
 
 
 def _attend(activity, person, actor):
+    opted_in(person)
     participation = portal_services.add_participant(actor=actor, activity=activity, contributor=person)
     return portal_services.set_participation_status(
         actor=actor, participation=participation, status=ParticipationStatus.ATTENDED
@@ -84,7 +86,9 @@ def test_feedback_already_given_stays_when_attendance_is_corrected(fatima, cara)
 
 
 def test_invited_people_are_owed_nothing(fatima, cara, past_activity):
-    participation = portal_services.add_participant(actor=fatima, activity=past_activity, contributor=cara)
+    participation = portal_services.add_participant(
+        actor=fatima, activity=past_activity, contributor=opted_in(cara)
+    )
     assert not FeedbackOwed.objects.filter(participation=participation).exists()
 
 

@@ -16,7 +16,7 @@ from contributors.models import DiversityRecord, ParticipationDiversity
 from impact import reports, selectors, services
 from impact.models import ReportRequest, ReportStatus
 from portal.models import Project
-from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory, UserFactory
+from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory, UserFactory, opted_in
 
 TODAY = timezone.localdate()
 START, END = TODAY - timedelta(days=365), TODAY
@@ -343,7 +343,7 @@ def test_answers_changed_after_taking_part_do_not_change_the_report(fatima, proj
     people = [UserFactory(contributor=True) for _ in range(5)]
     for person in people:
         save_diversity(user=person, consent=True, answers={"religion": "christian"})
-        add_participant(actor=fatima, activity=meeting, contributor=person, status="attended")
+        add_participant(actor=fatima, activity=meeting, contributor=opted_in(person), status="attended")
         save_diversity(user=person, consent=True, answers={"religion": "none"})
     religion = question(selectors.diversity_report(start=START, end=END), "religion")
     assert (row(religion, "christian")["count"], row(religion, "none")["count"]) == (5, 0)
