@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "impact",
     # At the end of the import chain: nothing imports it.
     "messaging",
+    "partners",
 ]
 
 MIDDLEWARE = [

@@ -29,5 +29,6 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("impact/", include("impact.urls")),
     path("messages/", include("messaging.urls")),
+    path("partners/", include("partners.urls")),
     path("admin/", admin.site.urls),
 ]

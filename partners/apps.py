@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+_SEE = ["view_partner", "view_partnerinvoice", "add_partnerinvoice", "add_partnerfeedback", "view_assessment"]
+
+
+class PartnersConfig(AppConfig):
+    name = "partners"
+    verbose_name = "Community partners and self-assessment"
+    # Invoices are decided by whoever may decide a contributor's claim (payments.decide_claim)
+    # and paid by whoever may pay claims (payments.pay_claim): one rule for both.
+    role_permissions = {
+        "Coordinator": _SEE,
+        "Manager": [*_SEE, "manage_partner", "manage_assessment"],
+    }
+
+    def ready(self):
+        from . import panels
+
+        panels.register()

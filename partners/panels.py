@@ -1,0 +1,65 @@
+"""What partners adds to the portal: navigation, a project panel with the partners and their reach,
+and a line on the contributor's home page to say who introduced them."""
+
+
+def _project_panel(request, project):
+    from . import permissions, selectors
+
+    user = request.user
+    if not (permissions.can_view_partners(user) and (user.is_manager or project.is_coordinated_by(user))):
+        return None
+    partners = selectors.partners_for_project(project)
+    return {
+        "project": project,
+        "rows": selectors.reach_by_partner(partners=partners, project=project),
+        "can_manage": permissions.can_manage_partners(user),
+    }
+
+
+def _contributor_home(request):
+    from .models import Introduction
+
+    return {"introduction": Introduction.objects.filter(user=request.user).select_related("partner").first()}
+
+
+def _invoices_waiting(request) -> int:
+    from payments.models import ClaimStatus
+
+    from .models import PartnerInvoice
+
+    user = request.user
+    return (
+        PartnerInvoice.objects.visible_to(user)
+        .filter(status=ClaimStatus.SUBMITTED)
+        .exclude(submitted_by=user)
+        .count()
+    )
+
+
+def register() -> None:
+    from portal import dashboard
+    from portal.models import Role
+
+    dashboard.register_panel(
+        role="project", template="partners/partials/project_panel.html", context=_project_panel, order=45
+    )
+    dashboard.register_panel(
+        role=Role.CONTRIBUTOR,
+        template="partners/partials/contributor_home.html",
+        context=_contributor_home,
+        order=90,
+    )
+    dashboard.register_nav(
+        label="Partners",
+        url_name="partners:partner_list",
+        roles=(Role.COORDINATOR, Role.MANAGER),
+        order=70,
+        match_prefix="/partners/",
+        count=_invoices_waiting,
+    )
+    dashboard.register_nav(
+        label="Self-assessment",
+        url_name="partners:assessment_list",
+        roles=(Role.MANAGER,),
+        order=75,
+    )

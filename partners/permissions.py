@@ -1,0 +1,65 @@
+"""Who may do what with partners, their invoices and feedback, and self-assessments.
+
+Views use these to show buttons; services enforce them again. Deciding and paying an invoice
+are the claims' rules (payments.decide_claim, payments.pay_claim), so one role change moves both.
+"""
+
+from payments.permissions import can_export_finance, can_pay_claims
+from portal.models import Project, User
+
+from .models import Partner, PartnerInvoice
+
+__all__ = ["can_export_finance", "can_pay_claims"]
+
+
+def can_manage_partners(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("partners.manage_partner")
+
+
+def can_view_partner(user: User, partner: Partner) -> bool:
+    return Partner.objects.visible_to(user).filter(pk=partner.pk).exists()
+
+
+def can_view_partners(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("partners.view_partner")
+
+
+def _runs(user: User, project: Project) -> bool:
+    return user.is_manager or (user.is_coordinator and project.is_coordinated_by(user))
+
+
+def can_enter_invoice(user: User, partner: Partner, project: Project) -> bool:
+    """Staff who run the project enter an invoice the partner sent, for a project it works on."""
+    return (
+        user.is_authenticated
+        and user.has_perm("partners.add_partnerinvoice")
+        and _runs(user, project)
+        and partner.links.filter(project=project).exists()
+    )
+
+
+def can_decide_invoice(user: User, invoice: PartnerInvoice) -> bool:
+    """Whoever may decide the project's claims; never the person who entered the invoice."""
+    if not (user.is_authenticated and user.has_perm("payments.decide_claim")):
+        return False
+    if user.pk == invoice.submitted_by_id:
+        return False
+    return _runs(user, invoice.project)
+
+
+def can_give_partner_feedback(user: User, partner: Partner, project: Project) -> bool:
+    return (
+        user.is_authenticated
+        and user.has_perm("partners.add_partnerfeedback")
+        and _runs(user, project)
+        and partner.links.filter(project=project).exists()
+    )
+
+
+def can_view_reach_diversity(user: User) -> bool:
+    """The organisation-wide comparison: whoever may run the organisation's diversity report."""
+    return user.is_authenticated and user.is_manager and user.has_perm("impact.request_report")
+
+
+def can_manage_assessments(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("partners.manage_assessment")

@@ -1,0 +1,52 @@
+"""Reads that aggregate: how many people came through each partner, and how the diversity of
+people reached through partners compares with everyone else. Counts only, never who."""
+
+from django.db.models import Count, Q
+
+from portal.models import Project, User
+
+from .models import Introduction, Partner, StandardAnswer
+
+
+def reach_by_partner(*, partners, project: Project | None = None) -> list[dict]:
+    """Per partner: people it introduced, and how many of them took part (in `project`, if given)."""
+    took_part = Q(introductions__user__participations__isnull=False)
+    if project is not None:
+        took_part = Q(introductions__user__participations__activity__project=project)
+    rows = partners.annotate(
+        introduced=Count("introductions", distinct=True),
+        took_part=Count("introductions__user", filter=took_part, distinct=True),
+    ).order_by("name")
+    return [{"partner": p, "introduced": p.introduced, "took_part": p.took_part} for p in rows]
+
+
+def people_reached(project: Project | None = None):
+    """Contributors who took part in something (in `project`, if given)."""
+    q = Q(participations__isnull=False) if project is None else Q(participations__activity__project=project)
+    return User.objects.filter(q).distinct()
+
+
+def diversity_through_partners(project: Project | None = None) -> dict:
+    """The suppressed comparison: people reached through partners ("pool") against the rest ("group")."""
+    from contributors.selectors import diversity_comparison
+
+    reached = people_reached(project)
+    introduced = set(Introduction.objects.filter(user__in=reached).values_list("user", flat=True))
+    people = list(reached)
+    through = [u for u in people if u.pk in introduced]
+    rest = [u for u in people if u.pk not in introduced]
+    return diversity_comparison(pool=through, group=rest)
+
+
+def last_year_answers(assessment) -> dict[int, StandardAnswer]:
+    """Last year's answers for the same framework and scope, by standard id, to compare with."""
+    answers = StandardAnswer.objects.filter(
+        assessment__framework=assessment.framework_id,
+        assessment__project=assessment.project_id,
+        assessment__year=assessment.year - 1,
+    )
+    return {a.standard_id: a for a in answers}
+
+
+def partners_for_project(project: Project):
+    return Partner.objects.filter(links__project=project).distinct().order_by("name")

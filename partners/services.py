@@ -1,0 +1,432 @@
+"""Every write about partners, their invoices, feedback and self-assessments: one function per
+use case, each atomic, row-locked where two people could race, permission-checked and audited."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from payments.models import ClaimStatus
+from portal.models import Activity, Project, User
+from portal.money import ZERO, to_money
+from portal.services import record_audit
+
+from . import evidence, permissions
+from .models import (
+    Assessment,
+    Framework,
+    Introduction,
+    InvoiceEvent,
+    Partner,
+    PartnerContact,
+    PartnerFeedback,
+    PartnerInvoice,
+    PartnerLink,
+    PartnerPayRun,
+    PartnerStatus,
+    StandardAnswer,
+    invoice_reference,
+)
+
+PARTNER_FIELDS = (
+    "name",
+    "kind",
+    "communities",
+    "status",
+    "they_bring",
+    "we_bring",
+    "how_paid",
+    "feedback_route",
+    "agreed_on",
+)
+
+
+class PartnerError(Exception):
+    """A partner rule was broken. The message is safe to show to the user."""
+
+
+# --- Partners ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_partner(*, actor: User, **fields) -> Partner:
+    """A new community partner with its partnership agreement."""
+    if not permissions.can_manage_partners(actor):
+        raise PermissionDenied
+    if Partner.objects.filter(name__iexact=fields["name"].strip()).exists():
+        raise PartnerError("There is already a partner with that name.")
+    partner = Partner.objects.create(
+        created_by=actor, **{k: fields[k] for k in PARTNER_FIELDS if k in fields}
+    )
+    record_audit(actor=actor, action="partner.created", target=partner)
+    return partner
+
+
+@transaction.atomic
+def update_partner(*, actor: User, partner: Partner, **fields) -> Partner:
+    if not permissions.can_manage_partners(actor):
+        raise PermissionDenied
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    changed = [k for k in PARTNER_FIELDS if k in fields and getattr(partner, k) != fields[k]]
+    for k in changed:
+        setattr(partner, k, fields[k])
+    partner.save()
+    record_audit(actor=actor, action="partner.updated", target=partner, fields=changed)
+    return partner
+
+
+@transaction.atomic
+def add_contact(
+    *,
+    actor: User,
+    partner: Partner,
+    name: str,
+    consent: bool,
+    role: str = "",
+    email: str = "",
+    phone: str = "",
+    receives_feedback: bool = True,
+) -> PartnerContact:
+    """A contact at the partner, kept only once they have agreed to us keeping their details."""
+    if not permissions.can_manage_partners(actor):
+        raise PermissionDenied
+    if not consent:
+        raise PartnerError("Only keep a contact's details once they have agreed to it.")
+    if not (email or phone):
+        raise PartnerError("Give an email address or a phone number.")
+    contact = PartnerContact.objects.create(
+        partner=partner,
+        name=name,
+        role=role,
+        email=email,
+        phone=phone,
+        receives_feedback=receives_feedback,
+        consent_given_on=timezone.localdate(),
+    )
+    record_audit(actor=actor, action="partner.contact_added", target=partner, contact=str(contact.public_id))
+    return contact
+
+
+@transaction.atomic
+def remove_contact(*, actor: User, contact: PartnerContact) -> Partner:
+    """Forget a contact (they withdrew consent, or left the organisation)."""
+    if not permissions.can_manage_partners(actor):
+        raise PermissionDenied
+    partner = contact.partner
+    PartnerContact.objects.filter(pk=contact.pk).delete()
+    record_audit(
+        actor=actor, action="partner.contact_removed", target=partner, contact=str(contact.public_id)
+    )
+    return partner
+
+
+@transaction.atomic
+def link_partner(
+    *, actor: User, partner: Partner, project: Project, role: str, activity: Activity | None = None
+) -> PartnerLink:
+    """The partner co-delivers, or recruits for, a project (or one of its activities)."""
+    if not permissions.can_manage_partners(actor):
+        raise PermissionDenied
+    if activity is not None and activity.project_id != project.pk:
+        raise PartnerError("That activity is not part of this project.")
+    try:
+        with transaction.atomic():
+            link = PartnerLink.objects.create(
+                partner=partner, project=project, activity=activity, role=role, created_by=actor
+            )
+    except IntegrityError as exc:
+        raise PartnerError("The partner is already linked that way.") from exc
+    record_audit(actor=actor, action="partner.linked", target=partner, link=str(link))
+    return link
+
+
+@transaction.atomic
+def unlink_partner(*, actor: User, link: PartnerLink) -> Partner:
+    if not permissions.can_manage_partners(actor):
+        raise PermissionDenied
+    partner = link.partner
+    record_audit(actor=actor, action="partner.unlinked", target=partner, link=str(link))
+    PartnerLink.objects.filter(pk=link.pk).delete()
+    return partner
+
+
+# --- Who introduced a person -------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_introduction(*, user: User, partner: Partner | None, consent: bool) -> Introduction | None:
+    """A person says which partner introduced them (or none). Only they set it."""
+    if not user.is_contributor:
+        raise PermissionDenied
+    if partner is None:
+        Introduction.objects.filter(user=user).delete()
+        record_audit(actor=user, action="partner.introduction_removed", target=user)
+        return None
+    if not consent:
+        raise PartnerError("Tick the box to agree to us counting this.")
+    if partner.status == PartnerStatus.ENDED:
+        raise PartnerError("Choose a partner we still work with.")
+    intro, _ = Introduction.objects.update_or_create(
+        user=user, defaults={"partner": partner, "consented_at": timezone.now()}
+    )
+    # The partner is not named in the audit row: staff must not be able to read who came through whom.
+    record_audit(actor=user, action="partner.introduction_set", target=user)
+    return intro
+
+
+# --- Invoices: the claims' workflow for organisations -------------------------------------------
+
+
+def _lock(invoice: PartnerInvoice) -> PartnerInvoice:
+    # Lock the row: two approvers clicking at once must not both decide, nor two pay runs both pay.
+    return (
+        PartnerInvoice.objects.select_for_update(of=("self",))
+        .select_related("project", "partner")
+        .get(pk=invoice.pk)
+    )
+
+
+def _move(invoice: PartnerInvoice, *, to: str, actor: User, note: str = "") -> None:
+    if not invoice.can_move_to(to):
+        raise PartnerError(
+            f"An invoice that is {invoice.get_status_display().lower()} cannot be "
+            f"{ClaimStatus(to).label.lower()}."
+        )
+    InvoiceEvent.objects.create(
+        invoice=invoice, actor=actor, from_status=invoice.status, to_status=to, note=note
+    )
+    invoice.status = to
+
+
+@transaction.atomic
+def enter_invoice(
+    *,
+    actor: User,
+    partner: Partner,
+    project: Project,
+    invoice_reference_text: str,
+    description: str,
+    invoiced_on: date,
+    amount: Decimal,
+    activity: Activity | None = None,
+) -> PartnerInvoice:
+    """Record an invoice a partner sent us; it waits for someone else to approve it."""
+    if not permissions.can_enter_invoice(actor, partner, project):
+        raise PermissionDenied
+    if activity is not None and activity.project_id != project.pk:
+        raise PartnerError("That activity is not part of this project.")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise PartnerError("Enter an amount more than £0.00.")
+    try:
+        with transaction.atomic():
+            invoice = PartnerInvoice.objects.create(
+                partner=partner,
+                project=project,
+                activity=activity,
+                invoice_reference=invoice_reference_text.strip(),
+                description=description,
+                invoiced_on=invoiced_on,
+                amount=amount,
+                submitted_by=actor,
+                status=ClaimStatus.SUBMITTED,
+            )
+    except IntegrityError as exc:
+        raise PartnerError(
+            f"Invoice {invoice_reference_text} from {partner} is already in the portal."
+        ) from exc
+    invoice.reference = invoice_reference(invoice.pk, invoice.created_at.year)
+    invoice.save(update_fields=["reference"])
+    InvoiceEvent.objects.create(invoice=invoice, actor=actor, from_status="", to_status=ClaimStatus.SUBMITTED)
+    record_audit(actor=actor, action="partner.invoice_entered", target=invoice, amount=str(amount))
+    return invoice
+
+
+@transaction.atomic
+def decide_invoice(*, actor: User, invoice: PartnerInvoice, approve: bool, note: str = "") -> PartnerInvoice:
+    """Approve or reject an invoice; never the person who entered it."""
+    invoice = _lock(invoice)
+    if not permissions.can_decide_invoice(actor, invoice):
+        raise PermissionDenied
+    if invoice.status != ClaimStatus.SUBMITTED:
+        raise PartnerError(f"This invoice is already {invoice.get_status_display().lower()}.")
+    if not approve and not note.strip():
+        raise PartnerError("Give a reason for rejecting the invoice.")
+    _move(
+        invoice, to=ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED, actor=actor, note=note.strip()
+    )
+    invoice.decided_at, invoice.decided_by = timezone.now(), actor
+    invoice.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="partner.invoice_approved" if approve else "partner.invoice_rejected",
+        target=invoice,
+        amount=str(invoice.amount),
+    )
+    return invoice
+
+
+@transaction.atomic
+def pay_invoices(
+    *, actor: User, invoices: list[PartnerInvoice], paid_on: date, reference: str
+) -> PartnerPayRun:
+    """One bank run for organisations: every invoice must still be approved; all are paid or none."""
+    if not permissions.can_pay_claims(actor):
+        raise PermissionDenied
+    if not invoices:
+        raise PartnerError("Choose at least one approved invoice to mark as paid.")
+    if not reference.strip():
+        raise PartnerError("Enter the bank run's reference.")
+    locked = list(
+        PartnerInvoice.objects.select_for_update(of=("self",))
+        .filter(pk__in=[i.pk for i in invoices])
+        .order_by("pk")
+    )
+    not_ready = [i for i in locked if i.status != ClaimStatus.APPROVED]
+    if not_ready:
+        raise PartnerError(
+            f"{len(not_ready)} of the chosen invoices are no longer approved; nothing was marked paid."
+        )
+    run = PartnerPayRun.objects.create(paid_on=paid_on, reference=reference.strip(), created_by=actor)
+    for invoice in locked:
+        _move(invoice, to=ClaimStatus.PAID, actor=actor, note=f"Payment reference {run.reference}")
+        invoice.pay_run, invoice.paid_on = run, paid_on
+        invoice.save(update_fields=["status", "pay_run", "paid_on", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="partner.pay_run",
+        target=run,
+        invoices=len(locked),
+        total=str(sum((i.amount for i in locked), ZERO)),
+    )
+    return run
+
+
+def record_finance_export(*, actor: User, run: PartnerPayRun | None, rows: int) -> None:
+    record_audit(actor=actor, action="partner.finance_export", target=run, rows=rows)
+
+
+# --- Feedback to partners ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def give_partner_feedback(
+    *, actor: User, partner: Partner, project: Project, what_they_told_us: str, what_changed: str
+) -> PartnerFeedback:
+    """Tell a partner what their community's input changed; emailed to their contacts after commit."""
+    if not permissions.can_give_partner_feedback(actor, partner, project):
+        raise PermissionDenied
+    if not what_changed.strip():
+        raise PartnerError("Say what changed, or why nothing did.")
+    to = list(
+        partner.contacts.filter(receives_feedback=True).exclude(email="").values_list("email", flat=True)
+    )
+    feedback = PartnerFeedback.objects.create(
+        partner=partner,
+        project=project,
+        what_they_told_us=what_they_told_us,
+        what_changed=what_changed,
+        written_by=actor,
+        sent_at=timezone.now() if to else None,
+        sent_to=to,
+    )
+    record_audit(actor=actor, action="partner.feedback_given", target=feedback, recipients=len(to))
+    if to:
+        transaction.on_commit(lambda: _email_feedback(feedback.pk))
+    return feedback
+
+
+def _email_feedback(feedback_id: int) -> None:
+    from portal.emails import send_templated_email
+
+    feedback = PartnerFeedback.objects.select_related("partner", "project", "written_by").get(pk=feedback_id)
+    send_templated_email(
+        name="partners_feedback",
+        to=feedback.sent_to,
+        context={"feedback": feedback, "base_url": settings.PORTAL_BASE_URL},
+        reply_to=[feedback.written_by.email] if feedback.written_by.email else None,
+    )
+
+
+# --- Self-assessment ---------------------------------------------------------------------------
+
+
+def _fill(answer: StandardAnswer, assessment: Assessment) -> None:
+    answer.evidence = evidence.figures_for(
+        answer.standard.evidence_source, assessment.project, assessment.year
+    )
+
+
+@transaction.atomic
+def start_assessment(
+    *, actor: User, framework: Framework, year: int, project: Project | None = None
+) -> Assessment:
+    """A year's assessment with a row per standard and the portal's figures filled in."""
+    if not permissions.can_manage_assessments(actor):
+        raise PermissionDenied
+    existing = Assessment.objects.filter(framework=framework, project=project, year=year).first()
+    if existing is not None:
+        return existing
+    assessment = Assessment.objects.create(framework=framework, project=project, year=year, created_by=actor)
+    answers = []
+    for standard in framework.standards.all():
+        answer = StandardAnswer(assessment=assessment, standard=standard)
+        _fill(answer, assessment)
+        answers.append(answer)
+    StandardAnswer.objects.bulk_create(answers)
+    record_audit(actor=actor, action="assessment.started", target=assessment)
+    return assessment
+
+
+def _lock_assessment(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
+
+
+@transaction.atomic
+def refresh_evidence(*, actor: User, assessment: Assessment) -> Assessment:
+    """Fill the figures in again from today's records (until the assessment is completed)."""
+    assessment = _lock_assessment(assessment)
+    if not permissions.can_manage_assessments(actor):
+        raise PermissionDenied
+    if assessment.completed_at:
+        raise PartnerError("A completed assessment keeps the figures it was agreed with.")
+    answers = list(assessment.answers.select_related("standard"))
+    for answer in answers:
+        _fill(answer, assessment)
+    StandardAnswer.objects.bulk_update(answers, ["evidence"])
+    record_audit(actor=actor, action="assessment.evidence_refreshed", target=assessment)
+    return assessment
+
+
+@transaction.atomic
+def save_answer(
+    *, actor: User, answer: StandardAnswer, rating: str, working: str, improve: str
+) -> StandardAnswer:
+    assessment = _lock_assessment(answer.assessment)
+    if not permissions.can_manage_assessments(actor):
+        raise PermissionDenied
+    if assessment.completed_at:
+        raise PartnerError("This assessment is completed; start next year's to change it.")
+    answer.rating, answer.working, answer.improve = rating, working, improve
+    answer.save(update_fields=["rating", "working", "improve"])
+    record_audit(actor=actor, action="assessment.answered", target=assessment, standard=answer.standard.title)
+    return answer
+
+
+@transaction.atomic
+def complete_assessment(*, actor: User, assessment: Assessment) -> Assessment:
+    """The team has agreed every rating: the assessment is fixed, figures and all."""
+    assessment = _lock_assessment(assessment)
+    if not permissions.can_manage_assessments(actor):
+        raise PermissionDenied
+    if assessment.completed_at:
+        raise PartnerError("This assessment is already completed.")
+    if assessment.answers.filter(rating="").exists():
+        raise PartnerError("Agree a rating for every standard before completing the assessment.")
+    assessment.completed_at, assessment.completed_by = timezone.now(), actor
+    assessment.save(update_fields=["completed_at", "completed_by", "updated_at"])
+    record_audit(actor=actor, action="assessment.completed", target=assessment)
+    return assessment
