@@ -36,6 +36,17 @@ def _invoices_waiting(request) -> int:
     )
 
 
+def data_export_section(user) -> dict:
+    """The partner a person said introduced them, for their own data download."""
+    from .models import Introduction
+
+    intro = Introduction.objects.filter(user=user).select_related("partner").first()
+    return {
+        "introduced_by": intro.partner.name if intro else None,
+        "agreed_to_count_it": intro.consented_at.isoformat() if intro else None,
+    }
+
+
 def register() -> None:
     from portal import dashboard
     from portal.models import Role
@@ -63,3 +74,6 @@ def register() -> None:
         roles=(Role.MANAGER,),
         order=75,
     )
+    from contributors.data_export import register_section
+
+    register_section("community_partner", data_export_section)
