@@ -222,7 +222,7 @@ def test_people_with_the_same_name_can_be_told_apart_and_long_pickers_searched(
 ):
     """Item 10: two Sam Taylors looked the same in the directory and the pickers; "member 10"
     came before "member 2"; a long picker could not be searched."""
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, opted_in
 
     sams = [
         UserFactory(name="Sam Taylor", email=email, contributor=True)
@@ -231,7 +231,7 @@ def test_people_with_the_same_name_can_be_told_apart_and_long_pickers_searched(
     for sam in sams:
         ContributorFactory(user=sam, in_directory=True)
     for n in (10, 2, 1, 11, 3, 12, 4, 13, 5, 14, 6, 15, 7, 8, 9):
-        UserFactory(name=f"Member {n}", contributor=True)
+        opted_in(UserFactory(name=f"Member {n}", contributor=True))
     activity = ActivityFactory(project=project)
 
     sign_in(page, live_server, "fatima@example.org")
