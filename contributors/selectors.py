@@ -6,24 +6,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.models import User
+from portal.suppression import SUPPRESSED, suppressed_text
 
 from . import equality
 from .models import DiversityRecord, RoleAssignment
 
 NOT_ANSWERED = "Not answered or prefer not to say"
-
-
-def suppress(counts: dict[str, int], threshold: int | None = None) -> dict[str, str]:
-    """Counts as text with small numbers hidden. A count from 1 to threshold-1 shows as
-    "fewer than N"; if only one cell is hidden, the next smallest is hidden too, so that the
-    hidden one cannot be worked out from the total."""
-    threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD if threshold is None else threshold
-    hidden = {k for k, v in counts.items() if 0 < v < threshold}
-    if len(hidden) == 1:
-        others = sorted((v, k) for k, v in counts.items() if k not in hidden and v > 0)
-        if others:
-            hidden.add(others[0][1])
-    return {k: (f"fewer than {threshold}" if k in hidden else str(v)) for k, v in counts.items()}
 
 
 def _dimensions(records: list[DiversityRecord], people: int) -> list[dict]:
@@ -68,8 +56,8 @@ def diversity_comparison(*, pool: list[User], group: list[User]) -> dict:
     show_pool = len(pool) >= threshold
     show_group = len(group) >= threshold
     for p_dim, g_dim in zip(pool_dims, group_dims, strict=True):
-        p = suppress(p_dim["counts"], threshold) if show_pool else {}
-        g = suppress(g_dim["counts"], threshold) if show_group else {}
+        p = suppressed_text(p_dim["counts"], threshold) if show_pool else {}
+        g = suppressed_text(g_dim["counts"], threshold) if show_group else {}
         out["rows"].append(
             {
                 "name": p_dim["name"],
@@ -80,6 +68,7 @@ def diversity_comparison(*, pool: list[User], group: list[User]) -> dict:
             }
         )
     out["show_pool"], out["show_group"] = show_pool, show_group
+    out["suppressed"] = SUPPRESSED
     return out
 
 

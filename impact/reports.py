@@ -16,8 +16,7 @@ from django.utils.safestring import mark_safe
 
 from portal.money import format_money
 from portal.pdf import render_pdf
-
-SUPPRESSED = "[c]"  # the ONS marker for a number hidden to protect people
+from portal.suppression import SUPPRESSED
 
 
 def fmt_count(value) -> str:

@@ -14,9 +14,9 @@ from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
+from portal.suppression import suppress
 
 from .models import CUBE_QUESTIONS, CubeCheckIn, ImpactEntry, Outcome, Reflection, Significance, UKStandard
-from .suppression import suppress
 
 CENSUS_CSV = Path(__file__).resolve().parent / "data" / "census-2021-england-wales.csv"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)

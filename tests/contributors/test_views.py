@@ -150,10 +150,10 @@ def test_a_contributor_expresses_interest_and_sees_the_role_when_chosen(client, 
 
 
 def test_the_diversity_picture_hides_small_numbers(client, fatima, project):
-    from contributors.selectors import suppress
+    from portal.suppression import suppressed_text
 
-    assert suppress({"a": 10, "b": 3, "c": 0}, 5) == {"a": "fewer than 5", "b": "fewer than 5", "c": "0"}
-    assert suppress({"a": 10, "b": 7}, 5) == {"a": "10", "b": "7"}
+    assert suppressed_text({"a": 10, "b": 3, "c": 0}, 5) == {"a": "[c]", "b": "[c]", "c": "0"}
+    assert suppressed_text({"a": 10, "b": 7}, 5) == {"a": "10", "b": "7"}
     opportunity = OpportunityFactory(project=project)
     client.force_login(fatima)
     page = client.get(reverse("contributors:opportunity_interests", args=[opportunity.public_id]))

@@ -11,9 +11,15 @@ worked out as the total minus the others. The rules, applied to each question on
 3. If the whole table is under the threshold, everything is hidden, the total too.
 
 Zero is shown: nobody can be picked out of an empty cell.
+
+This is the only suppression in the portal: every table of people anyone sees (the impact
+diversity report, the pool and group picture when choosing people) goes through `suppress`, and
+every hidden cell is shown the same way, as `SUPPRESSED`.
 """
 
 from dataclasses import dataclass
+
+SUPPRESSED = "[c]"  # the ONS marker for a number hidden to protect people
 
 
 @dataclass
@@ -49,3 +55,9 @@ def suppress(counts: dict[str, int], threshold: int) -> tuple[dict[str, Cell], b
         shown[0].hidden = True
     total_hidden = bool(hidden()) and not [c for c in cells.values() if not c.hidden] and total < threshold
     return cells, total_hidden
+
+
+def suppressed_text(counts: dict[str, int], threshold: int) -> dict[str, str]:
+    """The cells as text for a table: the count, or `SUPPRESSED` where it is hidden."""
+    cells, _ = suppress(counts, threshold)
+    return {key: SUPPRESSED if cell.hidden else str(cell.count) for key, cell in cells.items()}
