@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from portal.mfa import mfa_this_session
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
@@ -690,6 +691,7 @@ def person_bank_details(request, public_id):
     return _person_bank_form(request, contributor)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _person_bank_form(request, contributor):
     return _bank_form_view(
@@ -920,6 +922,11 @@ def erasure_decide(request, public_id):
     erasure = get_object_or_404(ErasureRequest, public_id=public_id)
     if not permissions.can_decide_erasure(request.user, erasure):
         raise PermissionDenied
+    return _decide_erasure(request, erasure)
+
+
+@mfa_this_session(return_to="contributors:erasure_list")
+def _decide_erasure(request, erasure):
     form = forms.ErasureDecisionForm(request.POST)
     if form.is_valid():
         try:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.mfa import mfa_this_session
 from portal.models import Participation, Project
 
 from . import permissions, selectors, services
@@ -458,23 +459,17 @@ def claims_pay(request):
     return redirect("payments:payment_list")
 
 
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 @login_required
 def batch_export(request, public_id):
-    """The finance CSV with bank details: needs MFA set up and a fresh password check."""
+    """The finance CSV with bank details: needs this session to have passed MFA and a fresh
+    password check."""
     if not permissions.can_export_finance(request.user):
         raise PermissionDenied
     batch = get_object_or_404(PaymentBatch, public_id=public_id)
-    if not _has_totp(request.user):
-        return render(request, "payments/mfa_needed.html", {"batch": batch}, status=403)
     return _export_csv(request, batch)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _export_csv(request, batch):
     from contributors.models import Contributor

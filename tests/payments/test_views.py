@@ -1,6 +1,5 @@
 import csv
 import io
-import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from payments import services
 from payments.models import Claim, ClaimStatus
 from portal.models import AuditEvent
 from tests.factories import ActivityFactory, ParticipationFactory, RateCardRowFactory
+from tests.mfa import pass_mfa
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -128,14 +128,9 @@ def test_finance_export_with_mfa_and_recent_sign_in_has_bank_details_and_is_logg
     Authenticator.objects.create(user=morgan, type=Authenticator.Type.TOTP, data={"secret": "x"})
     response = client.get(url)
     assert response.status_code == 302
-    assert "reauthenticate" in response["Location"]
-    session = client.session
-    # What allauth's reauthenticate page records after the password is typed again.
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
-    ]
-    session["account_authentication_methods_user"] = str(morgan.pk)
-    session.save()
+    # The app exists, but this session has not used it.
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    pass_mfa(client, morgan)
     response = client.get(url)
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
