@@ -589,7 +589,9 @@ def opportunity_interests(request, public_id):
             )
             return redirect("portal:project_detail", public_id=opportunity.project.public_id)
     pool = [i.contributor for i in interests.exclude(status=InterestStatus.WITHDRAWN)]
-    comparison = selectors.diversity_comparison(pool=pool, group=selectors.current_group(opportunity.project))
+    comparison = selectors.diversity_comparison(
+        pool=pool, group=selectors.current_group(opportunity.project), key=str(opportunity.public_id)
+    )
     return _render(
         request,
         "contributors/opportunity_interests.html",

@@ -165,6 +165,22 @@ def diversity_tables(data: dict) -> list[dict]:
     return out
 
 
+def differencing_note(data: dict) -> str:
+    """Why a report shows older figures or none: the differencing guard in portal/suppression.py."""
+    if data.get("withheld"):
+        return (
+            "No figures: the people counted differ from an earlier report's by fewer than "
+            f"{data['threshold']}, so comparing the two would show those people's answers."
+        )
+    if data.get("held_since"):
+        return (
+            f"These are the figures first made on {data['held_since']:%-d %B %Y}: fewer than "
+            f"{data['threshold']} people have joined or left since, and showing them would "
+            "reveal their answers."
+        )
+    return ""
+
+
 def diversity_csv(data: dict) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
@@ -173,6 +189,8 @@ def diversity_csv(data: dict) -> str:
     w.writerow(["period", period_label(data)])
     w.writerow(["people who took part", fmt_count(data["people"])])
     w.writerow(["numbers from 1 to", data["threshold"] - 1, "are shown as", SUPPRESSED])
+    if note := differencing_note(data):
+        w.writerow(["note", note])
     w.writerow([])
     w.writerow(["question", "table", "category", "people", "share of people", "census 2021", "ratio"])
     for q in diversity_tables(data):
@@ -203,6 +221,7 @@ def diversity_pdf(data: dict) -> bytes:
             "period": period_label(data),
             "suppressed": SUPPRESSED,
             "people": fmt_count(data["people"]),
+            "differencing_note": differencing_note(data),
         },
     )
 

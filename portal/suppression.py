@@ -61,3 +61,48 @@ def suppressed_text(counts: dict[str, int], threshold: int) -> dict[str, str]:
     """The cells as text for a table: the count, or `SUPPRESSED` where it is hidden."""
     cells, _ = suppress(counts, threshold)
     return {key: SUPPRESSED if cell.hidden else str(cell.count) for key, cell in cells.items()}
+
+
+# --- Differencing -------------------------------------------------------------------------------
+# Suppression protects one table. Two tables of nearly the same people protect nobody: the same
+# report asked again after one more person took part, or for a period one day shorter, differs by
+# exactly that person, and subtracting one table from the other gives their answers. So every
+# table that shows anything is recorded (the ids it counted), and a new one must differ from each
+# earlier one of its kind by nobody or by at least `threshold` people on each side (people added
+# and people gone, counted separately). When it does not, the table asked for again (same key)
+# shows its earlier population again; a different table is withheld.
+
+
+@dataclass
+class Guarded:
+    population: set[int] | None  # the ids to count; None: withhold the whole table
+    held_since: object = None  # when the earlier figures shown again were first made
+
+
+def _close(a: set[int], b: set[int], threshold: int) -> bool:
+    added, gone = len(a - b), len(b - a)
+    return 0 < added < threshold or 0 < gone < threshold
+
+
+def guard_population(*, kind: str, key: str, population: set[int], threshold: int) -> Guarded:
+    from .models import AggregateRelease
+
+    if len(population) < threshold:
+        # Everything in such a table is hidden anyway, so it reveals nothing to subtract.
+        return Guarded(set(population))
+    earlier = [(r, set(r.population)) for r in AggregateRelease.objects.filter(kind=kind)]
+    for release, ids in earlier:
+        if release.key == key and ids == population:
+            return Guarded(population)
+    close = [(r, ids) for r, ids in earlier if _close(population, ids, threshold)]
+    if not close:
+        AggregateRelease.objects.create(
+            kind=kind, key=key, population=sorted(population), size=len(population)
+        )
+        return Guarded(population)
+    same = [(r, ids) for r, ids in earlier if r.key == key]
+    if same:
+        # Shown before, so showing it again tells nobody anything new. Newest first.
+        release, ids = same[0]
+        return Guarded(ids, held_since=release.made_at)
+    return Guarded(None)

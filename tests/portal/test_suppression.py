@@ -132,7 +132,7 @@ def _contributors_pool_picture(counts):
             if code != "not_answered":
                 DiversityRecord.objects.create(user=person, sex=code)
             pool.append(person)
-    data = selectors.diversity_comparison(pool=pool, group=[])
+    data = selectors.diversity_comparison(pool=pool, group=[], key="test")
     sex = {c["label"]: c["pool"] for c in next(r for r in data["rows"] if r["name"] == "Sex")["categories"]}
     shown = {}
     for code, label in labels.items():
