@@ -331,13 +331,15 @@ def claim_decide(request, public_id):
 
 @login_required
 def receipt(request, line_id):
-    """Receipts are private: only people who may see the claim get the file; others a 404."""
+    """Receipts are private: only people who may see the claim get the file; others a 404.
+    Always a download, never shown in the browser, so an uploaded file cannot run as a page of
+    the portal."""
     line = get_object_or_404(
         ExpenseLine.objects.filter(claim__in=Claim.objects.visible_to(request.user)), public_id=line_id
     )
     if not line.receipt:
         raise Http404
-    return FileResponse(line.receipt.open("rb"), as_attachment=False, filename=line.receipt_name or "receipt")
+    return FileResponse(line.receipt.open("rb"), as_attachment=True, filename=line.receipt_name or "receipt")
 
 
 # --- Coordinators: the approval queue ------------------------------------------------------------

@@ -34,6 +34,19 @@ class StaffMfaMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features the portal never uses (camera, microphone, location,
+    payment, ...), so injected or embedded content cannot ask for them either."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
+        return response
+
+
 class HealthCheckMiddleware:
     """Answer /healthz before the host check: load balancers and Docker call it by IP."""
 

@@ -53,6 +53,8 @@ def test_another_contributors_claim_and_receipt_are_404(client, olu, cara, draft
     client.force_login(cara)
     response = client.get(reverse("payments:receipt", args=[line.public_id]))
     assert response.status_code == 200
+    # A download, never a page of the portal: an uploaded file cannot run in the browser.
+    assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == PNG
 
 
