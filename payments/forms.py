@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from portal.forms import SANE_DATE
 from portal.models import Participation, Project, User
 
 from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
@@ -52,6 +53,7 @@ class AdHocClaimForm(forms.Form):
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project")
     description = forms.CharField(label="What the task was", max_length=300)
     work_on = forms.DateField(
+        validators=SANE_DATE,
         label="Date of the task",
         help_text="For example, 27 3 2026 or 2026-03-27",
         input_formats=DATE_FORMATS,
@@ -231,6 +233,7 @@ class QueueFilterForm(forms.Form):
 
 class PayForm(forms.Form):
     paid_on = forms.DateField(
+        validators=SANE_DATE,
         label="Date paid",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -244,6 +247,7 @@ class PayForm(forms.Form):
 class RateCardForm(forms.Form):
     name = forms.CharField(max_length=200)
     effective_from = forms.DateField(
+        validators=SANE_DATE,
         label="In force from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -293,6 +297,7 @@ class UpliftForm(forms.Form):
         initial=Decimal("10"),
     )
     effective_from = forms.DateField(
+        validators=SANE_DATE,
         label="New rates in force from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -303,6 +308,7 @@ class UpliftForm(forms.Form):
 
 class RetireForm(forms.Form):
     retired_on = forms.DateField(
+        validators=SANE_DATE,
         label="Retire from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),

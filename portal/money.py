@@ -4,6 +4,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount a money column (8 digits, 2 after the point) holds. Anything bigger must be
+# refused before it is saved: PostgreSQL refuses it with an error, SQLite stores it and then
+# every page that reads it back fails.
+MONEY_MAX = Decimal("999999.99")
 
 
 def to_money(value: Decimal | int | str) -> Decimal:
@@ -20,3 +24,7 @@ def format_money(value: Decimal | int | str | None) -> str:
     amount = to_money(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
+
+
+def fits_money_column(value: Decimal) -> bool:
+    return abs(Decimal(value)) <= MONEY_MAX
