@@ -116,9 +116,7 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
     counter = next(iter(yield_hotp_counters_from_time()))
-    manager.get_by_label("Code", exact=True).fill(
-        format_hotp_value(hotp_value("JBSWY3DPEHPK3PXP", counter))
-    )
+    manager.get_by_label("Code", exact=True).fill(format_hotp_value(hotp_value("JBSWY3DPEHPK3PXP", counter)))
     with manager.expect_download() as download:
         manager.get_by_role("button", name="Confirm").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))

@@ -228,3 +228,22 @@ def test_the_queue_filters_by_status_and_person(client, cara, fatima, draft):
     assert "Cara Bennett" in client.get(url, {"person": "cara"}).content.decode()
     assert "Cara Bennett" not in client.get(url, {"person": "olu"}).content.decode()
     assert "Cara Bennett" not in client.get(url, {"status": "paid"}).content.decode()
+
+
+def test_a_fee_line_too_big_for_a_claim_is_refused_and_the_pages_still_work(client, cara, draft, row):
+    """Issue 11's case: a line of £2,199,997.80 made the home page, the claim list and the
+    queue fail for good. Now it is a form error and nothing is saved."""
+    RateCardRowFactory(card=row.card, code="big_day", unit="day", amount=Decimal("219.99"))
+    client.force_login(cara)
+    before = draft.fee_lines.count()
+    response = client.post(
+        reverse("payments:claim_fee_add", args=[draft.public_id]), {"code": "big_day", "quantity": "9999.99"}
+    )
+    assert response.status_code == 302
+    assert "the most a claim can hold" in client.get(response["Location"]).content.decode()
+    draft.refresh_from_db()
+    assert draft.fee_lines.count() == before
+    assert draft.total < Decimal("1000000")
+    page = client.get(reverse("payments:claim_detail", args=[draft.public_id]))
+    assert page.status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
