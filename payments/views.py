@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.mfa import mfa_this_session
 from portal.models import Participation, Project
+from portal.storage import private_file_response
 
 from . import permissions, selectors, services
 from .forms import (
@@ -339,7 +340,7 @@ def receipt(request, line_id):
     )
     if not line.receipt:
         raise Http404
-    return FileResponse(line.receipt.open("rb"), as_attachment=True, filename=line.receipt_name or "receipt")
+    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=True)
 
 
 # --- Coordinators: the approval queue ------------------------------------------------------------
