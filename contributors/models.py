@@ -16,6 +16,7 @@ from . import equality
 
 class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
     PHONE = "phone", "Phone"
     POST = "post", "Post"
 
@@ -69,6 +70,7 @@ class Contributor(TimeStampedModel):
     contact_method = models.CharField(
         "how we contact you", max_length=10, choices=ContactMethod, default=ContactMethod.EMAIL
     )
+    # E.164 (+447700900123): what text-message services need; forms normalise what people type.
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -111,6 +113,10 @@ class Contributor(TimeStampedModel):
         if self.access_needs_other:
             labels.append(self.access_needs_other)
         return labels
+
+    @property
+    def wants_large_print(self) -> bool:
+        return AccessNeed.LARGE_PRINT in (self.access_needs or [])
 
     @staticmethod
     def tags(text: str) -> list[str]:
@@ -285,10 +291,32 @@ class RoleType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class RoleStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    CURRENT = "current", "Current"
+    ENDED = "ended", "Ended"
+
+
+def role_status(starts_on, ends_on, on=None) -> str:
+    """The one rule for a role's status from its dates: it holds from its first day to its last
+    day inclusive; before that it has not started, after that it has ended."""
+    today = on or timezone.localdate()
+    if starts_on > today:
+        return RoleStatus.NOT_STARTED
+    if ends_on is not None and ends_on < today:
+        return RoleStatus.ENDED
+    return RoleStatus.CURRENT
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Roles held on `on` (today by default): the database form of `role_status`."""
         today = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+
+    def started(self, on=None):
+        """Roles that have begun by `on`, ended or not: what has happened, for certificates."""
+        return self.filter(starts_on__lte=on or timezone.localdate())
 
     def visible_to(self, user):
         """Managers see all; coordinators their projects'; contributors their own."""
@@ -323,6 +351,8 @@ class RoleAssignment(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The contributor read and accepted the agreement above in the portal (services.accept_role).
+    accepted_at = models.DateTimeField("agreement accepted", null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -347,10 +377,19 @@ class RoleAssignment(TimeStampedModel):
             return self.role_description
         return self.get_role_type_display()
 
+    def status_on(self, on=None) -> str:
+        return role_status(self.starts_on, self.ends_on, on)
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    def get_status_display(self) -> str:
+        return RoleStatus(self.status).label
+
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
-        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+        return self.status == RoleStatus.CURRENT
 
 
 # --- Opportunities -----------------------------------------------------------------------------

@@ -77,6 +77,10 @@ def _project_panel(request, project):
         if not roles.exists():
             return None
         return {"project": project, "roles": roles, "can_manage": False}
+    roles = list(roles)
+    needs = _needs_by_user(r.contributor_id for r in roles)
+    for r in roles:
+        r.access_needs = needs.get(r.contributor_id, [])
     return {
         "project": project,
         "roles": roles,
@@ -84,6 +88,35 @@ def _project_panel(request, project):
         "opportunities": Opportunity.objects.filter(project=project).order_by("-closes_on"),
         "can_publish": permissions.can_publish_opportunity(user, project),
     }
+
+
+def _needs_by_user(user_ids) -> dict:
+    """Each person's access needs in words, for the lists staff plan from: one query."""
+    from .models import Contributor
+
+    profiles = Contributor.objects.filter(user_id__in=list(user_ids)).only(
+        "user_id", "access_needs", "access_needs_other"
+    )
+    return {c.user_id: c.get_access_needs_display() for c in profiles}
+
+
+def _activity_panel(request, activity):
+    """Beside the people taking part, what each needs: staff book rooms, interpreters and
+    large-print papers from this."""
+    from portal.permissions import can_manage_activity
+
+    if not can_manage_activity(request.user, activity):
+        return None
+    participations = list(activity.participations.select_related("contributor"))
+    if not participations:
+        return None
+    needs = _needs_by_user(p.contributor_id for p in participations)
+    people = [
+        {"person": p.contributor, "needs": needs[p.contributor_id]}
+        for p in participations
+        if needs.get(p.contributor_id)
+    ]
+    return {"people": people}
 
 
 def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
@@ -143,6 +176,12 @@ def register() -> None:
     )
     dashboard.register_panel(
         role="project", template="contributors/partials/project_roles.html", context=_project_panel, order=20
+    )
+    dashboard.register_panel(
+        role="activity",
+        template="contributors/partials/activity_access_needs.html",
+        context=_activity_panel,
+        order=5,
     )
     dashboard.register_nav(
         label="Opportunities",

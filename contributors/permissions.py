@@ -50,6 +50,11 @@ def can_change_role(user: User, assignment: RoleAssignment) -> bool:
     return can_manage_roles(user, assignment.project)
 
 
+def can_accept_role(user: User, assignment: RoleAssignment) -> bool:
+    """Only the person in the role accepts its agreement: nobody accepts for them."""
+    return user.is_authenticated and assignment.contributor_id == user.pk
+
+
 def can_view_role_register(user: User) -> bool:
     return user.is_authenticated and user.is_manager and user.has_perm("contributors.view_roleassignment")
 

@@ -17,6 +17,7 @@ from portal.signals import person_erased
 
 from . import equality, permissions
 from .models import (
+    AccessNeed,
     BankAccount,
     ContactChannel,
     ContactMethod,
@@ -31,6 +32,7 @@ from .models import (
     OpportunityStatus,
     ParticipationDiversity,
     RoleAssignment,
+    RoleStatus,
     RoleType,
 )
 
@@ -40,6 +42,7 @@ class ContributorError(Exception):
 
 
 ERASED_NAME = "Erased contributor"
+LARGE_PRINT_NOTE = "LARGE PRINT: print this letter in 16 point or larger."
 
 
 # --- Reaching people ---------------------------------------------------------------------------
@@ -54,13 +57,19 @@ def notify(*, user: User, template: str, subject: str, body: str, context: dict 
         transaction.on_commit(lambda: send_templated_email(name=template, to=[user.email], context=ctx))
     if contributor and contributor.contact_method in (ContactMethod.POST, ContactMethod.PHONE):
         add_contact_task(user=user, channel=contributor.contact_method, subject=subject, body=body)
+    elif contributor and contributor.contact_method == ContactMethod.TEXT and not user.email:
+        # Too long for a text: a coordinator rings them.
+        add_contact_task(user=user, channel=ContactMethod.PHONE, subject=subject, body=body)
 
 
 def add_contact_task(*, user: User, channel: str, subject: str, body: str) -> ContactTask | None:
-    """Put a letter to send or a call to make on the coordinators' one list of them."""
+    """Put a letter to send or a call to make on the coordinators' one list of them. A letter
+    to someone who asked for large print says so at the top, for whoever prints it."""
     contributor = Contributor.objects.filter(user=user).first()
     if contributor is None:
         return None
+    if channel != ContactMethod.PHONE and AccessNeed.LARGE_PRINT in (contributor.access_needs or []):
+        body = f"{LARGE_PRINT_NOTE}\n\n{body}"
     return ContactTask.objects.create(
         contributor=contributor,
         channel=ContactChannel.PHONE if channel == ContactMethod.PHONE else ContactChannel.POST,
@@ -105,6 +114,8 @@ def _check_contact(fields: dict) -> None:
     method = fields.get("contact_method")
     if method == ContactMethod.PHONE and not fields.get("phone"):
         raise ContributorError("Enter a phone number so we can call you.")
+    if method == ContactMethod.TEXT and not fields.get("phone"):
+        raise ContributorError("Enter a mobile phone number so we can text you.")
     if method == ContactMethod.POST and not (fields.get("address") and fields.get("postcode")):
         raise ContributorError("Enter an address and postcode so we can write to you.")
 
@@ -370,8 +381,28 @@ def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAss
     changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
     for k in changed:
         setattr(assignment, k, fields[k])
+    # The contributor agreed to the old terms, not these: they are asked to accept again.
+    if changed and assignment.accepted_at is not None:
+        assignment.accepted_at = None
     assignment.save()
     record_audit(actor=actor, action="role_assignment.updated", target=assignment, fields=changed)
+    return assignment
+
+
+@transaction.atomic
+def accept_role(*, actor: User, assignment: RoleAssignment) -> RoleAssignment:
+    """The contributor accepts their role agreement, as it reads now. Accepting twice keeps the
+    first date."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_accept_role(actor, assignment):
+        raise PermissionDenied
+    if assignment.accepted_at is not None:
+        return assignment
+    if assignment.status == RoleStatus.ENDED:
+        raise ContributorError("This role has ended, so there is nothing to accept.")
+    assignment.accepted_at = timezone.now()
+    assignment.save(update_fields=["accepted_at", "updated_at"])
+    record_audit(actor=actor, action="role_assignment.accepted", target=assignment)
     return assignment
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("projects/<uuid:project_id>/roles/new/", views.role_create, name="role_create"),
     path("roles/<uuid:public_id>/edit/", views.role_edit, name="role_edit"),
     path("roles/<uuid:public_id>/end/", views.role_end, name="role_end"),
+    path("roles/<uuid:public_id>/accept/", views.role_accept, name="role_accept"),
     path("role-register/", views.role_register, name="role_register"),
     path("role-register.csv", views.role_register_csv, name="role_register_csv"),
     # People: the directory, offline contributors, letters and calls

@@ -1,8 +1,6 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
 import csv
-import re
-from datetime import datetime
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -14,14 +12,14 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from portal.confirm import confirm_first
 from portal.mfa import mfa_this_session
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
-from .data_export import export_for
+from .data_export import export_for, readable
 from .models import (
     ContactTask,
     Contributor,
@@ -251,6 +249,20 @@ def equality_form(request):
 def equality_withdraw(request):
     if not request.user.is_contributor:
         raise PermissionDenied
+    asking = confirm_first(
+        request,
+        title="Delete your equality monitoring answers?",
+        warning="Your answers are deleted straight away and cannot be brought back.",
+        consequences=[
+            "You withdraw your consent for us to keep them.",
+            "Reports already made keep the counts they had; nothing new will include you.",
+            "You can answer the questions again at any time.",
+        ],
+        button="Yes, delete my answers",
+        cancel_url=reverse("contributors:equality"),
+    )
+    if asking:
+        return asking
     services.withdraw_diversity(user=request.user)
     messages.success(request, "Your equality monitoring answers have been deleted.")
     return redirect("contributors:profile" if _own_profile(request) else "portal:home")
@@ -267,6 +279,22 @@ def my_roles(request):
     return render(request, "contributors/my_roles.html", {"roles": roles, "today": timezone.localdate()})
 
 
+@login_required
+@require_POST
+def role_accept(request, public_id):
+    """The contributor accepts their role agreement; the coordinator sees the date."""
+    assignment = _get_role(request, public_id)
+    if not permissions.can_accept_role(request.user, assignment):
+        raise PermissionDenied
+    try:
+        services.accept_role(actor=request.user, assignment=assignment)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Thank you. You have accepted the agreement for {assignment.role_label}.")
+    return redirect("contributors:my_roles")
+
+
 def _get_project(request, public_id) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
 
@@ -281,7 +309,9 @@ def role_create(request, project_id):
     project = _get_project(request, project_id)
     if not permissions.can_manage_roles(request.user, project):
         raise PermissionDenied
-    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    # Searching narrows what is offered (GET); a POST chooses from everyone who may be chosen.
+    find = "" if request.method == "POST" else request.GET.get("find", "").strip()
+    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()}, find=find)
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
@@ -290,7 +320,9 @@ def role_create(request, project_id):
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
-    return _render(request, "contributors/role_form.html", {"form": form, "project": project}, form)
+    return _render(
+        request, "contributors/role_form.html", {"form": form, "project": project, "find": find}, form
+    )
 
 
 @login_required
@@ -371,7 +403,7 @@ def role_register_csv(request):
     )
     writer = csv.writer(response)
     writer.writerow(
-        ["project", "contributor", "role", "starts_on", "ends_on", "current", "feedback_arrangements"]
+        ["project", "contributor", "role", "starts_on", "ends_on", "status", "feedback_arrangements"]
     )
     for r in roles:
         writer.writerow(
@@ -381,7 +413,7 @@ def role_register_csv(request):
                 r.role_label,
                 r.starts_on.isoformat(),
                 r.ends_on.isoformat() if r.ends_on else "",
-                "yes" if r.is_current else "no",
+                r.get_status_display(),
                 r.feedback_arrangements,
             ]
         )
@@ -815,59 +847,13 @@ def contact_task_done(request, public_id):
 # --- Data rights ---------------------------------------------------------------------------------
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?)?$")
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
-
-def _text(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value) or "None"
-    if isinstance(value, str) and ISO_DATE.match(value):
-        # Dates and times are ISO in the download; people read them as words.
-        parsed = datetime.fromisoformat(value)
-        if "T" in value:
-            return date_format(timezone.localtime(parsed) if parsed.tzinfo else parsed, "j F Y, H:i")
-        return date_format(parsed.date(), "j F Y")
-    return str(value)
-
-
-def _readable(data: dict) -> list[dict]:
-    """The export as headed sections of rows and tables, for the readable page."""
-    sections = []
-    for name, section in data.items():
-        rows, tables = [], []
-        for key, value in (section or {}).items():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                headers = list(value[0])
-                tables.append(
-                    {
-                        "label": _label(key),
-                        "headers": [_label(h) for h in headers],
-                        "rows": [[_text(item.get(h)) for h in headers] for item in value],
-                    }
-                )
-            elif isinstance(value, dict):
-                rows += [(f"{_label(key)}: {_label(k)}", _text(v)) for k, v in value.items()]
-            else:
-                rows.append((_label(key), _text(value)))
-        sections.append({"name": _label(name), "rows": rows, "tables": tables})
-    return sections
-
-
 @login_required
 def my_data(request):
     """Everything the portal holds about you, to read."""
     data = export_for(request.user)
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     return render(
-        request, "contributors/my_data.html", {"sections": _readable(data), "pending_erasure": pending}
+        request, "contributors/my_data.html", {"sections": readable(data), "pending_erasure": pending}
     )
 
 
@@ -883,6 +869,22 @@ def erasure_request(request):
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     form = forms.ErasureRequestForm(request.POST or None)
     if request.method == "POST" and not pending and form.is_valid():
+        asking = confirm_first(
+            request,
+            title="Ask us to erase your data?",
+            warning="When a manager confirms it, your data is erased and you can no longer sign in. "
+            "This cannot be undone.",
+            consequences=[
+                "Your name, contact details, profile, equality monitoring answers and bank details are deleted.",
+                f"Payment records are kept for {settings.PORTAL_PAYMENT_RETENTION_YEARS} years, as the "
+                "law requires, with your name removed.",
+            ],
+            button="Yes, ask to erase my data",
+            cancel_url=reverse("contributors:my_data"),
+            hidden={"reason": form.cleaned_data["reason"], "confirm": "on"},
+        )
+        if asking:
+            return asking
         try:
             services.request_erasure(user=request.user, reason=form.cleaned_data["reason"])
         except services.ContributorError as exc:
@@ -931,6 +933,21 @@ def erasure_decide(request, public_id):
 def _decide_erasure(request, erasure):
     form = forms.ErasureDecisionForm(request.POST)
     if form.is_valid():
+        if form.cleaned_data["decision"] == "confirm":
+            asking = confirm_first(
+                request,
+                title=f"Erase {erasure.user.name}’s data?",
+                warning="Their data is erased straight away and cannot be brought back.",
+                consequences=[
+                    "They can no longer sign in.",
+                    "Payment and activity records are kept with their name removed.",
+                ],
+                button=f"Yes, erase {erasure.user.name}’s data",
+                cancel_url=reverse("contributors:erasure_list"),
+                hidden={"decision": "confirm", "note": form.cleaned_data["note"]},
+            )
+            if asking:
+                return asking
         try:
             services.decide_erasure(
                 actor=request.user,

@@ -21,7 +21,10 @@ class FeedbackConfig(AppConfig):
         person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
         reminders.register_sweep("feedback", feedback_reminders.sweep)
         for kind, label in feedback_reminders.KIND_LABELS.items():
-            reminders.register_kind(kind, label)
+            if kind == feedback_reminders.ACTIVITY_TOMORROW:
+                reminders.register_kind(kind, label, lead_days=(7, 1), default_lead_days=(1,))
+            else:
+                reminders.register_kind(kind, label)
 
         dashboard.register_panel(
             role="Contributor",

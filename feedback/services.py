@@ -40,6 +40,15 @@ def contact_channel(user: User) -> str:
     return method
 
 
+def written_channel(user: User) -> str:
+    """For something long (feedback): a person who chose texts gets it by email if they have
+    an address, else by post; texts carry only short reminders."""
+    channel = contact_channel(user)
+    if channel == "text":
+        return "email" if user.email else "post"
+    return channel
+
+
 def contact_details(user: User) -> dict:
     """Phone and postal address for letters and calls (blank when there is no profile)."""
     from contributors.models import Contributor
@@ -255,7 +264,7 @@ def send_activity_feedback(*, actor: User, feedback: ActivityFeedback) -> list[F
         )
     record_audit(actor=actor, action="feedback.sent", target=feedback, recipients=len(owed_rows))
     for owed in owed_rows:
-        if contact_channel(owed.participation.contributor) != "email":
+        if written_channel(owed.participation.contributor) != "email":
             _queue_letter(owed, feedback)
     ids = [owed.pk for owed in owed_rows]
     transaction.on_commit(lambda: email_feedback_given(owed_ids=ids))
@@ -299,7 +308,7 @@ def email_feedback_given(*, owed_ids: list[int]) -> int:
     )
     for owed in rows:
         person = owed.participation.contributor
-        if contact_channel(person) != "email":
+        if written_channel(person) != "email":
             continue
         send_templated_email(
             name="feedback_given",

@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from contributors.selectors import wants_large_print
 from portal.models import Activity, Participation
 from portal.pdf import render_pdf
 
@@ -293,6 +294,7 @@ def owed_letter(request, public_id):
             "today": timezone.localdate(),
             "contact_phone": settings.PORTAL_CONTACT_PHONE,
         },
+        large_print=wants_large_print(person),
     )
     return _pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf")
 
@@ -351,5 +353,6 @@ def reminder_letter(request, public_id):
             "today": timezone.localdate(),
             "contact_phone": settings.PORTAL_CONTACT_PHONE,
         },
+        large_print=wants_large_print(person),
     )
     return _pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf")

@@ -403,12 +403,17 @@ def _verify_url() -> str:
 
 
 def certificate_pdf(cert) -> bytes:
-    return certificates_pdf([cert])
+    """One person's certificate, in large print if they asked for it."""
+    from contributors.selectors import wants_large_print
+
+    return certificates_pdf([cert], large_print=wants_large_print(cert.contributor))
 
 
-def certificates_pdf(certs) -> bytes:
-    """One PDF, one page per person."""
+def certificates_pdf(certs, *, large_print: bool = False) -> bytes:
+    """One PDF, one page per person (a project's batch is printed at the usual size; each
+    person's own download honours their format)."""
     return render_pdf(
         "pdf/impact_certificate.html",
         {"certificates": [certificate_context(c) for c in certs], "verify_url": _verify_url()},
+        large_print=large_print,
     )

@@ -484,7 +484,12 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
     roles = []
     RoleAssignment = _optional("contributors.models", "RoleAssignment")
     if RoleAssignment is not None:
-        assignments = RoleAssignment.objects.filter(contributor=contributor).select_related("project")
+        # A certificate states only what has happened: no role that has not started, and a
+        # role still held is "continuing" rather than ending on a date still to come.
+        today = timezone.localdate()
+        assignments = (
+            RoleAssignment.objects.filter(contributor=contributor).started(today).select_related("project")
+        )
         if project is not None:
             assignments = assignments.filter(project=project)
         roles = [
@@ -492,7 +497,7 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
                 "role": a.role_label,
                 "project": a.project.title,
                 "from": a.starts_on.isoformat(),
-                "to": a.ends_on.isoformat() if a.ends_on else "",
+                "to": a.ends_on.isoformat() if a.ends_on and a.ends_on < today else "",
             }
             for a in assignments.order_by("starts_on")
         ]

@@ -68,6 +68,25 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
     return user.is_manager or _coordinates(user, claim)
 
 
+def decidable_claim_ids(user: User, claims) -> set[int]:
+    """`can_decide_claim` for a page of claims at once (the queue), with one query for the
+    projects the person coordinates instead of one per row. Services still check each claim."""
+    if not (user.is_authenticated and user.has_perm("payments.decide_claim")):
+        return set()
+    if user.is_manager:
+        projects = None
+    else:
+        from portal.models import Project
+
+        projects = set(Project.objects.coordinated_by(user).values_list("pk", flat=True))
+    return {
+        c.pk
+        for c in claims
+        if user.pk not in (c.contributor_id, c.entered_by_id)
+        and (projects is None or c.project_id in projects)
+    }
+
+
 def can_second_approve_claim(user: User, claim: Claim) -> bool:
     return (
         claim.status == ClaimStatus.SUBMITTED

@@ -72,6 +72,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Reminder kinds (see portal.reminders) this person has chosen not to get by email.
     muted_reminders = models.JSONField(default=list, blank=True)
+    # How many days ahead this person wants each kind that has a lead time, e.g.
+    # {"feedback_activity_tomorrow": [7, 1]}; a kind not listed uses its default.
+    reminder_lead_days = models.JSONField(default=dict, blank=True)
 
     objects = UserManager()
 
@@ -90,6 +93,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.email or str(self.public_id)
+
+    @property
+    def name_with_hint(self) -> str:
+        """The one way staff see a person where two may share a name (pickers, lists, CSVs)."""
+        from .people import hint
+
+        return f"{self} ({hint(self)})"
 
     @property
     def short_name(self) -> str:
@@ -273,6 +283,10 @@ class Activity(TimeStampedModel):
     # The rate card row (by its code) that prices a fee for this activity; payments looks it
     # up in the card in force on the activity date.
     rate_code = models.CharField(max_length=50, blank=True)
+    # Bumped whenever the time or place changes, so calendars that imported the event replace
+    # it (RFC 5545 SEQUENCE) instead of keeping the old time.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -294,7 +308,12 @@ class Activity(TimeStampedModel):
 
     @property
     def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
+        """The activity has started: from then on attendance is recorded and claims are made."""
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class ParticipationStatus(models.TextChoices):
@@ -319,6 +338,10 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
     ParticipationStatus.ATTENDED: {ParticipationStatus.DID_NOT_ATTEND},
     ParticipationStatus.DID_NOT_ATTEND: {ParticipationStatus.ATTENDED},
 }
+
+
+# Recording these says the activity happened, so they wait until it has started.
+OUTCOME_STATUSES = frozenset({ParticipationStatus.ATTENDED, ParticipationStatus.DID_NOT_ATTEND})
 
 
 class ParticipationQuerySet(models.QuerySet):

@@ -6,6 +6,8 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.template.loader import render_to_string
 
+LARGE_PRINT_CSS = settings.BASE_DIR / "static" / "portal" / "pdf-large-print.css"
+
 
 def _static_root() -> Path:
     return (Path(settings.BASE_DIR) / "static").resolve()
@@ -31,12 +33,18 @@ def static_only_fetcher_class():
     return StaticOnlyFetcher
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render `templates/pdf/<name>.html`; images and CSS load from `static/` on disk only."""
-    # Imported here: WeasyPrint takes about a second to import and most requests never need it.
-    from weasyprint import HTML
+def render_pdf(template_name: str, context: dict, *, large_print: bool = False) -> bytes:
+    """Render `templates/pdf/<name>.html`; images and CSS load from `static/` on disk only.
 
-    ctx = {"organisation_name": settings.PORTAL_ORGANISATION_NAME, **context}
+    `large_print` is the one switch for a person who asked for large print: the same template
+    with the large-print stylesheet laid over it, so no template needs its own variant."""
+    # Imported here: WeasyPrint takes about a second to import and most requests never need it.
+    from weasyprint import CSS, HTML
+
+    ctx = {"organisation_name": settings.PORTAL_ORGANISATION_NAME, "large_print": large_print, **context}
     html = render_to_string(template_name, ctx)
     fetcher = static_only_fetcher_class()(allowed_protocols=("file", "data"), allow_redirects=False)
-    return HTML(string=html, base_url=str(_static_root()), url_fetcher=fetcher).write_pdf()
+    stylesheets = [CSS(filename=str(LARGE_PRINT_CSS), url_fetcher=fetcher)] if large_print else []
+    return HTML(string=html, base_url=str(_static_root()), url_fetcher=fetcher).write_pdf(
+        stylesheets=stylesheets
+    )

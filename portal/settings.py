@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "payments",
     "feedback",
     "impact",
+    # At the end of the import chain: nothing imports it.
+    "messaging",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,10 @@ PORTAL_REQUIRE_STAFF_MFA = env.bool("PORTAL_REQUIRE_STAFF_MFA", default=PRODUCTI
 PORTAL_ORGANISATION_NAME = MFA_TOTP_ISSUER
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="involvement@example.org")
 PORTAL_CONTACT_PHONE = env.str("PORTAL_CONTACT_PHONE", default="0113 496 0000")
+# Postal address, lines separated by commas: ends every payment statement, for people who write.
+PORTAL_CONTACT_ADDRESS = env.str(
+    "PORTAL_CONTACT_ADDRESS", default="Involvement Team, 1 Example Street, Leeds, LS1 1AA"
+)
 
 # Encryption key for bank details (Fernet, urlsafe base64 of 32 bytes). Derived from the
 # secret key when unset, so development needs no step; production must set its own.
@@ -405,3 +411,19 @@ if SENTRY_DSN:
         send_default_pii=False,  # contributors' names, emails and bank details stay here
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# --- Messages and calendars (the messaging app) ---------------------------------------------
+# GOV.UK Notify sends text messages, and email and letters if their template ids are set.
+# Each template is one "((body))" placeholder (and "((subject))" for email and letters).
+PORTAL_NOTIFY_API_KEY = env.str("PORTAL_NOTIFY_API_KEY", default="")
+PORTAL_NOTIFY_BASE_URL = env.str("PORTAL_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+PORTAL_NOTIFY_SMS_TEMPLATE_ID = env.str("PORTAL_NOTIFY_SMS_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = env.str("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_LETTER_TEMPLATE_ID = env.str("PORTAL_NOTIFY_LETTER_TEMPLATE_ID", default="")
+# The bearer token Notify sends with delivery-status callbacks (set the same in Notify).
+PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="")
+# Replies by email: messages go out with Reply-To reply+<id>@PORTAL_MESSAGING_REPLY_DOMAIN, and
+# the mail service that receives that domain posts each email to /messages/inbound-email/
+# with this bearer token. Unset: people reply in the portal only.
+PORTAL_MESSAGING_REPLY_DOMAIN = env.str("PORTAL_MESSAGING_REPLY_DOMAIN", default="")
+PORTAL_MESSAGING_INBOUND_TOKEN = env.str("PORTAL_MESSAGING_INBOUND_TOKEN", default="")

@@ -119,7 +119,10 @@ def test_equality_answers_need_consent_then_can_be_withdrawn(client, cara):
         == 302
     )
     assert DiversityRecord.objects.get(user=cara).ethnic_group == "prefer_not_to_say"
-    client.post(reverse("contributors:equality_withdraw"))
+    # Asked first: posting without saying yes deletes nothing.
+    assert client.post(reverse("contributors:equality_withdraw")).status_code == 200
+    assert DiversityRecord.objects.exists()
+    client.post(reverse("contributors:equality_withdraw"), {"confirmed": "yes"})
     assert not DiversityRecord.objects.exists()
 
 
@@ -230,12 +233,18 @@ def test_asking_for_erasure_then_a_manager_confirms(client, cara, morgan, django
     url = reverse("contributors:erasure_request")
     client.force_login(cara)
     assert client.post(url, {"reason": "Bye"}).status_code == 400
-    assert client.post(url, {"reason": "Bye", "confirm": "on"}).status_code == 302
+    assert client.post(url, {"reason": "Bye", "confirm": "on"}).status_code == 200  # are you sure?
+    assert not cara.erasure_requests.exists()
+    assert client.post(url, {"reason": "Bye", "confirm": "on", "confirmed": "yes"}).status_code == 302
     request = cara.erasure_requests.get()
     client.force_login(morgan)
     pass_mfa(client, morgan)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("contributors:erasure_decide", args=[request.public_id]), {"decision": "confirm"})
+        decide = reverse("contributors:erasure_decide", args=[request.public_id])
+        assert client.post(decide, {"decision": "confirm"}).status_code == 200  # are you sure?
+        cara.refresh_from_db()
+        assert cara.name != "Erased contributor"
+        client.post(decide, {"decision": "confirm", "confirmed": "yes"})
     cara.refresh_from_db()
     assert cara.name == "Erased contributor"
     assert mail.outbox[-1].to == ["cara@example.org"]
