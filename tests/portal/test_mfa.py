@@ -34,7 +34,7 @@ def erasure(cara):
 def test_an_erasure_decision_needs_this_session_to_have_used_the_code(client, morgan, cara, erasure):
     url = reverse("contributors:erasure_decide", args=[erasure.public_id])
     _signed_in_with_password_only(client, morgan)
-    response = client.post(url, {"decision": "confirm"})
+    response = client.post(url, {"decision": "confirm", "confirmed": "yes"})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
     erasure.refresh_from_db()
@@ -42,7 +42,7 @@ def test_an_erasure_decision_needs_this_session_to_have_used_the_code(client, mo
     assert erasure.status == "requested"
     assert cara.name != "Erased contributor"
     pass_mfa(client, morgan)
-    client.post(url, {"decision": "confirm"})
+    client.post(url, {"decision": "confirm", "confirmed": "yes"})
     erasure.refresh_from_db()
     assert erasure.status != "requested"
 
