@@ -40,7 +40,7 @@ def _account(user: User) -> dict:
 def _profile(user: User) -> dict:
     from .models import BankAccount, Contributor
 
-    c = Contributor.objects.filter(user=user).first()
+    c = Contributor.objects.profile_of(user)
     if c is None:
         return {}
     bank = BankAccount.objects.filter(contributor=c).first()
@@ -61,6 +61,24 @@ def _profile(user: User) -> dict:
         "is_public_sector_employee": c.is_public_sector_employee,
         # Shown masked even here: the full number is only shown on the bank details page.
         "bank_account": bank.masked if bank else None,
+        "bank_details_entered_for_you": [
+            {
+                "account": change.masked,
+                "entered": _dt(change.entered_at),
+                "status": change.get_status_display(),
+                "decided": _dt(change.decided_at),
+            }
+            for change in c.bank_changes.all()
+        ],
+        "invitations_to_use_the_portal": [
+            {
+                "email": inv.email,
+                "invited": _dt(inv.invited_at),
+                "status": inv.get_status_display(),
+                "decided": _dt(inv.decided_at),
+            }
+            for inv in c.invitations.all()
+        ],
         "registered_by_a_coordinator": c.registered_by_id is not None,
         "privacy_notice_agreed": _dt(c.privacy_agreed_at),
         "letters_and_calls": [
@@ -133,7 +151,7 @@ def _log(user: User) -> dict:
     from .models import Contributor
 
     targets = [(ContentType.objects.get_for_model(User), str(user.public_id))]
-    c = Contributor.objects.filter(user=user).first()
+    c = Contributor.objects.profile_of(user)
     if c is not None:
         targets.append((ContentType.objects.get_for_model(Contributor), str(c.public_id)))
     events = AuditEvent.objects.none()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from portal.forms import SANE_DATE, ModelMultipleChoiceField, PersonChoiceField
 from portal.models import Role, User
-from portal.people import search_people
+from portal.people import people_visible_to, search_people
 
 from . import equality
 from .models import (
@@ -371,9 +371,14 @@ class RoleAssignForm(RoleAgreementForm):
     contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, find="", **kwargs):
+    def __init__(self, *args, user=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = search_people(_contributors(), find)
+        # A role is a link to the person: only people already in scope (portal.people), or
+        # others through an opportunity.
+        people = _contributors()
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
+        self.fields["contributor"].queryset = search_people(people, find)
 
 
 class SelectCandidatesForm(RoleAgreementForm):

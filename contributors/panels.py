@@ -19,7 +19,7 @@ def _contributor_home(request):
     )
 
     user = request.user
-    contributor = Contributor.objects.filter(user=user).first()
+    contributor = Contributor.objects.profile_of(user)
     if contributor is None:
         return {"missing_profile": True}
     record = DiversityRecord.objects.filter(user=user).only("updated_at").first()
@@ -121,7 +121,7 @@ def _activity_panel(request, activity):
 
 def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
     """Once a year, invite contributors (never force them) to give or review their answers."""
-    from portal.models import Role, User
+    from portal.models import Role, User, offline_q
     from portal.reminders import send_reminder_once
 
     from .models import ContributorStatus
@@ -129,8 +129,9 @@ def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
     cutoff = now - timedelta(days=settings.PORTAL_DIVERSITY_REVIEW_DAYS)
     people = (
         User.objects.with_role(Role.CONTRIBUTOR)
+        # Only people who can sign in and answer themselves.
+        .exclude(offline_q(path=""))
         .filter(
-            email__isnull=False,
             contributor__status=ContributorStatus.ACTIVE,
             contributor__erased_at__isnull=True,
         )

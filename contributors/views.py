@@ -1,6 +1,7 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
 import csv
+from itertools import groupby
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -17,10 +18,14 @@ from django.views.decorators.http import require_POST
 from portal.confirm import confirm_first
 from portal.mfa import mfa_this_session
 from portal.models import Project
+from portal.pdf import render_pdf
 
 from . import equality, forms, permissions, selectors, services
 from .data_export import export_for, readable
 from .models import (
+    AccessNeed,
+    BankDetailsChange,
+    ContactChannel,
     ContactTask,
     Contributor,
     ErasureRequest,
@@ -29,7 +34,9 @@ from .models import (
     InterestStatus,
     Opportunity,
     OpportunityStatus,
+    PendingStatus,
     RoleAssignment,
+    TakeOverInvitation,
 )
 
 
@@ -40,7 +47,7 @@ def _render(request, template, context, form=None):
 
 
 def _own_profile(request) -> Contributor:
-    return Contributor.objects.select_related("user").filter(user=request.user).first()
+    return Contributor.objects.profile_of(request.user)
 
 
 def _require_profile(view):
@@ -96,6 +103,8 @@ def profile(request):
             "bank": getattr(contributor, "bank_account", None),
             "has_equality": hasattr(request.user, "diversity_record"),
             "is_self": True,
+            "bank_change": _pending(contributor)[0],
+            "can_confirm_bank": True,
         },
     )
 
@@ -179,10 +188,17 @@ def _bank_form_view(request, contributor, *, done_url):
         raise PermissionDenied
     form = forms.BankDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
-        messages.success(
-            request, f"Bank details saved ({account.masked}). We have sent a message to confirm."
-        )
+        saved = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
+        if isinstance(saved, BankDetailsChange):
+            messages.success(
+                request,
+                f"Bank details entered ({saved.masked}). They are used only once another member of "
+                f"staff, or {contributor.user.name}, confirms them. We have told {contributor.user.name}.",
+            )
+        else:
+            messages.success(
+                request, f"Bank details saved ({saved.masked}). We have sent a message to confirm."
+            )
         return redirect(done_url)
     bank = getattr(contributor, "bank_account", None)
     return _render(
@@ -311,7 +327,9 @@ def role_create(request, project_id):
         raise PermissionDenied
     # Searching narrows what is offered (GET); a POST chooses from everyone who may be chosen.
     find = "" if request.method == "POST" else request.GET.get("find", "").strip()
-    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()}, find=find)
+    form = forms.RoleAssignForm(
+        request.POST or None, initial={"starts_on": timezone.localdate()}, user=request.user, find=find
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
@@ -510,7 +528,7 @@ def interest_withdraw(request, public_id):
         ExpressionOfInterest.objects.select_related("opportunity", "contributor"), public_id=public_id
     )
     if interest.contributor_id != request.user.pk:
-        profile = Contributor.objects.filter(user=interest.contributor).first()
+        profile = Contributor.objects.profile_of(interest.contributor)
         if not (profile and permissions.can_act_for(request.user, profile)):
             raise Http404
     try:
@@ -653,7 +671,9 @@ def directory(request):
         query = form.cleaned_data["q"]
         people = people.search(query)
     offline = (
-        Contributor.objects.filter(user__email__isnull=True, erased_at__isnull=True)
+        Contributor.objects.visible_to(request.user)
+        .offline()
+        .filter(erased_at__isnull=True)
         .select_related("user", "registered_by")
         .order_by("user__name")
     )
@@ -671,15 +691,25 @@ def directory(request):
 
 
 def _get_person(request, public_id) -> Contributor:
+    """A person in the user's scope (portal.people): anyone else is 404."""
     if not request.user.has_perm("contributors.view_contributor"):
         raise PermissionDenied
-    return get_object_or_404(Contributor.objects.select_related("user", "registered_by"), public_id=public_id)
+    people = Contributor.objects.visible_to(request.user).select_related("user", "registered_by")
+    return get_object_or_404(people, public_id=public_id)
+
+
+def _pending(contributor):
+    return (
+        contributor.bank_changes.filter(status=PendingStatus.PENDING).select_related("entered_by").first(),
+        contributor.invitations.filter(status=PendingStatus.PENDING).select_related("invited_by").first(),
+    )
 
 
 @login_required
 def person_detail(request, public_id):
     contributor = _get_person(request, public_id)
     can_act = permissions.can_act_for(request.user, contributor)
+    bank_change, invitation = _pending(contributor)
     return render(
         request,
         "contributors/person_detail.html",
@@ -687,6 +717,12 @@ def person_detail(request, public_id):
             "contributor": contributor,
             "person": contributor.user,
             "can_act": can_act,
+            "bank_change": bank_change,
+            "can_confirm_bank": bank_change
+            and permissions.can_confirm_bank_change(request.user, bank_change),
+            "invitation": invitation,
+            "can_confirm_invitation": invitation
+            and permissions.can_confirm_invitation(request.user, invitation),
             "roles": RoleAssignment.objects.filter(contributor=contributor.user).select_related("project"),
             "interests": ExpressionOfInterest.objects.filter(contributor=contributor.user).select_related(
                 "opportunity"
@@ -731,6 +767,52 @@ def _person_bank_form(request, contributor):
     return _bank_form_view(
         request, contributor, done_url=reverse("contributors:person_detail", args=[contributor.public_id])
     )
+
+
+@login_required
+@require_POST
+def bank_change_decide(request, public_id):
+    """The second person confirms (or cancels) bank details someone else entered."""
+    changes = BankDetailsChange.objects.filter(
+        Q(contributor__user=request.user) | Q(contributor__in=Contributor.objects.visible_to(request.user))
+    ).select_related("contributor__user")
+    change = get_object_or_404(changes, public_id=public_id)
+    if not permissions.can_confirm_bank_change(request.user, change):
+        raise PermissionDenied
+    confirm = request.POST.get("decision") != "cancel"
+    try:
+        services.confirm_bank_details_change(actor=request.user, change=change, confirm=confirm)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Bank details confirmed." if confirm else "Bank details change cancelled.")
+    if change.contributor.user_id == request.user.pk:
+        return redirect("contributors:profile")
+    return redirect("contributors:person_detail", public_id=change.contributor.public_id)
+
+
+@login_required
+@require_POST
+def invitation_decide(request, public_id):
+    """A second member of staff confirms the address (the invitation is sent) or cancels it."""
+    invitations = TakeOverInvitation.objects.filter(
+        contributor__in=Contributor.objects.visible_to(request.user)
+    ).select_related("contributor__user")
+    invitation = get_object_or_404(invitations, public_id=public_id)
+    if not permissions.can_confirm_invitation(request.user, invitation):
+        raise PermissionDenied
+    confirm = request.POST.get("decision") != "cancel"
+    try:
+        services.confirm_take_over_invitation(actor=request.user, invitation=invitation, confirm=confirm)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = invitation.contributor.user.name
+        messages.success(
+            request,
+            f"We have emailed {name} a link to set their password." if confirm else "Invitation cancelled.",
+        )
+    return redirect("contributors:person_detail", public_id=invitation.contributor.public_id)
 
 
 @login_required
@@ -806,13 +888,15 @@ def offline_invite(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_to_take_over(
-                actor=request.user, contributor=contributor, email=form.cleaned_data["email"], request=request
+                actor=request.user, contributor=contributor, email=form.cleaned_data["email"]
             )
         except services.ContributorError as exc:
             form.add_error("email", str(exc))
         else:
             messages.success(
-                request, f"We have emailed {contributor.user.name} a link to set their password."
+                request,
+                "Invitation saved. Another member of staff must confirm the address before we "
+                f"email {contributor.user.name} a link to set their password.",
             )
             return redirect("contributors:person_detail", public_id=contributor.public_id)
     return _render(
@@ -825,12 +909,46 @@ def contact_tasks(request):
     """Letters to send and calls to make to people who do not use email."""
     if not request.user.has_perm("contributors.view_contacttask"):
         raise PermissionDenied
-    tasks = ContactTask.objects.select_related("contributor__user", "done_by")
+    tasks = ContactTask.objects.filter(
+        contributor__in=Contributor.objects.visible_to(request.user)
+    ).select_related("contributor__user", "done_by")
     return render(
         request,
         "contributors/contact_tasks.html",
-        {"pending": tasks.filter(done_at__isnull=True), "done": tasks.filter(done_at__isnull=False)[:20]},
+        {
+            "pending": tasks.filter(done_at__isnull=True),
+            "letters_due": tasks.filter(done_at__isnull=True, channel=ContactChannel.POST).count(),
+            "done": tasks.filter(done_at__isnull=False)[:20],
+        },
     )
+
+
+@login_required
+def contact_letters(request):
+    """Every letter still to post, in one PDF: a page (or more) per person, in large print for
+    those who asked for it, so the whole pile is printed at once."""
+    if not request.user.has_perm("contributors.view_contacttask"):
+        raise PermissionDenied
+    tasks = (
+        ContactTask.objects.filter(done_at__isnull=True, channel=ContactChannel.POST)
+        .select_related("contributor__user")
+        .order_by("contributor__user__name", "contributor__pk", "created_at")
+    )
+    people = [
+        {
+            "contributor": contributor,
+            "large_print": AccessNeed.LARGE_PRINT in (contributor.access_needs or []),
+            "letters": list(letters),
+        }
+        for contributor, letters in groupby(tasks, key=lambda t: t.contributor)
+    ]
+    pdf = render_pdf(
+        "pdf/contributors_letters.html",
+        {"people": people, "today": timezone.localdate(), "contact_phone": settings.PORTAL_CONTACT_PHONE},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letters-{timezone.localdate():%Y-%m-%d}.pdf"'
+    return response
 
 
 @login_required
@@ -838,7 +956,10 @@ def contact_tasks(request):
 def contact_task_done(request, public_id):
     if not request.user.has_perm("contributors.change_contacttask"):
         raise PermissionDenied
-    task = get_object_or_404(ContactTask, public_id=public_id)
+    tasks = ContactTask.objects.filter(contributor__in=Contributor.objects.visible_to(request.user))
+    task = get_object_or_404(tasks.select_related("contributor"), public_id=public_id)
+    if not permissions.can_close_contact_task(request.user, task):
+        raise PermissionDenied
     services.mark_contact_task_done(actor=request.user, task=task)
     messages.success(request, "Marked as done.")
     return redirect("contributors:contact_tasks")

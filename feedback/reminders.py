@@ -250,8 +250,7 @@ def offline_contacts(user: User, *, today: date | None = None) -> list[dict]:
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(today, time.min), tz)
     activities = Activity.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=8))
-    if not user.is_manager:
-        activities = activities.filter(project__in=Project.objects.coordinated_by(user))
+    activities = activities.filter(project__in=Project.objects.managed_by(user))
     participations = (
         Participation.objects.filter(
             activity__in=activities,

@@ -6,7 +6,8 @@ from django import forms
 from django.conf import settings
 
 from portal.forms import SANE_DATE, PersonChoiceField
-from portal.models import Participation, Project, User
+from portal.models import Participation, Project, User, offline_q
+from portal.people import people_visible_to
 
 from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
 from .services import check_receipt
@@ -62,7 +63,11 @@ class AdHocClaimForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = User.objects.with_role("Contributor").order_by("name")
+        # Only people in the coordinator's scope who cannot sign in (the rest claim themselves).
+        people = people_visible_to(user).filter(offline_q(path="")) if user else User.objects.none()
+        self.fields["contributor"].queryset = (
+            User.objects.with_role("Contributor").filter(pk__in=people.values("pk")).order_by("name")
+        )
         self.fields["project"].queryset = (
             Project.objects.coordinated_by(user) if user else Project.objects.none()
         )
@@ -248,9 +253,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = (
-            Project.objects.all() if user.is_manager else Project.objects.coordinated_by(user)
-        )
+        self.fields["project"].queryset = Project.objects.managed_by(user)
 
 
 class PayForm(forms.Form):

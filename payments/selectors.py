@@ -134,7 +134,7 @@ def statement(*, contributor: User, year: int) -> Statement:
     from contributors.models import Contributor
 
     start, end = tax_year_bounds(year)
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     result = Statement(
         contributor=contributor,
         year=year,

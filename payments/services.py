@@ -321,6 +321,8 @@ def start_ad_hoc_claim(
         raise PermissionDenied
     if not permissions.is_offline(contributor):
         raise ClaimError(f"{contributor} can sign in and claim for themselves.")
+    if not permissions.can_claim_for(actor, contributor, project):
+        raise PermissionDenied
     claim = Claim.objects.create(
         contributor=contributor,
         project=project,
@@ -352,7 +354,7 @@ def _entered_note(claim: Claim) -> str:
 def _default_choice(contributor: User) -> str:
     from contributors.models import Contributor, PaymentMethod
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     if profile is None:
         return PaymentChoice.FULL_FEE
     return {
@@ -364,7 +366,7 @@ def _default_choice(contributor: User) -> str:
 def needs_public_sector_confirmation(contributor: User) -> bool:
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     return bool(profile and profile.is_public_sector_employee)
 
 

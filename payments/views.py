@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
 from portal.mfa import mfa_this_session
-from portal.models import Participation, Project
+from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
 from portal.people import hint as person_hint
 from portal.storage import private_file_response
@@ -76,11 +76,11 @@ def _enterable_participations(user):
         )
         .exclude(contributor=user)
         .exclude(pk__in=live.values("participation_id"))
+        .filter(offline_q(path="contributor"))
         .select_related("activity", "contributor")
         .order_by("-activity__starts_at")
     )
-    offline = [p.pk for p in candidates if permissions.is_offline(p.contributor)]
-    return candidates.filter(pk__in=offline)
+    return candidates
 
 
 @login_required
@@ -402,8 +402,7 @@ def claim_queue(request):
         .with_flags()
         .select_related("contributor", "project", "participation__activity", "entered_by")
     )
-    if not user.is_manager:
-        claims = claims.filter(project__in=Project.objects.coordinated_by(user))
+    claims = claims.filter(project__in=Project.objects.managed_by(user))
     status = ""
     if form.is_valid():
         status = form.cleaned_data["status"]
@@ -620,7 +619,7 @@ def _export_csv(request, batch):
         ]
     )
     for claim in claims:
-        profile = Contributor.objects.filter(user=claim.contributor).first()
+        profile = Contributor.objects.profile_of(claim.contributor)
         # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
         # repays the expenses of someone who declined the fee.
         method = batch.method

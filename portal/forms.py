@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
-from .people import natural_key, search_people
+from .people import natural_key, people_visible_to, search_people
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
@@ -188,9 +188,13 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
 class AddParticipantForm(forms.Form):
     contributor = PersonChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
 
-    def __init__(self, *args, activity=None, find="", **kwargs):
+    def __init__(self, *args, activity=None, user=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
+        # Only people the coordinator may already reach; anyone else comes through an
+        # opportunity or the directory's opt-in (both of which make them reachable).
         people = _people(Role.CONTRIBUTOR)
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
         if activity is not None:
             people = people.exclude(participations__activity=activity)
         self.fields["contributor"].queryset = search_people(people, find)

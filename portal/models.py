@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -56,6 +57,21 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
+
+    def offline(self):
+        return self.filter(offline_q(path=""))
+
+
+def offline_q(path: str = "user") -> Q:
+    """People who cannot sign in themselves: no email address, or no usable password (someone a
+    coordinator registered, invited or not, who has not yet set a password). The one statement
+    of "offline": a coordinator acts and claims only for these people."""
+    prefix = f"{path}__" if path else ""
+    return (
+        Q(**{f"{prefix}email__isnull": True})
+        | Q(**{f"{prefix}email": ""})
+        | Q(**{f"{prefix}password__startswith": UNUSABLE_PASSWORD_PREFIX})
+    )
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -130,6 +146,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_role(Role.MANAGER)
 
     @property
+    def is_offline(self) -> bool:
+        """Cannot sign in themselves (see `offline_q`, the same rule for querysets)."""
+        return not self.email or not self.has_usable_password()
+
+    @property
     def is_staff_role(self) -> bool:
         """Coordinators and managers: the people MFA is required for."""
         return self.is_coordinator or self.is_manager
@@ -165,6 +186,16 @@ def coordinated_by_q(user, path: str = "project") -> Q:
 class ProjectQuerySet(models.QuerySet):
     def coordinated_by(self, user):
         return self.filter(coordinated_by_q(user, path="")).distinct()
+
+    def managed_by(self, user):
+        """The projects a person manages: every project for a manager, a coordinator's own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        if user.is_coordinator:
+            return self.coordinated_by(user)
+        return self.none()
 
     def visible_to(self, user):
         """Managers see every project; coordinators theirs; contributors those they take part in."""

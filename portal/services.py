@@ -21,6 +21,7 @@ from .models import (
     Role,
     User,
 )
+from .people import people_visible_to
 from .signals import participation_changed
 
 
@@ -157,6 +158,8 @@ def add_participant(
         raise PermissionDenied
     if not contributor.is_contributor:
         raise ParticipationError(f"{contributor} is not registered as a contributor.")
+    if not people_visible_to(actor).filter(pk=contributor.pk).exists():
+        raise PermissionDenied
     try:
         with transaction.atomic():
             participation = Participation.objects.create(

@@ -218,6 +218,9 @@ PORTAL_DIVERSITY_REVIEW_DAYS = env.int("PORTAL_DIVERSITY_REVIEW_DAYS", default=3
 PORTAL_SMALL_NUMBER_THRESHOLD = env.int("PORTAL_SMALL_NUMBER_THRESHOLD", default=5)
 
 # --- payments settings ----------------------------------------------------------------------
+# A staff member who changed a person's payment details or invited them to take over their
+# account may not decide that person's claims for this many days (docs/security.md).
+PORTAL_PAYMENT_DETAILS_COOLING_DAYS = env.int("PORTAL_PAYMENT_DETAILS_COOLING_DAYS", default=30)
 PORTAL_TRADING_ALLOWANCE = Decimal(env.str("PORTAL_TRADING_ALLOWANCE", default="1000.00"))
 # A contributor sees a notice once their fees in a tax year reach this much.
 PORTAL_ALLOWANCE_WARNING_AT = Decimal(env.str("PORTAL_ALLOWANCE_WARNING_AT", default="800.00"))
@@ -264,6 +267,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "en-gb"
+# Our wording for django-allauth's pages (sentence case, plain English) wins over its own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

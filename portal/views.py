@@ -191,7 +191,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "participations": participations,
             "can_manage": can_manage,
             "add_form": add_form
-            or (AddParticipantForm(activity=activity, find=find) if can_manage else None),
+            or (AddParticipantForm(activity=activity, user=request.user, find=find) if can_manage else None),
             "find": find,
             # Before the activity starts only invited/confirmed can be chosen (see the service).
             "status_choices": [
@@ -211,7 +211,7 @@ def participant_add(request, public_id):
     activity = _get_activity(request, public_id)
     if not permissions.can_manage_activity(request.user, activity):
         raise PermissionDenied
-    form = AddParticipantForm(request.POST, activity=activity)
+    form = AddParticipantForm(request.POST, activity=activity, user=request.user)
     if not form.is_valid():
         return activity_detail(request, public_id, add_form=form, status=400)
     try:

@@ -71,7 +71,7 @@ def test_bank_details_form_checks_the_sort_code_and_saves_masked(client, cara):
 def test_other_contributors_and_coordinators_cannot_read_anyones_equality_answers(
     client, cara, olu, fatima, morgan
 ):
-    ContributorFactory(user=cara)
+    ContributorFactory(user=cara, in_directory=True)
     ContributorFactory(user=olu)
     services.save_diversity(
         user=cara,
@@ -262,6 +262,8 @@ def test_a_coordinator_enters_bank_details_for_an_offline_person_after_signing_i
         url, {"account_name": "D Morris", "sort_code": "20-00-00", "account_number": "55779911"}
     )
     assert response.status_code == 302
-    assert BankAccount.objects.get(contributor=dennis).last_four == "9911"
+    # Someone else's bank details wait for a second person (docs/security.md).
+    assert not BankAccount.objects.filter(contributor=dennis).exists()
+    assert dennis.bank_changes.get().last_four == "9911"
     # Dennis has no email: he is told by letter.
-    assert dennis.contact_tasks.get().subject == "Your bank details were changed"
+    assert dennis.contact_tasks.get().subject == "New bank details are waiting to be confirmed"

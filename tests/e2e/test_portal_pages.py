@@ -6,13 +6,15 @@ from playwright.sync_api import expect
 
 from portal.models import User
 from tests.e2e.conftest import check_page, sign_in
-from tests.factories import ActivityFactory, ParticipationFactory
+from tests.factories import ActivityFactory, ParticipationFactory, opted_in
 
 
 @pytest.fixture
 def demo(cara, olu, fatima, morgan, project):
     activity = ActivityFactory(project=project, title="Steering group meeting")
     ParticipationFactory(activity=activity, contributor=cara)
+    # Fatima has no link to Olu: she finds him through his directory opt-in (portal.people).
+    opted_in(olu)
     return {"activity": activity, "project": project}
 
 
