@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from contributors.models import RoleAssignment
 from portal.models import ParticipationStatus
-from tests.e2e.conftest import check_page, sign_in
+from tests.e2e.conftest import check_page, enter_totp, give_authenticator, sign_in
 from tests.factories import (
     ActivityFactory,
     ContributorFactory,
@@ -204,7 +204,12 @@ def test_irreversible_actions_ask_first(page, live_server, cara, morgan, project
 
     page.context.clear_cookies()
     sign_in(page, live_server, "morgan@example.org")
+    # An erasure decision needs the authenticator app used in this session: asked once, then back.
+    give_authenticator(morgan)
     page.goto(live_server.url + reverse("contributors:erasure_list"))
+    page.get_by_label("Erase the person’s data").check()
+    page.get_by_role("button", name=re.compile("Record decision")).click()
+    enter_totp(page)
     page.get_by_label("Erase the person’s data").check()
     page.get_by_role("button", name=re.compile("Record decision")).click()
     expect(page.get_by_role("heading", name=f"Erase {cara.name}’s data?")).to_be_visible()
