@@ -30,5 +30,7 @@ urlpatterns = [
     path("impact/", include("impact.urls")),
     path("messages/", include("messaging.urls")),
     path("partners/", include("partners.urls")),
+    # The admin's own password form would sign people in without allauth's second factor.
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]
