@@ -35,7 +35,10 @@ def diversity_through_partners(project: Project | None = None) -> dict:
     people = list(reached)
     through = [u for u in people if u.pk in introduced]
     rest = [u for u in people if u.pk not in introduced]
-    return diversity_comparison(pool=through, group=rest)
+    # The differencing guard is keyed per page, so one more person joining a project's
+    # partners and looking again does not reveal that person's answers.
+    key = f"partners-reach:{project.public_id if project else 'organisation'}"
+    return diversity_comparison(pool=through, group=rest, key=key)
 
 
 def last_year_answers(assessment) -> dict[int, StandardAnswer]:
