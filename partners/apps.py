@@ -14,6 +14,9 @@ class PartnersConfig(AppConfig):
     }
 
     def ready(self):
-        from . import panels
+        from portal.signals import person_erased
+
+        from . import panels, services
 
         panels.register()
+        person_erased.connect(services.forget_person, dispatch_uid="partners.erasure")

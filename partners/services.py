@@ -177,6 +177,11 @@ def set_introduction(*, user: User, partner: Partner | None, consent: bool) -> I
     return intro
 
 
+def forget_person(sender, user: User, **kwargs) -> None:
+    """An erased person's statement of who introduced them goes with them (it is theirs)."""
+    Introduction.objects.filter(user=user).delete()
+
+
 # --- Invoices: the claims' workflow for organisations -------------------------------------------
 
 

@@ -240,3 +240,11 @@ def test_a_new_framework_is_data_and_needs_no_code(morgan):
     framework = Framework.objects.get(slug="race-equality")
     assessment = services.start_assessment(actor=morgan, framework=framework, year=2025)
     assert assessment.answers.get().evidence[0][0] == "Contributors in governance roles"
+
+
+def test_erasing_a_person_forgets_who_introduced_them(partner, cara):
+    from portal.signals import person_erased
+
+    services.set_introduction(user=cara, partner=partner, consent=True)
+    person_erased.send(sender=type(cara), user=cara)
+    assert not Introduction.objects.filter(user=cara).exists()
