@@ -63,3 +63,21 @@ def can_view_reach_diversity(user: User) -> bool:
 
 def can_manage_assessments(user: User) -> bool:
     return user.is_authenticated and user.has_perm("partners.manage_assessment")
+
+
+def can_view_assessments(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("partners.view_assessment")
+
+
+def can_enter_invoices(user: User) -> bool:
+    """The role, before a project is chosen; `can_enter_invoice` checks the project."""
+    return user.is_authenticated and user.has_perm("partners.add_partnerinvoice")
+
+
+def can_view_organisation_reach(user: User) -> bool:
+    """Reach across every partner and project: managers."""
+    return user.is_authenticated and user.is_manager and user.has_perm("partners.view_partner")
+
+
+def can_say_who_introduced_me(user: User) -> bool:
+    return user.is_authenticated and user.is_contributor

@@ -159,7 +159,7 @@ def unlink_partner(*, actor: User, link: PartnerLink) -> Partner:
 @transaction.atomic
 def set_introduction(*, user: User, partner: Partner | None, consent: bool) -> Introduction | None:
     """A person says which partner introduced them (or none). Only they set it."""
-    if not user.is_contributor:
+    if not permissions.can_say_who_introduced_me(user):
         raise PermissionDenied
     if partner is None:
         Introduction.objects.filter(user=user).delete()

@@ -69,7 +69,12 @@ def partner_list(request):
     return render(
         request,
         "partners/partner_list.html",
-        {"page": _page(request, partners), "can_manage": permissions.can_manage_partners(request.user)},
+        {
+            "page": _page(request, partners),
+            "can_manage": permissions.can_manage_partners(request.user),
+            "can_see_reach": permissions.can_view_organisation_reach(request.user),
+            "can_pay": permissions.can_pay_claims(request.user),
+        },
     )
 
 
@@ -110,9 +115,10 @@ def partner_edit(request, public_id):
 def partner_detail(request, public_id):
     partner = _get_partner(request, public_id)
     user = request.user
-    links = partner.links.select_related("project", "activity")
-    if not user.is_manager:
-        links = links.filter(project__in=Project.objects.managed_by(user))
+    # managed_by is every project for a manager and a coordinator's own.
+    links = partner.links.select_related("project", "activity").filter(
+        project__in=Project.objects.managed_by(user)
+    )
     invoices = PartnerInvoice.objects.visible_to(user).filter(partner=partner).select_related("project")
     feedback = (
         PartnerFeedback.objects.visible_to(user)
@@ -132,7 +138,7 @@ def partner_detail(request, public_id):
             "reach": reach,
             "can_manage": permissions.can_manage_partners(user),
             # Links are already limited to projects this person runs; the service checks again.
-            "can_invoice": user.has_perm("partners.add_partnerinvoice") and links.exists(),
+            "can_invoice": permissions.can_enter_invoices(user) and links.exists(),
         },
     )
 
@@ -429,7 +435,7 @@ def reach(request):
             )
         except ValidationError as exc:  # a malformed id in a query string
             raise Http404 from exc
-    elif not request.user.is_manager:
+    elif not permissions.can_view_organisation_reach(request.user):
         raise PermissionDenied
     partners = Partner.objects.visible_to(request.user)
     if project is not None:
@@ -452,7 +458,7 @@ def reach(request):
 
 @login_required
 def introduction(request):
-    if not request.user.is_contributor:
+    if not permissions.can_say_who_introduced_me(request.user):
         raise PermissionDenied
     current = Introduction.objects.filter(user=request.user).select_related("partner").first()
     form = IntroductionForm(
@@ -477,7 +483,7 @@ def introduction(request):
 
 
 def _get_assessment(request, public_id) -> Assessment:
-    if not request.user.has_perm("partners.view_assessment"):
+    if not permissions.can_view_assessments(request.user):
         raise PermissionDenied
     assessments = Assessment.objects.visible_to(request.user).select_related(
         "framework", "project", "completed_by"
@@ -487,7 +493,7 @@ def _get_assessment(request, public_id) -> Assessment:
 
 @login_required
 def assessment_list(request):
-    if not request.user.has_perm("partners.view_assessment"):
+    if not permissions.can_view_assessments(request.user):
         raise PermissionDenied
     assessments = Assessment.objects.visible_to(request.user).select_related("framework", "project")
     can_manage = permissions.can_manage_assessments(request.user)
