@@ -70,6 +70,11 @@ def update_partner(*, actor: User, partner: Partner, **fields) -> Partner:
     if not permissions.can_manage_partners(actor):
         raise PermissionDenied
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if (
+        "name" in fields
+        and Partner.objects.filter(name__iexact=fields["name"].strip()).exclude(pk=partner.pk).exists()
+    ):
+        raise PartnerError("There is already a partner with that name.")
     changed = [k for k in PARTNER_FIELDS if k in fields and getattr(partner, k) != fields[k]]
     for k in changed:
         setattr(partner, k, fields[k])

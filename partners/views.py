@@ -100,9 +100,13 @@ def partner_edit(request, public_id):
     initial = {f: getattr(partner, f) for f in services.PARTNER_FIELDS}
     form = PartnerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_partner(actor=request.user, partner=partner, **form.cleaned_data)
-        messages.success(request, "Partner saved.")
-        return redirect("partners:partner_detail", public_id=partner.public_id)
+        try:
+            services.update_partner(actor=request.user, partner=partner, **form.cleaned_data)
+        except services.PartnerError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, "Partner saved.")
+            return redirect("partners:partner_detail", public_id=partner.public_id)
     return render(
         request,
         "partners/partner_form.html",

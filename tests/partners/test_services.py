@@ -248,3 +248,11 @@ def test_erasing_a_person_forgets_who_introduced_them(partner, cara):
     services.set_introduction(user=cara, partner=partner, consent=True)
     person_erased.send(sender=type(cara), user=cara)
     assert not Introduction.objects.filter(user=cara).exists()
+
+
+def test_renaming_a_partner_to_anothers_name_is_refused(morgan, partner):
+    other = services.create_partner(actor=morgan, name="Deaf Club", kind="community", communities="Deaf people")
+    with pytest.raises(services.PartnerError):
+        services.update_partner(actor=morgan, partner=other, name="riverside carers' centre")
+    other.refresh_from_db()
+    assert other.name == "Deaf Club"
