@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.links import absolute_url
 from portal.models import Participation, Project, Role, User
 from portal.services import record_audit
 
@@ -597,7 +598,7 @@ def register_offline_contributor(
 
 
 @transaction.atomic
-def invite_to_take_over(*, actor: User, contributor: Contributor, email: str, request=None) -> Contributor:
+def invite_to_take_over(*, actor: User, contributor: Contributor, email: str) -> Contributor:
     """Give an offline person an email address and send them a link to set their password."""
     contributor = Contributor.objects.select_for_update().select_related("user").get(pk=contributor.pk)
     if not permissions.can_act_for(actor, contributor):
@@ -621,11 +622,10 @@ def invite_to_take_over(*, actor: User, contributor: Contributor, email: str, re
         path = reverse(
             "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}
         )
-        base = request.build_absolute_uri("/")[:-1] if request is not None else settings.PORTAL_BASE_URL
         send_templated_email(
             name="contributors_take_over_invitation",
             to=[email],
-            context={"recipient": user, "url": base + path, "inviter": actor},
+            context={"recipient": user, "url": absolute_url(path), "inviter": actor},
         )
 
     transaction.on_commit(send)

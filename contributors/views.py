@@ -770,7 +770,7 @@ def offline_invite(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_to_take_over(
-                actor=request.user, contributor=contributor, email=form.cleaned_data["email"], request=request
+                actor=request.user, contributor=contributor, email=form.cleaned_data["email"]
             )
         except services.ContributorError as exc:
             form.add_error("email", str(exc))

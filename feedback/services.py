@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.links import absolute_reverse
 from portal.models import Activity, Participation, ParticipationStatus, User
 from portal.services import record_audit
 
@@ -311,11 +312,7 @@ def email_feedback_given(*, owed_ids: list[int]) -> int:
 
 
 def _absolute(url_name: str, public_id) -> str:
-    from django.urls import reverse
-
-    # PORTAL_BASE_URL is not a spine setting yet; emails fall back to the development address.
-    base = getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
-    return base + reverse(url_name, kwargs={"public_id": public_id})
+    return absolute_reverse(url_name, public_id=public_id)
 
 
 # --- The contributor's side ------------------------------------------------------------------

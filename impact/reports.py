@@ -10,10 +10,9 @@ from datetime import date
 from decimal import Decimal
 from html import escape
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from portal.links import absolute_reverse
 from portal.money import format_money
 from portal.pdf import render_pdf
 
@@ -381,7 +380,7 @@ def certificate_context(cert) -> dict:
 
 
 def _verify_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse("impact:verify")
+    return absolute_reverse("impact:verify")
 
 
 def certificate_pdf(cert) -> bytes:

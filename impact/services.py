@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.links import absolute_reverse
 from portal.models import Project, User
 from portal.services import record_audit
 
@@ -328,8 +328,7 @@ def make_report(*, report_id: int) -> ReportRequest:
                 "report": report,
                 "person": report.requested_by,
                 "keep_days": settings.PORTAL_IMPACT_REPORT_KEEP_DAYS,
-                "url": getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-                + reverse("impact:report_detail", kwargs={"public_id": report.public_id}),
+                "url": absolute_reverse("impact:report_detail", public_id=report.public_id),
             },
         )
     return report

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal import dashboard, reminders
+from portal.links import base_url
 from portal.models import Project
 
 DECISION_KIND = "payments_claim_decision"
@@ -101,7 +102,7 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
             context={
                 "claims": claims,
                 "days": settings.PORTAL_CLAIM_DECISION_REMINDER_DAYS,
-                "base_url": settings.PORTAL_BASE_URL,
+                "base_url": base_url(),
             },
             dry_run=dry_run,
         )
@@ -117,7 +118,7 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
             object_key=str(claim.public_id),
             recipient=claim.contributor,
             template="payments_draft_reminder",
-            context={"claim": claim, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "base_url": base_url()},
             dry_run=dry_run,
         )
         if outcome.sent:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from portal.links import base_url
 from portal.models import Participation, ParticipationStatus, Project, User
 from portal.money import ZERO, to_money
 from portal.services import record_audit
@@ -737,11 +738,11 @@ def email_claim_update(*, event_id: int) -> None:
         send_templated_email(
             name="payments_claim_submitted",
             to=to,
-            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "event": event, "base_url": base_url()},
         )
     else:
         send_templated_email(
             name="payments_claim_update",
             to=[claim.contributor.email],
-            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "event": event, "base_url": base_url()},
         )

@@ -20,6 +20,7 @@ $PY manage.py makemigrations --check --dry-run
 $PY manage.py check --fail-level WARNING
 PORTAL_ENV=production DJANGO_SECRET_KEY=check-deploy-$(date +%s)-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF \
   PORTAL_FIELD_ENCRYPTION_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= ALLOWED_HOSTS=portal.example.org \
+  PORTAL_BASE_URL=https://portal.example.org \
   $PY manage.py check --deploy --fail-level WARNING
 
 step "Tests on SQLite"
