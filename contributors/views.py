@@ -1,6 +1,5 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
-import csv
 import re
 from datetime import datetime
 
@@ -10,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from portal.downloads import csv_download
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
@@ -364,11 +364,7 @@ def role_register_csv(request):
     if not permissions.can_view_role_register(request.user):
         raise PermissionDenied
     roles, _show = _register_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="role-register-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
-    writer = csv.writer(response)
+    response, writer = csv_download(f"role-register-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow(
         ["project", "contributor", "role", "starts_on", "ends_on", "current", "feedback_arrangements"]
     )

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.downloads import pdf_response
 from portal.models import Activity, Participation
 from portal.pdf import render_pdf
 
@@ -266,12 +266,6 @@ def owed_respond(request, public_id):
     return redirect("feedback:owed_detail", public_id=owed.public_id)
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @login_required
 def owed_letter(request, public_id):
     """The feedback as a letter to post to someone who is not online."""
@@ -294,7 +288,7 @@ def owed_letter(request, public_id):
             "contact_phone": settings.PORTAL_CONTACT_PHONE,
         },
     )
-    return _pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf")
+    return pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf", inline=True)
 
 
 @login_required
@@ -352,4 +346,4 @@ def reminder_letter(request, public_id):
             "contact_phone": settings.PORTAL_CONTACT_PHONE,
         },
     )
-    return _pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf")
+    return pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf", inline=True)

@@ -4,7 +4,6 @@ Both use the display strings made here, so the numbers in the PDF and the CSV ar
 text. Charts are SVG drawn here, with the same numbers in a table next to them.
 """
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
@@ -12,6 +11,7 @@ from html import escape
 
 from django.utils.safestring import mark_safe
 
+from portal.downloads import csv_writer
 from portal.links import absolute_reverse
 from portal.money import format_money
 from portal.pdf import render_pdf
@@ -167,7 +167,7 @@ def diversity_tables(data: dict) -> list[dict]:
 
 def diversity_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
@@ -288,7 +288,7 @@ def impact_sections(data: dict) -> list[dict]:
 
 def impact_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.downloads import pdf_response
 from portal.models import Project
 
 from . import permissions, reports, selectors, services
@@ -425,9 +426,7 @@ def certificate_download(request, public_id):
         allowed = permissions.can_issue_project_certificates(user, cert.project)
     if not allowed:
         raise Http404
-    response = HttpResponse(reports.certificate_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{cert.code}.pdf"'
-    return response
+    return pdf_response(reports.certificate_pdf(cert), f"certificate-{cert.code}.pdf")
 
 
 @login_required

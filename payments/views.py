@@ -1,15 +1,14 @@
-import csv
-
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.downloads import csv_download, pdf_response
 from portal.models import Participation, Project
 
 from . import permissions, selectors, services
@@ -481,9 +480,7 @@ def _export_csv(request, batch):
     from contributors.services import reveal_bank_details
 
     claims = batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="payment-run-{batch.paid_on:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download(f"payment-run-{batch.paid_on:%Y-%m-%d}.csv")
     writer.writerow(
         [
             "payee",
@@ -516,27 +513,22 @@ def _export_csv(request, batch):
             )
         writer.writerow(
             [
-                _safe(claim.contributor.name),
+                claim.contributor.name,
                 str(claim.public_id),
-                _safe(claim.project.title),
+                claim.project.title,
                 method,
                 f"{claim.fee_total:.2f}",
                 f"{claim.expense_total:.2f}",
                 f"{claim.total:.2f}",
-                _safe(bank.get("account_name", "")),
+                bank.get("account_name", ""),
                 bank.get("sort_code", ""),
                 bank.get("account_number", ""),
                 batch.paid_on.isoformat(),
-                _safe(batch.reference),
+                batch.reference,
             ]
         )
     services.record_finance_export(actor=request.user, batch=batch, rows=len(claims))
     return response
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets: neutralise it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- Managers: rate cards ------------------------------------------------------------------------
@@ -682,6 +674,4 @@ def statement_for(request, person_id, year):
 
 def _statement_pdf(person, year):
     data = selectors.statement(contributor=person, year=year)
-    response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
-    return response
+    return pdf_response(render_statement_pdf(data), f"payment-statement-{data.label}.pdf")
