@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from feedback.models import FeedbackItem
 from portal.models import Activity, ParticipationStatus, Project, ProjectStage, User
 
 from .models import Outcome, ReportKind, Significance, UKStandard
@@ -119,16 +120,9 @@ class EntryForm(forms.Form):
             .order_by("name")
         )
         self.fields["contributors"].label_from_instance = lambda u: u.name
-        try:
-            from feedback.models import FeedbackItem
-
-            items = FeedbackItem.objects.filter(feedback__activity__project=project).select_related(
-                "feedback"
-            )
-            self.fields["feedback_items"].queryset = items
-            if not items.exists():
-                del self.fields["feedback_items"]
-        except ImportError:
+        items = FeedbackItem.objects.filter(feedback__activity__project=project).select_related("feedback")
+        self.fields["feedback_items"].queryset = items
+        if not items.exists():
             del self.fields["feedback_items"]
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from feedback.models import FeedbackItem
 from portal.downloads import pdf_response
 from portal.models import Project
 
@@ -77,10 +78,6 @@ def entry_list(request):
 
 def _feedback_initial(request, item_id) -> tuple[dict, Project | None]:
     """Prefill a new entry from a feedback item the user can see."""
-    try:
-        from feedback.models import FeedbackItem
-    except ImportError:
-        return {}, None
     try:
         item = (
             FeedbackItem.objects.filter(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from contributors import data_export
 from portal import dashboard, reminders
 from portal.links import base_url
 from portal.models import Project
@@ -218,8 +219,4 @@ def register() -> None:
     reminders.register_kind(DECISION_KIND, "Weekly list of claims waiting for your decision")
     reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
     reminders.register_sweep("payments", decision_sweep)
-    try:
-        from contributors.data_export import register_section
-    except ImportError:
-        return
-    register_section("payments", data_export_section)
+    data_export.register_section("payments", data_export_section)

@@ -14,6 +14,9 @@ step "Lint and format"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+step "Import contracts (spine <- contributors <- payments | feedback <- impact)"
+.venv/bin/lint-imports --no-cache
+
 step "Migrations and Django checks"
 export PORTAL_VAR_DIR=$(mktemp -d)
 $PY manage.py makemigrations --check --dry-run
@@ -24,7 +27,7 @@ PORTAL_ENV=production DJANGO_SECRET_KEY=check-deploy-$(date +%s)-abcdefghijklmno
   $PY manage.py check --deploy --fail-level WARNING
 
 step "Tests on SQLite"
-env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q -p no:randomly "$@"
+env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q "$@"
 
 step "Tests on PostgreSQL and Redis"
 services_dir=""
