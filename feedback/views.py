@@ -3,10 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal import dashboard
 from portal.downloads import pdf_response
 from portal.models import Activity, Participation
 from portal.pdf import render_pdf
@@ -33,14 +33,6 @@ def _get_owed(request, public_id) -> FeedbackOwed:
         "participation__activity__project", "participation__contributor", "feedback", "owner"
     )
     return get_object_or_404(rows, public_id=public_id)
-
-
-def _impact_url() -> str | None:
-    """The impact app's "new entry" page, if that app provides it."""
-    try:
-        return reverse("impact:entry_create")
-    except NoReverseMatch:
-        return None
 
 
 @login_required
@@ -71,7 +63,7 @@ def activity_feedback(request, public_id):
             "items": list(feedback.items.all()) if feedback else [],
             "recipients": recipients,
             "waiting": [o for o in recipients if o.status == FeedbackOwedStatus.DUE],
-            "impact_url": _impact_url(),
+            "item_links": dashboard.links_for(request.user, "feedback_item"),
         },
     )
 

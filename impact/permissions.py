@@ -6,6 +6,11 @@ from portal.permissions import can_manage_project
 from .models import ImpactEntry
 
 
+def can_log_any_impact(user: User) -> bool:
+    """May log impact on some project (the project chooser and the link on feedback items)."""
+    return user.is_authenticated and user.has_perm("impact.add_impactentry")
+
+
 def can_log_impact(user: User, project: Project) -> bool:
     """Add or edit impact entries: the project's coordinators, or a manager."""
     return (

@@ -110,7 +110,7 @@ def _feedback_initial(request, item_id) -> tuple[dict, Project | None]:
 
 @login_required
 def entry_create(request):
-    if not request.user.has_perm("impact.add_impactentry"):
+    if not permissions.can_log_any_impact(request.user):
         raise PermissionDenied
     initial, project = {}, None
     if request.GET.get("feedback_item"):

@@ -179,24 +179,24 @@ def data_export_section(user) -> dict:
 def register() -> None:
     dashboard.register_panel(
         role="Contributor",
-        template="payments/partials/panel_contributor.html",
+        template="payments/panels/home_contributor.html",
         context=_contributor_panel,
         order=30,
     )
     dashboard.register_panel(
         role="Coordinator",
-        template="payments/partials/panel_coordinator.html",
+        template="payments/panels/home_coordinator.html",
         context=_coordinator_panel,
         order=30,
     )
     dashboard.register_panel(
-        role="Manager", template="payments/partials/panel_manager.html", context=_manager_panel, order=30
+        role="Manager", template="payments/panels/home_manager.html", context=_manager_panel, order=30
     )
     dashboard.register_panel(
-        role="project", template="payments/partials/panel_budget.html", context=_project_panel, order=20
+        role="project", template="payments/panels/project.html", context=_project_panel, order=20
     )
     dashboard.register_panel(
-        role="activity", template="payments/partials/panel_activity.html", context=_activity_panel, order=20
+        role="activity", template="payments/panels/activity.html", context=_activity_panel, order=20
     )
     dashboard.register_nav(
         label="Claims",

@@ -29,8 +29,20 @@ class NavItem:
     match_prefix: str = field(default="")
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link one app offers beside another app's thing (e.g. "Record in the impact log" on
+    a feedback item), so the app showing the thing need not know the app the link goes to."""
+
+    slot: str
+    label: str
+    url_name: str
+    visible: Callable | None = None  # (user) -> bool
+
+
 PANELS: list[Panel] = []
 NAV: list[NavItem] = []
+LINKS: list[Link] = []
 
 
 def register_panel(*, role: str, template: str, context: Callable | None = None, order: int = 50):
@@ -41,6 +53,19 @@ def register_nav(
     *, label: str, url_name: str, roles: tuple[str, ...], order: int = 50, match_prefix: str = ""
 ):
     NAV.append(NavItem(label, url_name, roles, order, match_prefix))
+
+
+def register_link(*, slot: str, label: str, url_name: str, visible: Callable | None = None):
+    LINKS.append(Link(slot, label, url_name, visible))
+
+
+def links_for(user, slot: str) -> list[dict]:
+    """The links registered for a slot that this person may follow: label and URL."""
+    return [
+        {"label": link.label, "url": reverse(link.url_name)}
+        for link in LINKS
+        if link.slot == slot and (link.visible is None or link.visible(user))
+    ]
 
 
 def panels_for(request, role: str, obj=None) -> list[dict]:
