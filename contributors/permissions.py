@@ -1,7 +1,7 @@
 """Who may do what with contributors' profiles, roles, opportunities and personal data."""
 
 from portal.models import Project, User
-from portal.permissions import can_manage_project
+from portal.permissions import can_manage_project, can_view_organisation
 
 from .models import Contributor, ErasureRequest, ExpressionOfInterest, Opportunity, RoleAssignment
 
@@ -25,9 +25,24 @@ def can_edit_profile(user: User, contributor: Contributor) -> bool:
 
 def can_view_profile(user: User, contributor: Contributor) -> bool:
     """Themself; coordinators and managers (contact details and access needs for their work)."""
-    return user.is_authenticated and (
-        contributor.user_id == user.pk or user.has_perm("contributors.view_contributor")
-    )
+    return user.is_authenticated and (contributor.user_id == user.pk or can_view_people(user))
+
+
+def can_view_people(user: User) -> bool:
+    """The list of people and their profiles: coordinators and managers."""
+    return user.is_authenticated and user.has_perm("contributors.view_contributor")
+
+
+def can_view_contact_tasks(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("contributors.view_contacttask")
+
+
+def can_complete_contact_task(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("contributors.change_contacttask")
+
+
+def can_view_erasure_requests(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("contributors.decide_erasure")
 
 
 def can_register_offline(user: User) -> bool:
@@ -35,7 +50,7 @@ def can_register_offline(user: User) -> bool:
 
 
 def can_search_directory(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("contributors.view_contributor")
+    return can_view_people(user)
 
 
 def can_manage_roles(user: User, project: Project) -> bool:
@@ -51,7 +66,7 @@ def can_change_role(user: User, assignment: RoleAssignment) -> bool:
 
 
 def can_view_role_register(user: User) -> bool:
-    return user.is_authenticated and user.is_manager and user.has_perm("contributors.view_roleassignment")
+    return can_view_organisation(user) and user.has_perm("contributors.view_roleassignment")
 
 
 def can_publish_opportunity(user: User, project: Project) -> bool:
@@ -88,6 +103,4 @@ def can_decide_interest(user: User, interest: ExpressionOfInterest) -> bool:
 
 def can_decide_erasure(user: User, request: ErasureRequest) -> bool:
     """A manager, and never about their own erasure."""
-    return (
-        user.is_authenticated and user.has_perm("contributors.decide_erasure") and request.user_id != user.pk
-    )
+    return can_view_erasure_requests(user) and request.user_id != user.pk

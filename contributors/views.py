@@ -632,7 +632,7 @@ def directory(request):
 
 
 def _get_person(request, public_id) -> Contributor:
-    if not request.user.has_perm("contributors.view_contributor"):
+    if not permissions.can_view_people(request.user):
         raise PermissionDenied
     return get_object_or_404(Contributor.objects.select_related("user", "registered_by"), public_id=public_id)
 
@@ -783,7 +783,7 @@ def offline_invite(request, public_id):
 @login_required
 def contact_tasks(request):
     """Letters to send and calls to make to people who do not use email."""
-    if not request.user.has_perm("contributors.view_contacttask"):
+    if not permissions.can_view_contact_tasks(request.user):
         raise PermissionDenied
     tasks = ContactTask.objects.select_related("contributor__user", "done_by")
     return render(
@@ -796,7 +796,7 @@ def contact_tasks(request):
 @login_required
 @require_POST
 def contact_task_done(request, public_id):
-    if not request.user.has_perm("contributors.change_contacttask"):
+    if not permissions.can_complete_contact_task(request.user):
         raise PermissionDenied
     task = get_object_or_404(ContactTask, public_id=public_id)
     services.mark_contact_task_done(actor=request.user, task=task)
@@ -894,7 +894,7 @@ def erasure_request(request):
 
 @login_required
 def erasure_list(request):
-    if not request.user.has_perm("contributors.decide_erasure"):
+    if not permissions.can_view_erasure_requests(request.user):
         raise PermissionDenied
     requests = ErasureRequest.objects.select_related("user", "decided_by")
     return render(
@@ -911,7 +911,7 @@ def erasure_list(request):
 @login_required
 @require_POST
 def erasure_decide(request, public_id):
-    if not request.user.has_perm("contributors.decide_erasure"):
+    if not permissions.can_view_erasure_requests(request.user):
         raise PermissionDenied
     erasure = get_object_or_404(ErasureRequest, public_id=public_id)
     if not permissions.can_decide_erasure(request.user, erasure):

@@ -67,7 +67,7 @@ def entry_list(request):
     if request.GET.get("project"):
         project = _get_project(request, request.GET["project"])
         entries = entries.filter(project=project)
-    can_log = request.user.has_perm("impact.add_impactentry")
+    can_log = permissions.can_log_any_impact(request.user)
     mine = EntryContributor.objects.filter(contributor=request.user).select_related("entry__project")
     return render(
         request,
@@ -417,11 +417,7 @@ def certificate_download(request, public_id):
     cert = get_object_or_404(
         Certificate.objects.select_related("project", "contributor"), public_id=public_id
     )
-    user = request.user
-    allowed = cert.contributor_id == user.pk or user.is_manager
-    if not allowed and cert.project is not None:
-        allowed = permissions.can_issue_project_certificates(user, cert.project)
-    if not allowed:
+    if not permissions.can_download_certificate(request.user, cert):
         raise Http404
     return pdf_response(reports.certificate_pdf(cert), f"certificate-{cert.code}.pdf")
 
@@ -471,14 +467,14 @@ def verify(request):
 
 @login_required
 def report_list(request):
-    if not request.user.has_perm("impact.request_report"):
+    if not permissions.can_request_any_report(request.user):
         raise PermissionDenied
     user = request.user
     projects = _manageable_projects(user)
     form = ReportForm(
         request.POST or None,
         projects=projects,
-        organisation=user.is_manager,
+        organisation=permissions.can_request_report(user, None),
         initial={
             "start_on": timezone.localdate() - timedelta(days=365),
             "end_on": timezone.localdate(),

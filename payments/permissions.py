@@ -2,12 +2,9 @@
 enforce them again."""
 
 from portal.models import User
+from portal.permissions import can_manage_project, can_view_organisation
 
 from .models import EDITABLE, Claim, ClaimStatus
-
-
-def _coordinates(user: User, claim: Claim) -> bool:
-    return user.is_coordinator and claim.project.is_coordinated_by(user)
 
 
 def can_view_claim(user: User, claim: Claim) -> bool:
@@ -16,8 +13,7 @@ def can_view_claim(user: User, claim: Claim) -> bool:
     return (
         claim.contributor_id == user.pk
         or claim.entered_by_id == user.pk
-        or user.is_manager
-        or _coordinates(user, claim)
+        or can_manage_project(user, claim.project)
     )
 
 
@@ -44,7 +40,7 @@ def can_view_statement_of(user: User, contributor: User) -> bool:
         return False
     if user.pk == contributor.pk:
         return user.is_contributor
-    if user.is_manager:
+    if can_view_organisation(user):
         return True
     return user.is_coordinator and Claim.objects.filter(contributor=contributor, entered_by=user).exists()
 
@@ -55,7 +51,7 @@ def can_edit_claim(user: User, claim: Claim) -> bool:
         return False
     if claim.contributor_id == user.pk:
         return True
-    return claim.entered_by_id == user.pk and _coordinates(user, claim)
+    return claim.entered_by_id == user.pk and claim.project.is_coordinated_by(user)
 
 
 def can_decide_claim(user: User, claim: Claim) -> bool:
@@ -65,7 +61,7 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
         return False
     if user.pk in (claim.contributor_id, claim.entered_by_id):
         return False
-    return user.is_manager or _coordinates(user, claim)
+    return can_manage_project(user, claim.project)
 
 
 def can_second_approve_claim(user: User, claim: Claim) -> bool:
@@ -94,6 +90,4 @@ def can_view_queue(user: User) -> bool:
 
 
 def can_view_budget(user: User, project) -> bool:
-    return user.is_authenticated and (
-        user.is_manager or (user.is_coordinator and project.is_coordinated_by(user))
-    )
+    return can_manage_project(user, project)
