@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.errors import PortalError
 from portal.links import absolute_url
 from portal.models import Participation, Project, Role, User
 from portal.services import record_audit
@@ -35,7 +36,7 @@ from .models import (
 )
 
 
-class ContributorError(Exception):
+class ContributorError(PortalError):
     """A rule about contributors was broken. The message is safe to show to the user."""
 
 

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from portal.downloads import csv_download
+from portal.errors import PortalError, show_error
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
@@ -76,8 +77,8 @@ def profile_complete(request):
             services.complete_profile(
                 user=request.user, agree_privacy=form.cleaned_data["agree_privacy"], **data
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Thank you. Your profile is ready.")
             return redirect("contributors:profile")
@@ -108,8 +109,8 @@ def _profile_form_view(request, contributor, *, template, done_url):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(actor=request.user, contributor=contributor, **form.cleaned_data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Profile saved.")
             return redirect(done_url)
@@ -284,8 +285,8 @@ def role_create(request, project_id):
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
@@ -302,8 +303,8 @@ def role_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_role(actor=request.user, assignment=assignment, **form.cleaned_data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Role saved.")
             return redirect("portal:project_detail", public_id=assignment.project.public_id)
@@ -333,8 +334,8 @@ def role_end(request, public_id):
             messages.success(
                 request, f"{assignment.contributor}'s role ends on {form.cleaned_data['ends_on']:%-d %B %Y}."
             )
-        except services.ContributorError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     else:
         messages.error(request, "Enter the last day in the role.")
     return redirect("portal:project_detail", public_id=assignment.project.public_id)
@@ -461,8 +462,8 @@ def interest_express(request, public_id):
                 actor=request.user, opportunity=opportunity, contributor=request.user, **form.cleaned_data
             )
             messages.success(request, "Thank you. The coordinator will let you know the outcome.")
-        except services.ContributorError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
 
 
@@ -479,8 +480,8 @@ def interest_withdraw(request, public_id):
     try:
         services.withdraw_interest(actor=request.user, interest=interest)
         messages.success(request, "Interest withdrawn.")
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("contributors:opportunity_detail", public_id=interest.opportunity.public_id)
 
 
@@ -495,8 +496,8 @@ def opportunity_create(request, project_id):
             opportunity = services.publish_opportunity(
                 actor=request.user, project=project, **form.cleaned_data
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             if opportunity.status == OpportunityStatus.PENDING:
                 messages.success(request, "Opportunity saved. A manager will approve it before it goes live.")
@@ -534,8 +535,8 @@ def opportunity_approve(request, public_id):
     try:
         services.approve_opportunity(actor=request.user, opportunity=opportunity)
         messages.success(request, "Opportunity approved: contributors can now see it.")
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
 
 
@@ -575,8 +576,8 @@ def opportunity_interests(request, public_id):
             assignments = services.select_candidates(
                 actor=request.user, opportunity=opportunity, selected=selected, **data
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(
                 request,
@@ -717,8 +718,8 @@ def offline_register(request):
             )
         try:
             contributor = services.register_offline_contributor(actor=request.user, **data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{contributor.user.name} is registered. You can now act for them.")
             return redirect("contributors:person_detail", public_id=contributor.public_id)
@@ -746,8 +747,8 @@ def offline_interest(request, public_id):
                 contributor=contributor.user,
                 message=form.cleaned_data["message"],
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"Interest recorded for {contributor.user.name}.")
             return redirect("contributors:person_detail", public_id=contributor.public_id)
@@ -768,8 +769,8 @@ def offline_invite(request, public_id):
             services.invite_to_take_over(
                 actor=request.user, contributor=contributor, email=form.cleaned_data["email"]
             )
-        except services.ContributorError as exc:
-            form.add_error("email", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="email")
         else:
             messages.success(
                 request, f"We have emailed {contributor.user.name} a link to set their password."
@@ -877,8 +878,8 @@ def erasure_request(request):
     if request.method == "POST" and not pending and form.is_valid():
         try:
             services.request_erasure(user=request.user, reason=form.cleaned_data["reason"])
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(
                 request, "We have your request. A manager will confirm it and tell you by email."
@@ -926,8 +927,8 @@ def erasure_decide(request, public_id):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, "Decision recorded.")
-        except services.ContributorError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     else:
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
     return redirect("contributors:erasure_list")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from contributors.models import RoleAssignment
 from portal.emails import send_templated_email
+from portal.errors import PortalError
 from portal.links import absolute_reverse
 from portal.models import Activity, Participation, ParticipationStatus, User
 from portal.services import record_audit
@@ -24,7 +25,7 @@ from .models import (
 )
 
 
-class FeedbackError(Exception):
+class FeedbackError(PortalError):
     """A feedback rule was broken. The message is safe to show to the user."""
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from portal import dashboard
 from portal.downloads import pdf_response
+from portal.errors import PortalError, show_error
 from portal.models import Activity, Participation
 from portal.pdf import render_pdf
 
@@ -163,8 +164,8 @@ def activity_feedback_write(request, public_id):
                 request, f"Feedback sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}."
             )
             return redirect("feedback:activity_feedback", public_id=activity.public_id)
-    except services.FeedbackError as exc:
-        form.add_error(None, str(exc))
+    except PortalError as exc:
+        show_error(request, exc, form=form)
         ctx["error_forms"] = [form]
         return render(request, "feedback/activity_feedback_form.html", ctx, status=400)
     messages.success(request, "Draft saved. Nobody has been sent anything yet.")
@@ -183,8 +184,8 @@ def activity_feedback_send(request, public_id):
     try:
         sent = services.send_activity_feedback(actor=request.user, feedback=feedback)
         messages.success(request, f"Feedback sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}.")
-    except services.FeedbackError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("feedback:activity_feedback", public_id=activity.public_id)
 
 
@@ -248,8 +249,8 @@ def owed_respond(request, public_id):
             usefulness=form.cleaned_data.get("usefulness"),
             reply=form.cleaned_data.get("reply", ""),
         )
-    except services.FeedbackError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return redirect("feedback:owed_detail", public_id=owed.public_id)
     replied = bool(form.cleaned_data.get("reply"))
     messages.success(

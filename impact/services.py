@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.errors import PortalError
 from portal.links import absolute_reverse
 from portal.models import Project, User
 from portal.services import record_audit
@@ -31,7 +32,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-class ImpactError(Exception):
+class ImpactError(PortalError):
     """An impact rule was broken. The message is safe to show to the user."""
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from feedback.models import FeedbackItem
 from portal.downloads import pdf_response
+from portal.errors import PortalError, show_error
 from portal.models import Project
 
 from . import permissions, reports, selectors, services
@@ -128,8 +129,8 @@ def entry_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.create_entry(actor=request.user, project=project, **form.cleaned_data)
-        except services.ImpactError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"Impact entry “{entry.title}” saved as a draft.")
             return redirect("impact:entry_detail", public_id=entry.public_id)
@@ -156,8 +157,8 @@ def entry_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(actor=request.user, entry=entry, **form.cleaned_data)
-        except services.ImpactError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Impact entry saved.")
             return redirect("impact:entry_detail", public_id=entry.public_id)
@@ -402,8 +403,8 @@ def certificate_list(request):
     if request.method == "POST":
         try:
             cert = services.issue_own_certificate(actor=request.user)
-        except services.ImpactError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
         else:
             messages.success(request, f"Your certificate is ready. Its verification code is {cert.code}.")
         return redirect("impact:certificate_list")
@@ -486,8 +487,8 @@ def report_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.request_report(actor=user, **form.cleaned_data)
-        except services.ImpactError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             return redirect("impact:report_detail", public_id=report.public_id)
     reports_made = ReportRequest.objects.visible_to(user).select_related("project")[:20]

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from portal.errors import PortalError
 from portal.links import base_url
 from portal.models import Participation, ParticipationStatus, Project, User
 from portal.money import ZERO, to_money
@@ -42,11 +43,11 @@ RECEIPT_TYPES = {
 }
 
 
-class ClaimError(Exception):
+class ClaimError(PortalError):
     """A claim rule was broken. The message is safe to show to the user."""
 
 
-class RateCardError(Exception):
+class RateCardError(PortalError):
     """A rate card rule was broken. The message is safe to show to the user."""
 
 

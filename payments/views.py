@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.downloads import csv_download, pdf_response
+from portal.errors import PortalError, show_error
 from portal.models import Participation, Project
 
 from . import permissions, selectors, services
@@ -88,8 +89,8 @@ def claim_start(request):
         return redirect("payments:claim_list")
     try:
         claim = services.start_claim(actor=user, participation=form.cleaned_data["participation"])
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return redirect("payments:claim_list")
     return redirect("payments:claim_detail", public_id=claim.public_id)
 
@@ -111,8 +112,8 @@ def claim_enter(request):
                 description=data["description"],
                 work_on=data["work_on"],
             )
-        except services.ClaimError as exc:
-            adhoc.add_error("contributor", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=adhoc, field="contributor")
         else:
             messages.success(request, "Claim started. Add the fee and expenses, then submit it.")
             return redirect("payments:claim_detail", public_id=claim.public_id)
@@ -208,8 +209,8 @@ def claim_choices(request, public_id):
     try:
         services.update_claim_choices(actor=request.user, claim=claim, **form.cleaned_data)
         messages.success(request, "Payment choice saved.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -224,8 +225,8 @@ def claim_fee_add(request, public_id):
     try:
         services.add_fee_line(actor=request.user, claim=claim, **form.cleaned_data)
         messages.success(request, "Fee added.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -251,8 +252,8 @@ def claim_expense_add(request, public_id):
         messages.success(request, "Expense added.")
         for warning in warnings:
             messages.warning(request, warning)
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -286,8 +287,8 @@ def claim_submit(request, public_id):
     try:
         services.submit_claim(actor=request.user, claim=claim, declaration=True)
         messages.success(request, "Claim submitted. We will tell you when it has been checked.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -298,8 +299,8 @@ def claim_withdraw(request, public_id):
     try:
         services.withdraw_claim(actor=request.user, claim=claim)
         messages.success(request, "Claim withdrawn.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -322,8 +323,8 @@ def claim_decide(request, public_id):
                 claim=claim, approver=request.user, approve=decision == "approve", note=reason
             )
             messages.success(request, f"Claim {claim.get_status_display().lower()}.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -448,8 +449,8 @@ def claims_pay(request):
         return payment_list(request, form=form, status=400)
     try:
         batch = services.mark_claims_paid(actor=user, claims=claims, **form.cleaned_data)
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return redirect("payments:payment_list")
     messages.success(
         request, f"{batch.claims.count()} claims marked paid. Download the finance export below."
@@ -561,8 +562,8 @@ def ratecard_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             card = services.create_rate_card(actor=request.user, **form.cleaned_data)
-        except services.RateCardError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Rate card saved.")
             return redirect("payments:ratecard_detail", public_id=card.public_id)
@@ -596,8 +597,8 @@ def ratecard_uplift(request, public_id):
     if form.is_valid():
         try:
             new = services.uplift_rate_card(actor=request.user, card=card, **form.cleaned_data)
-        except services.RateCardError as exc:
-            form.add_error("effective_from", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="effective_from")
         else:
             messages.success(request, "Uplifted card saved.")
             return redirect("payments:ratecard_detail", public_id=new.public_id)
@@ -613,8 +614,8 @@ def ratecard_retire(request, public_id):
     if form.is_valid():
         try:
             services.retire_rate_card(actor=request.user, card=card, **form.cleaned_data)
-        except services.RateCardError as exc:
-            form.add_error("retired_on", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="retired_on")
         else:
             messages.success(request, "Rate card retired.")
             return redirect("payments:ratecard_detail", public_id=card.public_id)

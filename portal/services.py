@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 
 from . import permissions
+from .errors import PortalError
 from .models import (
     Activity,
     AuditEvent,
@@ -18,7 +19,7 @@ from .models import (
 from .signals import participation_changed
 
 
-class ParticipationError(Exception):
+class ParticipationError(PortalError):
     """A participation rule was broken. The message is safe to show to the user."""
 
 
