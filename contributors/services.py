@@ -14,7 +14,7 @@ from portal.emails import send_templated_email
 from portal.errors import PortalError
 from portal.links import absolute_url
 from portal.models import Participation, Project, Role, User
-from portal.services import record_audit
+from portal.services import model_update, record_audit
 
 from . import equality, permissions
 from .models import (
@@ -139,16 +139,10 @@ def update_profile(
         raise PermissionDenied
     merged = {k: getattr(contributor, k) for k in PROFILE_FIELDS} | fields
     _check_contact(merged)
-    changed = [k for k in PROFILE_FIELDS if k in fields and getattr(contributor, k) != fields[k]]
-    for k in changed:
-        setattr(contributor, k, fields[k])
-    contributor.save()
+    changed = model_update(contributor, fields=PROFILE_FIELDS, **fields)
     user = contributor.user
-    for attr, value in (("name", name), ("preferred_name", preferred_name)):
-        if value is not None and getattr(user, attr) != value:
-            setattr(user, attr, value)
-            changed.append(attr)
-    user.save(update_fields=["name", "preferred_name"])
+    names = {"name": name, "preferred_name": preferred_name}
+    changed += model_update(user, **{k: v for k, v in names.items() if v is not None})
     record_audit(
         actor=actor,
         action="contributor.profile_updated",
@@ -368,10 +362,7 @@ def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAss
         raise PermissionDenied
     merged = {k: getattr(assignment, k) for k in ROLE_FIELDS} | fields
     _check_role(merged)
-    changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
-    for k in changed:
-        setattr(assignment, k, fields[k])
-    assignment.save()
+    changed = model_update(assignment, fields=ROLE_FIELDS, **fields)
     record_audit(actor=actor, action="role_assignment.updated", target=assignment, fields=changed)
     return assignment
 
@@ -430,10 +421,7 @@ def update_opportunity(*, actor: User, opportunity: Opportunity, **fields) -> Op
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if not permissions.can_manage_opportunity(actor, opportunity):
         raise PermissionDenied
-    changed = [k for k in OPPORTUNITY_FIELDS if k in fields and getattr(opportunity, k) != fields[k]]
-    for k in changed:
-        setattr(opportunity, k, fields[k])
-    opportunity.save()
+    changed = model_update(opportunity, fields=OPPORTUNITY_FIELDS, **fields)
     record_audit(actor=actor, action="opportunity.updated", target=opportunity, fields=changed)
     return opportunity
 

@@ -13,7 +13,7 @@ from portal.emails import send_templated_email
 from portal.errors import PortalError
 from portal.links import absolute_reverse
 from portal.models import Project, User
-from portal.services import record_audit
+from portal.services import model_update, record_audit
 
 from . import permissions
 from .models import (
@@ -122,9 +122,7 @@ def update_entry(
     if not permissions.can_change_entry(actor, entry):
         raise PermissionDenied
     _check_links(entry.project, activities, feedback_items, contributors)
-    changed = [k for k in ENTRY_FIELDS if k in fields and getattr(entry, k) != fields[k]]
-    for name in changed:
-        setattr(entry, name, fields[name])
+    changed = model_update(entry, fields=ENTRY_FIELDS, save=False, **fields)
     _set_evidence(entry, evidence_file)
     was_published = entry.is_published
     if was_published:

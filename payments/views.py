@@ -458,19 +458,13 @@ def claims_pay(request):
     return redirect("payments:payment_list")
 
 
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 @login_required
 def batch_export(request, public_id):
     """The finance CSV with bank details: needs MFA set up and a fresh password check."""
     if not permissions.can_export_finance(request.user):
         raise PermissionDenied
     batch = get_object_or_404(PaymentBatch, public_id=public_id)
-    if not _has_totp(request.user):
+    if not request.user.has_authenticator:
         return render(request, "payments/mfa_needed.html", {"batch": batch}, status=403)
     return _export_csv(request, batch)
 

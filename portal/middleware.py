@@ -20,16 +20,10 @@ class StaffMfaMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and request.user.is_staff_role
-            and not _has_mfa(request.user)
+            and not request.user.has_authenticator
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
         return self.get_response(request)
-
-
-def _has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class HealthCheckMiddleware:

@@ -120,6 +120,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_role(Role.MANAGER)
 
     @property
+    def has_authenticator(self) -> bool:
+        """Has set up an authenticator app (TOTP): what staff MFA and the finance export need."""
+        from allauth.mfa.models import Authenticator
+
+        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
+
+    @property
     def is_staff_role(self) -> bool:
         """Coordinators and managers: the people MFA is required for."""
         return self.is_coordinator or self.is_manager
