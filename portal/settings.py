@@ -312,3 +312,7 @@ CELERY_BEAT_SCHEDULE["impact-delete-expired-reports"] = {
     "task": "impact.tasks.delete_expired_report_files",
     "schedule": crontab(hour=2, minute=40),  # 02:40 every night, London time
 }
+CELERY_BEAT_SCHEDULE["portal-deliver-unsent-email"] = {
+    "task": "portal.tasks.deliver_unsent_email",
+    "schedule": crontab(minute=30),  # half past every hour: what a broker outage left unsent
+}
