@@ -13,7 +13,7 @@ from tests.factories import (
     ProjectFactory,
     RateCardRowFactory,
 )
-from tests.matrix import Case, check, expect, params
+from tests.matrix import REFUSED, Case, check, expect, params
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -28,9 +28,14 @@ CASES = [
     Case(
         "payments:claim_start",
         method="post",
-        # Fatima may only claim for contributors who are offline; Cara signs in herself.
+        # Fatima may only claim for contributors who are offline; Cara signs in herself. Anyone
+        # else cannot choose Cara's participation: the form refuses it.
         expect=expect(
-            contributor=302, other_contributor=302, coordinator=403, other_coordinator=302, manager=302
+            contributor=302,
+            other_contributor=REFUSED,
+            coordinator=403,
+            other_coordinator=REFUSED,
+            manager=REFUSED,
         ),
         data=lambda w: {"participation": w["unclaimed"].pk},
     ),
@@ -39,7 +44,8 @@ CASES = [
     Case(
         "payments:claim_bulk_approve",
         method="post",
-        expect=expect(**NOT_STAFF, coordinator=302, other_coordinator=302, manager=302),
+        # Another project's coordinator cannot pick the claim: nothing to approve.
+        expect=expect(**NOT_STAFF, coordinator=302, other_coordinator=REFUSED, manager=302),
         data=lambda w: {"claims": [str(w["submitted"].public_id)]},
     ),
     Case("payments:claim_detail", expect(other_contributor=404, other_coordinator=404), kwargs=DRAFT),
