@@ -3,7 +3,7 @@
 from portal.models import Project, User
 from portal.permissions import can_manage_project, can_view_organisation
 
-from .models import Contributor, ErasureRequest, ExpressionOfInterest, Opportunity, RoleAssignment
+from .models import Contributor, ErasureRequest, Opportunity, RoleAssignment
 
 
 def can_act_for(user: User, contributor: Contributor) -> bool:
@@ -21,11 +21,6 @@ def can_edit_profile(user: User, contributor: Contributor) -> bool:
     if not user.is_authenticated or contributor.erased_at is not None:
         return False
     return contributor.user_id == user.pk or can_act_for(user, contributor)
-
-
-def can_view_profile(user: User, contributor: Contributor) -> bool:
-    """Themself; coordinators and managers (contact details and access needs for their work)."""
-    return user.is_authenticated and (contributor.user_id == user.pk or can_view_people(user))
 
 
 def can_view_people(user: User) -> bool:
@@ -95,10 +90,6 @@ def can_express_interest(user: User, opportunity: Opportunity, contributor: User
         return user.is_contributor
     profile = Contributor.objects.filter(user=contributor).first()
     return profile is not None and can_act_for(user, profile)
-
-
-def can_decide_interest(user: User, interest: ExpressionOfInterest) -> bool:
-    return can_manage_opportunity(user, interest.opportunity)
 
 
 def can_decide_erasure(user: User, request: ErasureRequest) -> bool:

@@ -263,9 +263,7 @@ def owed_respond(request, public_id):
 def owed_letter(request, public_id):
     """The feedback as a letter to post to someone who is not online."""
     owed = _get_owed(request, public_id)
-    if not permissions.can_give_feedback(request.user, owed.participation.activity):
-        raise PermissionDenied
-    if owed.feedback is None:
+    if not permissions.can_print_feedback_letter(request.user, owed) or owed.feedback is None:
         raise PermissionDenied
     person = owed.participation.contributor
     pdf = render_pdf(
