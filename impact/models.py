@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.models import ProjectStage, TimeStampedModel, coordinated_by_q
+from portal.storage import private_storage
 
 
 class Significance(models.TextChoices):
@@ -78,7 +79,7 @@ class ImpactEntry(TimeStampedModel):
     standards = models.JSONField("UK Standards for Public Involvement", default=list, blank=True)
     evidence_text = models.TextField("evidence, in words", blank=True)
     evidence_url = models.URLField("link to evidence", blank=True)
-    evidence_file = models.FileField(upload_to="impact/evidence/%Y/%m/", blank=True)
+    evidence_file = models.FileField(upload_to="impact/evidence/%Y/%m/", storage=private_storage, blank=True)
     evidence_file_name = models.CharField(max_length=200, blank=True)
     activities = models.ManyToManyField("portal.Activity", related_name="impact_entries", blank=True)
     feedback_items = models.ManyToManyField(
@@ -276,8 +277,8 @@ class ReportRequest(models.Model):
     end_on = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=ReportStatus, default=ReportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
-    pdf_file = models.FileField(upload_to="impact/reports/%Y/%m/", blank=True)
-    csv_file = models.FileField(upload_to="impact/reports/%Y/%m/", blank=True)
+    pdf_file = models.FileField(upload_to="impact/reports/%Y/%m/", storage=private_storage, blank=True)
+    csv_file = models.FileField(upload_to="impact/reports/%Y/%m/", storage=private_storage, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -333,7 +333,7 @@ def make_report(*, report_id: int) -> ReportRequest:
     return report
 
 
-def _file_stem(report: ReportRequest) -> str:
+def report_file_stem(report: ReportRequest) -> str:
     scope = "organisation" if report.project is None else f"project-{str(report.project.public_id)[:8]}"
     return f"{report.kind}-{scope}-{report.public_id.hex[:8]}"
 
@@ -353,7 +353,7 @@ def _make_report_files(report: ReportRequest) -> None:
         pdf = reports.impact_pdf(data)
         csv_text = reports.impact_csv(data)
     _progress(report, 90)
-    stem = _file_stem(report)
+    stem = report_file_stem(report)
     report.pdf_file.save(f"{stem}.pdf", ContentFile(pdf), save=False)
     report.csv_file.save(f"{stem}.csv", ContentFile(csv_text.encode("utf-8-sig")), save=False)
 
@@ -377,7 +377,7 @@ def _make_project_certificates(report: ReportRequest) -> None:
     if not certificates:
         raise ImpactError("Nobody has attended an activity on this project yet.")
     pdf = reports.certificates_pdf(certificates)
-    report.pdf_file.save(f"{_file_stem(report)}.pdf", ContentFile(pdf), save=False)
+    report.pdf_file.save(f"{report_file_stem(report)}.pdf", ContentFile(pdf), save=False)
 
 
 def delete_expired_report_files(*, now=None) -> int:

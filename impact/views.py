@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from feedback.models import FeedbackItem
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.models import Project
+from portal.storage import private_file_response
 
 from . import permissions, reports, selectors, services
 from .forms import (
@@ -215,8 +216,8 @@ def entry_evidence(request, public_id):
         raise PermissionDenied
     if not entry.evidence_file:
         raise Http404
-    return FileResponse(
-        entry.evidence_file.open("rb"), as_attachment=True, filename=entry.evidence_file_name or "evidence"
+    return private_file_response(
+        entry.evidence_file, filename=entry.evidence_file_name or "evidence", as_attachment=True
     )
 
 
@@ -528,6 +529,6 @@ def report_download(request, public_id, fmt):
     if not field:
         raise Http404
     content_type = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
-    response = FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
-    response["Content-Type"] = content_type
-    return response
+    # The stored key is random; the person gets a name that says what the report is.
+    filename = f"{services.report_file_stem(report)}.{fmt}"
+    return private_file_response(field, filename=filename, as_attachment=True, content_type=content_type)

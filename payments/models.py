@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from portal.models import TimeStampedModel, coordinated_by_q
+from portal.storage import private_storage
 
 PROTECT = models.PROTECT
 
@@ -305,7 +306,7 @@ class ExpenseLine(models.Model):
     passengers = models.PositiveSmallIntegerField(default=0)
     rate_note = models.CharField(max_length=200, blank=True)
     amount = models.DecimalField(max_digits=8, decimal_places=2)
-    receipt = models.FileField(upload_to=receipt_path, blank=True)
+    receipt = models.FileField(upload_to=receipt_path, storage=private_storage, blank=True)
     receipt_name = models.CharField(max_length=200, blank=True)
     receipt_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
 

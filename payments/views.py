@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project
+from portal.storage import private_file_response
 
 from . import permissions, selectors, services
 from .forms import (
@@ -336,7 +337,7 @@ def receipt(request, line_id):
     )
     if not line.receipt:
         raise Http404
-    return FileResponse(line.receipt.open("rb"), as_attachment=False, filename=line.receipt_name or "receipt")
+    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=False)
 
 
 # --- Coordinators: the approval queue ------------------------------------------------------------

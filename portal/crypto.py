@@ -1,18 +1,32 @@
-"""Encryption at rest for the few fields that need it (bank details)."""
+"""Encryption at rest for the few fields that need it (bank details).
+
+Values are encrypted with PORTAL_FIELD_ENCRYPTION_KEY and can be read with it or with any key
+in PORTAL_FIELD_ENCRYPTION_OLD_KEYS, so a key can be replaced without a moment in which bank
+details cannot be read: add the new key, move the old one to the old keys, run
+`manage.py rotate_encryption_key`, then drop the old key.
+"""
 
 import base64
 import hashlib
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
+from django.db import models
 
 
-def _fernet() -> Fernet:
+def _current_key() -> str | bytes:
     key = settings.PORTAL_FIELD_ENCRYPTION_KEY
     if not key:
         # Development and tests only: production refuses to start without its own key.
         key = base64.urlsafe_b64encode(hashlib.sha256(settings.SECRET_KEY.encode()).digest())
-    return Fernet(key)
+    return key
+
+
+def _fernet() -> MultiFernet:
+    # The first key encrypts; every key is tried, in order, to decrypt.
+    keys = [_current_key(), *getattr(settings, "PORTAL_FIELD_ENCRYPTION_OLD_KEYS", [])]
+    return MultiFernet([Fernet(k) for k in keys])
 
 
 def encrypt(value: str) -> str:
@@ -26,3 +40,26 @@ def decrypt(token: str) -> str:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as exc:
         raise ValueError("Encrypted value cannot be read with the current key") from exc
+
+
+def rotate(token: str) -> str:
+    """The same value, encrypted with the current key (whichever key it was encrypted with)."""
+    if not token:
+        return ""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ValueError("Encrypted value cannot be read with any configured key") from exc
+
+
+def encrypted_fields():
+    """(model, [field names]) for every text field named `*_encrypted`: the convention for
+    values this module protects, so rotation and restore checks need no list kept by hand."""
+    for model in apps.get_models():
+        names = [
+            f.name
+            for f in model._meta.get_fields()
+            if isinstance(f, models.TextField) and f.name.endswith("_encrypted")
+        ]
+        if names:
+            yield model, names

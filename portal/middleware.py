@@ -1,6 +1,17 @@
+import logging
+import re
+import time
+import uuid
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from .logs import request_id
+
+request_log = logging.getLogger("portal.request")
+# The proxy's id is kept when it looks like one (Caddy sends a UUID), so its log and ours join.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 # Pages a staff member without MFA may still reach: signing in and out, setting MFA up,
 # and the public pages.
@@ -38,3 +49,38 @@ class HealthCheckMiddleware:
 
             return healthz(request)
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Give every request an id (the proxy's X-Request-ID, else a new one), put it on each log
+    line written while handling it and on the response, and log the request in one line."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id.set(request.id)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = request.id
+            if request.path != "/healthz":  # load balancers call it every few seconds
+                user = getattr(request, "user", None)
+                request_log.info(
+                    "%s %s %s",
+                    request.method,
+                    request.path,
+                    response.status_code,
+                    extra={
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round((time.monotonic() - started) * 1000),
+                        "user_id": user.pk if user is not None and user.is_authenticated else None,
+                    },
+                )
+            return response
+        finally:
+            request_id.reset(token)

@@ -316,3 +316,79 @@ CELERY_BEAT_SCHEDULE["portal-deliver-unsent-email"] = {
     "task": "portal.tasks.deliver_unsent_email",
     "schedule": crontab(minute=30),  # half past every hour: what a broker outage left unsent
 }
+
+# === Several nodes: shared private files, sessions, logs, error reports (issue 14) ==========
+# Private files (receipts, evidence, reports, certificate batches) live in one storage,
+# STORAGES["private"]: MEDIA_ROOT by default, an S3-compatible bucket (AWS, MinIO, Ceph, an S3
+# gateway) when PORTAL_S3_BUCKET is set, so every web node and worker sees the same files.
+PORTAL_S3_BUCKET = env.str("PORTAL_S3_BUCKET", default="")
+# Above this size a download is a redirect to a signed URL rather than streamed through
+# gunicorn; 0 streams everything (the store's endpoint need not be reachable by browsers).
+PORTAL_S3_SIGNED_URL_ABOVE_MB = env.float("PORTAL_S3_SIGNED_URL_ABOVE_MB", default=0)
+PORTAL_S3_SIGNED_URL_SECONDS = env.int("PORTAL_S3_SIGNED_URL_SECONDS", default=60)
+if PORTAL_S3_BUCKET:
+    _sse = env.str("PORTAL_S3_ENCRYPTION", default="AES256")  # or aws:kms with PORTAL_S3_KMS_KEY_ID
+    _object_parameters = {"ServerSideEncryption": _sse} if _sse else {}
+    if env.str("PORTAL_S3_KMS_KEY_ID", default=""):
+        _object_parameters["SSEKMSKeyId"] = env.str("PORTAL_S3_KMS_KEY_ID")
+    _private_storage = {
+        "BACKEND": "portal.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": PORTAL_S3_BUCKET,
+            "endpoint_url": env.str("PORTAL_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PORTAL_S3_REGION", default="") or None,
+            # Unset: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env.str("PORTAL_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("PORTAL_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("PORTAL_S3_PREFIX", default=""),
+            "addressing_style": env.str("PORTAL_S3_ADDRESSING_STYLE", default="") or None,
+            "signature_version": "s3v4",
+            "object_parameters": _object_parameters,
+            "querystring_expire": PORTAL_S3_SIGNED_URL_SECONDS,
+        },
+    }
+else:
+    _private_storage = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}
+STORAGES["private"] = _private_storage
+# Nothing is public media: a stray default_storage user also gets the private, shared store.
+STORAGES["default"] = _private_storage
+
+# Sessions in the database, read through Redis when there is one: any node serves any person.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
+
+# Earlier keys, newest first, that bank details may still be encrypted with (comma-separated).
+# After `manage.py rotate_encryption_key` has run, they can be dropped.
+PORTAL_FIELD_ENCRYPTION_OLD_KEYS = env.list("PORTAL_FIELD_ENCRYPTION_OLD_KEYS", default=[])
+
+# Beat touches this file on every tick; its health check reads the file's age.
+CELERY_BEAT_SCHEDULER = "portal.celery:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+PORTAL_BEAT_HEARTBEAT_FILE = env.str("PORTAL_BEAT_HEARTBEAT_FILE", default=str(VAR_DIR / "beat-heartbeat"))
+
+# One JSON object per line in production (log shippers parse it), readable text in
+# development; every line made while handling a request carries its request id.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "text")
+MIDDLEWARE.insert(0, "portal.middleware.RequestIdMiddleware")
+LOGGING["filters"] = {"request_id": {"()": "portal.logs.RequestIdFilter"}}
+LOGGING["formatters"] = {
+    "json": {"()": "portal.logs.JsonFormatter"},
+    "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+}
+LOGGING["handlers"]["console"].update({"filters": ["request_id"], "formatter": LOG_FORMAT})
+
+# Error reports go to Sentry (or a Sentry-compatible service) only when a DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=PORTAL_ENV),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,  # contributors' names, emails and bank details stay here
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
