@@ -114,3 +114,46 @@ class _Lazy(set):
 
 
 _GET_ALSO = _Lazy()
+
+
+def _personas() -> dict:
+    """The conftest personas, made once for a module's world (same names and emails)."""
+    from tests.factories import ProjectFactory, UserFactory
+
+    fatima = UserFactory(email="fatima@example.org", name="Fatima Rahman", coordinator=True)
+    return {
+        "cara": UserFactory(
+            email="cara@example.org", name="Cara Bennett", preferred_name="Cara", contributor=True
+        ),
+        "olu": UserFactory(email="olu@example.org", name="Olu Adebayo", contributor=True),
+        "fatima": fatima,
+        "other_coordinator": UserFactory(email="sam@example.org", name="Sam Other", coordinator=True),
+        "morgan": UserFactory(email="morgan@example.org", name="Morgan Price", manager=True),
+        "project": ProjectFactory(lead=fatima, title="Getting home after a stroke"),
+    }
+
+
+def world_fixture(build: Callable[..., dict]):
+    """A module-scoped `world`: built once per module inside a transaction that is rolled back
+    at the end. Each test takes `db` too, so what one request changes is rolled back (to a
+    savepoint) before the next: the matrix stays fast and its cases stay independent."""
+    import pytest
+    from django.db import transaction
+
+    @pytest.fixture(scope="module")
+    def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
+        from django.test import override_settings
+
+        media = tmp_path_factory.mktemp("world") / "private"
+        request.module.WORLD_MEDIA_ROOT = media
+        with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                yield build(**_personas())
+            finally:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                del request.module.WORLD_MEDIA_ROOT
+
+    return world

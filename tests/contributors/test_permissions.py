@@ -12,7 +12,7 @@ from tests.factories import (
     ProjectFactory,
     RoleAssignmentFactory,
 )
-from tests.matrix import REFUSED, Case, check, expect, params
+from tests.matrix import REFUSED, Case, check, expect, params, world_fixture
 
 CONTRIBUTORS_ONLY = dict(coordinator=403, other_coordinator=403, manager=403)
 STAFF_ONLY = dict(contributor=403, other_contributor=403)
@@ -135,8 +135,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     ContributorFactory(user=cara)
     ContributorFactory(user=olu)
     ParticipationFactory(activity=ActivityFactory(project=project), contributor=cara)
@@ -164,6 +163,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)

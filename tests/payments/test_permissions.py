@@ -13,7 +13,7 @@ from tests.factories import (
     ProjectFactory,
     RateCardRowFactory,
 )
-from tests.matrix import REFUSED, Case, check, expect, params
+from tests.matrix import REFUSED, Case, check, expect, params, world_fixture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -157,8 +157,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     ProjectFactory(lead=other_coordinator)
     row = RateCardRowFactory()
 
@@ -201,6 +200,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)
