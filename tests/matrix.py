@@ -1,7 +1,11 @@
 """The permission matrix: every URL, for every persona, with the status each must get.
 
-Each app's `tests/<app>/test_permissions.py` defines `CASES` (a list of `Case`) and a `world`
-fixture that builds the objects the URLs need, then parametrizes `check` over its cases.
+Each app's `tests/<app>/test_permissions.py` defines `CASES` (a list of `Case`) and a
+`_build(cara, olu, fatima, other_coordinator, morgan, project)` that makes the objects the URLs
+need; `world = world_fixture(_build)` builds it once per module, and the test (taking `db`, so
+each request's changes are rolled back) parametrizes `check` over its cases. `check` asserts
+the effect as well as the status: a redirect carrying an error message is `REFUSED`, and a
+POST case's URL must answer GET with 405 unless a GET case covers it.
 `tests/portal/test_url_coverage.py` fails if any named URL is missing from every matrix.
 """
 
