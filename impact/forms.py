@@ -119,7 +119,7 @@ class EntryForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.fields["contributors"].label_from_instance = lambda u: u.name
+        self.fields["contributors"].label_from_instance = lambda u: u.name_with_hint
         items = FeedbackItem.objects.filter(feedback__activity__project=project).select_related("feedback")
         self.fields["feedback_items"].queryset = items
         if not items.exists():

@@ -22,7 +22,9 @@ from .models import OutgoingEmail
 logger = logging.getLogger(__name__)
 
 
-def send_templated_email(*, name: str, to: list[str], context: dict | None = None) -> OutgoingEmail | None:
+def send_templated_email(
+    *, name: str, to: list[str], context: dict | None = None, reply_to: list[str] | None = None
+) -> OutgoingEmail | None:
     """Queue the message for the given addresses (empty ones are dropped; none, nothing)."""
     recipients = [address for address in to if address]
     if not recipients:
@@ -34,6 +36,7 @@ def send_templated_email(*, name: str, to: list[str], context: dict | None = Non
         subject=" ".join(render_to_string(f"emails/{name}/subject.txt", ctx).split())[:300],
         text=render_to_string(f"emails/{name}/body.txt", ctx),
         html=render_to_string(f"emails/{name}/body.html", ctx),
+        reply_to=reply_to or [],
     )
     transaction.on_commit(lambda: _queue(email.pk))
     return email
@@ -69,7 +72,9 @@ def deliver(email_id: int) -> bool:
         email = OutgoingEmail.objects.select_for_update().get(pk=email_id)
         if email.sent_at is not None:
             return False
-        message = EmailMultiAlternatives(email.subject, email.text, settings.DEFAULT_FROM_EMAIL, email.to)
+        message = EmailMultiAlternatives(
+            email.subject, email.text, settings.DEFAULT_FROM_EMAIL, email.to, reply_to=email.reply_to or None
+        )
         message.attach_alternative(email.html, "text/html")
         try:
             message.send()

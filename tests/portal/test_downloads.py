@@ -63,8 +63,13 @@ def test_role_register_csv_guards_formulas(client, morgan, cara, project):
 
 
 def test_finance_export_guards_formulas(client, cara, fatima, morgan, project):
+    from contributors.models import BankAccount, Contributor
+
     cara.name = FORMULA
     cara.save()
+    account = BankAccount(contributor=Contributor.objects.create(user=cara))
+    account.set_details(account_name="C Bennett", sort_code="12-34-56", account_number="12345678")
+    account.save()
     RateCardRowFactory(amount=Decimal("25.00"), card__effective_from=date(2024, 4, 1))
     activity = ActivityFactory(project=project, starts_at=datetime(2026, 1, 20, 10, tzinfo=UTC))
     participation = ParticipationFactory(activity=activity, contributor=cara, status="attended")
