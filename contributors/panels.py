@@ -180,7 +180,7 @@ def register() -> None:
     )
     dashboard.register_panel(
         role="activity",
-        template="contributors/partials/activity_access_needs.html",
+        template="contributors/panels/activity.html",
         context=_activity_panel,
         order=5,
     )

@@ -1,11 +1,13 @@
 """Every app hooks into the spine the same way, and its panel templates follow one scheme:
-`<app>/panels/<where>.html`, where is home_<role>, project or activity."""
+`<app>/panels/<where>.html`, where is home (every role), home_<role>, project or activity."""
 
 import re
 
 from portal import dashboard
 
-SCHEME = re.compile(r"^(contributors|payments|feedback|impact)/panels/(home_[a-z]+|project|activity)\.html$")
+SCHEME = re.compile(
+    r"^(contributors|payments|feedback|impact|messaging)/panels/(home(_[a-z]+)?|project|activity)\.html$"
+)
 
 
 def test_panel_templates_follow_one_naming_scheme():
