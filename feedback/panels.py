@@ -3,9 +3,9 @@
 from portal import dashboard, reminders
 from portal.models import Project
 from portal.permissions import can_manage_project
-from portal.signals import participation_changed
+from portal.signals import participation_changed, person_erased
 
-from . import permissions, selectors
+from . import erasure, permissions, selectors
 from . import reminders as feedback_reminders
 from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
 from .services import on_participation_changed
@@ -63,6 +63,7 @@ def activity_panel(request, activity) -> dict | None:
 
 def register() -> None:
     participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
+    person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
     reminders.register_sweep("feedback", feedback_reminders.sweep)
     for kind, label in feedback_reminders.KIND_LABELS.items():
         if kind == feedback_reminders.ACTIVITY_TOMORROW:

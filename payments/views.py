@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.confirm import confirm_first
 from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
+from portal.mfa import mfa_this_session
 from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
 from portal.people import hint as person_hint
@@ -371,13 +372,15 @@ def claim_decide(request, public_id):
 
 @login_required
 def receipt(request, line_id):
-    """Receipts are private: only people who may see the claim get the file; others a 404."""
+    """Receipts are private: only people who may see the claim get the file; others a 404.
+    Always a download, never shown in the browser, so an uploaded file cannot run as a page of
+    the portal."""
     line = get_object_or_404(
         ExpenseLine.objects.filter(claim__in=Claim.objects.visible_to(request.user)), public_id=line_id
     )
     if not line.receipt:
         raise Http404
-    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=False)
+    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=True)
 
 
 # --- Coordinators: the approval queue ------------------------------------------------------------
@@ -579,15 +582,15 @@ def claims_pay(request):
 
 @login_required
 def batch_export(request, public_id):
-    """The finance CSV with bank details: needs MFA set up and a fresh password check."""
+    """The finance CSV with bank details: needs this session to have passed MFA and a fresh
+    password check."""
     if not permissions.can_export_finance(request.user):
         raise PermissionDenied
     batch = get_object_or_404(PaymentBatch, public_id=public_id)
-    if not request.user.has_authenticator:
-        return render(request, "payments/mfa_needed.html", {"batch": batch}, status=403)
     return _export_csv(request, batch)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _export_csv(request, batch):
     from contributors.models import Contributor

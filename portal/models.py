@@ -146,13 +146,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.has_role(Role.MANAGER)
 
     @property
-    def has_authenticator(self) -> bool:
-        """Has set up an authenticator app (TOTP): what staff MFA and the finance export need."""
-        from allauth.mfa.models import Authenticator
-
-        return Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists()
-
-    @property
     def is_offline(self) -> bool:
         """Cannot sign in themselves (see `offline_q`, the same rule for querysets)."""
         return not self.email or not self.has_usable_password()
@@ -500,3 +493,23 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.template} to {len(self.to)}"
+
+
+class AggregateRelease(models.Model):
+    """A table of people's equality answers someone has been shown, kept as the set of ids it
+    counted (ids only: no answers, no names). A later table whose population differs from one
+    of these by a few people would give those people's answers away by subtraction, so
+    `portal.suppression.guard_population` refuses it (see docs/security.md)."""
+
+    kind = models.CharField(max_length=40)  # what the ids are ids of
+    key = models.CharField(max_length=300)  # which table: scope and period
+    population = models.JSONField()  # sorted ids
+    size = models.PositiveIntegerField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"])]
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} ({self.size})"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portal', '0003_activity_calendar_sequence_and_reminder_lead_days'),
+        ('portal', '0004_aggregate_release'),
     ]
 
     operations = [
