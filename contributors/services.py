@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.emails import send_templated_email
+from portal.emails import deliver, send_templated_email
 from portal.errors import PortalError
 from portal.links import absolute_url
 from portal.models import Participation, Project, Role, User
@@ -810,9 +810,12 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
     ctx = {"confirm": confirm, "note": note, "name": name}
 
     def tell_them():
-        send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
+        message = send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
         if confirm:
-            # The file backend keeps a copy of every message, this one included.
+            # Sent now rather than by the queue (which then skips it), so that the copy the
+            # file backend keeps of every message, this one included, can be forgotten.
+            if message is not None:
+                deliver(message.pk)
             forget_stored_mail(identifiers=[name, email])
 
     transaction.on_commit(tell_them)

@@ -81,8 +81,10 @@ def deliver(email_id: int) -> bool:
         except Exception as exc:
             failure = exc
         else:
+            # Sent: keep that it went, not what it said or to whom (erasure leaves no trace).
             email.attempts, email.sent_at = email.attempts + 1, timezone.now()
-            email.save(update_fields=["attempts", "sent_at"])
+            email.to, email.reply_to, email.subject, email.text, email.html = [], [], "", "", ""
+            email.save(update_fields=["attempts", "sent_at", "to", "reply_to", "subject", "text", "html"])
     if failure is not None:
         OutgoingEmail.objects.filter(pk=email_id).update(
             attempts=email.attempts + 1, last_error=f"{type(failure).__name__}: {failure}"[:300]

@@ -83,7 +83,8 @@ def test_finance_export_guards_formulas(client, cara, fatima, morgan, project):
     client.force_login(morgan)
     session = client.session
     session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
+        {"method": "password", "at": time.time(), "reauthenticated": True},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
     ]
     session["account_authentication_methods_user"] = str(morgan.pk)
     session.save()
