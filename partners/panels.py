@@ -52,11 +52,11 @@ def register() -> None:
     from portal.models import Role
 
     dashboard.register_panel(
-        role="project", template="partners/partials/project_panel.html", context=_project_panel, order=45
+        role="project", template="partners/panels/project.html", context=_project_panel, order=45
     )
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
-        template="partners/partials/contributor_home.html",
+        template="partners/panels/home_contributor.html",
         context=_contributor_home,
         order=90,
     )

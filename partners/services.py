@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from payments.models import ClaimStatus
+from portal.emails import send_templated_email
+from portal.errors import PortalError
 from portal.models import Activity, Project, User
 from portal.money import ZERO, to_money
 from portal.services import record_audit
@@ -44,7 +46,7 @@ PARTNER_FIELDS = (
 )
 
 
-class PartnerError(Exception):
+class PartnerError(PortalError):
     """A partner rule was broken. The message is safe to show to the user."""
 
 
@@ -344,21 +346,14 @@ def give_partner_feedback(
         sent_to=to,
     )
     record_audit(actor=actor, action="partner.feedback_given", target=feedback, recipients=len(to))
-    if to:
-        transaction.on_commit(lambda: _email_feedback(feedback.pk))
-    return feedback
-
-
-def _email_feedback(feedback_id: int) -> None:
-    from portal.emails import send_templated_email
-
-    feedback = PartnerFeedback.objects.select_related("partner", "project", "written_by").get(pk=feedback_id)
+    # Recorded in this transaction and sent after commit (portal.emails): a rollback sends nothing.
     send_templated_email(
         name="partners_feedback",
         to=feedback.sent_to,
         context={"feedback": feedback, "base_url": settings.PORTAL_BASE_URL},
-        reply_to=[feedback.written_by.email] if feedback.written_by.email else None,
+        reply_to=[actor.email] if actor.email else None,
     )
+    return feedback
 
 
 # --- Self-assessment ---------------------------------------------------------------------------

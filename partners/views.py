@@ -1,4 +1,3 @@
-import csv
 import uuid
 
 from django.contrib import messages
@@ -6,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from payments.models import ClaimStatus
+from portal.downloads import csv_download, pdf_response
+from portal.errors import PortalError, show_error
 from portal.models import Project
 from portal.pdf import render_pdf
 
@@ -85,8 +86,8 @@ def partner_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             partner = services.create_partner(actor=request.user, **form.cleaned_data)
-        except services.PartnerError as exc:
-            form.add_error("name", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="name")
         else:
             messages.success(request, f"{partner} added.")
             return redirect("partners:partner_detail", public_id=partner.public_id)
@@ -102,8 +103,8 @@ def partner_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_partner(actor=request.user, partner=partner, **form.cleaned_data)
-        except services.PartnerError as exc:
-            form.add_error("name", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="name")
         else:
             messages.success(request, "Partner saved.")
             return redirect("partners:partner_detail", public_id=partner.public_id)
@@ -182,8 +183,8 @@ def link_add(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.link_partner(actor=request.user, partner=partner, **form.cleaned_data)
-        except services.PartnerError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{partner} linked to {form.cleaned_data['project']}.")
             return redirect("partners:partner_detail", public_id=partner.public_id)
@@ -228,8 +229,8 @@ def invoice_add(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.enter_invoice(actor=request.user, partner=partner, **form.cleaned_data)
-        except services.PartnerError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"Invoice {invoice.reference} entered. Someone else approves it.")
             return redirect("partners:invoice_detail", public_id=invoice.public_id)
@@ -294,8 +295,8 @@ def invoice_decide(request, public_id):
             approve=form.cleaned_data["decision"] == "approve",
             note=form.cleaned_data["reason"],
         )
-    except services.PartnerError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         messages.success(request, "Decision recorded.")
     return redirect("partners:invoice_detail", public_id=invoice.public_id)
@@ -322,8 +323,8 @@ def paying(request):
         chosen = list(approved.filter(public_id__in=_uuids(request.POST.getlist("invoices"))))
         try:
             run = services.pay_invoices(actor=request.user, invoices=chosen, **form.cleaned_data)
-        except services.PartnerError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
         else:
             messages.success(
                 request,
@@ -344,11 +345,6 @@ def paying(request):
     )
 
 
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets: neutralise it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def run_export(request, public_id):
     """The finance export's organisations section: supplier, their invoice, our reference, amount."""
@@ -356,9 +352,7 @@ def run_export(request, public_id):
         raise PermissionDenied
     run = get_object_or_404(PartnerPayRun, public_id=public_id)
     invoices = run.invoices.select_related("partner", "project").order_by("partner__name", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="organisations-run-{run.paid_on:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download(f"organisations-run-{run.paid_on:%Y-%m-%d}.csv")
     writer.writerow(
         [
             "section",
@@ -375,13 +369,13 @@ def run_export(request, public_id):
         writer.writerow(
             [
                 "organisations",
-                _safe(i.partner.name),
-                _safe(i.invoice_reference),
+                i.partner.name,
+                i.invoice_reference,
                 i.reference,
-                _safe(i.project.title),
+                i.project.title,
                 f"{i.amount:.2f}",
                 run.paid_on.isoformat(),
-                _safe(run.reference),
+                run.reference,
             ]
         )
     services.record_finance_export(actor=request.user, run=run, rows=len(invoices))
@@ -402,8 +396,8 @@ def feedback_add(request, public_id):
             feedback = services.give_partner_feedback(
                 actor=request.user, partner=partner, **form.cleaned_data
             )
-        except services.PartnerError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             if feedback.sent_to:
                 messages.success(
@@ -565,8 +559,8 @@ def answer_edit(request, public_id, order):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_answer(actor=request.user, answer=answer, **form.cleaned_data)
-        except services.PartnerError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
         return redirect("partners:assessment_detail", public_id=assessment.public_id)
     last = selectors.last_year_answers(assessment).get(answer.standard_id)
     return render(
@@ -583,8 +577,8 @@ def assessment_refresh(request, public_id):
     assessment = _get_assessment(request, public_id)
     try:
         services.refresh_evidence(actor=request.user, assessment=assessment)
-    except services.PartnerError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         messages.success(request, "Figures filled in again from the portal's records.")
     return redirect("partners:assessment_detail", public_id=assessment.public_id)
@@ -596,8 +590,8 @@ def assessment_complete(request, public_id):
     assessment = _get_assessment(request, public_id)
     try:
         services.complete_assessment(actor=request.user, assessment=assessment)
-    except services.PartnerError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         messages.success(request, "Assessment completed.")
     return redirect("partners:assessment_detail", public_id=assessment.public_id)
@@ -612,17 +606,13 @@ def _filename(assessment, ext: str) -> str:
 def assessment_pdf(request, public_id):
     assessment = _get_assessment(request, public_id)
     pdf = render_pdf("pdf/partners_assessment.html", {"assessment": assessment, "rows": _rows(assessment)})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "pdf")}"'
-    return response
+    return pdf_response(pdf, _filename(assessment, "pdf"))
 
 
 @login_required
 def assessment_csv(request, public_id):
     assessment = _get_assessment(request, public_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(assessment, "csv")}"'
-    writer = csv.writer(response)
+    response, writer = csv_download(_filename(assessment, "csv"))
     writer.writerow(
         [
             "framework",
@@ -640,15 +630,15 @@ def assessment_csv(request, public_id):
         a, last = row["answer"], row["last"]
         writer.writerow(
             [
-                _safe(assessment.framework.name),
-                _safe(assessment.scope_label),
+                assessment.framework.name,
+                assessment.scope_label,
                 assessment.period_label,
-                _safe(row["standard"].title),
+                row["standard"].title,
                 a.get_rating_display(),
                 last.get_rating_display() if last else "",
-                _safe(a.working),
-                _safe(a.improve),
-                _safe("; ".join(f"{label}: {value}" for label, value in a.evidence)),
+                a.working,
+                a.improve,
+                "; ".join(f"{label}: {value}" for label, value in a.evidence),
             ]
         )
     return response

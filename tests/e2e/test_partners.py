@@ -132,7 +132,7 @@ def test_a_partner_is_added_linked_paid_thanked_and_counted(page, browser, live_
     )
     with page.expect_download() as download:
         page.get_by_role("link", name="Download finance export").click()
-    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert [(r["section"], r["supplier"], r["supplier_invoice"], r["amount"]) for r in rows] == [
         ("organisations", "Riverside Carers' Centre", "RCC-0412", "360.00")
     ]
@@ -198,7 +198,7 @@ def test_a_manager_completes_a_self_assessment_and_downloads_it(page, live_serve
     assert list(tmp_path.glob("page*.png"))
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
-    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert (rows[0]["standard"], rows[0]["rating"], rows[0]["last_year_rating"]) == (
         "Inclusive opportunities",
         "Developing",

@@ -4,7 +4,10 @@ from decimal import Decimal
 import pytest
 
 from partners import services
-from tests.matrix import Case, check, expect, params
+from partners.frameworks import ensure_uk_standards
+from partners.models import Framework, LinkRole
+from tests.factories import UserFactory
+from tests.matrix import Case, check, expect, params, world_fixture
 
 # 403 for a missing role, 404 for a partner outside a coordinator's projects.
 STAFF = expect(contributor=403, other_contributor=403)
@@ -98,8 +101,21 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project, partner, second_manager, uk_standards):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
+    ensure_uk_standards()
+    uk_standards = Framework.objects.get(slug="uk-standards")
+    second_manager = UserFactory(email="riley@example.org", name="Riley Finance", manager=True)
+    partner = services.create_partner(
+        actor=morgan,
+        name="Riverside Carers' Centre",
+        kind="charity",
+        communities="Unpaid carers",
+        status="active",
+    )
+    services.link_partner(actor=morgan, partner=partner, project=project, role=LinkRole.CO_DELIVER)
+    services.add_contact(
+        actor=morgan, partner=partner, name="Janet Hughes", email="janet@example.org", consent=True
+    )
     invoice = services.enter_invoice(
         actor=morgan,
         partner=partner,
@@ -144,8 +160,11 @@ def world(cara, olu, fatima, other_coordinator, morgan, project, partner, second
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     if case.id == "reach for a project":
         case = Case(
             case.url_name, case.expect, query=f"?project={world['partner'].links.get().project.public_id}"

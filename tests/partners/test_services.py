@@ -251,7 +251,9 @@ def test_erasing_a_person_forgets_who_introduced_them(partner, cara):
 
 
 def test_renaming_a_partner_to_anothers_name_is_refused(morgan, partner):
-    other = services.create_partner(actor=morgan, name="Deaf Club", kind="community", communities="Deaf people")
+    other = services.create_partner(
+        actor=morgan, name="Deaf Club", kind="community", communities="Deaf people"
+    )
     with pytest.raises(services.PartnerError):
         services.update_partner(actor=morgan, partner=other, name="riverside carers' centre")
     other.refresh_from_db()

@@ -6,7 +6,7 @@ import re
 from portal import dashboard
 
 SCHEME = re.compile(
-    r"^(contributors|payments|feedback|impact|messaging)/panels/(home(_[a-z]+)?|project|activity)\.html$"
+    r"^(contributors|payments|feedback|impact|messaging|partners)/panels/(home(_[a-z]+)?|project|activity)\.html$"
 )
 
 
