@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from payments import workflow
 from payments.models import ClaimStatus
 from portal.emails import send_templated_email
 from portal.errors import PortalError
@@ -202,15 +203,10 @@ def _lock(invoice: PartnerInvoice) -> PartnerInvoice:
 
 
 def _move(invoice: PartnerInvoice, *, to: str, actor: User, note: str = "") -> None:
-    if not invoice.can_move_to(to):
-        raise PartnerError(
-            f"An invoice that is {invoice.get_status_display().lower()} cannot be "
-            f"{ClaimStatus(to).label.lower()}."
-        )
-    InvoiceEvent.objects.create(
-        invoice=invoice, actor=actor, from_status=invoice.status, to_status=to, note=note
+    # payments' own move: the same transition table and the same kind of timeline row as a claim.
+    workflow.move(
+        invoice, to=to, actor=actor, events=invoice.events, error=PartnerError, noun="An invoice", note=note
     )
-    invoice.status = to
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from portal.models import Participation, ParticipationStatus, Project, User
 from portal.money import MONEY_MAX, ZERO, fits_money_column, format_money, to_money
 from portal.services import record_audit
 
-from . import permissions
+from . import permissions, workflow
 from .models import (
     MILEAGE_KINDS,
     Claim,
@@ -196,12 +196,7 @@ def _event(claim: Claim, *, actor: User | None, to: str, note: str = "", from_st
 
 
 def _move(claim: Claim, *, to: str, actor: User, note: str = "") -> None:
-    if not claim.can_move_to(to):
-        raise ClaimError(
-            f"A claim that is {claim.get_status_display().lower()} cannot be {ClaimStatus(to).label.lower()}."
-        )
-    _event(claim, actor=actor, to=to, note=note)
-    claim.status = to
+    workflow.move(claim, to=to, actor=actor, events=claim.events, error=ClaimError, noun="A claim", note=note)
 
 
 def _check_fits(amount: Decimal, what: str) -> None:
