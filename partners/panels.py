@@ -47,6 +47,12 @@ def data_export_section(user) -> dict:
     }
 
 
+def _can_pay(user) -> bool:
+    from . import permissions
+
+    return permissions.can_pay_claims(user)
+
+
 def register() -> None:
     from portal import dashboard
     from portal.models import Role
@@ -73,6 +79,13 @@ def register() -> None:
         url_name="partners:assessment_list",
         roles=(Role.MANAGER,),
         order=75,
+    )
+    # Organisations' invoices are paid from the same paying page as contributors' claims.
+    dashboard.register_link(
+        slot="paying",
+        label="Pay community partners' approved invoices",
+        url_name="partners:paying",
+        visible=_can_pay,
     )
     from contributors.data_export import register_section
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal import dashboard
 from portal.confirm import confirm_first
 from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
@@ -520,6 +521,8 @@ def payment_list(request):
             "select_all": select_all,
             "zero_claims": Claim.objects.filter(status=ClaimStatus.APPROVED, total=0).count(),
             "batches": PaymentBatch.objects.select_related("created_by")[:20],
+            # Other things paid from this page's role (a partner organisation's invoices).
+            "paying_links": dashboard.links_for(user, "paying"),
             "timing": selectors.time_to_pay(),
             "spend": selectors.project_spend(),
         },

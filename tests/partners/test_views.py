@@ -87,3 +87,9 @@ def test_the_project_page_shows_its_partners(client, fatima, partner, project):
     response = client.get(reverse("portal:project_detail", kwargs={"public_id": project.public_id}))
     assert "Riverside Carers&#x27; Centre" in response.content.decode()
     assert PartnerInvoice.objects.count() == 0
+
+
+def test_the_paying_page_for_claims_leads_to_partners_invoices(client, morgan):
+    client.force_login(morgan)
+    response = client.get(reverse("payments:payment_list"))
+    assert reverse("partners:paying") in response.content.decode()
