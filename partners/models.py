@@ -189,6 +189,10 @@ class PartnerInvoice(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
     )
+    second_approved_at = models.DateTimeField(null=True, blank=True)
+    second_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
+    )
     pay_run = models.ForeignKey(
         "PartnerPayRun", on_delete=PROTECT, null=True, blank=True, related_name="invoices"
     )
@@ -216,6 +220,10 @@ class PartnerInvoice(TimeStampedModel):
 
     def can_move_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS.get(self.status, set())
+
+    @property
+    def awaiting_second_approval(self) -> bool:
+        return self.status == ClaimStatus.SUBMITTED and self.decided_by_id is not None
 
 
 class InvoiceEvent(models.Model):

@@ -258,3 +258,18 @@ def test_renaming_a_partner_to_anothers_name_is_refused(morgan, partner):
         services.update_partner(actor=morgan, partner=other, name="riverside carers' centre")
     other.refresh_from_db()
     assert other.name == "Deaf Club"
+
+
+def test_above_the_claims_threshold_two_different_people_approve_an_invoice(
+    invoice, morgan, second_manager, settings
+):
+    settings.PORTAL_SECOND_APPROVAL_ABOVE = Decimal("100.00")
+    services.decide_invoice(actor=morgan, invoice=invoice, approve=True)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.decided_by) == ("submitted", morgan)
+    with pytest.raises(services.PartnerError):
+        services.decide_invoice(actor=morgan, invoice=invoice, approve=True)
+    services.decide_invoice(actor=second_manager, invoice=invoice, approve=True)
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.second_approved_by) == ("approved", second_manager)
+    assert [e.to_status for e in invoice.events.all()] == ["submitted", "submitted", "approved"]
