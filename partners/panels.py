@@ -16,6 +16,19 @@ def _project_panel(request, project):
     }
 
 
+def _activity_panel(request, activity):
+    from . import permissions
+    from .models import PartnerLink
+
+    user = request.user
+    if not permissions.can_view_partners(user):
+        return None
+    links = PartnerLink.objects.filter(activity=activity).select_related("partner")
+    if not links or not (user.is_manager or activity.project.is_coordinated_by(user)):
+        return None
+    return {"links": links}
+
+
 def _contributor_home(request):
     from .models import Introduction
 
@@ -59,6 +72,9 @@ def register() -> None:
 
     dashboard.register_panel(
         role="project", template="partners/panels/project.html", context=_project_panel, order=45
+    )
+    dashboard.register_panel(
+        role="activity", template="partners/panels/activity.html", context=_activity_panel, order=45
     )
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
