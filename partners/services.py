@@ -378,7 +378,7 @@ def give_partner_feedback(
     send_templated_email(
         name="partners_feedback",
         to=feedback.sent_to,
-        context={"feedback": feedback, "base_url": settings.PORTAL_BASE_URL},
+        context={"feedback": feedback},
         reply_to=[actor.email] if actor.email else None,
     )
     return feedback
