@@ -15,7 +15,7 @@ from portal.emails import send_templated_email
 from portal.errors import PortalError
 from portal.models import Activity, Project, User
 from portal.money import ZERO, to_money
-from portal.services import record_audit
+from portal.services import model_update, record_audit
 
 from . import evidence, permissions
 from .models import (
@@ -70,6 +70,7 @@ def create_partner(*, actor: User, **fields) -> Partner:
 
 @transaction.atomic
 def update_partner(*, actor: User, partner: Partner, **fields) -> Partner:
+    """Change the partner or its agreement; the audit row names the fields that changed."""
     if not permissions.can_manage_partners(actor):
         raise PermissionDenied
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
@@ -78,10 +79,7 @@ def update_partner(*, actor: User, partner: Partner, **fields) -> Partner:
         and Partner.objects.filter(name__iexact=fields["name"].strip()).exclude(pk=partner.pk).exists()
     ):
         raise PartnerError("There is already a partner with that name.")
-    changed = [k for k in PARTNER_FIELDS if k in fields and getattr(partner, k) != fields[k]]
-    for k in changed:
-        setattr(partner, k, fields[k])
-    partner.save()
+    changed = model_update(partner, fields=PARTNER_FIELDS, **fields)
     record_audit(actor=actor, action="partner.updated", target=partner, fields=changed)
     return partner
 

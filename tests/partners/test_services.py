@@ -273,3 +273,10 @@ def test_above_the_claims_threshold_two_different_people_approve_an_invoice(
     invoice.refresh_from_db()
     assert (invoice.status, invoice.second_approved_by) == ("approved", second_manager)
     assert [e.to_status for e in invoice.events.all()] == ["submitted", "submitted", "approved"]
+
+
+def test_changing_the_agreement_audits_the_fields_that_changed(morgan, partner):
+    services.update_partner(actor=morgan, partner=partner, name=partner.name, how_paid="Quarterly invoices")
+    partner.refresh_from_db()
+    assert partner.how_paid == "Quarterly invoices"
+    assert AuditEvent.objects.get(action="partner.updated").data == {"fields": ["how_paid"]}
