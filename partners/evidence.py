@@ -6,6 +6,7 @@ A framework's standard names its source (Standard.evidence_source), so a new fra
 """
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
@@ -21,7 +22,11 @@ def _scoped(qs, project: Project | None, path: str = "project"):
 
 
 def _share(part: int, whole: int) -> str:
-    return f"{part} of {whole}" + (f" ({part * 100 // whole}%)" if whole else "")
+    """ "7 of 8 (88%)": a whole percentage, rounded half up as people expect."""
+    if not whole:
+        return f"{part} of {whole}"
+    percent = (Decimal(part * 100) / whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return f"{part} of {whole} ({percent}%)"
 
 
 def inclusive_opportunities(project, start: date, end: date) -> list[list[str]]:

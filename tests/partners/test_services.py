@@ -280,3 +280,9 @@ def test_changing_the_agreement_audits_the_fields_that_changed(morgan, partner):
     partner.refresh_from_db()
     assert partner.how_paid == "Quarterly invoices"
     assert AuditEvent.objects.get(action="partner.updated").data == {"fields": ["how_paid"]}
+
+
+def test_evidence_shares_round_half_up_to_a_whole_percentage():
+    from partners.evidence import _share
+
+    assert (_share(7, 8), _share(1, 3), _share(0, 0)) == ("7 of 8 (88%)", "1 of 3 (33%)", "0 of 0")
