@@ -32,7 +32,7 @@ class StaffMfaMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and request.user.is_staff_role
-            and not _has_mfa(request.user)
+            and not _has_mfa_cached(request)
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
@@ -42,6 +42,53 @@ def _has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+_MFA_SEEN = "_portal_mfa_seen"
+
+
+def _has_mfa_cached(request) -> bool:
+    """Once a session has seen the person's authenticator it stops asking the database on every
+    page; a session that has not yet seen one asks each time, so setting one up counts at once."""
+    if request.session.get(_MFA_SEEN):
+        return True
+    if _has_mfa(request.user):
+        request.session[_MFA_SEEN] = True
+        return True
+    return False
+
+
+_REFRESHED = "_portal_refreshed"
+
+
+def stamp_session_on_login(sender, request, user, **kwargs):
+    """Signing in saves the session anyway; stamping it then spares the first page a write."""
+    if hasattr(request, "session"):
+        request.session[_REFRESHED] = int(time.time())
+
+
+class SlidingSessionMiddleware:
+    """Sessions end after PORTAL_SESSION_IDLE_MINUTES of inactivity. Rewriting the session on
+    every request (SESSION_SAVE_EVERY_REQUEST) costs a write per page; instead the expiry is
+    pushed forward only when the last push is over PORTAL_SESSION_REFRESH_SECONDS old, so a
+    session ends at most that long before the idle time is up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            # A session saved anyway is stamped too: its expiry moves with that save.
+            if (
+                session.modified
+                or now - session.get(_REFRESHED, 0) >= settings.PORTAL_SESSION_REFRESH_SECONDS
+            ):
+                session[_REFRESHED] = now  # marks it modified: SessionMiddleware saves it
+        return response
 
 
 class HealthCheckMiddleware:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,7 +183,9 @@ MFA_TOTP_ISSUER = env.str("PORTAL_ORGANISATION_NAME", default="Northbridge Resea
 # Sessions end after this much inactivity: every request pushes the expiry forward.
 PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=60)
 SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides forward on use, but the session row is rewritten at most once a minute
+# (portal.middleware.SlidingSessionMiddleware), not on every request.
+PORTAL_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Coordinators and managers must set up an authenticator app before any staff page.
