@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
 from portal.models import Project
+from portal.pagination import paginate
 from portal.pdf import render_pdf
 
 from . import equality, forms, permissions, selectors, services
@@ -672,16 +673,20 @@ def directory(request):
         .offline()
         .filter(erased_at__isnull=True)
         .select_related("user", "registered_by")
-        .order_by("user__name")
+        .order_by("user__name", "pk")
     )
+    people, people_query = paginate(request, people.order_by("user__name", "pk"))
+    offline, offline_query = paginate(request, offline, param="offline_page")
     return render(
         request,
         "contributors/directory.html",
         {
             "form": form,
             "people": people,
+            "people_query": people_query,
             "query": query,
             "offline": offline,
+            "offline_query": offline_query,
             "can_register": permissions.can_register_offline(request.user),
         },
     )

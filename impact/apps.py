@@ -17,6 +17,16 @@ class ImpactConfig(AppConfig):
     role_permissions = {"Coordinator": _COORDINATE, "Manager": _COORDINATE}
 
     def ready(self):
-        from . import panels
+        from django.db.models.signals import post_delete, post_save
+
+        from . import panels, public_cache
+        from .models import EntryContributor, ImpactEntry
 
         panels.register()
+        for model in (ImpactEntry, EntryContributor):
+            post_save.connect(
+                public_cache.forget, sender=model, dispatch_uid=f"impact.public.{model.__name__}"
+            )
+            post_delete.connect(
+                public_cache.forget, sender=model, dispatch_uid=f"impact.public.del.{model.__name__}"
+            )

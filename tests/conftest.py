@@ -59,3 +59,12 @@ def _fail_on_error_logs(caplog):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, and a
+    cached public page or role list must not outlive the rows it came from."""
+    from django.core.cache import cache
+
+    cache.clear()
