@@ -97,21 +97,34 @@ def compliance_by_project(
     ]
 
 
-def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
-    """Activities with feedback still to give, overdue first, then by due date."""
-    today = today or timezone.localdate()
+def owed_activity_rows(user: User):
+    """Per activity with feedback still to give: people owed and the first due date, overdue
+    first (the earliest due dates are the overdue ones), then by due date and start; in SQL so
+    that a list can page it (owed_rows turns a page into rows)."""
     visible = FeedbackOwed.objects.visible_to(user).due().values("pk")
-    rows = (
+    return (
         FeedbackOwed.objects.filter(pk__in=visible)
         .order_by()
         .values("participation__activity")
-        .annotate(people=Count("pk", distinct=True), first_due=Min("due_on"))
+        .annotate(
+            people=Count("pk", distinct=True),
+            first_due=Min("due_on"),
+            starts_at=Min("participation__activity__starts_at"),
+        )
+        .order_by("first_due", "starts_at", "participation__activity")
     )
-    by_id = {r["participation__activity"]: r for r in rows}
-    activities = Activity.objects.filter(pk__in=by_id).select_related("project", "coordinator", "feedback")
+
+
+def owed_rows(rows, *, today: date | None = None) -> list[dict]:
+    """Rows of owed_activity_rows (a page, or all) with their activities, in one query."""
+    today = today or timezone.localdate()
+    rows = list(rows)
+    activities = Activity.objects.select_related("project", "coordinator", "feedback").in_bulk(
+        [r["participation__activity"] for r in rows]
+    )
     out = []
-    for activity in activities:
-        row = by_id[activity.pk]
+    for row in rows:
+        activity = activities[row["participation__activity"]]
         draft = getattr(activity, "feedback", None)
         out.append(
             {
@@ -124,8 +137,12 @@ def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
                 "is_sent": draft is not None and draft.is_sent,
             }
         )
-    out.sort(key=lambda r: (not r["is_overdue"], r["due_on"], r["activity"].starts_at))
     return out
+
+
+def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
+    """Activities with feedback still to give, overdue first, then by due date."""
+    return owed_rows(owed_activity_rows(user), today=today)
 
 
 def contributor_feedback(user: User, *, today: date | None = None) -> dict:

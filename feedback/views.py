@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from contributors.selectors import wants_large_print
 from portal.models import Activity, Participation
+from portal.pagination import paginate
 from portal.pdf import render_pdf
 
 from . import permissions, selectors, services
@@ -55,10 +56,12 @@ def _impact_url() -> str | None:
 def owed_list(request):
     if not permissions.can_view_feedback_owed(request.user):
         raise PermissionDenied
+    today = timezone.localdate()
+    page, query = paginate(request, selectors.owed_activity_rows(request.user))
     return render(
         request,
         "feedback/owed_list.html",
-        {"rows": selectors.owed_by_activity(request.user), "today": timezone.localdate()},
+        {"rows": selectors.owed_rows(page, today=today), "page": page, "query": query, "today": today},
     )
 
 
@@ -390,7 +393,8 @@ def contact_list(request):
     """People reached by phone or post who need a call or a letter about an activity soon."""
     if not permissions.can_view_feedback_owed(request.user):
         raise PermissionDenied
-    return render(request, "feedback/contact_list.html", {"contacts": offline_contacts(request.user)})
+    contacts, query = paginate(request, offline_contacts(request.user))
+    return render(request, "feedback/contact_list.html", {"contacts": contacts, "query": query})
 
 
 @login_required

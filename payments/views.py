@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from portal.confirm import confirm_first
 from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
+from portal.pagination import paginate
 from portal.people import hint as person_hint
 from portal.storage import private_file_response
 
@@ -48,6 +49,9 @@ def _get_claim(request, public_id) -> Claim:
 # --- Contributors: their claims -----------------------------------------------------------------
 
 
+CLAIMS_PAGE = 25
+
+
 @login_required
 def claim_list(request):
     user = request.user
@@ -55,11 +59,13 @@ def claim_list(request):
         "participation__activity", "project", "contributor"
     )
     participations = selectors.claimable_participations(user)
+    claims, query = paginate(request, claims.order_by("-created_at", "-pk"), per_page=CLAIMS_PAGE)
     return render(
         request,
         "payments/claim_list.html",
         {
             "claims": claims,
+            "query": query,
             "start_form": StartClaimForm(participations=participations) if participations else None,
             "can_enter": user.is_coordinator,
         },
