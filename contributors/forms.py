@@ -372,6 +372,7 @@ class RoleAssignForm(RoleAgreementForm):
         people = _contributors()
         if user is not None:
             people = people.filter(pk__in=people_visible_to(user).values("pk"))
+        self.people = people
         self.fields["contributor"].queryset = search_people(people, find)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
+from portal.forms import limit_picker
 from portal.models import Project
 from portal.pagination import paginate
 from portal.pdf import render_pdf
@@ -338,6 +339,7 @@ def role_create(request, project_id):
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
+    limit_picker(form, "contributor", form.people, find)
     return _render(
         request, "contributors/role_form.html", {"form": form, "project": project, "find": find}, form
     )
