@@ -13,7 +13,8 @@ from django.utils import timezone
 from portal.emails import send_templated_email
 from portal.models import Participation, Project, Role, User
 from portal.people import people_visible_to
-from portal.services import record_audit
+from portal.services import forget_identifiers, forget_stored_mail, record_audit
+from portal.signals import person_erased
 
 from . import equality, permissions
 from .models import (
@@ -816,9 +817,14 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
         anonymise_person(user=request.user)
     record_audit(actor=actor, action="erasure.confirmed" if confirm else "erasure.refused", target=request)
     ctx = {"confirm": confirm, "note": note, "name": name}
-    transaction.on_commit(
-        lambda: send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
-    )
+
+    def tell_them():
+        send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
+        if confirm:
+            # The file backend keeps a copy of every message, this one included.
+            forget_stored_mail(identifiers=[name, email])
+
+    transaction.on_commit(tell_them)
     return request
 
 
@@ -830,12 +836,19 @@ def anonymise_person(*, user: User) -> None:
     erased person's special category data should not outlive them, and keeping the empty row
     means past reports still count the participation, as "not answered".
     """
+    contributor = Contributor.objects.profile_of(user)
+    identifiers = [user.name, user.preferred_name, user.email or ""]
+    identifiers += list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    if contributor is not None:
+        identifiers += [contributor.phone, contributor.postcode, *contributor.address.splitlines()]
+    # Each app blanks what the person wrote or uploaded there (payments, feedback, impact).
+    person_erased.send(sender=User, user=user)
+    ErasureRequest.objects.filter(user=user).update(reason="", decision_note="")
     DiversityRecord.objects.filter(user=user).delete()
     blank = dict.fromkeys(DiversityRecord.ANSWER_FIELDS, "")
     blank.update(year_of_birth=None, year_of_birth_prefer_not_to_say=False, has_answers=False)
     ParticipationDiversity.objects.filter(participation__contributor=user).update(**blank)
     EmailAddress.objects.filter(user=user).delete()
-    contributor = Contributor.objects.profile_of(user)
     if contributor is not None:
         BankAccount.objects.filter(contributor=contributor).delete()
         contributor.bank_changes.all().delete()
@@ -865,3 +878,5 @@ def anonymise_person(*, user: User) -> None:
     user.muted_reminders = []
     user.set_unusable_password()
     user.save()
+    # Last: wherever anyone else typed their name or contacts (audit rows, notes, certificates).
+    forget_identifiers(identifiers=identifiers)

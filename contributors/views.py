@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
 from portal.forms import limit_picker
+from portal.mfa import mfa_this_session
 from portal.models import Project
 from portal.pagination import paginate
 from portal.pdf import render_pdf
@@ -641,7 +642,9 @@ def opportunity_interests(request, public_id):
             )
             return redirect("portal:project_detail", public_id=opportunity.project.public_id)
     pool = [i.contributor for i in interests.exclude(status=InterestStatus.WITHDRAWN)]
-    comparison = selectors.diversity_comparison(pool=pool, group=selectors.current_group(opportunity.project))
+    comparison = selectors.diversity_comparison(
+        pool=pool, group=selectors.current_group(opportunity.project), key=str(opportunity.public_id)
+    )
     return _render(
         request,
         "contributors/opportunity_interests.html",
@@ -765,6 +768,7 @@ def person_bank_details(request, public_id):
     return _person_bank_form(request, contributor)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _person_bank_form(request, contributor):
     return _bank_form_view(
@@ -1050,6 +1054,11 @@ def erasure_decide(request, public_id):
     erasure = get_object_or_404(ErasureRequest, public_id=public_id)
     if not permissions.can_decide_erasure(request.user, erasure):
         raise PermissionDenied
+    return _decide_erasure(request, erasure)
+
+
+@mfa_this_session(return_to="contributors:erasure_list")
+def _decide_erasure(request, erasure):
     form = forms.ErasureDecisionForm(request.POST)
     if form.is_valid():
         if form.cleaned_data["decision"] == "confirm":

@@ -19,10 +19,13 @@ class ImpactConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from . import panels, public_cache
+        from portal.signals import person_erased
+
+        from . import erasure, panels, public_cache
         from .models import EntryContributor, ImpactEntry
 
         panels.register()
+        person_erased.connect(erasure.forget_person, dispatch_uid="impact.erasure")
         for model in (ImpactEntry, EntryContributor):
             post_save.connect(
                 public_cache.forget, sender=model, dispatch_uid=f"impact.public.{model.__name__}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
 from portal.money import percentage, round_half_up
+from portal.suppression import guard_population, suppress
 
 from .models import (
     CUBE_QUESTIONS,
@@ -26,7 +27,6 @@ from .models import (
     Significance,
     UKStandard,
 )
-from .suppression import suppress
 
 CENSUS_CSV = Path(__file__).resolve().parent / "data" / "census-2021-england-wales.csv"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
@@ -247,9 +247,16 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
 
     start, end = start or FAR_PAST, end or FAR_FUTURE
     threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD
-    firsts = _first_attended(projects, start, end)
-    people = firsts.count()
-    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts.values("pk"))
+    scope_key = "all" if projects is None else ",".join(str(pk) for pk in sorted(p.pk for p in projects))
+    guarded = guard_population(
+        kind="participation",
+        key=f"diversity:{scope_key}:{start}:{end}",
+        population=set(_first_attended(projects, start, end).values_list("pk", flat=True)),
+        threshold=threshold,
+    )
+    firsts = guarded.population or set()
+    people = len(firsts)
+    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts)
     counts = _answer_counts(snapshots, eq)
     questions = []
     for q in _questions():
@@ -319,6 +326,14 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
                 "total_hidden": total_hidden,
             }
         )
+    if guarded.population is None:
+        # Too close to an earlier report for other people or dates: nothing is shown.
+        for q in questions:
+            q.update(responded=None, response_rate=None, total_hidden=True)
+            for r in q["rows"]:
+                r.update(count=None, share=None)
+            for c in q["comparisons"]:
+                c.update(count=None, share=None, ratio=None)
     scope = "The whole organisation"
     if projects is not None:
         scope = ", ".join(p.title for p in projects)
@@ -329,8 +344,12 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
         "start": None if start == FAR_PAST else start,
         "end": None if end == FAR_FUTURE else end,
         "threshold": threshold,
-        "people": None if 0 < people < threshold else people,
+        "people": None if 0 < people < threshold or guarded.population is None else people,
         "too_small": 0 < people < threshold,
+        # Set when the figures are those of an earlier report, shown again because the people
+        # counted have changed by fewer than the threshold since (see portal/suppression.py).
+        "held_since": guarded.held_since,
+        "withheld": guarded.population is None,
         "questions": questions,
         "made_at": timezone.now(),
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
+from portal.mfa import mfa_this_session
 from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
 from portal.pagination import paginate
@@ -377,13 +378,15 @@ def claim_decide(request, public_id):
 
 @login_required
 def receipt(request, line_id):
-    """Receipts are private: only people who may see the claim get the file; others a 404."""
+    """Receipts are private: only people who may see the claim get the file; others a 404.
+    Always a download, never shown in the browser, so an uploaded file cannot run as a page of
+    the portal."""
     line = get_object_or_404(
         ExpenseLine.objects.filter(claim__in=Claim.objects.visible_to(request.user)), public_id=line_id
     )
     if not line.receipt:
         raise Http404
-    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=False)
+    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=True)
 
 
 # --- Coordinators: the approval queue ------------------------------------------------------------
@@ -583,23 +586,17 @@ def claims_pay(request):
     )
 
 
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 @login_required
 def batch_export(request, public_id):
-    """The finance CSV with bank details: needs MFA set up and a fresh password check."""
+    """The finance CSV with bank details: needs this session to have passed MFA and a fresh
+    password check."""
     if not permissions.can_export_finance(request.user):
         raise PermissionDenied
     batch = get_object_or_404(PaymentBatch, public_id=public_id)
-    if not _has_totp(request.user):
-        return render(request, "payments/mfa_needed.html", {"batch": batch}, status=403)
     return _export_csv(request, batch)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _export_csv(request, batch):
     from contributors.models import Contributor

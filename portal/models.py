@@ -483,3 +483,23 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_key} to {self.recipient} ({self.period})"
+
+
+class AggregateRelease(models.Model):
+    """A table of people's equality answers someone has been shown, kept as the set of ids it
+    counted (ids only: no answers, no names). A later table whose population differs from one
+    of these by a few people would give those people's answers away by subtraction, so
+    `portal.suppression.guard_population` refuses it (see docs/security.md)."""
+
+    kind = models.CharField(max_length=40)  # what the ids are ids of
+    key = models.CharField(max_length=300)  # which table: scope and period
+    population = models.JSONField()  # sorted ids
+    size = models.PositiveIntegerField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"])]
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} ({self.size})"

@@ -29,5 +29,7 @@ urlpatterns = [
     path("feedback/", include("feedback.urls")),
     path("impact/", include("impact.urls")),
     path("messages/", include("messaging.urls")),
+    # The admin's own password form would sign people in without allauth's second factor.
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

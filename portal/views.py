@@ -1,4 +1,5 @@
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -14,6 +16,12 @@ from django.views.decorators.http import require_POST
 from . import dashboard, permissions, reminders, selectors, services
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm, limit_picker
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
+
+
+def admin_login(request):
+    """Everyone signs in through allauth (password, then the authenticator code if they have
+    one), the admin included; the admin's login page only hands over to it."""
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
 @login_required
