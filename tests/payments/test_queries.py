@@ -86,3 +86,20 @@ def test_the_page_costs_the_same_for_ten_times_the_claims(client, fatima, morgan
     large = _count(client, user, reverse(url_name))
     assert small == large
     assert large - _bare(client, user) <= 10
+
+
+@pytest.mark.parametrize(("waits", "median"), [([3, 10, 1, 7, 30], 7), ([4, 2, 9, 5], 4.5), ([6], 6)])
+def test_days_to_pay_median_and_longest_come_from_sql_not_every_row(waits, median):
+    from payments.selectors import time_to_pay
+    from tests.factories import ClaimFactory
+
+    submitted = timezone.now() - timedelta(days=60)
+    for wait in waits:
+        ClaimFactory(
+            status="paid", first_submitted_at=submitted, paid_on=(submitted + timedelta(days=wait)).date()
+        )
+    ClaimFactory(approved=True)  # not paid: not counted
+    with CaptureQueriesContext(connection) as queries:
+        timing = time_to_pay()
+    assert timing == {"count": len(waits), "median": median, "longest": max(waits)}
+    assert len(queries) == 2
