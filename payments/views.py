@@ -600,7 +600,7 @@ def batch_export(request, public_id):
 @reauthentication_required
 def _export_csv(request, batch):
     from contributors.models import Contributor
-    from contributors.services import reveal_bank_details
+    from contributors.services import reveal_bank_details_many
 
     claims = batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -624,19 +624,27 @@ def _export_csv(request, batch):
             "reference",
         ]
     )
+    claims = list(claims)
+    # One query for the profiles and one for the bank details of the whole run, not per claim.
+    profiles = {
+        c.user_id: c
+        for c in Contributor.objects.filter(
+            user__in={claim.contributor_id for claim in claims}
+        ).select_related("user")
+    }
+    # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
+    # repays the expenses of someone who declined the fee.
+    method = batch.method
+    banks = {}
+    if method == "bank_transfer":
+        banks = reveal_bank_details_many(
+            actor=request.user,
+            contributors=list({p.pk: p for p in profiles.values()}.values()),
+            reason=f"finance export {batch.reference}",
+        )
     for claim in claims:
-        profile = Contributor.objects.profile_of(claim.contributor)
-        # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
-        # repays the expenses of someone who declined the fee.
-        method = batch.method
-        bank = {}
-        if profile and method == "bank_transfer":
-            bank = (
-                reveal_bank_details(
-                    actor=request.user, contributor=profile, reason=f"finance export {batch.reference}"
-                )
-                or {}
-            )
+        profile = profiles.get(claim.contributor_id)
+        bank = banks.get(profile.pk, {}) if profile else {}
         writer.writerow(
             [
                 _safe(claim.contributor.name),
