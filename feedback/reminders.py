@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from contributors.models import Contributor
 from contributors.services import add_contact_task
+from portal.links import base_url
 from portal.models import (
     Activity,
     Participation,
@@ -48,7 +49,7 @@ KIND_LABELS = {
 
 
 def _base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+    return base_url()
 
 
 def _groups(rows) -> list[dict]:
