@@ -137,10 +137,13 @@ class ClaimQuerySet(models.QuerySet):
             return self.none()
         if user.is_manager:
             return self.all()
+        from portal.models import Project
+
         q = Q(contributor=user) | Q(entered_by=user)
         if user.is_coordinator:
-            q |= coordinated_by_q(user)
-        return self.filter(q).distinct()
+            # A subquery rather than a join: no duplicates, so no DISTINCT (see awaiting_decision_by).
+            q |= Q(project__in=Project.objects.filter(coordinated_by_q(user, path="")).values("pk"))
+        return self.filter(q)
 
     def awaiting_decision(self):
         return self.filter(status=ClaimStatus.SUBMITTED)
