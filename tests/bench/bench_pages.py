@@ -267,9 +267,13 @@ def main() -> None:
             queries, size = count_queries(user, path)
             cookie = cookies[role] if role else None
             ours, theirs = [], []
-            for _ in range(args.rounds):  # interleaved with the bare page
-                ours.append(rate(conn, cookie, path, args.seconds))
-                theirs.append(rate(conn, cookies[role or "contributor"], bare, args.seconds))
+            try:
+                for _ in range(args.rounds):  # interleaved with the bare page
+                    ours.append(rate(conn, cookie, path, args.seconds))
+                    theirs.append(rate(conn, cookies[role or "contributor"], bare, args.seconds))
+            except (RuntimeError, OSError) as exc:  # a timeout is a result too: report it, go on
+                say(f"| {name} | {queries} | {size / 1024:.0f} | failed: {exc} | | |")
+                continue
             page_rate, bare_rate = sum(ours) / len(ours), sum(theirs) / len(theirs)
             say(
                 f"| {name} | {queries} | {size / 1024:.0f} | {page_rate:.1f} | {bare_rate:.1f} | "
