@@ -408,7 +408,7 @@ def _public_page(request, project):
     key = public_cache.key(
         project.pk if project else "all", request.GET.get("page", ""), request.GET.get("projects_page", "")
     )
-    body = cache.get(key)
+    body = cache.get(key) if settings.PORTAL_SHARED_CACHE else None
     if body is None:
         entries = _public_entries()
         context = {"project": project, "standards": UKStandard}
@@ -432,7 +432,8 @@ def _public_page(request, project):
         context["entries"], context["entries_query"] = paginate(request, entries, per_page=20)
         # No request: the body must not depend on who is looking (nor run context processors).
         body = render_to_string("impact/partials/public_changes_body.html", context)
-        cache.set(key, body, public_cache.TIMEOUT)
+        if settings.PORTAL_SHARED_CACHE:
+            cache.set(key, body, public_cache.TIMEOUT)
     return render(request, "impact/public_changes.html", {"body": mark_safe(body), "project": project})
 
 

@@ -138,10 +138,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not hasattr(self, "_role_cache"):
             from django.core.cache import cache
 
-            names = cache.get(self._roles_cache_key) if self.pk else None
+            shared = self.pk and settings.PORTAL_SHARED_CACHE
+            names = cache.get(self._roles_cache_key) if shared else None
             if names is None:
                 names = list(self.groups.values_list("name", flat=True)) if self.pk else []
-                if self.pk:
+                if shared:
                     cache.set(self._roles_cache_key, names, 300)
             self._role_cache = set(names)
         return role in self._role_cache

@@ -133,6 +133,11 @@ else:
         "store_processed": False,
     }
 
+# Whether every web process sees the same cache. Roles and the public page are cached across
+# requests only then: with a per-process cache, a role taken away or an entry unpublished in
+# one worker would linger in the others.
+PORTAL_SHARED_CACHE = env.bool("PORTAL_SHARED_CACHE", default=bool(REDIS_URL))
+
 CELERY_TIMEZONE = "Europe/London"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task gives the task back

@@ -55,3 +55,11 @@ def test_a_project_page_is_cached_apart_from_the_whole(client, published, projec
     own, _ = _get(client, reverse("impact:public_project_changes", args=[project.public_id]))
     assert "By project" in whole.content.decode()
     assert "By project" not in own.content.decode()
+
+
+def test_without_a_shared_cache_the_page_is_not_cached(client, published, settings):
+    """Each worker would keep its own copy, and an unpublished entry linger in the others."""
+    settings.PORTAL_SHARED_CACHE = False
+    published(1)
+    _get(client, reverse("impact:public_changes"))
+    assert _get(client, reverse("impact:public_changes"))[1] > 0
