@@ -9,9 +9,11 @@ from portal.models import Role, User
 
 from . import equality
 from .models import (
+    INVOLVEMENT_LEVEL_HINTS,
     AccessNeed,
     ContactMethod,
     ContributorStatus,
+    InvolvementLevel,
     OpportunityMode,
     PaymentMethod,
     RoleType,
@@ -296,6 +298,13 @@ def _contributors():
 class RoleAgreementForm(forms.Form):
     role_type = forms.ChoiceField(label="Role", choices=RoleType.choices, widget=forms.RadioSelect)
     role_description = forms.CharField(label="If other, describe the role", max_length=200, required=False)
+    involvement_level = forms.ChoiceField(
+        label="Involvement level",
+        choices=[(c.value, f"{c.label}: {INVOLVEMENT_LEVEL_HINTS[c]}") for c in InvolvementLevel],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="How much power the role carries, on the Involvement Matrix.",
+    )
     starts_on = forms.DateField(label="Start date", widget=DATE_INPUT, input_formats=DATE_FORMATS)
     ends_on = forms.DateField(
         label="End date (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
