@@ -341,9 +341,14 @@ class RoleAssignForm(RoleAgreementForm):
     contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contributor"].queryset = _contributors()
+        # Shown once the chosen person turns out not to meet the role's requirements.
+        if warnings:
+            self.fields["assign_anyway"] = forms.BooleanField(
+                label="Assign the role anyway (for example, while their check is being done)", required=False
+            )
 
 
 class SelectCandidatesForm(RoleAgreementForm):

@@ -12,6 +12,18 @@ from .models import DiversityRecord, RoleAssignment
 
 NOT_ANSWERED = "Not answered or prefer not to say"
 
+# Apps that know why someone should not yet take a role (a DBS check they lack) register
+# `fn(*, person, project, role_type) -> list[str]` here in their AppConfig.ready().
+ROLE_WARNINGS: list = []
+
+
+def register_role_warning(fn) -> None:
+    ROLE_WARNINGS.append(fn)
+
+
+def role_warnings(*, person: User, project, role_type: str) -> list[str]:
+    return [w for fn in ROLE_WARNINGS for w in fn(person=person, project=project, role_type=role_type)]
+
 
 def suppress(counts: dict[str, int], threshold: int | None = None) -> dict[str, str]:
     """Counts as text with small numbers hidden. A count from 1 to threshold-1 shows as

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from portal.dashboard import panels_for
 from portal.models import Project
 
 from . import equality, forms, permissions, selectors, services
@@ -97,6 +98,7 @@ def profile(request):
             "bank": getattr(contributor, "bank_account", None),
             "has_equality": hasattr(request.user, "diversity_record"),
             "is_self": True,
+            "panels": panels_for(request, "person", contributor),
         },
     )
 
@@ -281,7 +283,22 @@ def role_create(request, project_id):
     if not permissions.can_manage_roles(request.user, project):
         raise PermissionDenied
     form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    warnings = []
     if request.method == "POST" and form.is_valid():
+        warnings = selectors.role_warnings(
+            person=form.cleaned_data["contributor"], project=project, role_type=form.cleaned_data["role_type"]
+        )
+        if warnings:
+            form = forms.RoleAssignForm(request.POST, warnings=warnings)
+            form.is_valid()
+            if not form.cleaned_data.get("assign_anyway"):
+                form.add_error(
+                    "assign_anyway",
+                    f"{form.cleaned_data['contributor']} does not meet this role's requirements: "
+                    f"{', '.join(warnings)}. Tick the box to assign the role anyway",
+                )
+    if request.method == "POST" and form.is_valid():
+        form.cleaned_data.pop("assign_anyway", None)
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
         except services.ContributorError as exc:
@@ -289,7 +306,9 @@ def role_create(request, project_id):
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
-    return _render(request, "contributors/role_form.html", {"form": form, "project": project}, form)
+    return _render(
+        request, "contributors/role_form.html", {"form": form, "project": project, "warnings": warnings}, form
+    )
 
 
 @login_required
@@ -657,6 +676,7 @@ def person_detail(request, public_id):
                 "opportunity"
             ),
             "tasks": contributor.contact_tasks.filter(done_at__isnull=True),
+            "panels": panels_for(request, "person", contributor),
         },
     )
 

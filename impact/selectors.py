@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
+from portal.dashboard import report_sections_for
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
 
 from .models import CUBE_QUESTIONS, CubeCheckIn, ImpactEntry, Outcome, Reflection, Significance, UKStandard
@@ -428,6 +429,8 @@ def impact_report(
         },
         "feedback": feedback,
         "spend": spend,
+        # Sections other apps add (the co-production log's decisions and reflections).
+        "extra_sections": report_sections_for("impact", projects=projects, start=start, end=end),
         "made_at": timezone.now(),
     }
 

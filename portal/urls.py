@@ -28,5 +28,6 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("feedback/", include("feedback.urls")),
     path("impact/", include("impact.urls")),
+    path("coproduction/", include("coproduction.urls")),
     path("admin/", admin.site.urls),
 ]

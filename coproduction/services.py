@@ -1,0 +1,269 @@
+"""Every write to the co-production log, learning records and checks: permission checked,
+row locked where one changes, audited."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from contributors.models import RoleType
+from portal.models import Project, ProjectStage, User
+from portal.services import record_audit
+
+from . import permissions
+from .models import (
+    AgreementMethod,
+    CheckKind,
+    CheckRecord,
+    Course,
+    Decision,
+    DecisionMethod,
+    GroundRules,
+    GroundRulesAgreement,
+    LearningRecord,
+    LearningSource,
+    Reflection,
+    RoleRequirement,
+    ViewsChangedIt,
+    Visibility,
+)
+from .selectors import current_rules
+
+
+class CoproductionError(Exception):
+    """A rule of the log was broken. The message is safe to show to the user."""
+
+
+def _lock_project(project: Project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+# --- Ground rules ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_ground_rules(*, actor: User, project: Project, text: str, change_note: str = "") -> GroundRules:
+    """A new version of the rules; the team agrees this version afresh."""
+    project = _lock_project(project)  # two coordinators saving at once get versions n and n+1
+    if not permissions.can_keep_log(actor, project):
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise CoproductionError("Write the ground rules.")
+    latest = current_rules(project)
+    if latest is not None and latest.text.strip() == text:
+        raise CoproductionError(
+            "These are the ground rules already agreed. Change the text to make a new version."
+        )
+    version = (GroundRules.objects.filter(project=project).aggregate(v=Max("version"))["v"] or 0) + 1
+    rules = GroundRules.objects.create(
+        project=project, version=version, text=text, change_note=change_note.strip(), written_by=actor
+    )
+    record_audit(actor=actor, action="coproduction.ground_rules_set", target=project, version=version)
+    return rules
+
+
+@transaction.atomic
+def agree_ground_rules(
+    *, actor: User, rules: GroundRules, person: User | None = None
+) -> GroundRulesAgreement:
+    """`actor` agrees the rules, or (a coordinator) records that an offline `person` did."""
+    person = person or actor
+    if not permissions.can_take_part(actor, rules.project):
+        raise PermissionDenied
+    on_behalf = person.pk != actor.pk
+    if on_behalf and not permissions.can_keep_log(actor, rules.project):
+        raise PermissionDenied
+    if on_behalf and not permissions.holds_role(person, rules.project, current=True):
+        raise CoproductionError(f"{person} does not hold a role on this project.")
+    if current_rules(rules.project).pk != rules.pk:
+        raise CoproductionError("These ground rules have been changed since. Read the new version.")
+    try:
+        with transaction.atomic():
+            agreement = GroundRulesAgreement.objects.create(
+                rules=rules,
+                person=person,
+                method=AgreementMethod.THROUGH_COORDINATOR if on_behalf else AgreementMethod.PORTAL,
+                recorded_by=actor if on_behalf else None,
+            )
+    except IntegrityError:
+        raise CoproductionError(f"{person} has already agreed version {rules.version}.") from None
+    record_audit(
+        actor=actor,
+        action="coproduction.ground_rules_agreed",
+        target=rules.project,
+        version=rules.version,
+        person=str(person.public_id),
+        method=agreement.method,
+    )
+    return agreement
+
+
+# --- Key decisions -----------------------------------------------------------------------------
+
+DECISION_FIELDS = (
+    "title",
+    "decided_on",
+    "stage",
+    "options",
+    "method",
+    "views_changed_it",
+    "how_views_changed_it",
+)
+
+
+@transaction.atomic
+def log_decision(
+    *,
+    actor: User,
+    project: Project,
+    participants=(),
+    impact_entries=(),
+    feedback_items=(),
+    **fields,
+) -> Decision:
+    if not permissions.can_keep_log(actor, project):
+        raise PermissionDenied
+    if fields.get("method") not in DecisionMethod.values:
+        raise CoproductionError("Say how it was decided.")
+    if fields.get("views_changed_it") not in ViewsChangedIt.values:
+        raise CoproductionError("Say whether contributors' views changed the decision.")
+    if fields.get("stage") not in ProjectStage.values:
+        raise CoproductionError("Choose the research stage.")
+    # Links only to this project's own records, whatever a tampered form sends.
+    if any(e.project_id != project.pk for e in impact_entries):
+        raise CoproductionError("An impact entry you chose belongs to another project.")
+    if any(i.feedback.activity.project_id != project.pk for i in feedback_items):
+        raise CoproductionError("A feedback item you chose belongs to another project.")
+    decision = Decision.objects.create(
+        project=project, recorded_by=actor, **{k: v for k, v in fields.items() if k in DECISION_FIELDS}
+    )
+    decision.participants.set(participants)
+    decision.impact_entries.set(impact_entries)
+    decision.feedback_items.set(feedback_items)
+    record_audit(
+        actor=actor,
+        action="coproduction.decision_logged",
+        target=decision,
+        participants=len(participants),
+        impact_entries=[str(e.public_id) for e in impact_entries],
+    )
+    return decision
+
+
+# --- Reflections -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def write_reflection(*, actor: User, project: Project, stage: str, visibility: str, **answers) -> Reflection:
+    if not permissions.can_take_part(actor, project):
+        raise PermissionDenied
+    if visibility not in Visibility.values:
+        raise CoproductionError("Choose who can read it.")
+    fields = {k: (answers.get(k) or "").strip() for k in ("power", "voice", "working", "not_working")}
+    if not any(fields.values()):
+        raise CoproductionError("Answer at least one of the questions.")
+    reflection = Reflection.objects.create(
+        project=project, author=actor, stage=stage, visibility=visibility, **fields
+    )
+    # The words stay out of the audit trail: a private reflection is private.
+    record_audit(actor=actor, action="coproduction.reflection_written", target=project, visibility=visibility)
+    return reflection
+
+
+# --- Learning ----------------------------------------------------------------------------------
+
+COURSE_FIELDS = ("title", "provider", "format", "length", "description", "url", "accessible_versions")
+
+
+@transaction.atomic
+def add_course(*, actor: User, **fields) -> Course:
+    if not permissions.can_manage_catalogue(actor):
+        raise PermissionDenied
+    course = Course.objects.create(added_by=actor, **{k: v for k, v in fields.items() if k in COURSE_FIELDS})
+    record_audit(actor=actor, action="coproduction.course_added", target=course)
+    return course
+
+
+@transaction.atomic
+def record_learning(
+    *, actor: User, person: User, course: Course, completed_on: date, evidence: str = ""
+) -> LearningRecord:
+    """A person tells us what they finished, or a coordinator records it for them."""
+    own = person.pk == actor.pk
+    if not (own and actor.is_authenticated) and not permissions.can_record_for_others(actor):
+        raise PermissionDenied
+    if not course.is_active:
+        raise CoproductionError("That course is no longer in the catalogue.")
+    if completed_on > timezone.localdate():
+        raise CoproductionError("The date finished cannot be in the future.")
+    record = LearningRecord.objects.create(
+        person=person,
+        course=course,
+        completed_on=completed_on,
+        evidence=evidence.strip(),
+        source=LearningSource.SELF_REPORTED if own else LearningSource.COORDINATOR,
+        recorded_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        action="coproduction.learning_recorded",
+        target=record,
+        person=str(person.public_id),
+        source=record.source,
+    )
+    return record
+
+
+# --- Checks ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_check(
+    *, actor: User, person: User, check_kind: str, checked_on: date, expires_on: date, reference: str = ""
+) -> CheckRecord:
+    if not permissions.can_record_for_others(actor):
+        raise PermissionDenied
+    if check_kind not in CheckKind.values:
+        raise CoproductionError("Choose the check.")
+    if expires_on <= checked_on:
+        raise CoproductionError("The expiry date must be after the date of the check.")
+    check = CheckRecord.objects.create(
+        person=person,
+        check_kind=check_kind,
+        checked_on=checked_on,
+        expires_on=expires_on,
+        reference=reference.strip(),
+        recorded_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        action="coproduction.check_recorded",
+        target=check,
+        person=str(person.public_id),
+        expires_on=expires_on.isoformat(),
+    )
+    return check
+
+
+@transaction.atomic
+def add_requirement(*, actor: User, project: Project, role_type: str, check_kind: str) -> RoleRequirement:
+    if not permissions.can_keep_log(actor, project):
+        raise PermissionDenied
+    if role_type not in RoleType.values or check_kind not in CheckKind.values:
+        raise CoproductionError("Choose a role and a check.")
+    requirement, created = RoleRequirement.objects.get_or_create(
+        project=project, role_type=role_type, check_kind=check_kind, defaults={"added_by": actor}
+    )
+    if not created:
+        raise CoproductionError("That role already needs that check.")
+    record_audit(
+        actor=actor,
+        action="coproduction.requirement_added",
+        target=project,
+        role_type=role_type,
+        check_kind=check_kind,
+    )
+    return requirement
