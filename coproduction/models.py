@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from contributors.models import RoleType
 from portal.models import ProjectStage, TimeStampedModel
 
 # --- Ground rules ------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ class RoleRequirement(models.Model):
     vulnerable people need an enhanced DBS check)."""
 
     project = models.ForeignKey("portal.Project", on_delete=models.CASCADE, related_name="role_requirements")
-    role_type = models.CharField(max_length=30)  # contributors.RoleType codes
+    role_type = models.CharField(max_length=30, choices=RoleType)
     check_kind = models.CharField(max_length=20, choices=CheckKind)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
