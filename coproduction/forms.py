@@ -125,7 +125,7 @@ class CourseForm(forms.Form):
     format = forms.ChoiceField(choices=CourseFormat.choices, widget=forms.RadioSelect)
     length = forms.CharField(label="How long it takes", max_length=100, help_text="For example, 2 hours.")
     description = forms.CharField(label="What it covers (optional)", widget=TEXTAREA, required=False)
-    url = forms.URLField(label="Link (optional)", required=False)
+    url = forms.URLField(label="Link (optional)", required=False, assume_scheme="https")
     accessible_versions = forms.MultipleChoiceField(
         label="Accessible versions (optional)",
         choices=AccessibleVersion.choices,

@@ -1,0 +1,92 @@
+import pytest
+
+from tests.factories import (
+    ContributorFactory,
+    DecisionFactory,
+    GroundRulesFactory,
+    ProjectFactory,
+    RoleAssignmentFactory,
+)
+from tests.matrix import Case, check, expect, params
+
+# Cara holds a role on Fatima's project; Olu does not (404: outside his scope); Sam coordinates
+# another project (404); Morgan manages (everything).
+TEAM = expect(other_contributor=404, other_coordinator=404)
+KEEPERS = expect(contributor=403, other_contributor=404, other_coordinator=404)
+STAFF = expect(contributor=403, other_contributor=403)
+CONTRIBUTORS = expect(coordinator=403, other_coordinator=403, manager=403)
+
+
+def _project(w):
+    return {"public_id": w["project"].public_id}
+
+
+CASES = [
+    Case("coproduction:log", TEAM, kwargs=_project),
+    Case("coproduction:rules_edit", KEEPERS, kwargs=_project),
+    Case(
+        "coproduction:rules_edit",
+        expect(contributor=403, other_contributor=404, coordinator=302, other_coordinator=404, manager=302),
+        method="post",
+        kwargs=_project,
+        data=lambda w: {"text": "A new version of the rules."},
+        id="post coproduction:rules_edit",
+    ),
+    Case(
+        "coproduction:rules_agree",
+        expect(contributor=302, other_contributor=404, coordinator=302, other_coordinator=404, manager=302),
+        method="post",
+        kwargs=_project,
+        data=lambda w: {"rules": w["rules"].public_id},
+    ),
+    Case("coproduction:rules_record", KEEPERS, kwargs=_project),
+    Case(
+        "coproduction:rules_record",
+        expect(contributor=403, other_contributor=404, coordinator=302, other_coordinator=404, manager=302),
+        method="post",
+        kwargs=_project,
+        data=lambda w: {"person": w["contributor"].pk},
+        id="post coproduction:rules_record",
+    ),
+    Case("coproduction:decision_create", KEEPERS, kwargs=_project),
+    Case("coproduction:decision_detail", TEAM, kwargs=lambda w: {"public_id": w["decision"].public_id}),
+    Case("coproduction:reflection_list", TEAM, kwargs=_project),
+    Case("coproduction:reflection_create", TEAM, kwargs=_project),
+    Case(
+        "coproduction:reflection_create",
+        expect(contributor=302, other_contributor=404, coordinator=302, other_coordinator=404, manager=302),
+        method="post",
+        kwargs=_project,
+        data=lambda w: {"stage": "design", "working": "Being asked early.", "visibility": "team"},
+        id="post coproduction:reflection_create",
+    ),
+    Case("coproduction:requirements", KEEPERS, kwargs=_project),
+    Case("coproduction:my_learning", CONTRIBUTORS),
+    Case("coproduction:catalogue", expect()),
+    Case("coproduction:course_create", STAFF),
+    Case("coproduction:person_learning", STAFF, kwargs=lambda w: {"public_id": w["cara_profile"].public_id}),
+    Case("coproduction:checks", STAFF),
+]
+
+
+@pytest.fixture
+def world(cara, olu, fatima, other_coordinator, morgan, project):
+    ProjectFactory(lead=other_coordinator)
+    RoleAssignmentFactory(contributor=cara, project=project)
+    return {
+        "anonymous": None,
+        "contributor": cara,
+        "other_contributor": olu,
+        "coordinator": fatima,
+        "other_coordinator": other_coordinator,
+        "manager": morgan,
+        "project": project,
+        "rules": GroundRulesFactory(project=project),
+        "decision": DecisionFactory(project=project),
+        "cara_profile": ContributorFactory(user=cara),
+    }
+
+
+@pytest.mark.parametrize(("case", "persona"), params(CASES))
+def test_permission_matrix(client, world, case, persona):
+    check(client, world, case, persona)
