@@ -133,23 +133,24 @@ def _data_export(user) -> dict:
 
 
 def _report_levels(*, projects, start, end):
-    from .selectors import level_counts, level_headings
+    from .selectors import level_counts
 
     rows = level_counts(projects)
     if not rows:
         return None
-    headings = level_headings()
+    # Measure/value rows, the same in the PDF and the CSV.
     return {
         "heading": "2. Methods: people in roles by involvement level",
-        "headings": headings,
-        "levels": rows,
-        "rows": [(f"{r['stage']}: {lv['label']}", str(lv["n"])) for r in rows for lv in r["levels"]],
+        "rows": [
+            (f"{r['stage']}: {lv['label']}", str(lv["n"])) for r in rows for lv in r["levels"] if lv["n"]
+        ],
     }
 
 
 def _report_decisions(*, projects, start, end):
     from portal.models import Role
 
+    from .models import ViewsChangedIt
     from .selectors import decisions_with_contributors
 
     decisions = []
@@ -171,18 +172,17 @@ def _report_decisions(*, projects, start, end):
                 "impact_entries": [e.title for e in d.impact_entries.all()],
             }
         )
+    changed = [d["views_changed_it"] for d in decisions]
     return {
         "heading": "4. Key decisions taken with contributors",
         "decisions": decisions,
         "rows": [
-            (
-                f"{d['decided_on']:%Y-%m-%d} {d['title']}",
-                f"{d['contributors']} contributors, {d['staff']} staff; {d['method']}; "
-                f"contributors' views changed it: {d['views_changed_it']}",
-            )
-            for d in decisions
-        ]
-        or [("Key decisions taken with contributors", "0")],
+            ("Key decisions taken with contributors", str(len(decisions))),
+            *[
+                (f"Contributors' views changed it: {label}", str(changed.count(label)))
+                for label in ViewsChangedIt.labels
+            ],
+        ],
     }
 
 
@@ -196,8 +196,7 @@ def _report_reflections(*, projects, start, end):
     return {
         "heading": "5. Reflections: critical perspective from the team",
         "reflections": reflections,
-        "rows": [(f"{r['stage']}: {q}", a) for r in reflections for q, a in r["answers"]]
-        or [("Shareable reflections", "0")],
+        "rows": [("Reflections shared for reports", str(len(reflections)))],
     }
 
 

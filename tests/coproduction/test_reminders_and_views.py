@@ -1,6 +1,7 @@
 """The expiring-check reminder, the warning when choosing someone for a role, and the views'
 writes and the impact report's sections."""
 
+import subprocess
 from datetime import timedelta
 
 import pytest
@@ -20,6 +21,12 @@ from tests.factories import (
     RoleAssignmentFactory,
     UserFactory,
 )
+
+
+def _pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
 @pytest.fixture
@@ -183,7 +190,7 @@ def test_another_contributors_private_reflection_is_not_shown(client, project, c
     assert "Secret words" in page.content.decode()
 
 
-def test_the_impact_report_has_the_logs_sections(project, cara, fatima):
+def test_the_impact_report_has_the_logs_sections(project, cara, fatima, tmp_path):
     from impact import reports, selectors
 
     RoleAssignmentFactory(contributor=cara, project=project, involvement_level="partner")
@@ -197,10 +204,21 @@ def test_the_impact_report_has_the_logs_sections(project, cara, fatima):
     )
     data = selectors.impact_report(project=project)
     csv = reports.impact_csv(data)
-    assert "Add days out of the house" in csv
-    assert "Being asked early." in csv
-    assert "Team only." not in csv
+    pdf = _pdf_text(reports.impact_pdf(data), tmp_path)
+    assert "Add days out of the house" in pdf
+    assert "Being asked early." in pdf
+    assert "Reflections shared for reports,1" in csv
+    assert "Team only." not in pdf
     assert "Design: Partner,1" in csv
+    assert "Key decisions taken with contributors,1" in csv
+    # The PDF shows the same numbers as the CSV, as for the report's own sections.
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=reports.impact_pdf(data), capture_output=True, check=True
+    ).stdout.decode()
+    lines = [" ".join(line.split()) for line in layout.splitlines()]
+    for section in data["extra_sections"]:
+        for measure, value in section["rows"]:
+            assert any(line.startswith(measure) and line.endswith(value) for line in lines), (measure, value)
 
 
 def test_a_coordinator_records_a_check_from_the_persons_page(client, fatima, cara):
