@@ -141,6 +141,7 @@ def _report_levels(*, projects, start, end):
     # Measure/value rows, the same in the PDF and the CSV.
     return {
         "heading": "2. Methods: people in roles by involvement level",
+        "title": "People in roles, by involvement level",
         "rows": [
             (f"{r['stage']}: {lv['label']}", str(lv["n"])) for r in rows for lv in r["levels"] if lv["n"]
         ],
@@ -175,6 +176,7 @@ def _report_decisions(*, projects, start, end):
     changed = [d["views_changed_it"] for d in decisions]
     return {
         "heading": "4. Key decisions taken with contributors",
+        "title": "Key decisions taken with contributors",
         "decisions": decisions,
         "rows": [
             ("Key decisions taken with contributors", str(len(decisions))),
@@ -195,6 +197,7 @@ def _report_reflections(*, projects, start, end):
     ]
     return {
         "heading": "5. Reflections: critical perspective from the team",
+        "title": "Critical perspective from the team",
         "reflections": reflections,
         "rows": [("Reflections shared for reports", str(len(reflections)))],
     }

@@ -83,8 +83,9 @@ class ReportSection:
     # "reflections" for the impact report).
     slot: str
     template: str  # included in the PDF with `section` = the context
-    # (*, projects, start, end) -> dict with "heading" and "rows" (list of (measure, value)
-    # strings, for the CSV), plus whatever the template needs; None leaves the section out.
+    # (*, projects, start, end) -> dict with "heading" (the CSV's section) and "rows" (list of
+    # (measure, value) strings, shown in both the CSV and the PDF), plus whatever the template
+    # needs; None leaves the section out.
     context: Callable
     order: int = 50
 
