@@ -13,7 +13,7 @@ from .models import DiversityRecord, RoleAssignment
 NOT_ANSWERED = "Not answered or prefer not to say"
 
 # Apps that know why someone should not yet take a role (a DBS check they lack) register
-# `fn(*, person, project, role_type) -> list[str]` here in their AppConfig.ready().
+# `fn(*, people, project, role_type) -> {user pk: [reason, ...]}` in their AppConfig.ready().
 ROLE_WARNINGS: list = []
 
 
@@ -21,8 +21,13 @@ def register_role_warning(fn) -> None:
     ROLE_WARNINGS.append(fn)
 
 
-def role_warnings(*, person: User, project, role_type: str) -> list[str]:
-    return [w for fn in ROLE_WARNINGS for w in fn(person=person, project=project, role_type=role_type)]
+def role_warnings(*, people, project, role_type: str) -> dict[int, list[str]]:
+    """Why each of these people does not yet meet this role's requirements (none: not there)."""
+    out: dict[int, list[str]] = {}
+    for fn in ROLE_WARNINGS:
+        for pk, reasons in fn(people=people, project=project, role_type=role_type).items():
+            out.setdefault(pk, []).extend(reasons)
+    return out
 
 
 def suppress(counts: dict[str, int], threshold: int | None = None) -> dict[str, str]:

@@ -285,9 +285,10 @@ def role_create(request, project_id):
     form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
     warnings = []
     if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["contributor"]
         warnings = selectors.role_warnings(
-            person=form.cleaned_data["contributor"], project=project, role_type=form.cleaned_data["role_type"]
-        )
+            people=[person], project=project, role_type=form.cleaned_data["role_type"]
+        ).get(person.pk, [])
         if warnings:
             form = forms.RoleAssignForm(request.POST, warnings=warnings)
             form.is_valid()
@@ -608,6 +609,15 @@ def opportunity_interests(request, public_id):
             return redirect("portal:project_detail", public_id=opportunity.project.public_id)
     pool = [i.contributor for i in interests.exclude(status=InterestStatus.WITHDRAWN)]
     comparison = selectors.diversity_comparison(pool=pool, group=selectors.current_group(opportunity.project))
+    interests = list(interests)
+    # What each person still waiting lacks for the role (a DBS check, say), shown beside them.
+    missing = selectors.role_warnings(
+        people=[i.contributor for i in interests if i.status == InterestStatus.INTERESTED],
+        project=opportunity.project,
+        role_type=opportunity.role_type,
+    )
+    for i in interests:
+        i.missing_checks = missing.get(i.contributor_id, []) if i.status == InterestStatus.INTERESTED else []
     return _render(
         request,
         "contributors/opportunity_interests.html",

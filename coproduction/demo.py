@@ -256,9 +256,12 @@ def _log(demo, people, stroke, dennis) -> None:
         ),
     ]
     for author, stage, visibility, answers in reflections:
-        Reflection.objects.get_or_create(
+        reflection, created = Reflection.objects.get_or_create(
             project=stroke, author=author, stage=stage, defaults={"visibility": visibility, **answers}
         )
+        if created:  # written at the stage it is about, not on the day the demo was seeded
+            days = 55 if stage == "design" else 25
+            Reflection.objects.filter(pk=reflection.pk).update(created_at=demo.now - timedelta(days=days))
 
 
 def _learning(demo, people) -> None:

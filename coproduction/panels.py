@@ -78,10 +78,10 @@ def _person_panel(request, contributor):
     }
 
 
-def _role_warnings(*, person, project, role_type):
+def _role_warnings(*, people, project, role_type):
     from .selectors import unmet_requirements
 
-    return unmet_requirements(person=person, project=project, role_type=role_type)
+    return unmet_requirements(people=people, project=project, role_type=role_type)
 
 
 def _data_export(user) -> dict:

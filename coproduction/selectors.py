@@ -126,19 +126,27 @@ def checks_visible_to(user: User):
     return CheckRecord.objects.filter(Q(person__in=people) | Q(recorded_by=user)).distinct()
 
 
-def unmet_requirements(*, person: User, project: Project, role_type: str, on=None) -> list[str]:
-    """The checks this role on this project needs that the person has no valid record of."""
+def unmet_requirements(*, people, project: Project, role_type: str, on=None) -> dict[int, list[str]]:
+    """For each person, the checks this role on this project needs that they have no valid
+    record of on the day (people who meet them all are left out)."""
     day = on or timezone.localdate()
     needed = set(
         RoleRequirement.objects.filter(project=project, role_type=role_type).values_list(
             "check_kind", flat=True
         )
     )
-    if not needed:
-        return []
-    have = set(
-        CheckRecord.objects.filter(person=person, check_kind__in=needed)
+    if not needed or not people:
+        return {}
+    have: dict[int, set[str]] = {}
+    for pk, kind in (
+        CheckRecord.objects.filter(person__in=people, check_kind__in=needed)
         .valid_on(day)
-        .values_list("check_kind", flat=True)
-    )
-    return [CheckKind(k).label for k in sorted(needed - have)]
+        .values_list("person", "check_kind")
+    ):
+        have.setdefault(pk, set()).add(kind)
+    out = {}
+    for person in people:
+        missing = needed - have.get(person.pk, set())
+        if missing:
+            out[person.pk] = [CheckKind(k).label for k in sorted(missing)]
+    return out

@@ -244,3 +244,24 @@ def test_an_offline_person_gets_no_email_but_the_coordinator_does(project, fatim
     CheckRecordFactory(person=dennis)
     panels.check_expiry_sweep(now=timezone.now(), dry_run=False)
     assert [m.to for m in mail.outbox] == [["fatima@example.org"]]
+
+
+def test_people_interested_in_a_role_show_the_checks_they_lack(client, fatima, project, cara, olu):
+    from contributors.models import ExpressionOfInterest
+    from coproduction import services
+    from tests.factories import OpportunityFactory
+
+    services.add_requirement(
+        actor=fatima, project=project, role_type="co_researcher", check_kind="dbs_enhanced"
+    )
+    opportunity = OpportunityFactory(project=project, role_type="co_researcher")
+    for person in (cara, olu):
+        ExpressionOfInterest.objects.create(opportunity=opportunity, contributor=person)
+    CheckRecordFactory(person=olu, expires_on=timezone.localdate() + timedelta(days=300))
+    client.force_login(fatima)
+    page = client.get(
+        reverse("contributors:opportunity_interests", kwargs={"public_id": opportunity.public_id})
+    ).content.decode()
+    assert page.count("Does not have: Enhanced DBS check") == 1
+    cara_row = page[page.index("Cara Bennett") : page.index("Cara Bennett") + 300]
+    assert "Does not have: Enhanced DBS check" in cara_row

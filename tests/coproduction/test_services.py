@@ -329,7 +329,7 @@ def test_unmet_requirements_name_the_missing_checks(fatima, project, cara):
         checked_on=timezone.localdate() - timedelta(days=1200),
         expires_on=timezone.localdate() - timedelta(days=5),
     )
-    assert selectors.unmet_requirements(person=cara, project=project, role_type="co_researcher") == [
-        "Enhanced DBS check"
-    ]
-    assert selectors.unmet_requirements(person=cara, project=project, role_type="advisory_group") == []
+    assert selectors.unmet_requirements(people=[cara], project=project, role_type="co_researcher") == {
+        cara.pk: ["Enhanced DBS check"]
+    }
+    assert selectors.unmet_requirements(people=[cara], project=project, role_type="advisory_group") == {}
