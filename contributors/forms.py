@@ -5,7 +5,9 @@ import re
 from django import forms
 from django.utils import timezone
 
+from portal.forms import PersonChoiceField
 from portal.models import Role, User
+from portal.people import people_visible_to, search_people
 
 from . import equality
 from .models import (
@@ -26,6 +28,29 @@ DATE_INPUT = forms.DateInput(
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+def normalise_phone(value: str) -> str:
+    """A UK or international number as E.164 (+447700900982); blank stays blank."""
+    import phonenumbers
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164: str) -> bool:
+    import phonenumbers
+
+    kind = phonenumbers.number_type(phonenumbers.parse(e164, "GB"))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 class ContactFieldsMixin(forms.Form):
     # "By email" rather than "Email": on the sign-up page an "Email" radio sat beside the
     # "Email" address box, and screen readers announced two fields with the same name.
@@ -39,7 +64,7 @@ class ContactFieldsMixin(forms.Form):
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        help_text="Needed if we contact you by phone.",
+        help_text="Needed if we contact you by phone or text message.",
     )
     address = forms.CharField(
         label="Postal address",
@@ -68,11 +93,19 @@ class ContactFieldsMixin(forms.Form):
     def clean_postcode(self):
         return " ".join(self.cleaned_data["postcode"].upper().split())
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
     def clean(self):
         data = super().clean()
         method = data.get("contact_method")
-        if method == ContactMethod.PHONE and not data.get("phone"):
+        if method == ContactMethod.PHONE and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", "Enter a phone number so we can call you")
+        if method == ContactMethod.TEXT and "phone" not in self.errors:
+            if not data.get("phone"):
+                self.add_error("phone", "Enter a mobile phone number so we can text you")
+            elif not is_mobile(data["phone"]):
+                self.add_error("phone", "Enter a mobile phone number, like 07700 900 982, so we can text you")
         if method == ContactMethod.POST:
             if not data.get("address"):
                 self.add_error("address", "Enter an address so we can write to you")
@@ -338,12 +371,17 @@ class RoleAgreementForm(forms.Form):
 
 
 class RoleAssignForm(RoleAgreementForm):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, warnings=(), **kwargs):
+    def __init__(self, *args, user=None, find="", warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = _contributors()
+        # A role is a link to the person: only people already in scope (portal.people), or
+        # others through an opportunity.
+        people = _contributors()
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
+        self.fields["contributor"].queryset = search_people(people, find)
         # Shown once the chosen person turns out not to meet the role's requirements.
         if warnings:
             self.fields["assign_anyway"] = forms.BooleanField(
@@ -362,7 +400,7 @@ class SelectCandidatesForm(RoleAgreementForm):
         del self.fields["role_type"]
         del self.fields["role_description"]
         self.fields["selected"].queryset = interests
-        self.fields["selected"].label_from_instance = lambda i: str(i.contributor)
+        self.fields["selected"].label_from_instance = lambda i: i.contributor.name_with_hint
 
 
 class EndRoleForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal.models import User
 
 from . import equality
-from .models import DiversityRecord, RoleAssignment
+from .models import Contributor, DiversityRecord, RoleAssignment
 
 NOT_ANSWERED = "Not answered or prefer not to say"
 
@@ -104,3 +104,9 @@ def current_group(project) -> list[User]:
     """People who hold a current role on the project."""
     ids = RoleAssignment.objects.filter(project=project).current().values("contributor")
     return list(User.objects.filter(pk__in=ids))
+
+
+def wants_large_print(user) -> bool:
+    """Whether what we print for this person (letters, statements, certificates) is large print."""
+    profile = Contributor.objects.filter(user=user).only("access_needs").first()
+    return profile is not None and profile.wants_large_print

@@ -20,7 +20,10 @@ class FeedbackConfig(AppConfig):
         participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
         reminders.register_sweep("feedback", feedback_reminders.sweep)
         for kind, label in feedback_reminders.KIND_LABELS.items():
-            reminders.register_kind(kind, label)
+            if kind == feedback_reminders.ACTIVITY_TOMORROW:
+                reminders.register_kind(kind, label, lead_days=(7, 1), default_lead_days=(1,))
+            else:
+                reminders.register_kind(kind, label)
 
         dashboard.register_panel(
             role="Contributor",

@@ -131,6 +131,15 @@ class RespondForm(forms.Form):
         return data
 
 
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your message"},
+    )
+
+
 DATE_INPUT = forms.DateInput(
     attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"
 )

@@ -118,7 +118,7 @@ class EntryForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.fields["contributors"].label_from_instance = lambda u: u.name
+        self.fields["contributors"].label_from_instance = lambda u: u.name_with_hint
         try:
             from feedback.models import FeedbackItem
 

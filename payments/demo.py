@@ -132,14 +132,35 @@ def seed(demo) -> None:
     claim("panel_autumn", o[3], "approved")
     claim("panel_autumn", o[4], "submitted")
     today = demo.now.date()
-    for batch, paid_on, ref in (
-        (paid_design, today - timedelta(days=30), "BACS-DEMO-001"),
-        (paid_panel, today - timedelta(days=12), "BACS-DEMO-002"),
+    for batch, paid_on, number in (
+        (paid_design, today - timedelta(days=30), "001"),
+        (paid_panel, today - timedelta(days=12), "002"),
     ):
         claims = [c for c in batch if c is not None]
         if claims:
-            services.mark_claims_paid(actor=morgan, claims=claims, paid_on=paid_on, reference=ref)
+            for c in claims:
+                _demo_bank_details(c.contributor)
+            services.pay_run(
+                actor=morgan,
+                claims=claims,
+                paid_on=paid_on,
+                bank_reference=f"BACS-DEMO-{number}",
+                voucher_reference=f"VOUCHERS-DEMO-{number}",
+            )
     _dennis(demo)
+
+
+def _demo_bank_details(user) -> None:
+    """Made-up bank details for the demo's paid claims. Others' approved claims stay without,
+    so the paying page shows a payee who cannot be paid by transfer yet."""
+    from contributors.models import BankAccount, Contributor
+
+    profile = Contributor.objects.filter(user=user).first()
+    if profile is None or BankAccount.objects.filter(contributor=profile).exists():
+        return
+    account = BankAccount(contributor=profile)
+    account.set_details(account_name=user.name, sort_code="00-00-00", account_number=f"{user.pk:08d}")
+    account.save()
 
 
 def _dennis(demo) -> None:

@@ -5,7 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from portal.models import Participation, Project, User
+from portal.forms import PersonChoiceField
+from portal.models import Participation, Project, User, offline_q
+from portal.people import people_visible_to
 
 from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
 from .services import check_receipt
@@ -42,13 +44,13 @@ class StartClaimForm(forms.Form):
         if for_others:
             field.label = "Who, and which activity?"
         field.label_from_instance = (
-            lambda p: (f"{p.contributor}: " if for_others else "")
+            lambda p: (f"{p.contributor.name_with_hint}: " if for_others else "")
             + f"{p.activity.title}, {p.activity.occurs_on:%d %B %Y}"
         )
 
 
 class AdHocClaimForm(forms.Form):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project")
     description = forms.CharField(label="What the task was", max_length=300)
     work_on = forms.DateField(
@@ -60,7 +62,11 @@ class AdHocClaimForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = User.objects.with_role("Contributor").order_by("name")
+        # Only people in the coordinator's scope who cannot sign in (the rest claim themselves).
+        people = people_visible_to(user).filter(offline_q(path="")) if user else User.objects.none()
+        self.fields["contributor"].queryset = (
+            User.objects.with_role("Contributor").filter(pk__in=people.values("pk")).order_by("name")
+        )
         self.fields["project"].queryset = (
             Project.objects.coordinated_by(user) if user else Project.objects.none()
         )
@@ -185,11 +191,32 @@ class ExpenseLineForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
+    """The declaration on the check-answers page, with the payment choice that page showed
+    (hidden), so the claim is submitted with exactly what the person saw."""
+
     declaration = forms.BooleanField(
         label="I declare that the information in this claim is correct and that I have not claimed "
         "for these costs anywhere else",
         error_messages={"required": "Confirm the declaration to submit your claim"},
     )
+    payment_choice = forms.ChoiceField(
+        choices=PaymentChoice.choices, required=False, widget=forms.HiddenInput
+    )
+    reduced_amount = forms.DecimalField(
+        required=False, min_value=Decimal("0.00"), widget=forms.HiddenInput, **MONEY
+    )
+
+    @classmethod
+    def for_claim(cls, claim, *args, **kwargs):
+        initial = {"payment_choice": claim.payment_choice, "reduced_amount": claim.reduced_amount}
+        return cls(*args, initial=initial, **kwargs)
+
+    def choice(self) -> dict:
+        """The shown choice, for `submit_claim`; empty when the page did not send one."""
+        data = self.cleaned_data
+        if not data.get("payment_choice"):
+            return {}
+        return {"payment_choice": data["payment_choice"], "reduced_amount": data.get("reduced_amount")}
 
 
 class DecisionForm(forms.Form):
@@ -221,24 +248,44 @@ class QueueFilterForm(forms.Form):
         queryset=Project.objects.none(), required=False, empty_label="All projects"
     )
     person = forms.CharField(required=False, label="Contributor name")
+    waiting_for_me = forms.BooleanField(required=False, label="Only claims waiting for my decision")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = (
-            Project.objects.all() if user.is_manager else Project.objects.coordinated_by(user)
-        )
+        self.fields["project"].queryset = Project.objects.managed_by(user)
 
 
 class PayForm(forms.Form):
+    """The confirm step of a payment run: bank transfers and vouchers are separate batches, each
+    with its own reference; a reference is needed only for a kind that was selected."""
+
     paid_on = forms.DateField(
         label="Date paid",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
         help_text="For example, 2026-03-27",
     )
-    reference = forms.CharField(
-        label="Payment reference", max_length=100, help_text="The bank run or voucher order reference."
+    bank_reference = forms.CharField(
+        label="Bank run reference", max_length=100, required=False, help_text="For example, BACS-2026-11."
     )
+    voucher_reference = forms.CharField(
+        label="Voucher order reference", max_length=100, required=False, help_text="For example, VO-2026-11."
+    )
+
+    def __init__(self, *args, methods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.methods = set(methods)
+        if "bank_transfer" not in self.methods:
+            del self.fields["bank_reference"]
+        if "vouchers" not in self.methods:
+            del self.fields["voucher_reference"]
+
+    def clean(self):
+        data = super().clean()
+        for method, name in (("bank_transfer", "bank_reference"), ("vouchers", "voucher_reference")):
+            if method in self.methods and not (data.get(name) or "").strip():
+                self.add_error(name, f"Enter the {self.fields[name].label.lower()}")
+        return data
 
 
 class RateCardForm(forms.Form):

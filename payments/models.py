@@ -125,6 +125,11 @@ class PaymentChoice(models.TextChoices):
     EXPENSES_ONLY = "expenses_only", "No fee: expenses only"
 
 
+def claim_reference(pk: int, year: int) -> str:
+    """Unique because the number is the row's id; the year only helps people read it."""
+    return f"CL-{year}-{pk:05d}"
+
+
 class ClaimQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Your own claims; a coordinator's projects' claims; every claim for a manager."""
@@ -140,6 +145,108 @@ class ClaimQuerySet(models.QuerySet):
     def awaiting_decision(self):
         return self.filter(status=ClaimStatus.SUBMITTED)
 
+    def routed_to_managers(self):
+        """Waiting claims no coordinator of the project may decide (typically one a project's
+        only coordinator entered for an offline person): they go to the managers."""
+        from django.db.models import Exists, F, OuterRef
+        from django.db.models.functions import Coalesce
+
+        from portal.models import Project
+
+        # Coalesce: with nobody entering it, "not the person who entered it" is "not the
+        # contributor" again, rather than a comparison with NULL that is never true.
+        entered_or_own = Coalesce(OuterRef("entered_by"), OuterRef("contributor"))
+        other_coordinator = (
+            Project.coordinators.through.objects.filter(project=OuterRef("project"))
+            .exclude(user=OuterRef("contributor"))
+            .exclude(user=entered_or_own)
+        )
+        lead_may = ~Q(project__lead=F("contributor")) & ~Q(
+            project__lead=Coalesce(F("entered_by"), F("contributor"))
+        )
+        return self.awaiting_decision().exclude(lead_may).exclude(Exists(other_coordinator))
+
+    def awaiting_decision_by(self, user):
+        """Submitted claims this person is expected to decide: their projects' claims that are
+        not theirs and that they did not enter; for a manager also the claims routed to them."""
+        if not user.is_authenticated:
+            return self.none()
+        waiting = self.awaiting_decision().exclude(contributor=user).exclude(entered_by=user)
+        q = Q(pk__in=[])
+        if user.is_coordinator:
+            q |= coordinated_by_q(user)
+        if user.is_manager:
+            q |= Q(pk__in=self.routed_to_managers().values("pk"))
+        return waiting.filter(q).distinct()
+
+    def live(self):
+        """Claims still in play: a withdrawn claim frees its participation for a new one. The
+        one definition of "the live claim for a participation" (issue 10)."""
+        return self.exclude(status=ClaimStatus.WITHDRAWN)
+
+    def live_for(self, participation):
+        return self.live().filter(participation=participation).first()
+
+    def with_flags(self):
+        """Annotate the warnings an approver must see, in SQL for the whole page:
+        `has_duplicate_receipt` (a receipt file also on another claim) and `is_over_budget`
+        (approving it would take the project's committed spend past its budget)."""
+        from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Value
+        from django.db.models.functions import Coalesce
+
+        other_use = ExpenseLine.objects.filter(receipt_sha256=OuterRef("receipt_sha256")).exclude(
+            claim=OuterRef("claim")
+        )
+        duplicate = (
+            ExpenseLine.objects.filter(claim=OuterRef("pk"))
+            .exclude(receipt_sha256="")
+            .filter(Exists(other_use))
+        )
+        committed = (
+            Claim.objects.filter(project=OuterRef("project"), status__in=COMMITTED)
+            .order_by()
+            .values("project")
+            .annotate(s=Sum("total"))
+            .values("s")
+        )
+        money = DecimalField(max_digits=12, decimal_places=2)
+        return self.annotate(
+            has_duplicate_receipt=Exists(duplicate),
+            project_committed=Coalesce(
+                Subquery(committed, output_field=money), Value(Decimal("0")), output_field=money
+            ),
+        ).annotate(
+            is_over_budget=models.Case(
+                models.When(
+                    Q(status=ClaimStatus.SUBMITTED)
+                    & Q(project__involvement_budget__lt=models.F("project_committed") + models.F("total")),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def with_payment_route(self):
+        """Annotate `pays_by_vouchers` and `has_bank_details` in SQL, once for the whole list:
+        vouchers if chosen on the claim or the profile, otherwise a bank transfer."""
+        from contributors.models import BankAccount, PaymentMethod
+
+        return self.annotate(
+            pays_by_vouchers=models.Case(
+                models.When(
+                    Q(payment_choice=PaymentChoice.VOUCHERS)
+                    | Q(contributor__contributor__payment_method=PaymentMethod.VOUCHERS),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+            has_bank_details=models.Exists(
+                BankAccount.objects.filter(contributor__user=models.OuterRef("contributor"))
+            ),
+        )
+
     def counting_towards_budget(self):
         return self.filter(status__in=COMMITTED)
 
@@ -148,6 +255,9 @@ class Claim(TimeStampedModel):
     """What we owe a contributor for one participation (or an agreed ad hoc task)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The short reference people read out on the phone and finance types into a bank run:
+    # CL-<year the claim was started>-<number>, given when the claim is created.
+    reference = models.CharField(max_length=20, unique=True, null=True, editable=False)
     contributor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, related_name="claims")
     project = models.ForeignKey("portal.Project", on_delete=PROTECT, related_name="claims")
     participation = models.ForeignKey(
@@ -213,7 +323,7 @@ class Claim(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"Claim by {self.contributor} for {self.title}"
+        return f"{self.reference or 'Claim'} by {self.contributor} for {self.title}"
 
     @property
     def title(self) -> str:
@@ -343,12 +453,20 @@ class ClaimEvent(models.Model):
         return f"{self.claim_id}: {self.from_status or 'new'} → {self.to_status}"
 
 
+class PaymentMethod(models.TextChoices):
+    BANK_TRANSFER = "bank_transfer", "Bank transfer"
+    VOUCHERS = "vouchers", "Vouchers"
+
+
 class PaymentBatch(TimeStampedModel):
-    """Claims a manager marked paid together, with the date and the bank or voucher reference."""
+    """Claims a manager marked paid together, with the date and the bank or voucher reference.
+
+    A batch is one method only: a bank run and a voucher order are separate things in finance."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     paid_on = models.DateField()
     reference = models.CharField(max_length=100)
+    method = models.CharField(max_length=20, choices=PaymentMethod, default=PaymentMethod.BANK_TRANSFER)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, related_name="+")
 
     class Meta:
@@ -356,4 +474,4 @@ class PaymentBatch(TimeStampedModel):
         verbose_name_plural = "payment batches"
 
     def __str__(self):
-        return f"Payment run {self.reference} on {self.paid_on:%d %b %Y}"
+        return f"{self.get_method_display()} run {self.reference} on {self.paid_on:%d %b %Y}"

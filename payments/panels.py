@@ -7,7 +7,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal import dashboard, reminders
-from portal.models import Project
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"
@@ -32,10 +31,13 @@ def _contributor_panel(request):
 def _coordinator_panel(request):
     from .models import Claim
 
-    waiting = Claim.objects.awaiting_decision().filter(
-        project__in=Project.objects.coordinated_by(request.user)
-    )
-    return {"waiting": waiting.exclude(contributor=request.user).count()}
+    return {"waiting": Claim.objects.awaiting_decision_by(request.user).count()}
+
+
+def _waiting_count(request) -> int:
+    from .models import Claim
+
+    return Claim.objects.awaiting_decision_by(request.user).count()
 
 
 def _manager_panel(request):
@@ -43,6 +45,7 @@ def _manager_panel(request):
     from .models import Claim, ClaimStatus
 
     return {
+        "routed": Claim.objects.routed_to_managers().count(),
         "to_pay": Claim.objects.filter(status=ClaimStatus.APPROVED).count(),
         "timing": selectors.time_to_pay(),
         "spend": selectors.project_spend(),
@@ -60,13 +63,13 @@ def _project_panel(request, project):
 
 def _activity_panel(request, activity):
     """On an activity page: the contributor's claim for it, or a button to start one."""
-    from .models import Claim, ClaimStatus
+    from .models import Claim
 
     user = request.user
     participation = activity.participations.filter(contributor=user).first()
     if participation is None or not user.is_contributor:
         return None
-    claim = Claim.objects.filter(participation=participation).exclude(status=ClaimStatus.WITHDRAWN).first()
+    claim = Claim.objects.live_for(participation)
     if claim is None and participation.status != "attended":
         return None
     return {"participation": participation, "claim": claim}
@@ -84,11 +87,12 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
         .filter(submitted_at__lt=cutoff)
         .select_related("project__lead", "contributor", "participation__activity")
     )
+    from .services import deciders_for
+
     by_person: dict = {}
     for claim in waiting:
-        for person in {claim.project.lead, *claim.project.coordinators.all()}:
-            if person.pk not in (claim.contributor_id, claim.entered_by_id):
-                by_person.setdefault(person, []).append(claim)
+        for person in deciders_for(claim):
+            by_person.setdefault(person, []).append(claim)
     year, week, _ = timezone.localtime(now).isocalendar()
     period = f"{year}-W{week:02d}"
     for person, claims in by_person.items():
@@ -174,7 +178,21 @@ def data_export_section(user) -> dict:
     return {"claims": out}
 
 
+def _rate_codes(on):
+    from .models import RateUnit
+    from .services import rate_card_in_force
+
+    card = rate_card_in_force(on)
+    if card is None:
+        return []
+    return [
+        (row.code, f"{row.activity}: £{row.amount} per {RateUnit(row.unit).label.lower()} ({row.code})")
+        for row in card.rows.all()
+    ]
+
+
 def register() -> None:
+    dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",
         template="payments/partials/panel_contributor.html",
@@ -206,9 +224,10 @@ def register() -> None:
     dashboard.register_nav(
         label="Claims to check",
         url_name="payments:claim_queue",
-        roles=("Coordinator",),
+        roles=("Coordinator", "Manager"),
         order=31,
         match_prefix="/payments/claims/queue/",
+        count=_waiting_count,
     )
     dashboard.register_nav(label="Paying", url_name="payments:payment_list", roles=("Manager",), order=32)
     dashboard.register_nav(

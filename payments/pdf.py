@@ -1,8 +1,16 @@
 from django.utils import timezone
 
+from contributors.selectors import wants_large_print
 from portal.pdf import render_pdf
 
 
-def render_statement_pdf(statement) -> bytes:
-    """The tax-year payment statement: the written evidence of payment NIHR recommends."""
-    return render_pdf("pdf/payments_statement.html", {"s": statement, "generated_on": timezone.localdate()})
+def render_statement_pdf(statement, *, person) -> bytes:
+    """The tax-year payment statement: the written evidence of payment NIHR recommends, in
+    large print for a person who asked for it."""
+    from .selectors import organisation_contact
+
+    return render_pdf(
+        "pdf/payments_statement.html",
+        {"s": statement, "generated_on": timezone.localdate(), "contact": organisation_contact()},
+        large_print=wants_large_print(person),
+    )

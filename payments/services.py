@@ -27,9 +27,11 @@ from .models import (
     FeeLine,
     PaymentBatch,
     PaymentChoice,
+    PaymentMethod,
     RateCard,
     RateCardRow,
     RateUnit,
+    claim_reference,
 )
 
 TEN_THOUSAND = Decimal("10000")
@@ -110,6 +112,11 @@ def create_rate_card(
     return card
 
 
+def percent_text(percent: Decimal) -> str:
+    """A percentage as people write it: 10%, 2.5%, not 1E+1% (what normalize() alone gives)."""
+    return f"{format(Decimal(percent).normalize(), 'f')}%"
+
+
 @transaction.atomic
 def uplift_rate_card(
     *, actor: User | None, card: RateCard, percent: Decimal, effective_from: date, name: str = ""
@@ -120,11 +127,12 @@ def uplift_rate_card(
     if effective_from <= card.effective_from:
         raise RateCardError("The uplifted card must start after the card it copies.")
     factor = 1 + Decimal(percent) / 100
+    shown = percent_text(percent)
     new = RateCard.objects.create(
-        name=name or f"{card.name} + {percent.normalize()}%",
+        name=name or f"{card.name} + {shown}",
         effective_from=effective_from,
         is_illustrative=card.is_illustrative,
-        notes=f"Copied from “{card.name}” with a {percent.normalize()}% uplift.",
+        notes=f"Copied from “{card.name}” with a {shown} uplift.",
         based_on=card,
         uplift_percent=percent,
     )
@@ -260,9 +268,11 @@ def start_claim(*, actor: User, participation: Participation) -> Claim:
     activity = participation.activity
     if not permissions.can_claim_for(actor, participation.contributor, activity.project):
         raise PermissionDenied
-    existing = Claim.objects.filter(participation=participation).exclude(status=ClaimStatus.WITHDRAWN).first()
+    existing = Claim.objects.live_for(participation)
     if existing is not None:
         return existing
+    if not activity.is_past:
+        raise ClaimError("You can claim once the activity has started.")
     if participation.status != ParticipationStatus.ATTENDED:
         raise ClaimError("You can claim once the coordinator has recorded that you took part.")
     try:
@@ -277,7 +287,8 @@ def start_claim(*, actor: User, participation: Participation) -> Claim:
             )
     except IntegrityError:
         # Someone else's request won the race: use the claim it made.
-        return Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).get(participation=participation)
+        return Claim.objects.live().get(participation=participation)
+    _give_reference(claim)
     _event(claim, actor=actor, to=ClaimStatus.DRAFT, from_status="", note=_entered_note(claim))
     _first_line(claim, activity.rate_code, activity.expected_hours)
     _recalculate(claim)
@@ -300,6 +311,8 @@ def start_ad_hoc_claim(
         raise PermissionDenied
     if not permissions.is_offline(contributor):
         raise ClaimError(f"{contributor} can sign in and claim for themselves.")
+    if not permissions.can_claim_for(actor, contributor, project):
+        raise PermissionDenied
     claim = Claim.objects.create(
         contributor=contributor,
         project=project,
@@ -308,6 +321,7 @@ def start_ad_hoc_claim(
         entered_by=actor,
         payment_choice=_default_choice(contributor),
     )
+    _give_reference(claim)
     _event(
         claim, actor=actor, to=ClaimStatus.DRAFT, from_status="", note="Ad hoc task agreed by " + str(actor)
     )
@@ -318,6 +332,11 @@ def start_ad_hoc_claim(
     return claim
 
 
+def _give_reference(claim: Claim) -> None:
+    claim.reference = claim_reference(claim.pk, claim.created_at.year)
+    claim.save(update_fields=["reference"])
+
+
 def _entered_note(claim: Claim) -> str:
     return f"Entered by {claim.entered_by} on the contributor's behalf" if claim.entered_by_id else ""
 
@@ -325,7 +344,7 @@ def _entered_note(claim: Claim) -> str:
 def _default_choice(contributor: User) -> str:
     from contributors.models import Contributor, PaymentMethod
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     if profile is None:
         return PaymentChoice.FULL_FEE
     return {
@@ -337,7 +356,7 @@ def _default_choice(contributor: User) -> str:
 def needs_public_sector_confirmation(contributor: User) -> bool:
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     return bool(profile and profile.is_public_sector_employee)
 
 
@@ -353,6 +372,11 @@ def update_claim_choices(
     """How the contributor wants to be paid for this claim (saved as they go)."""
     claim = _lock(claim)
     _check_edit(actor, claim)
+    _apply_choice(claim, payment_choice, reduced_amount, public_sector_confirmed)
+    return claim
+
+
+def _apply_choice(claim: Claim, payment_choice: str, reduced_amount, public_sector_confirmed: bool) -> None:
     choice = PaymentChoice(payment_choice)
     if choice == PaymentChoice.REDUCED:
         if reduced_amount is None or reduced_amount < 0:
@@ -364,7 +388,6 @@ def update_claim_choices(
     claim.public_sector_confirmed = public_sector_confirmed
     claim.save(update_fields=["payment_choice", "reduced_amount", "public_sector_confirmed", "updated_at"])
     _recalculate(claim)
-    return claim
 
 
 @transaction.atomic
@@ -558,12 +581,30 @@ def _notify(claim: Claim, event: ClaimEvent) -> None:
 
 
 @transaction.atomic
-def submit_claim(*, actor: User, claim: Claim, declaration: bool) -> Claim:
-    """Send a draft (or a returned claim, fixed) to the project's coordinators."""
+def submit_claim(
+    *,
+    actor: User,
+    claim: Claim,
+    declaration: bool,
+    payment_choice: str | None = None,
+    reduced_amount: Decimal | None = None,
+    public_sector_confirmed: bool | None = None,
+) -> Claim:
+    """Send a draft (or a returned claim, fixed) to someone who may decide it.
+
+    The check-answers page posts the payment choice it showed; it is applied in the same
+    transaction, so what the person saw on screen is what they claimed."""
     claim = _lock(claim)
     _check_edit(actor, claim)
     if not declaration:
         raise ClaimError("Confirm the declaration to submit your claim.")
+    if payment_choice is not None:
+        _apply_choice(
+            claim,
+            payment_choice,
+            reduced_amount,
+            claim.public_sector_confirmed if public_sector_confirmed is None else public_sector_confirmed,
+        )
     if not claim.fee_lines.exists() and not claim.expense_lines.exists():
         raise ClaimError("Add a fee or an expense before you submit.")
     if needs_public_sector_confirmation(claim.contributor) and not claim.public_sector_confirmed:
@@ -673,9 +714,22 @@ def return_claim(*, claim: Claim, actor: User, reason: str) -> Claim:
 
 @transaction.atomic
 def bulk_approve(*, approver: User, claims: list[Claim]) -> tuple[list[Claim], list[str]]:
-    """Approve each claim the approver may decide; the others are listed with the reason."""
+    """Approve each claim the approver may decide; the others are listed with the reason.
+
+    A claim with a warning (a receipt used on another claim, or over the project's budget) is
+    never approved in bulk: the approver opens it and decides it on its own page."""
     done, problems = [], []
+    flagged = {
+        c.pk: c
+        for c in Claim.objects.with_flags().filter(pk__in=[c.pk for c in claims])
+        if c.has_duplicate_receipt or c.is_over_budget
+    }
     for claim in claims:
+        if claim.pk in flagged:
+            f = flagged[claim.pk]
+            why = "a receipt is also on another claim" if f.has_duplicate_receipt else "it is over budget"
+            problems.append(f"{claim.reference}: not approved because {why}. Open it to decide.")
+            continue
         try:
             with transaction.atomic():
                 done.append(decide_claim(claim=claim, approver=approver, approve=True))
@@ -684,22 +738,44 @@ def bulk_approve(*, approver: User, claims: list[Claim]) -> tuple[list[Claim], l
     return done, problems
 
 
+def _method_of(claim: Claim) -> str:
+    return PaymentMethod.VOUCHERS if claim.pays_by_vouchers else PaymentMethod.BANK_TRANSFER
+
+
 @transaction.atomic
 def mark_claims_paid(*, actor: User, claims: list[Claim], paid_on: date, reference: str) -> PaymentBatch:
-    """Record one payment run: every claim must be approved, and all become paid together."""
+    """Record one payment run: every claim must be approved, owed money and paid the same way
+    (a bank run and a voucher order are separate batches), and all become paid together."""
     if not permissions.can_pay_claims(actor):
         raise PermissionDenied
     if not claims:
         raise ClaimError("Choose at least one approved claim to mark as paid.")
     locked = list(
-        Claim.objects.select_for_update(of=("self",)).filter(pk__in=[c.pk for c in claims]).order_by("pk")
+        Claim.objects.select_for_update(of=("self",))
+        .with_payment_route()
+        .filter(pk__in=[c.pk for c in claims])
+        .order_by("pk")
     )
     not_ready = [c for c in locked if c.status != ClaimStatus.APPROVED]
     if not_ready:
         raise ClaimError(
             f"{len(not_ready)} of the chosen claims are no longer approved; nothing was marked paid."
         )
-    batch = PaymentBatch.objects.create(paid_on=paid_on, reference=reference.strip(), created_by=actor)
+    if any(c.total <= ZERO for c in locked):
+        raise ClaimError("A claim for £0.00 owes nothing and cannot join a payment run.")
+    methods = {_method_of(c) for c in locked}
+    if len(methods) > 1:
+        raise ClaimError("Bank transfers and vouchers are paid in separate runs.")
+    method = methods.pop()
+    no_bank = [c for c in locked if method == PaymentMethod.BANK_TRANSFER and not c.has_bank_details]
+    if no_bank:
+        raise ClaimError(
+            f"{', '.join(c.reference for c in no_bank)}: no bank details, so it cannot be paid by "
+            "bank transfer. Ask the contributor for them first."
+        )
+    batch = PaymentBatch.objects.create(
+        paid_on=paid_on, reference=reference.strip(), created_by=actor, method=method
+    )
     for claim in locked:
         _move(claim, to=ClaimStatus.PAID, actor=actor, note=f"Payment reference {batch.reference}")
         claim.batch, claim.paid_on, claim.payment_reference = batch, paid_on, batch.reference
@@ -710,9 +786,35 @@ def mark_claims_paid(*, actor: User, claims: list[Claim], paid_on: date, referen
         action="payments.batch_paid",
         target=batch,
         claims=len(locked),
+        method=method,
         total=str(sum((c.total for c in locked), ZERO)),
     )
     return batch
+
+
+@transaction.atomic
+def pay_run(
+    *, actor: User, claims: list[Claim], paid_on: date, bank_reference: str = "", voucher_reference: str = ""
+) -> list[PaymentBatch]:
+    """The paying page's confirm step: the chosen claims split into a bank-transfer batch and a
+    voucher batch, each with its own reference; either all are recorded or none."""
+    routed = Claim.objects.with_payment_route().filter(pk__in=[c.pk for c in claims]).order_by("pk")
+    groups = {PaymentMethod.BANK_TRANSFER: [], PaymentMethod.VOUCHERS: []}
+    for claim in routed:
+        groups[_method_of(claim)].append(claim)
+    references = {PaymentMethod.BANK_TRANSFER: bank_reference, PaymentMethod.VOUCHERS: voucher_reference}
+    batches = []
+    for method, group in groups.items():
+        if not group:
+            continue
+        if not references[method].strip():
+            raise ClaimError(f"Enter the {PaymentMethod(method).label.lower()} reference.")
+        batches.append(
+            mark_claims_paid(actor=actor, claims=group, paid_on=paid_on, reference=references[method])
+        )
+    if not batches:
+        raise ClaimError("Choose at least one approved claim to mark as paid.")
+    return batches
 
 
 def record_finance_export(*, actor: User, batch: PaymentBatch | None, rows: int) -> None:
@@ -720,6 +822,18 @@ def record_finance_export(*, actor: User, batch: PaymentBatch | None, rows: int)
 
 
 # --- Email -------------------------------------------------------------------------------------
+
+
+def deciders_for(claim: Claim) -> set[User]:
+    """Who is told a claim is waiting: the project's coordinators who may decide it (never
+    its contributor, nor the coordinator who entered it for an offline person); when no
+    coordinator may, the managers."""
+    project = claim.project
+    excluded = {claim.contributor_id, claim.entered_by_id}
+    people = {p for p in (project.lead, *project.coordinators.all()) if p.pk not in excluded}
+    if not people:
+        people = {p for p in User.objects.with_role("Manager") if p.pk not in excluded}
+    return people
 
 
 def email_claim_update(*, event_id: int) -> None:
@@ -731,9 +845,7 @@ def email_claim_update(*, event_id: int) -> None:
     )
     claim = event.claim
     if event.to_status == ClaimStatus.SUBMITTED:
-        project = claim.project
-        people = {project.lead, *project.coordinators.all()} - {claim.contributor}
-        to = [p.email for p in people if p.email]
+        to = [p.email for p in deciders_for(claim) if p.email]
         send_templated_email(
             name="payments_claim_submitted",
             to=to,

@@ -22,6 +22,7 @@ urlpatterns = [
         views.claim_expense_remove,
         name="claim_expense_remove",
     ),
+    path("claims/<uuid:public_id>/check/", views.claim_check, name="claim_check"),
     path("claims/<uuid:public_id>/submit/", views.claim_submit, name="claim_submit"),
     path("claims/<uuid:public_id>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
     path("claims/<uuid:public_id>/decide/", views.claim_decide, name="claim_decide"),

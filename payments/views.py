@@ -4,13 +4,18 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal.models import Participation, Project
+from portal.confirm import confirm_first
+from portal.models import Participation, Project, offline_q
+from portal.money import ZERO
+from portal.people import hint as person_hint
 from portal.storage import private_file_response
 
 from . import permissions, selectors, services
@@ -28,7 +33,7 @@ from .forms import (
     SubmitForm,
     UpliftForm,
 )
-from .models import Claim, ClaimStatus, ExpenseLine, FeeLine, PaymentBatch, RateCard
+from .models import Claim, ClaimStatus, ExpenseLine, FeeLine, PaymentBatch, PaymentMethod, RateCard
 from .pdf import render_statement_pdf
 
 
@@ -63,18 +68,18 @@ def claim_list(request):
 
 def _enterable_participations(user):
     """Attended participations in the coordinator's projects, not yet claimed, for someone else."""
-    live = Claim.objects.exclude(status=ClaimStatus.WITHDRAWN).filter(participation__isnull=False)
+    live = Claim.objects.live().filter(participation__isnull=False)
     candidates = (
         Participation.objects.filter(
             activity__project__in=Project.objects.coordinated_by(user), status="attended"
         )
         .exclude(contributor=user)
         .exclude(pk__in=live.values("participation_id"))
+        .filter(offline_q(path="contributor"))
         .select_related("activity", "contributor")
         .order_by("-activity__starts_at")
     )
-    offline = [p.pk for p in candidates if permissions.is_offline(p.contributor)]
-    return candidates.filter(pk__in=offline)
+    return candidates
 
 
 @login_required
@@ -164,7 +169,6 @@ def _detail(request, claim, status=200, **forms):
         "choices_form": None,
         "fee_form": None,
         "expense_form": None,
-        "submit_form": None,
         "decision_form": None,
     }
     if editable:
@@ -177,7 +181,6 @@ def _detail(request, claim, status=200, **forms):
         )
         ctx["fee_form"] = forms.get("fee_form") or FeeLineForm(rows=rows)
         ctx["expense_form"] = forms.get("expense_form") or ExpenseLineForm()
-        ctx["submit_form"] = forms.get("submit_form") or SubmitForm()
     if can_decide:
         ctx["decision_form"] = forms.get("decision_form") or DecisionForm()
     ctx["has_errors"] = any(f.errors for f in forms.values())
@@ -209,10 +212,34 @@ def claim_choices(request, public_id):
         return _detail(request, claim, status=400, choices_form=form)
     try:
         services.update_claim_choices(actor=request.user, claim=claim, **form.cleaned_data)
-        messages.success(request, "Payment choice saved.")
     except services.ClaimError as exc:
         messages.error(request, str(exc))
-    return _done(request, claim)
+        return _done(request, claim)
+    return redirect("payments:claim_check", public_id=claim.public_id)
+
+
+def _check_answers(request, claim, form=None, status=200):
+    """GOV.UK "Check your answers": what will be claimed, each with a way to change it, then
+    the declaration. Later checks before submitting (such as benefits limits) add to
+    `notices` here rather than to the template's logic."""
+    return render(
+        request,
+        "payments/claim_check.html",
+        {
+            "claim": claim,
+            "fee_lines": claim.fee_lines.all(),
+            "expense_lines": claim.expense_lines.all(),
+            "needs_public_sector": services.needs_public_sector_confirmation(claim.contributor),
+            "notices": [],
+            "submit_form": form or SubmitForm.for_claim(claim),
+        },
+        status=status,
+    )
+
+
+@login_required
+def claim_check(request, public_id):
+    return _check_answers(request, _editable_claim(request, public_id))
 
 
 @login_required
@@ -284,12 +311,15 @@ def claim_submit(request, public_id):
     claim = _editable_claim(request, public_id)
     form = SubmitForm(request.POST)
     if not form.is_valid():
-        return _detail(request, claim, status=400, submit_form=form)
+        return _check_answers(request, claim, form=form, status=400)
     try:
-        services.submit_claim(actor=request.user, claim=claim, declaration=True)
-        messages.success(request, "Claim submitted. We will tell you when it has been checked.")
+        services.submit_claim(actor=request.user, claim=claim, declaration=True, **form.choice())
     except services.ClaimError as exc:
         messages.error(request, str(exc))
+        return redirect("payments:claim_check", public_id=claim.public_id)
+    messages.success(
+        request, f"Claim {claim.reference} submitted. We will tell you when it has been checked."
+    )
     return _done(request, claim)
 
 
@@ -297,6 +327,16 @@ def claim_submit(request, public_id):
 @require_POST
 def claim_withdraw(request, public_id):
     claim = _editable_claim(request, public_id)
+    asking = confirm_first(
+        request,
+        title="Withdraw this claim?",
+        warning="A withdrawn claim cannot be submitted again.",
+        consequences=[f"{claim.title}: nothing will be paid for it unless you start a new claim."],
+        button="Yes, withdraw the claim",
+        cancel_url=reverse("payments:claim_detail", args=[claim.public_id]),
+    )
+    if asking:
+        return asking
     try:
         services.withdraw_claim(actor=request.user, claim=claim)
         messages.success(request, "Claim withdrawn.")
@@ -343,17 +383,23 @@ def receipt(request, line_id):
 # --- Coordinators: the approval queue ------------------------------------------------------------
 
 
+QUEUE_PAGE = 50
+
+
 @login_required
 def claim_queue(request):
+    """Waiting claims, oldest first, a page at a time; flags and the right to decide are worked
+    out once per page, not once per row."""
     user = request.user
     if not permissions.can_view_queue(user):
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None, user=user)
-    claims = Claim.objects.visible_to(user).select_related(
-        "contributor", "project", "participation__activity"
+    claims = (
+        Claim.objects.visible_to(user)
+        .with_flags()
+        .select_related("contributor", "project", "participation__activity", "entered_by")
     )
-    if not user.is_manager:
-        claims = claims.filter(project__in=Project.objects.coordinated_by(user))
+    claims = claims.filter(project__in=Project.objects.managed_by(user))
     status = ""
     if form.is_valid():
         status = form.cleaned_data["status"]
@@ -361,22 +407,38 @@ def claim_queue(request):
             claims = claims.filter(project=form.cleaned_data["project"])
         if form.cleaned_data["person"]:
             claims = claims.filter(contributor__name__icontains=form.cleaned_data["person"])
+        if form.cleaned_data["waiting_for_me"]:
+            claims = claims.filter(pk__in=Claim.objects.awaiting_decision_by(user).values("pk"))
     if status != "all":
         claims = claims.filter(status=status or ClaimStatus.SUBMITTED)
-    claims = claims.order_by("submitted_at", "pk")
-    remaining = {}
+    claims = claims.order_by(F("submitted_at").asc(nulls_last=True), "pk")
+    page = Paginator(claims, QUEUE_PAGE).get_page(request.GET.get("page"))
+    decidable = permissions.decidable_claim_ids(user, page.object_list)
+    select_all = request.GET.get("select") == "all"
     rows = []
-    for c in claims[:200]:
-        if c.project_id not in remaining:
-            remaining[c.project_id] = selectors.project_spend(project=c.project)["remaining"]
+    for c in page.object_list:
+        flagged = c.has_duplicate_receipt or c.is_over_budget
+        selectable = c.pk in decidable and c.status == ClaimStatus.SUBMITTED and not flagged
         rows.append(
-            {
-                "claim": c,
-                "can_decide": permissions.can_decide_claim(user, c),
-                "over_budget": c.status == ClaimStatus.SUBMITTED and c.total > remaining[c.project_id],
-            }
+            {"claim": c, "selectable": selectable, "flagged": flagged, "checked": selectable and select_all}
         )
-    return render(request, "payments/claim_queue.html", {"form": form, "rows": rows})
+    query = request.GET.copy()
+    query.pop("select", None)
+    filters = query.copy()
+    filters.pop("page", None)
+    return render(
+        request,
+        "payments/claim_queue.html",
+        {
+            "form": form,
+            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
+            "filters": filters.urlencode(),
+            "any_selectable": any(r["selectable"] for r in rows),
+            "select_all": select_all,
+        },
+    )
 
 
 @login_required
@@ -416,47 +478,103 @@ def _uuids(values):
 # --- Managers: paying and the finance export ----------------------------------------------------
 
 
+PAYING_PAGE = 50
+
+
+def _payable():
+    """Approved claims that owe money, with how each is paid; £0.00 claims never join a run."""
+    return (
+        Claim.objects.filter(status=ClaimStatus.APPROVED, total__gt=0)
+        .with_payment_route()
+        .select_related("contributor", "project", "participation__activity")
+    )
+
+
 @login_required
-def payment_list(request, form=None, status=200):
+def payment_list(request):
+    """Approved claims, longest-approved first, a page at a time. Nothing is ticked until the
+    person ticks it (or asks to select the whole page); the next step shows what was chosen."""
     user = request.user
     if not permissions.can_pay_claims(user):
         raise PermissionDenied
-    approved = Claim.objects.filter(status=ClaimStatus.APPROVED).select_related(
-        "contributor", "project", "participation__activity"
-    )
+    claims = _payable().order_by(F("decided_at").asc(nulls_first=True), "pk")
+    page = Paginator(claims, PAYING_PAGE).get_page(request.GET.get("page"))
+    select_all = request.GET.get("select") == "all"
+    rows = [
+        {
+            "claim": c,
+            "payable": c.pays_by_vouchers or c.has_bank_details,
+            "checked": select_all and (c.pays_by_vouchers or c.has_bank_details),
+        }
+        for c in page.object_list
+    ]
     return render(
         request,
         "payments/payment_list.html",
         {
-            "approved": approved,
-            "form": form or PayForm(initial={"paid_on": timezone.localdate()}),
+            "rows": rows,
+            "page": page,
+            "select_all": select_all,
+            "zero_claims": Claim.objects.filter(status=ClaimStatus.APPROVED, total=0).count(),
             "batches": PaymentBatch.objects.select_related("created_by")[:20],
             "timing": selectors.time_to_pay(),
             "spend": selectors.project_spend(),
         },
-        status=status,
     )
 
 
 @login_required
 @require_POST
 def claims_pay(request):
+    """Step 2 of a payment run. Without `confirm`: show the count and total of what was ticked,
+    split into bank transfers and vouchers, and ask for the date and references. With it:
+    record the run."""
     user = request.user
     if not permissions.can_pay_claims(user):
         raise PermissionDenied
-    form = PayForm(request.POST)
-    claims = list(Claim.objects.filter(public_id__in=_uuids(request.POST.getlist("claims"))))
-    if not form.is_valid():
-        return payment_list(request, form=form, status=400)
-    try:
-        batch = services.mark_claims_paid(actor=user, claims=claims, **form.cleaned_data)
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    chosen = list(_payable().filter(public_id__in=_uuids(request.POST.getlist("claims"))).order_by("pk"))
+    if not chosen:
+        messages.error(request, "Select at least one claim to pay.")
         return redirect("payments:payment_list")
-    messages.success(
-        request, f"{batch.claims.count()} claims marked paid. Download the finance export below."
+    groups = {}
+    for claim in chosen:
+        method = "vouchers" if claim.pays_by_vouchers else "bank_transfer"
+        group = groups.setdefault(
+            method, {"method": method, "label": PaymentMethod(method).label, "claims": [], "total": ZERO}
+        )
+        group["claims"].append(claim)
+        group["total"] += claim.total
+    confirming = "confirm" in request.POST
+    form = PayForm(
+        request.POST if confirming else None,
+        methods=groups,
+        initial={"paid_on": timezone.localdate()},
     )
-    return redirect("payments:payment_list")
+    if confirming and form.is_valid():
+        try:
+            batches = services.pay_run(actor=user, claims=chosen, **form.cleaned_data)
+        except services.ClaimError as exc:
+            messages.error(request, str(exc))
+            return redirect("payments:payment_list")
+        for batch in batches:
+            messages.success(
+                request,
+                f"{batch.get_method_display()} run {batch.reference}: {batch.claims.count()} "
+                f"claim{'s' if batch.claims.count() != 1 else ''} marked paid.",
+            )
+        return redirect("payments:payment_list")
+    return render(
+        request,
+        "payments/payment_confirm.html",
+        {
+            "form": form,
+            "claims": chosen,
+            "groups": list(groups.values()),
+            "count": len(chosen),
+            "total": sum((c.total for c in chosen), ZERO),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _has_totp(user) -> bool:
@@ -488,6 +606,8 @@ def _export_csv(request, batch):
     writer.writerow(
         [
             "payee",
+            # Tells two payees with the same name apart (portal.people.hint).
+            "payee_hint",
             "claim",
             "project",
             "method",
@@ -502,11 +622,10 @@ def _export_csv(request, batch):
         ]
     )
     for claim in claims:
-        profile = Contributor.objects.filter(user=claim.contributor).first()
+        profile = Contributor.objects.profile_of(claim.contributor)
         # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
         # repays the expenses of someone who declined the fee.
-        vouchers = claim.payment_choice == "vouchers" or (profile and profile.payment_method == "vouchers")
-        method = "vouchers" if vouchers else "bank_transfer"
+        method = batch.method
         bank = {}
         if profile and method == "bank_transfer":
             bank = (
@@ -518,7 +637,8 @@ def _export_csv(request, batch):
         writer.writerow(
             [
                 _safe(claim.contributor.name),
-                str(claim.public_id),
+                _safe(person_hint(claim.contributor)),
+                claim.reference,
                 _safe(claim.project.title),
                 method,
                 f"{claim.fee_total:.2f}",
@@ -658,6 +778,7 @@ def statement(request):
             "s": selectors.statement(contributor=request.user, year=year),
             "years": selectors.tax_years_with_claims(request.user, today),
             "today": today,
+            "contact": selectors.organisation_contact(),
         },
     )
 
@@ -683,6 +804,6 @@ def statement_for(request, person_id, year):
 
 def _statement_pdf(person, year):
     data = selectors.statement(contributor=person, year=year)
-    response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
+    response = HttpResponse(render_statement_pdf(data, person=person), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
     return response

@@ -27,10 +27,15 @@ class NavItem:
     roles: tuple[str, ...]
     order: int = 50
     match_prefix: str = field(default="")
+    # (request) -> int: a number shown beside the link, such as claims waiting for you.
+    count: Callable | None = None
 
 
 PANELS: list[Panel] = []
 NAV: list[NavItem] = []
+# (date) -> [(code, label)]: the fee rates in force on a date, for the activity form's picker.
+# Payments registers it; the spine only asks.
+RATE_CODES: list[Callable] = []
 
 
 def register_panel(*, role: str, template: str, context: Callable | None = None, order: int = 50):
@@ -38,9 +43,23 @@ def register_panel(*, role: str, template: str, context: Callable | None = None,
 
 
 def register_nav(
-    *, label: str, url_name: str, roles: tuple[str, ...], order: int = 50, match_prefix: str = ""
+    *,
+    label: str,
+    url_name: str,
+    roles: tuple[str, ...],
+    order: int = 50,
+    match_prefix: str = "",
+    count: Callable | None = None,
 ):
-    NAV.append(NavItem(label, url_name, roles, order, match_prefix))
+    NAV.append(NavItem(label, url_name, roles, order, match_prefix, count))
+
+
+def register_rate_codes(provider: Callable) -> None:
+    RATE_CODES.append(provider)
+
+
+def rate_code_choices(on) -> list[tuple[str, str]]:
+    return [choice for provider in RATE_CODES for choice in provider(on)]
 
 
 def panels_for(request, role: str, obj=None) -> list[dict]:
@@ -67,7 +86,8 @@ def nav_for(request) -> list[dict]:
         url = reverse(item.url_name)
         prefix = item.match_prefix or url
         active = request.path == url if url == "/" else request.path.startswith(prefix)
-        items.append({"label": item.label, "url": url, "active": active})
+        count = item.count(request) if item.count else 0
+        items.append({"label": item.label, "url": url, "active": active, "count": count})
     return items
 
 

@@ -1,7 +1,10 @@
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
+from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
+from .people import natural_key, people_visible_to, search_people
 
 
 def _people(role: str):
@@ -75,21 +78,42 @@ class ActivityForm(forms.Form):
         queryset=_people(Role.COORDINATOR),
         help_text="Who runs it and owes feedback to the people who take part.",
     )
+    # A select of the rates on the card in force, checked again against the card in force on
+    # the activity's own date: a typed code with a typo once gave a claim with no fee.
     rate_code = forms.CharField(
         max_length=50,
         required=False,
-        label="Rate code",
-        help_text="The rate card row that prices this activity, for example meeting_hour.",
+        label="Fee rate",
+        help_text="The rate on the rate card that prices this activity. Leave empty if it is unpaid.",
+        widget=forms.Select,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"].queryset = _people(Role.COORDINATOR)
+        starts = self.initial.get("starts_at")
+        try:
+            on = forms.DateTimeField(input_formats=["%Y-%m-%dT%H:%M"]).clean(starts).date()
+        except forms.ValidationError:
+            on = timezone.localdate()
+        choices = [("", "No fee (unpaid)"), *dashboard.rate_code_choices(on)]
+        current = self.initial.get("rate_code")
+        if current and current not in dict(choices):
+            choices.append((current, f"{current} (not on the card in force)"))
+        self.fields["rate_code"].widget.choices = choices
 
     def clean(self):
         data = super().clean()
         if data.get("mode") == ActivityMode.IN_PERSON and not data.get("location"):
             self.add_error("location", "Enter the address for an in-person activity")
+        code, starts = data.get("rate_code"), data.get("starts_at")
+        if code and starts:
+            on = timezone.localtime(starts).date()
+            if code not in dict(dashboard.rate_code_choices(on)):
+                self.add_error(
+                    "rate_code",
+                    f"Choose a rate from the rate card in force on {on:%-d %B %Y}",
+                )
         return data
 
     @classmethod
@@ -107,15 +131,46 @@ class ActivityForm(forms.Form):
         }
 
 
-class AddParticipantForm(forms.Form):
-    contributor = forms.ModelChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
+class _NaturalOrder(ModelChoiceIterator):
+    """Options in natural order of what they show ("member 2" before "member 10")."""
 
-    def __init__(self, *args, activity=None, **kwargs):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: natural_key(label(o))):
+            yield self.choice(obj)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Pick a person: each shown with the hint that tells namesakes apart, in natural order."""
+
+    iterator = _NaturalOrder
+
+    def label_from_instance(self, obj):
+        return obj.name_with_hint
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _NaturalOrder
+
+    def label_from_instance(self, obj):
+        return obj.name_with_hint
+
+
+class AddParticipantForm(forms.Form):
+    contributor = PersonChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
+
+    def __init__(self, *args, activity=None, user=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
+        # Only people the coordinator may already reach; anyone else comes through an
+        # opportunity or the directory's opt-in (both of which make them reachable).
         people = _people(Role.CONTRIBUTOR)
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
         if activity is not None:
             people = people.exclude(participations__activity=activity)
-        self.fields["contributor"].queryset = people
+        self.fields["contributor"].queryset = search_people(people, find)
 
 
 class ParticipationStatusForm(forms.Form):

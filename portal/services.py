@@ -4,9 +4,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from . import permissions
 from .models import (
+    OUTCOME_STATUSES,
     Activity,
     AuditEvent,
     Participation,
@@ -15,6 +18,7 @@ from .models import (
     Role,
     User,
 )
+from .people import people_visible_to
 from .signals import participation_changed
 
 
@@ -85,6 +89,9 @@ def update_project(*, actor: User, project: Project, coordinators=None, **fields
     return project
 
 
+# What a calendar shows: a change to any of these is a new version of the event.
+CALENDAR_FIELDS = {"title", "description", "starts_at", "expected_hours", "mode", "location", "coordinator"}
+
 ACTIVITY_FIELDS = (
     "title",
     "kind",
@@ -117,8 +124,25 @@ def update_activity(*, actor: User, activity: Activity, **fields) -> Activity:
     changed = [k for k in ACTIVITY_FIELDS if k in fields and getattr(activity, k) != fields[k]]
     for name in changed:
         setattr(activity, name, fields[name])
+    if set(changed) & CALENDAR_FIELDS:
+        activity.sequence += 1
     activity.save()
     record_audit(actor=actor, action="activity.updated", target=activity, fields=changed)
+    return activity
+
+
+@transaction.atomic
+def cancel_activity(*, actor: User, activity: Activity) -> Activity:
+    """Call an activity off. It stays (claims and feedback may hang off it) but calendars
+    show it cancelled; cancelling twice changes nothing."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not permissions.can_manage_activity(actor, activity):
+        raise PermissionDenied
+    if activity.cancelled_at is None:
+        activity.cancelled_at = timezone.now()
+        activity.sequence += 1
+        activity.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        record_audit(actor=actor, action="activity.cancelled", target=activity)
     return activity
 
 
@@ -131,6 +155,8 @@ def add_participant(
         raise PermissionDenied
     if not contributor.is_contributor:
         raise ParticipationError(f"{contributor} is not registered as a contributor.")
+    if not people_visible_to(actor).filter(pk=contributor.pk).exists():
+        raise PermissionDenied
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
@@ -153,6 +179,11 @@ def set_participation_status(*, actor: User, participation: Participation, statu
         raise PermissionDenied
     if participation.status == status:
         return participation
+    if status in OUTCOME_STATUSES and not participation.activity.is_past:
+        raise ParticipationError(
+            "You can record who attended once the activity has started, on "
+            f"{date_format(timezone.localtime(participation.activity.starts_at), 'j F Y')}."
+        )
     if not participation.can_move_to(status):
         raise ParticipationError(
             f"A participation that is {participation.get_status_display().lower()} "
@@ -172,4 +203,20 @@ def set_muted_reminders(*, user: User, muted: list[str]) -> User:
     user.muted_reminders = sorted(set(muted))
     user.save(update_fields=["muted_reminders"])
     record_audit(actor=user, action="reminders.preferences", target=user, muted=user.muted_reminders)
+    return user
+
+
+@transaction.atomic
+def set_reminder_lead_days(*, user: User, lead_days: dict[str, list[int]]) -> User:
+    """Record how far ahead this person wants each kind of reminder that has a lead time."""
+    from .reminders import LEAD_DAYS
+
+    cleaned = {
+        kind: sorted({int(d) for d in days if int(d) in LEAD_DAYS[kind][0]}, reverse=True)
+        for kind, days in lead_days.items()
+        if kind in LEAD_DAYS
+    }
+    user.reminder_lead_days = {**(user.reminder_lead_days or {}), **cleaned}
+    user.save(update_fields=["reminder_lead_days"])
+    record_audit(actor=user, action="reminders.lead_days", target=user, lead_days=cleaned)
     return user

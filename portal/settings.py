@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "payments",
     "feedback",
     "impact",
+    # At the end of the import chain: nothing imports it.
+    "messaging",
     # At the end of the chain: reads every app above, nothing imports it.
     "coproduction",
 ]
@@ -192,6 +194,10 @@ PORTAL_REQUIRE_STAFF_MFA = env.bool("PORTAL_REQUIRE_STAFF_MFA", default=PRODUCTI
 PORTAL_ORGANISATION_NAME = MFA_TOTP_ISSUER
 PORTAL_CONTACT_EMAIL = env.str("PORTAL_CONTACT_EMAIL", default="involvement@example.org")
 PORTAL_CONTACT_PHONE = env.str("PORTAL_CONTACT_PHONE", default="0113 496 0000")
+# Postal address, lines separated by commas: ends every payment statement, for people who write.
+PORTAL_CONTACT_ADDRESS = env.str(
+    "PORTAL_CONTACT_ADDRESS", default="Involvement Team, 1 Example Street, Leeds, LS1 1AA"
+)
 
 # Encryption key for bank details (Fernet, urlsafe base64 of 32 bytes). Derived from the
 # secret key when unset, so development needs no step; production must set its own.
@@ -212,6 +218,9 @@ PORTAL_DIVERSITY_REVIEW_DAYS = env.int("PORTAL_DIVERSITY_REVIEW_DAYS", default=3
 PORTAL_SMALL_NUMBER_THRESHOLD = env.int("PORTAL_SMALL_NUMBER_THRESHOLD", default=5)
 
 # --- payments settings ----------------------------------------------------------------------
+# A staff member who changed a person's payment details or invited them to take over their
+# account may not decide that person's claims for this many days (docs/security.md).
+PORTAL_PAYMENT_DETAILS_COOLING_DAYS = env.int("PORTAL_PAYMENT_DETAILS_COOLING_DAYS", default=30)
 PORTAL_TRADING_ALLOWANCE = Decimal(env.str("PORTAL_TRADING_ALLOWANCE", default="1000.00"))
 # A contributor sees a notice once their fees in a tax year reach this much.
 PORTAL_ALLOWANCE_WARNING_AT = Decimal(env.str("PORTAL_ALLOWANCE_WARNING_AT", default="800.00"))
@@ -260,6 +269,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "en-gb"
+# Our wording for django-allauth's pages (sentence case, plain English) wins over its own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -386,3 +397,19 @@ if SENTRY_DSN:
         send_default_pii=False,  # contributors' names, emails and bank details stay here
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# --- Messages and calendars (the messaging app) ---------------------------------------------
+# GOV.UK Notify sends text messages, and email and letters if their template ids are set.
+# Each template is one "((body))" placeholder (and "((subject))" for email and letters).
+PORTAL_NOTIFY_API_KEY = env.str("PORTAL_NOTIFY_API_KEY", default="")
+PORTAL_NOTIFY_BASE_URL = env.str("PORTAL_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+PORTAL_NOTIFY_SMS_TEMPLATE_ID = env.str("PORTAL_NOTIFY_SMS_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = env.str("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_LETTER_TEMPLATE_ID = env.str("PORTAL_NOTIFY_LETTER_TEMPLATE_ID", default="")
+# The bearer token Notify sends with delivery-status callbacks (set the same in Notify).
+PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="")
+# Replies by email: messages go out with Reply-To reply+<id>@PORTAL_MESSAGING_REPLY_DOMAIN, and
+# the mail service that receives that domain posts each email to /messages/inbound-email/
+# with this bearer token. Unset: people reply in the portal only.
+PORTAL_MESSAGING_REPLY_DOMAIN = env.str("PORTAL_MESSAGING_REPLY_DOMAIN", default="")
+PORTAL_MESSAGING_INBOUND_TOKEN = env.str("PORTAL_MESSAGING_INBOUND_TOKEN", default="")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("feedback/", include("feedback.urls")),
     path("impact/", include("impact.urls")),
+    path("messages/", include("messaging.urls")),
     path("coproduction/", include("coproduction.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -111,6 +111,19 @@ class ContributorFactory(factory.django.DjangoModelFactory):
     privacy_agreed_at = factory.LazyFunction(timezone.now)
 
 
+def give_bank_details(user, account_number="12345678"):
+    """A profile with bank details, so claims for this person can join a bank-transfer run."""
+    from contributors.models import BankAccount, Contributor
+
+    profile = Contributor.objects.filter(user=user).first() or ContributorFactory(user=user)
+    if BankAccount.objects.filter(contributor=profile).exists():
+        return profile
+    account = BankAccount(contributor=profile)
+    account.set_details(account_name=user.name, sort_code="12-34-56", account_number=account_number)
+    account.save()
+    return profile
+
+
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "contributors.RoleAssignment"
@@ -265,6 +278,15 @@ class ImpactEntryFactory(factory.django.DjangoModelFactory):
 
     class Params:
         published = factory.Trait(status="published", published_at=factory.LazyFunction(timezone.now))
+
+
+def opted_in(user):
+    """List `user` in the contributor directory: how a coordinator with no link to someone
+    may still add them to an activity (portal.people)."""
+    from contributors.models import Contributor
+
+    Contributor.objects.update_or_create(user=user, defaults={"in_directory": True})
+    return user
 
 
 # --- coproduction ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from contributors import equality, services
 from contributors.models import DiversityRecord, ParticipationDiversity
 from portal.models import ParticipationStatus
 from portal.services import add_participant, set_participation_status
-from tests.factories import ActivityFactory, ParticipationFactory
+from tests.factories import ActivityFactory, ParticipationFactory, opted_in
 
 
 def test_every_question_offers_prefer_not_to_say():
@@ -75,6 +75,7 @@ def test_a_participation_keeps_the_answers_of_its_time(cara, fatima, project):
         user=cara, consent=True, answers={"ethnic_group": "black_african", "year_of_birth": 1970}
     )
     activity = ActivityFactory(project=project, past=True)
+    opted_in(cara)
     participation = add_participant(actor=fatima, activity=activity, contributor=cara)
     set_participation_status(actor=fatima, participation=participation, status=ParticipationStatus.ATTENDED)
 
@@ -90,6 +91,7 @@ def test_a_participation_keeps_the_answers_of_its_time(cara, fatima, project):
 
 def test_a_participation_created_attended_is_snapshotted_even_without_answers(cara, fatima, project):
     activity = ActivityFactory(project=project, past=True)
+    opted_in(cara)
     participation = add_participant(actor=fatima, activity=activity, contributor=cara, status="attended")
     snapshot = participation.diversity_snapshot
     assert snapshot.has_answers is False
@@ -105,6 +107,7 @@ def test_an_invitation_takes_no_snapshot(cara):
 def test_withdrawing_keeps_past_snapshots(cara, fatima, project):
     services.save_diversity(user=cara, consent=True, answers={"sex": "female"})
     activity = ActivityFactory(project=project, past=True)
+    opted_in(cara)
     participation = add_participant(actor=fatima, activity=activity, contributor=cara, status="attended")
     services.withdraw_diversity(user=cara)
     assert ParticipationDiversity.objects.get(participation=participation).sex == "female"

@@ -70,7 +70,7 @@ def test_bank_details_form_checks_the_sort_code_and_saves_masked(client, cara):
 def test_other_contributors_and_coordinators_cannot_read_anyones_equality_answers(
     client, cara, olu, fatima, morgan
 ):
-    ContributorFactory(user=cara)
+    ContributorFactory(user=cara, in_directory=True)
     ContributorFactory(user=olu)
     services.save_diversity(
         user=cara,
@@ -118,7 +118,10 @@ def test_equality_answers_need_consent_then_can_be_withdrawn(client, cara):
         == 302
     )
     assert DiversityRecord.objects.get(user=cara).ethnic_group == "prefer_not_to_say"
-    client.post(reverse("contributors:equality_withdraw"))
+    # Asked first: posting without saying yes deletes nothing.
+    assert client.post(reverse("contributors:equality_withdraw")).status_code == 200
+    assert DiversityRecord.objects.exists()
+    client.post(reverse("contributors:equality_withdraw"), {"confirmed": "yes"})
     assert not DiversityRecord.objects.exists()
 
 
@@ -229,11 +232,17 @@ def test_asking_for_erasure_then_a_manager_confirms(client, cara, morgan, django
     url = reverse("contributors:erasure_request")
     client.force_login(cara)
     assert client.post(url, {"reason": "Bye"}).status_code == 400
-    assert client.post(url, {"reason": "Bye", "confirm": "on"}).status_code == 302
+    assert client.post(url, {"reason": "Bye", "confirm": "on"}).status_code == 200  # are you sure?
+    assert not cara.erasure_requests.exists()
+    assert client.post(url, {"reason": "Bye", "confirm": "on", "confirmed": "yes"}).status_code == 302
     request = cara.erasure_requests.get()
     client.force_login(morgan)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("contributors:erasure_decide", args=[request.public_id]), {"decision": "confirm"})
+        decide = reverse("contributors:erasure_decide", args=[request.public_id])
+        assert client.post(decide, {"decision": "confirm"}).status_code == 200  # are you sure?
+        cara.refresh_from_db()
+        assert cara.name != "Erased contributor"
+        client.post(decide, {"decision": "confirm", "confirmed": "yes"})
     cara.refresh_from_db()
     assert cara.name == "Erased contributor"
     assert mail.outbox[-1].to == ["cara@example.org"]
@@ -251,6 +260,8 @@ def test_a_coordinator_enters_bank_details_for_an_offline_person_after_signing_i
         url, {"account_name": "D Morris", "sort_code": "20-00-00", "account_number": "55779911"}
     )
     assert response.status_code == 302
-    assert BankAccount.objects.get(contributor=dennis).last_four == "9911"
+    # Someone else's bank details wait for a second person (docs/security.md).
+    assert not BankAccount.objects.filter(contributor=dennis).exists()
+    assert dennis.bank_changes.get().last_four == "9911"
     # Dennis has no email: he is told by letter.
-    assert dennis.contact_tasks.get().subject == "Your bank details were changed"
+    assert dennis.contact_tasks.get().subject == "New bank details are waiting to be confirmed"

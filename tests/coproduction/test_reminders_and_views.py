@@ -20,6 +20,7 @@ from tests.factories import (
     GroundRulesFactory,
     RoleAssignmentFactory,
     UserFactory,
+    opted_in,
 )
 
 
@@ -70,6 +71,7 @@ def test_choosing_someone_who_lacks_a_required_check_warns_first(client, fatima,
     services.add_requirement(
         actor=fatima, project=project, role_type="co_researcher", check_kind="dbs_enhanced"
     )
+    opted_in(cara)  # in Fatima's scope
     client.force_login(fatima)
     url = reverse("contributors:role_create", kwargs={"project_id": project.public_id})
     data = {
@@ -98,6 +100,7 @@ def test_someone_with_a_valid_check_is_assigned_without_a_warning(client, fatima
         actor=fatima, project=project, role_type="co_researcher", check_kind="dbs_enhanced"
     )
     CheckRecordFactory(person=cara, expires_on=timezone.localdate() + timedelta(days=400))
+    opted_in(cara)
     client.force_login(fatima)
     response = client.post(
         reverse("contributors:role_create", kwargs={"project_id": project.public_id}),

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from payments.models import Claim, ClaimStatus
 from tests.e2e.conftest import PASSWORD, check_page, sign_in
-from tests.factories import ActivityFactory, ParticipationFactory, RateCardRowFactory
+from tests.factories import ActivityFactory, ParticipationFactory, RateCardRowFactory, give_bank_details
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -20,6 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def journey(cara, fatima, morgan, project, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = False
+    give_bank_details(cara)
     RateCardRowFactory(
         amount=Decimal("25.00"), card__effective_from=timezone.localdate() - timedelta(days=400)
     )
@@ -60,6 +61,8 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     )
     page.get_by_role("button", name="Add expense").click()
     expect(page.get_by_role("link", name="taxi.png")).to_be_visible()
+    page.get_by_role("button", name="Continue to check your answers").click()
+    check_page(page, "check your answers")
     page.get_by_label("I declare that the information").check()
     page.get_by_role("button", name="Submit claim").click()
     expect(page.locator(".govuk-tag", has_text="Submitted")).to_be_visible()
@@ -84,6 +87,7 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     page.get_by_label("Type of expense").select_option("parking")
     page.get_by_label("Amount (£)", exact=True).fill("4.50")
     page.get_by_role("button", name="Add expense").click()
+    page.get_by_role("button", name="Continue to check your answers").click()
     page.get_by_label("I declare that the information").check()
     page.get_by_role("button", name="Submit claim").click()
     expect(page.locator(".govuk-tag", has_text="Submitted")).to_be_visible()
@@ -108,9 +112,11 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     )
     manager.get_by_role("navigation", name="Main").get_by_role("link", name="Paying").click()
     check_page(manager, "paying")
-    manager.get_by_label("Payment reference").fill("BACS-2026-11")
-    manager.get_by_role("button", name="Mark selected claims paid").click()
-    expect(manager.get_by_text("1 claims marked paid")).to_be_visible()
+    manager.get_by_label(f"Pay {claim.reference}").check()
+    manager.get_by_role("button", name="Continue with the selected claims").click()
+    manager.get_by_label("Bank run reference").fill("BACS-2026-11")
+    manager.get_by_role("button", name="Confirm: mark 1 claim paid").click()
+    expect(manager.get_by_text("Bank transfer run BACS-2026-11: 1 claim marked paid.")).to_be_visible()
     manager.get_by_role("link", name="Download finance export for BACS-2026-11").click()
     manager.get_by_label("Password").fill(PASSWORD)
     with manager.expect_download() as download:
@@ -118,8 +124,8 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
     coordinator.context.close()
     manager.context.close()
-    assert [(r["payee"], r["fee"], r["expenses"], r["total"]) for r in rows] == [
-        ("Cara Bennett", "50.00", "24.90", "74.90")
+    assert [(r["payee"], r["claim"], r["fee"], r["expenses"], r["total"]) for r in rows] == [
+        ("Cara Bennett", claim.reference, "50.00", "24.90", "74.90")
     ]
 
     # Cara's statement shows the payment, and the PDF says so too.
@@ -133,5 +139,6 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     pdf.write_bytes(response.body())
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Steering group meeting" in text
+    assert claim.reference in text
     assert "£50.00" in text
     assert "£24.90" in text

@@ -12,6 +12,7 @@ from tests.factories import (
     ParticipationFactory,
     ProjectFactory,
     RateCardRowFactory,
+    give_bank_details,
 )
 from tests.matrix import Case, check, expect, params
 
@@ -77,13 +78,26 @@ CASES = [
         kwargs=lambda w: {"public_id": w["draft"].public_id, "line_id": w["expense"].public_id},
     ),
     Case(
+        "payments:claim_check",
+        expect=expect(
+            contributor=200, other_contributor=404, coordinator=403, other_coordinator=404, manager=403
+        ),
+        kwargs=DRAFT,
+    ),
+    Case(
         "payments:claim_submit",
         method="post",
         expect=EDIT,
         kwargs=DRAFT,
         data=lambda w: {"declaration": "on"},
     ),
-    Case("payments:claim_withdraw", method="post", expect=EDIT, kwargs=DRAFT),
+    Case(
+        "payments:claim_withdraw",
+        method="post",
+        expect=EDIT,
+        kwargs=DRAFT,
+        data=lambda w: {"confirmed": "yes"},
+    ),
     Case(
         "payments:claim_decide",
         method="post",
@@ -106,7 +120,8 @@ CASES = [
         expect=expect(**MANAGER_ONLY, manager=302),
         data=lambda w: {
             "paid_on": "2026-01-10",
-            "reference": "RUN-1",
+            "bank_reference": "RUN-1",
+            "confirm": "yes",
             "claims": [str(w["approved"].public_id)],
         },
     ),
@@ -177,6 +192,8 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     paid = services.start_claim(actor=cara, participation=participation())
     services.submit_claim(actor=cara, claim=paid, declaration=True)
     services.decide_claim(claim=paid, approver=fatima, approve=True)
+    # Cara has bank details, so her approved claims can join a bank-transfer run.
+    give_bank_details(paid.contributor)
     batch = services.mark_claims_paid(actor=morgan, claims=[paid], paid_on=paid.work_on, reference="RUN-0")
     return {
         "anonymous": None,

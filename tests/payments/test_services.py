@@ -17,11 +17,13 @@ from payments.models import Claim, ClaimEvent, ClaimStatus, PaymentChoice, RateC
 from portal.models import AuditEvent
 from tests.factories import (
     ActivityFactory,
+    ContributorFactory,
     ParticipationFactory,
     ProjectFactory,
     RateCardFactory,
     RateCardRowFactory,
     UserFactory,
+    give_bank_details,
 )
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -303,6 +305,7 @@ def test_an_ad_hoc_task_is_priced_at_the_rate_on_its_date_and_recorded_as_entere
     from payments import permissions
 
     dennis = UserFactory(email=None, name="Dennis Morris", contributor=True)
+    ContributorFactory(user=dennis, registered_by=fatima, contact_method="phone")
     claim = services.start_ad_hoc_claim(
         actor=fatima,
         contributor=dennis,
@@ -352,6 +355,7 @@ def test_rejecting_needs_a_reason(card, cara, fatima, project):
 def test_a_paid_claim_cannot_be_withdrawn_or_decided_again(card, cara, fatima, morgan, project):
     claim = _submitted(cara, project)
     services.decide_claim(claim=claim, approver=fatima, approve=True)
+    give_bank_details(claim.contributor)
     services.mark_claims_paid(actor=morgan, claims=[claim], paid_on=date(2026, 2, 1), reference="R1")
     with pytest.raises(services.ClaimError):
         services.withdraw_claim(actor=cara, claim=claim)
@@ -387,6 +391,7 @@ def test_marking_paid_records_the_batch_and_days_to_pay(card, cara, fatima, morg
     with time_machine.travel(datetime(2026, 1, 21, 9, tzinfo=UTC)):
         claim = _submitted(cara, project)
     services.decide_claim(claim=claim, approver=fatima, approve=True)
+    give_bank_details(cara)
     batch = services.mark_claims_paid(
         actor=morgan, claims=[claim], paid_on=date(2026, 2, 4), reference="BACS-7"
     )
@@ -399,6 +404,7 @@ def test_marking_paid_records_the_batch_and_days_to_pay(card, cara, fatima, morg
 
 def test_a_payment_run_refuses_claims_that_are_not_approved(card, cara, morgan, project):
     claim = _submitted(cara, project)
+    give_bank_details(claim.contributor)
     with pytest.raises(services.ClaimError, match="no longer approved"):
         services.mark_claims_paid(actor=morgan, claims=[claim], paid_on=date(2026, 2, 4), reference="X")
     with pytest.raises(PermissionDenied):
@@ -461,6 +467,7 @@ def test_project_spend_counts_approved_and_paid_claims(card, cara, fatima, morga
     services.decide_claim(claim=approved, approver=fatima, approve=True)
     paid = _submitted(cara, project)
     services.decide_claim(claim=paid, approver=fatima, approve=True)
+    give_bank_details(paid.contributor)
     services.mark_claims_paid(actor=morgan, claims=[paid], paid_on=date(2026, 2, 1), reference="R")
     _submitted(cara, project)
     spend = selectors.project_spend(project=project)
@@ -487,6 +494,7 @@ def test_statement_splits_income_from_expenses_within_the_tax_year(card, cara, f
         services.update_claim_choices(actor=cara, claim=claim, payment_choice=choice)
         services.submit_claim(actor=cara, claim=claim, declaration=True)
         services.decide_claim(claim=claim, approver=fatima, approve=True)
+        give_bank_details(claim.contributor)
         services.mark_claims_paid(actor=morgan, claims=[claim], paid_on=paid_on, reference="R")
 
     paid(date(2026, 4, 5))  # last day of 2025-26
@@ -521,7 +529,9 @@ def test_statement_warns_near_the_allowance(card, cara, settings):
 def test_statement_pdf_renders(card, cara):
     from payments.pdf import render_statement_pdf
 
-    assert render_statement_pdf(selectors.statement(contributor=cara, year=2025)).startswith(b"%PDF")
+    assert render_statement_pdf(selectors.statement(contributor=cara, year=2025), person=cara).startswith(
+        b"%PDF"
+    )
 
 
 # --- Reminders ------------------------------------------------------------------------------------

@@ -207,7 +207,7 @@ def test_submitting_emails_the_projects_coordinators(
     assert "A claim to check" in mailoutbox[0].subject
 
 
-def test_bulk_approving_warns_when_a_project_goes_over_budget(client, cara, fatima, project, draft):
+def test_bulk_approve_refuses_an_over_budget_claim_and_says_why(client, cara, fatima, project, draft):
     project.involvement_budget = Decimal("10.00")
     project.save()
     services.submit_claim(actor=cara, claim=draft, declaration=True)
@@ -218,10 +218,9 @@ def test_bulk_approving_warns_when_a_project_goes_over_budget(client, cara, fati
         reverse("payments:claim_bulk_approve"), {"claims": [str(draft.public_id)]}, follow=True
     )
     page = response.content.decode()
-    assert "1 claim approved" in page
-    assert "is now over its involvement budget" in page
+    assert "not approved because it is over budget. Open it to decide." in page
     draft.refresh_from_db()
-    assert draft.status == ClaimStatus.APPROVED
+    assert draft.status == ClaimStatus.SUBMITTED
 
 
 def test_the_queue_filters_by_status_and_person(client, cara, fatima, draft):
