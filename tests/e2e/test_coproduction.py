@@ -166,3 +166,33 @@ def test_a_team_keeps_a_coproduction_log_that_the_impact_report_shows(
     assert len(to_olu) == 1
     assert "Enhanced DBS check expires on" in to_olu[0].subject
     assert [m.to for m in mail.outbox].count(["fatima@example.org"]) == 1
+
+
+def test_every_coproduction_page_passes_axe_and_fits_320(page, live_server, stroke_team, cara):
+    project = stroke_team
+    from coproduction import services
+
+    services.set_ground_rules(actor=project.lead, project=project, text="We listen.")
+    services.add_requirement(
+        actor=project.lead, project=project, role_type="co_researcher", check_kind="dbs_enhanced"
+    )
+    services.write_reflection(actor=cara, project=project, stage="design", visibility="team", voice="Heard.")
+    p = {"public_id": project.public_id}
+    _as(page, live_server, "fatima@example.org")
+    for name, kwargs in [
+        ("portal:home", None),
+        ("coproduction:rules_record", p),
+        ("coproduction:requirements", p),
+        ("coproduction:reflection_list", p),
+        ("coproduction:catalogue", None),
+        ("coproduction:course_create", None),
+        ("coproduction:person_learning", {"public_id": cara.contributor.public_id}),
+        ("contributors:person_detail", {"public_id": cara.contributor.public_id}),
+    ]:
+        page.goto(live_server.url + reverse(name, kwargs=kwargs))
+        check_page(page, name)
+    _as(page, live_server, "cara@example.org")
+    for name in ("portal:home", "contributors:profile", "contributors:my_roles"):
+        page.goto(live_server.url + reverse(name))
+        check_page(page, name)
+    expect(page.get_by_text("Partner", exact=True)).to_be_visible()
