@@ -36,18 +36,20 @@ def _project_panel(request, project):
 
 def _contributor_home(request):
     from . import selectors
-    from .models import CheckRecord, GroundRulesAgreement
+    from .models import GroundRulesAgreement
 
     user = request.user
-    to_agree = []
-    for project in selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10]:
+    projects = list(selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10])
+    agreed = set(
+        GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
+            "rules_id", flat=True
+        )
+    )
+    logs = []
+    for project in projects:
         rules = selectors.current_rules(project)
-        if rules and not GroundRulesAgreement.objects.filter(rules=rules, person=user).exists():
-            to_agree.append(project)
-    expiring = selectors.checks_expiring().filter(person=user)
-    if not to_agree and not expiring.exists() and not CheckRecord.objects.filter(person=user).exists():
-        return {"to_agree": [], "expiring": []}
-    return {"to_agree": to_agree, "expiring": list(expiring)}
+        logs.append({"project": project, "to_agree": rules is not None and rules.pk not in agreed})
+    return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
 
 
 def _staff_home(request):

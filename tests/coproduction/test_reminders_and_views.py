@@ -268,3 +268,16 @@ def test_people_interested_in_a_role_show_the_checks_they_lack(client, fatima, p
     assert page.count("Does not have: Enhanced DBS check") == 1
     cara_row = page[page.index("Cara Bennett") : page.index("Cara Bennett") + 300]
     assert "Does not have: Enhanced DBS check" in cara_row
+
+
+def test_a_contributors_home_asks_them_to_agree_new_rules_and_warns_of_an_expiring_check(
+    client, project, cara
+):
+    ContributorFactory(user=cara)
+    RoleAssignmentFactory(contributor=cara, project=project)
+    GroundRulesFactory(project=project)
+    CheckRecordFactory(person=cara, check_kind="safeguarding")
+    client.force_login(cara)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert f"Read and agree the ground rules for {project.title}" in page
+    assert "Your Safeguarding training expires on" in page
