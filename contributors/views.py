@@ -441,7 +441,16 @@ def role_register_csv(request):
     )
     writer = csv.writer(response)
     writer.writerow(
-        ["project", "contributor", "role", "starts_on", "ends_on", "status", "feedback_arrangements"]
+        [
+            "project",
+            "contributor",
+            "role",
+            "starts_on",
+            "ends_on",
+            "status",
+            "feedback_arrangements",
+            "involvement_level",
+        ]
     )
     for r in roles:
         writer.writerow(
@@ -453,6 +462,7 @@ def role_register_csv(request):
                 r.ends_on.isoformat() if r.ends_on else "",
                 r.get_status_display(),
                 r.feedback_arrangements,
+                r.get_involvement_level_display(),
             ]
         )
     return response
