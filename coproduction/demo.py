@@ -311,6 +311,8 @@ def _learning(demo, people) -> None:
                 "source": source,
                 "evidence": evidence,
                 "recorded_by": demo.fatima if source == LearningSource.COORDINATOR else person,
+                # Cara chose to show what she did herself on her certificate.
+                "on_certificate": person == demo.cara and source == LearningSource.SELF_REPORTED,
             },
         )
 

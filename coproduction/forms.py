@@ -145,6 +145,7 @@ class LearningRecordForm(forms.Form):
         required=False,
         help_text="For example, a certificate number, a link, or a few words on what you learned.",
     )
+    on_certificate = forms.BooleanField(label="Show it on my certificate of involvement", required=False)
 
     def clean_completed_on(self):
         day = self.cleaned_data["completed_on"]

@@ -219,6 +219,8 @@ class LearningRecord(TimeStampedModel):
         help_text="For example, a certificate number, a link, or what you learned.",
     )
     source = models.CharField(max_length=15, choices=LearningSource)
+    # The person's choice: learning appears on their certificate of involvement only if they wish.
+    on_certificate = models.BooleanField("show it on my certificate of involvement", default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -97,6 +97,7 @@ def _data_export(user) -> dict:
                 "completed_on": r.completed_on.isoformat(),
                 "evidence": r.evidence,
                 "recorded": r.get_source_display(),
+                "on_certificate": r.on_certificate,
             }
             for r in LearningRecord.objects.filter(person=user).select_related("course")
         ],
@@ -205,6 +206,19 @@ def _report_reflections(*, projects, start, end):
     }
 
 
+def _certificate_learning(*, contributor, project=None):
+    """The learning the person chose to show on their certificate (all of it, whatever the
+    project: learning belongs to the person)."""
+    from .models import LearningRecord
+
+    records = LearningRecord.objects.filter(person=contributor, on_certificate=True).select_related("course")
+    rows = [
+        (f"{r.course.title} ({r.course.provider})", f"{r.completed_on:%-d %B %Y}")
+        for r in records.order_by("completed_on")
+    ]
+    return {"heading": "Learning", "title": "Learning and development", "rows": rows} if rows else None
+
+
 # --- Reminders ---------------------------------------------------------------------------------
 
 
@@ -305,6 +319,12 @@ def register() -> None:
         slot="reflections",
         template="coproduction/pdf/reflections.html",
         context=_report_reflections,
+    )
+    dashboard.register_report_section(
+        report="certificate",
+        slot="after_roles",
+        template="coproduction/pdf/rows.html",
+        context=_certificate_learning,
     )
     register_section("learning_checks_and_coproduction", _data_export)
     register_role_warning(_role_warnings)

@@ -189,7 +189,13 @@ def add_course(*, actor: User, **fields) -> Course:
 
 @transaction.atomic
 def record_learning(
-    *, actor: User, person: User, course: Course, completed_on: date, evidence: str = ""
+    *,
+    actor: User,
+    person: User,
+    course: Course,
+    completed_on: date,
+    evidence: str = "",
+    on_certificate: bool = False,
 ) -> LearningRecord:
     """A person tells us what they finished, or a coordinator records it for them."""
     own = person.pk == actor.pk
@@ -204,6 +210,7 @@ def record_learning(
         course=course,
         completed_on=completed_on,
         evidence=evidence.strip(),
+        on_certificate=on_certificate,
         source=LearningSource.SELF_REPORTED if own else LearningSource.COORDINATOR,
         recorded_by=actor,
     )

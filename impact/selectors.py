@@ -523,4 +523,10 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
         "total_hours": str(total),
         "first_on": activities[0]["on"] if activities else "",
         "last_on": activities[-1]["on"] if activities else "",
+        # What other apps add (learning the person chose to show), kept as text with the
+        # rest so that a certificate reads the same whenever it is downloaded.
+        "extra_sections": [
+            {"title": s.get("title", s["heading"]), "rows": [list(r) for r in s["rows"]]}
+            for s in report_sections_for("certificate", contributor=contributor, project=project)
+        ],
     }

@@ -333,3 +333,30 @@ def test_unmet_requirements_name_the_missing_checks(fatima, project, cara):
         cara.pk: ["Enhanced DBS check"]
     }
     assert selectors.unmet_requirements(people=[cara], project=project, role_type="advisory_group") == {}
+
+
+def test_learning_is_on_the_certificate_only_if_the_person_wishes(cara):
+    from impact.selectors import certificate_details
+
+    services.record_learning(
+        actor=cara,
+        person=cara,
+        course=CourseFactory(title="Interviewing", provider="NIHR Learn"),
+        completed_on=timezone.localdate(),
+        on_certificate=True,
+    )
+    services.record_learning(
+        actor=cara,
+        person=cara,
+        course=CourseFactory(title="Private course"),
+        completed_on=timezone.localdate(),
+    )
+    (section,) = certificate_details(contributor=cara)["extra_sections"]
+    assert section["title"] == "Learning and development"
+    assert [what for what, _when in section["rows"]] == ["Interviewing (NIHR Learn)"]
+
+
+def test_no_learning_section_when_nothing_is_chosen(cara):
+    from impact.selectors import certificate_details
+
+    assert certificate_details(contributor=cara)["extra_sections"] == []
