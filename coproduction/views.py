@@ -1,11 +1,14 @@
 """Pages of the co-production log, learning and checks. Views call services; outside a
 person's scope is 404, a missing role 403."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -101,7 +104,11 @@ def rules_agree(request, public_id):
     project = _get_project(request, public_id)
     if not permissions.can_take_part(request.user, project):
         raise PermissionDenied
-    rules = get_object_or_404(GroundRules, project=project, public_id=request.POST.get("rules"))
+    try:
+        rules_id = uuid.UUID(request.POST.get("rules", ""))
+    except ValueError:
+        raise Http404 from None
+    rules = get_object_or_404(GroundRules, project=project, public_id=rules_id)
     try:
         services.agree_ground_rules(actor=request.user, rules=rules)
     except services.CoproductionError as exc:
@@ -316,7 +323,7 @@ def person_learning(request, public_id):
             "person": person,
             "learning_form": learning_form,
             "check_form": check_form,
-            "records": LearningRecord.objects.filter(person=person).select_related("course")[:50],
+            "records": _page(request, LearningRecord.objects.filter(person=person).select_related("course")),
             "checks": CheckRecord.objects.filter(person=person),
             "today": timezone.localdate(),
         },

@@ -281,3 +281,13 @@ def test_a_contributors_home_asks_them_to_agree_new_rules_and_warns_of_an_expiri
     page = client.get(reverse("portal:home")).content.decode()
     assert f"Read and agree the ground rules for {project.title}" in page
     assert "Your Safeguarding training expires on" in page
+
+
+def test_agreeing_to_rules_that_are_not_this_projects_is_404(client, project, cara):
+    RoleAssignmentFactory(contributor=cara, project=project)
+    other = GroundRulesFactory()
+    client.force_login(cara)
+    url = reverse("coproduction:rules_agree", kwargs={"public_id": project.public_id})
+    assert client.post(url, {"rules": other.public_id}).status_code == 404
+    assert client.post(url, {"rules": "not-a-uuid"}).status_code == 404
+    assert not GroundRulesAgreement.objects.exists()
