@@ -10,6 +10,10 @@ class CoproductionConfig(AppConfig):
     }
 
     def ready(self):
-        from . import panels
+        from portal.signals import participation_changed
 
+        from . import panels
+        from .services import on_participation_changed
+
+        participation_changed.connect(on_participation_changed, dispatch_uid="coproduction.learning")
         panels.register()

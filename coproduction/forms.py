@@ -172,3 +172,9 @@ class CheckForm(forms.Form):
 class RequirementForm(forms.Form):
     role_type = forms.ChoiceField(label="Role", choices=RoleType.choices)
     check_kind = forms.ChoiceField(label="Needs", choices=CheckKind.choices)
+
+
+class CourseSessionForm(forms.Form):
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.filter(is_active=True), label="This activity is a session of"
+    )

@@ -191,6 +191,9 @@ class Course(TimeStampedModel):
     url = models.URLField("link", blank=True)
     accessible_versions = models.JSONField(default=list, blank=True)  # AccessibleVersion codes
     is_active = models.BooleanField("show in the catalogue", default=True)
+    # Sessions run as portal activities (kind "training"): attending one is involvement, paid at
+    # the activity's rate like any other, and records the learning too.
+    activities = models.ManyToManyField("portal.Activity", related_name="courses", blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -221,10 +224,21 @@ class LearningRecord(TimeStampedModel):
     source = models.CharField(max_length=15, choices=LearningSource)
     # The person's choice: learning appears on their certificate of involvement only if they wish.
     on_certificate = models.BooleanField("show it on my certificate of involvement", default=False)
+    # The training session attended, when the learning was an activity in the portal.
+    activity = models.ForeignKey(
+        "portal.Activity", on_delete=models.PROTECT, null=True, blank=True, related_name="learning_records"
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "course", "activity"],
+                condition=Q(activity__isnull=False),
+                name="coproduction_learning_once_per_session",
+            )
+        ]
 
     def __str__(self):
         return f"{self.person}: {self.course} ({self.completed_on})"

@@ -34,6 +34,23 @@ def _project_panel(request, project):
     }
 
 
+def _activity_panel(request, activity):
+    """On a training activity, for its coordinators: which course it is a session of."""
+    from portal.models import ActivityKind
+    from portal.permissions import can_manage_activity
+
+    from .forms import CourseSessionForm
+    from .models import Course
+
+    if activity.kind != ActivityKind.TRAINING or not can_manage_activity(request.user, activity):
+        return None
+    return {
+        "activity": activity,
+        "courses": list(Course.objects.filter(activities=activity)),
+        "form": CourseSessionForm(),
+    }
+
+
 def _contributor_home(request):
     from . import selectors
     from .models import GroundRulesAgreement
@@ -281,6 +298,12 @@ def register() -> None:
 
     dashboard.register_panel(
         role="project", template="coproduction/partials/project_panel.html", context=_project_panel, order=25
+    )
+    dashboard.register_panel(
+        role="activity",
+        template="coproduction/partials/activity_panel.html",
+        context=_activity_panel,
+        order=60,
     )
     dashboard.register_panel(
         role="person", template="coproduction/partials/person_panel.html", context=_person_panel, order=50

@@ -9,7 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from contributors.models import RoleType
-from portal.models import Project, ProjectStage, User
+from portal.models import Activity, ActivityKind, ParticipationStatus, Project, ProjectStage, User
+from portal.permissions import can_manage_activity
 from portal.services import record_audit
 
 from . import permissions
@@ -274,3 +275,60 @@ def add_requirement(*, actor: User, project: Project, role_type: str, check_kind
         check_kind=check_kind,
     )
     return requirement
+
+
+@transaction.atomic
+def link_course_to_activity(*, actor: User, activity: Activity, course: Course) -> None:
+    """This training activity is a session of this course: who attends it has done the course."""
+    if not can_manage_activity(actor, activity):
+        raise PermissionDenied
+    if activity.kind != ActivityKind.TRAINING:
+        raise CoproductionError("Only a training activity can be a session of a course.")
+    if not course.is_active:
+        raise CoproductionError("That course is no longer in the catalogue.")
+    course.activities.add(activity)
+    record_audit(
+        actor=actor, action="coproduction.course_session_linked", target=activity, course=course.title
+    )
+
+
+def on_participation_changed(sender, participation, old_status, actor=None, **kwargs) -> None:
+    """portal.signals.participation_changed: attending a course's training session records
+    the learning (once), for the person's record, certificate and data download."""
+    activity = participation.activity
+    recorder = actor if actor is not None and actor.pk else activity.coordinator
+    if old_status == ParticipationStatus.ATTENDED and participation.status != ParticipationStatus.ATTENDED:
+        # A correction: they did not attend after all, so they did not do the course there.
+        withdrawn = LearningRecord.objects.filter(person=participation.contributor, activity=activity)
+        for record in withdrawn:
+            record_audit(
+                actor=recorder,
+                action="coproduction.learning_withdrawn",
+                target=record,
+                person=str(participation.contributor.public_id),
+                activity=str(activity.public_id),
+            )
+        withdrawn.delete()
+        return
+    if participation.status != ParticipationStatus.ATTENDED or old_status == ParticipationStatus.ATTENDED:
+        return
+    for course in Course.objects.filter(activities=activity):
+        record, created = LearningRecord.objects.get_or_create(
+            person=participation.contributor,
+            course=course,
+            activity=activity,
+            defaults={
+                "completed_on": activity.occurs_on,
+                "source": LearningSource.COORDINATOR,
+                "recorded_by": recorder,
+            },
+        )
+        if created:
+            record_audit(
+                actor=recorder,
+                action="coproduction.learning_recorded",
+                target=record,
+                person=str(participation.contributor.public_id),
+                source=record.source,
+                activity=str(activity.public_id),
+            )

@@ -19,4 +19,5 @@ urlpatterns = [
     path("learning/catalogue/new/", views.course_create, name="course_create"),
     path("people/<uuid:public_id>/", views.person_learning, name="person_learning"),
     path("checks/", views.checks, name="checks"),
+    path("activities/<uuid:public_id>/course/", views.activity_course, name="activity_course"),
 ]

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from contributors.models import Contributor, RoleAssignment
 from feedback.models import FeedbackItem
 from impact.models import ImpactEntry
-from portal.models import Role, User
+from portal.models import Activity, Role, User
+from portal.permissions import can_manage_activity
 
 from . import forms, permissions, selectors, services
 from .models import CheckRecord, Course, Decision, GroundRules, GroundRulesAgreement, LearningRecord
@@ -372,3 +373,29 @@ def requirements(request, public_id):
         {"form": form, "project": project, "requirements": project.role_requirements.all()},
         form,
     )
+
+
+@login_required
+@require_POST
+def activity_course(request, public_id):
+    """A coordinator says a training activity is a session of a course in the catalogue."""
+    activity = get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related("project"), public_id=public_id
+    )
+    if not can_manage_activity(request.user, activity):
+        raise PermissionDenied
+    form = forms.CourseSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_course_to_activity(
+                actor=request.user, activity=activity, course=form.cleaned_data["course"]
+            )
+        except services.CoproductionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Everyone who attends is recorded as having done {form.cleaned_data['course']}."
+            )
+    else:
+        messages.error(request, "Choose a course.")
+    return redirect("portal:activity_detail", public_id=activity.public_id)

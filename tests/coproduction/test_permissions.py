@@ -1,7 +1,9 @@
 import pytest
 
 from tests.factories import (
+    ActivityFactory,
     ContributorFactory,
+    CourseFactory,
     DecisionFactory,
     GroundRulesFactory,
     ProjectFactory,
@@ -66,6 +68,13 @@ CASES = [
     Case("coproduction:course_create", STAFF),
     Case("coproduction:person_learning", STAFF, kwargs=lambda w: {"public_id": w["cara_profile"].public_id}),
     Case("coproduction:checks", STAFF),
+    Case(
+        "coproduction:activity_course",
+        expect(contributor=404, other_contributor=404, coordinator=302, other_coordinator=404, manager=302),
+        method="post",
+        kwargs=lambda w: {"public_id": w["training"].public_id},
+        data=lambda w: {"course": w["course"].pk},
+    ),
 ]
 
 
@@ -84,6 +93,8 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
         "rules": GroundRulesFactory(project=project),
         "decision": DecisionFactory(project=project),
         "cara_profile": ContributorFactory(user=cara),
+        "training": ActivityFactory(project=project, kind="training"),
+        "course": CourseFactory(),
     }
 
 

@@ -360,3 +360,37 @@ def test_no_learning_section_when_nothing_is_chosen(cara):
     from impact.selectors import certificate_details
 
     assert certificate_details(contributor=cara)["extra_sections"] == []
+
+
+def test_attending_a_courses_training_session_records_the_learning_once(fatima, project, cara):
+    from portal.services import set_participation_status
+    from tests.factories import ActivityFactory, ParticipationFactory
+
+    course = CourseFactory(title="Interviewing skills")
+    training = ActivityFactory(project=project, kind="training", starts_at=timezone.now() - timedelta(days=2))
+    services.link_course_to_activity(actor=fatima, activity=training, course=course)
+    participation = ParticipationFactory(activity=training, contributor=cara, status="confirmed")
+    set_participation_status(actor=fatima, participation=participation, status="attended")
+    set_participation_status(actor=fatima, participation=participation, status="did_not_attend")
+    assert not LearningRecord.objects.exists()  # a correction takes it back
+    assert AuditEvent.objects.filter(action="coproduction.learning_withdrawn").count() == 1
+    set_participation_status(actor=fatima, participation=participation, status="attended")
+    record = LearningRecord.objects.get()
+    assert (record.person, record.course, record.activity) == (cara, course, training)
+    assert (record.source, record.recorded_by, record.completed_on) == (
+        LearningSource.COORDINATOR,
+        fatima,
+        training.occurs_on,
+    )
+
+
+def test_only_a_training_activity_can_be_a_course_session(fatima, project, cara):
+    from tests.factories import ActivityFactory
+
+    meeting = ActivityFactory(project=project, kind="meeting")
+    with pytest.raises(services.CoproductionError):
+        services.link_course_to_activity(actor=fatima, activity=meeting, course=CourseFactory())
+    with pytest.raises(PermissionDenied):
+        services.link_course_to_activity(
+            actor=cara, activity=ActivityFactory(project=project, kind="training"), course=CourseFactory()
+        )

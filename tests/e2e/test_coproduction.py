@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from coproduction.models import Decision, GroundRulesAgreement, LearningRecord
 from tests.e2e.conftest import check_page, sign_in
 from tests.factories import (
+    ActivityFactory,
     CheckRecordFactory,
     ContributorFactory,
     CourseFactory,
@@ -178,7 +179,15 @@ def test_every_coproduction_page_passes_axe_and_fits_320(page, live_server, stro
     )
     services.write_reflection(actor=cara, project=project, stage="design", visibility="team", voice="Heard.")
     p = {"public_id": project.public_id}
+    training = ActivityFactory(project=project, kind="training", title="Interviewing skills session")
     _as(page, live_server, "fatima@example.org")
+    page.goto(live_server.url + reverse("portal:activity_detail", kwargs={"public_id": training.public_id}))
+    page.get_by_label("This activity is a session of").select_option(
+        label="Interviewing skills for co-researchers"
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Everyone who attends is recorded")).to_be_visible()
+    check_page(page, "training activity with its course")
     for name, kwargs in [
         ("portal:home", None),
         ("coproduction:rules_record", p),
