@@ -41,10 +41,13 @@ def team(project: Project) -> list[User]:
 
 
 def reflections_visible_to(user: User, project: Project):
-    """Your own, whatever their visibility; the team's shared and shareable ones."""
+    """Your own, whatever their visibility; the team's shared and shareable ones. An erased
+    person's words go with them (their account is closed), as in the reports."""
     return (
         Reflection.objects.filter(project=project)
-        .filter(Q(author=user) | Q(visibility__in=[Visibility.TEAM, Visibility.REPORT]))
+        .filter(
+            Q(author=user) | Q(visibility__in=[Visibility.TEAM, Visibility.REPORT], author__is_active=True)
+        )
         .select_related("author")
     )
 

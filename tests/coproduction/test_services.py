@@ -225,6 +225,7 @@ def test_an_erased_persons_reflections_leave_the_report(team, cara):
     cara.save()
     today = timezone.localdate()
     assert not selectors.shareable_reflections([team], today, today).exists()
+    assert not selectors.reflections_visible_to(team.lead, team).exists()
 
 
 # --- Involvement levels ------------------------------------------------------------------------
