@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils import timezone
 
-from portal.forms import PersonChoiceField
+from portal.forms import SANE_DATE, ModelMultipleChoiceField, PersonChoiceField
 from portal.models import Role, User
 from portal.people import people_visible_to, search_people
 
@@ -338,9 +338,15 @@ class RoleAgreementForm(forms.Form):
         required=False,
         help_text="How much power the role carries, on the Involvement Matrix.",
     )
-    starts_on = forms.DateField(label="Start date", widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    starts_on = forms.DateField(
+        validators=SANE_DATE, label="Start date", widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
     ends_on = forms.DateField(
-        label="End date (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        validators=SANE_DATE,
+        label="End date (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
     )
     expectations = forms.CharField(label="What is expected", widget=forms.Textarea(attrs={"rows": 3}))
     frequency = forms.CharField(
@@ -390,7 +396,7 @@ class RoleAssignForm(RoleAgreementForm):
 
 
 class SelectCandidatesForm(RoleAgreementForm):
-    selected = forms.ModelMultipleChoiceField(
+    selected = ModelMultipleChoiceField(
         queryset=None, label="Who do you choose?", widget=forms.CheckboxSelectMultiple
     )
     field_order = ["selected"]
@@ -404,7 +410,9 @@ class SelectCandidatesForm(RoleAgreementForm):
 
 
 class EndRoleForm(forms.Form):
-    ends_on = forms.DateField(label="Last day in the role", widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    ends_on = forms.DateField(
+        validators=SANE_DATE, label="Last day in the role", widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
 
 
 class OpportunityForm(forms.Form):
@@ -422,7 +430,9 @@ class OpportunityForm(forms.Form):
         label="Time commitment in more detail (optional)", max_length=200, required=False
     )
     payment_offered = forms.CharField(max_length=200, help_text="For example, £30 an hour plus expenses.")
-    closes_on = forms.DateField(label="Closing date", widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    closes_on = forms.DateField(
+        validators=SANE_DATE, label="Closing date", widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
     places = forms.IntegerField(
         min_value=1, max_value=100, initial=1, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )

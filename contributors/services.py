@@ -10,10 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.emails import send_templated_email
+from portal.emails import deliver, send_templated_email
+from portal.errors import PortalError
+from portal.links import absolute_url
 from portal.models import Participation, Project, Role, User
 from portal.people import people_visible_to
-from portal.services import record_audit
+from portal.services import forget_identifiers, forget_stored_mail, model_update, record_audit
+from portal.signals import person_erased
 
 from . import equality, permissions
 from .models import (
@@ -40,7 +43,7 @@ from .models import (
 )
 
 
-class ContributorError(Exception):
+class ContributorError(PortalError):
     """A rule about contributors was broken. The message is safe to show to the user."""
 
 
@@ -168,16 +171,10 @@ def update_profile(
         raise PermissionDenied
     merged = {k: getattr(contributor, k) for k in PROFILE_FIELDS} | fields
     _check_contact(merged)
-    changed = [k for k in PROFILE_FIELDS if k in fields and getattr(contributor, k) != fields[k]]
-    for k in changed:
-        setattr(contributor, k, fields[k])
-    contributor.save()
+    changed = model_update(contributor, fields=PROFILE_FIELDS, **fields)
     user = contributor.user
-    for attr, value in (("name", name), ("preferred_name", preferred_name)):
-        if value is not None and getattr(user, attr) != value:
-            setattr(user, attr, value)
-            changed.append(attr)
-    user.save(update_fields=["name", "preferred_name"])
+    names = {"name": name, "preferred_name": preferred_name}
+    changed += model_update(user, **{k: v for k, v in names.items() if v is not None})
     record_audit(
         actor=actor,
         action="contributor.profile_updated",
@@ -461,9 +458,7 @@ def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAss
         raise PermissionDenied
     merged = {k: getattr(assignment, k) for k in ROLE_FIELDS} | fields
     _check_role(merged)
-    changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
-    for k in changed:
-        setattr(assignment, k, fields[k])
+    changed = model_update(assignment, fields=ROLE_FIELDS, save=False, **fields)
     # The contributor agreed to the old terms, not these: they are asked to accept again.
     if changed and assignment.accepted_at is not None:
         assignment.accepted_at = None
@@ -543,10 +538,7 @@ def update_opportunity(*, actor: User, opportunity: Opportunity, **fields) -> Op
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if not permissions.can_manage_opportunity(actor, opportunity):
         raise PermissionDenied
-    changed = [k for k in OPPORTUNITY_FIELDS if k in fields and getattr(opportunity, k) != fields[k]]
-    for k in changed:
-        setattr(opportunity, k, fields[k])
-    opportunity.save()
+    changed = model_update(opportunity, fields=OPPORTUNITY_FIELDS, **fields)
     record_audit(actor=actor, action="opportunity.updated", target=opportunity, fields=changed)
     return opportunity
 
@@ -781,7 +773,7 @@ def confirm_take_over_invitation(
         send_templated_email(
             name="contributors_take_over_invitation",
             to=[email],
-            context={"recipient": user, "url": settings.PORTAL_BASE_URL + path, "inviter": inviter},
+            context={"recipient": user, "url": absolute_url(path), "inviter": inviter},
         )
 
     transaction.on_commit(send)
@@ -817,9 +809,17 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
         anonymise_person(user=request.user)
     record_audit(actor=actor, action="erasure.confirmed" if confirm else "erasure.refused", target=request)
     ctx = {"confirm": confirm, "note": note, "name": name}
-    transaction.on_commit(
-        lambda: send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
-    )
+
+    def tell_them():
+        message = send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
+        if confirm:
+            # Sent now rather than by the queue (which then skips it), so that the copy the
+            # file backend keeps of every message, this one included, can be forgotten.
+            if message is not None:
+                deliver(message.pk)
+            forget_stored_mail(identifiers=[name, email])
+
+    transaction.on_commit(tell_them)
     return request
 
 
@@ -831,12 +831,19 @@ def anonymise_person(*, user: User) -> None:
     erased person's special category data should not outlive them, and keeping the empty row
     means past reports still count the participation, as "not answered".
     """
+    contributor = Contributor.objects.profile_of(user)
+    identifiers = [user.name, user.preferred_name, user.email or ""]
+    identifiers += list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    if contributor is not None:
+        identifiers += [contributor.phone, contributor.postcode, *contributor.address.splitlines()]
+    # Each app blanks what the person wrote or uploaded there (payments, feedback, impact).
+    person_erased.send(sender=User, user=user)
+    ErasureRequest.objects.filter(user=user).update(reason="", decision_note="")
     DiversityRecord.objects.filter(user=user).delete()
     blank = dict.fromkeys(DiversityRecord.ANSWER_FIELDS, "")
     blank.update(year_of_birth=None, year_of_birth_prefer_not_to_say=False, has_answers=False)
     ParticipationDiversity.objects.filter(participation__contributor=user).update(**blank)
     EmailAddress.objects.filter(user=user).delete()
-    contributor = Contributor.objects.profile_of(user)
     if contributor is not None:
         BankAccount.objects.filter(contributor=contributor).delete()
         contributor.bank_changes.all().delete()
@@ -866,3 +873,5 @@ def anonymise_person(*, user: User) -> None:
     user.muted_reminders = []
     user.set_unusable_password()
     user.save()
+    # Last: wherever anyone else typed their name or contacts (audit rows, notes, certificates).
+    forget_identifiers(identifiers=identifiers)

@@ -243,6 +243,7 @@ def check_expiry_sweep(*, now, dry_run: bool) -> list[str]:
     """Tell the person and the coordinators of their current roles, once per check, that a
     check expires within PORTAL_CHECK_REMINDER_DAYS."""
     from contributors.models import RoleAssignment
+    from portal.links import absolute_reverse
     from portal.models import Project
     from portal.reminders import send_reminder_once
 
@@ -281,7 +282,7 @@ def check_expiry_sweep(*, now, dry_run: bool) -> list[str]:
                 context={
                     "check": check,
                     "is_self": recipient.pk == check.person_id,
-                    "url": settings.PORTAL_BASE_URL.rstrip("/"),
+                    "url": absolute_reverse("coproduction:checks"),
                 },
                 dry_run=dry_run,
             )
@@ -297,26 +298,26 @@ def register() -> None:
     from portal.models import Role
 
     dashboard.register_panel(
-        role="project", template="coproduction/partials/project_panel.html", context=_project_panel, order=25
+        role="project", template="coproduction/panels/project.html", context=_project_panel, order=25
     )
     dashboard.register_panel(
         role="activity",
-        template="coproduction/partials/activity_panel.html",
+        template="coproduction/panels/activity.html",
         context=_activity_panel,
         order=60,
     )
     dashboard.register_panel(
-        role="person", template="coproduction/partials/person_panel.html", context=_person_panel, order=50
+        role="person", template="coproduction/panels/person.html", context=_person_panel, order=50
     )
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
-        template="coproduction/partials/home_contributor.html",
+        template="coproduction/panels/home_contributor.html",
         context=_contributor_home,
         order=40,
     )
     for role in (Role.COORDINATOR, Role.MANAGER):
         dashboard.register_panel(
-            role=role, template="coproduction/partials/home_staff.html", context=_staff_home, order=40
+            role=role, template="coproduction/panels/home_staff.html", context=_staff_home, order=40
         )
     dashboard.register_nav(
         label="Learning",

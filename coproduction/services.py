@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from contributors.models import RoleType
+from portal.errors import PortalError
 from portal.models import Activity, ActivityKind, ParticipationStatus, Project, ProjectStage, User
 from portal.permissions import can_manage_activity
 from portal.services import record_audit
@@ -33,7 +34,7 @@ from .models import (
 from .selectors import current_rules
 
 
-class CoproductionError(Exception):
+class CoproductionError(PortalError):
     """A rule of the log was broken. The message is safe to show to the user."""
 
 

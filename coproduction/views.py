@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from contributors.models import Contributor, RoleAssignment
 from feedback.models import FeedbackItem
 from impact.models import ImpactEntry
+from portal.errors import PortalError, show_error
 from portal.models import Activity, Role, User
 from portal.permissions import can_manage_activity
 
@@ -87,8 +88,8 @@ def rules_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             new = services.set_ground_rules(actor=request.user, project=project, **form.cleaned_data)
-        except services.CoproductionError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(
                 request, f"Ground rules version {new.version} saved. Ask the team to agree them."
@@ -112,8 +113,8 @@ def rules_agree(request, public_id):
     rules = get_object_or_404(GroundRules, project=project, public_id=rules_id)
     try:
         services.agree_ground_rules(actor=request.user, rules=rules)
-    except services.CoproductionError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         messages.success(request, f"You agreed the ground rules (version {rules.version}).")
     return redirect("coproduction:log", public_id=project.public_id)
@@ -137,8 +138,8 @@ def rules_record(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.agree_ground_rules(actor=request.user, rules=rules, person=form.cleaned_data["person"])
-        except services.CoproductionError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"Recorded that {form.cleaned_data['person']} agreed the ground rules.")
             return redirect("coproduction:log", public_id=project.public_id)
@@ -167,8 +168,8 @@ def decision_create(request, public_id):
         data.setdefault("feedback_items", [])
         try:
             decision = services.log_decision(actor=request.user, project=project, **data)
-        except services.CoproductionError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Decision added to the log.")
             return redirect("coproduction:decision_detail", public_id=decision.public_id)
@@ -207,8 +208,8 @@ def reflection_create(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.write_reflection(actor=request.user, project=project, **form.cleaned_data)
-        except services.CoproductionError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Thank you. Your reflection is saved.")
             return redirect("coproduction:reflection_list", public_id=project.public_id)
@@ -264,8 +265,8 @@ def my_learning(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.record_learning(actor=request.user, person=request.user, **form.cleaned_data)
-        except services.CoproductionError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{form.cleaned_data['course']} added to your learning.")
             return redirect("coproduction:my_learning")
@@ -312,8 +313,8 @@ def person_learning(request, public_id):
                 else:
                     services.record_check(actor=request.user, person=person, **form.cleaned_data)
                     messages.success(request, f"Recorded the check for {person}.")
-            except services.CoproductionError as exc:
-                form.add_error(None, str(exc))
+            except PortalError as exc:
+                show_error(request, exc, form=form)
             else:
                 return redirect("coproduction:person_learning", public_id=contributor.public_id)
     return render(
@@ -362,8 +363,8 @@ def requirements(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.add_requirement(actor=request.user, project=project, **form.cleaned_data)
-        except services.CoproductionError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Requirement added.")
             return redirect("coproduction:requirements", public_id=project.public_id)
@@ -390,8 +391,8 @@ def activity_course(request, public_id):
             services.link_course_to_activity(
                 actor=request.user, activity=activity, course=form.cleaned_data["course"]
             )
-        except services.CoproductionError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
         else:
             messages.success(
                 request, f"Everyone who attends is recorded as having done {form.cleaned_data['course']}."

@@ -1,5 +1,7 @@
 from django import forms
 
+from portal.forms import SANE_DATE
+
 from .models import WhyNotReason
 
 CHANGED_CHOICES = [
@@ -150,10 +152,18 @@ class PeriodForm(forms.Form):
     """Which activities the figures cover, by activity date; both ends optional."""
 
     start = forms.DateField(
-        label="Activities from (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        validators=SANE_DATE,
+        label="Activities from (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
     )
     end = forms.DateField(
-        label="Activities up to (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        validators=SANE_DATE,
+        label="Activities up to (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
     )
 
     def clean(self):

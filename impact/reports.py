@@ -4,20 +4,19 @@ Both use the display strings made here, so the numbers in the PDF and the CSV ar
 text. Charts are SVG drawn here, with the same numbers in a table next to them.
 """
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
 from html import escape
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from portal.downloads import csv_writer
+from portal.links import absolute_reverse
 from portal.money import format_money
 from portal.pdf import render_pdf
+from portal.suppression import SUPPRESSED
 
-SUPPRESSED = "[c]"  # the ONS marker for a number hidden to protect people
 TOO_SMALL = (
     "Fewer than {threshold} people took part in this period, too few to report on without "
     "risking that someone could be recognised. Choose a longer period or more projects."
@@ -177,9 +176,25 @@ def diversity_tables(data: dict) -> list[dict]:
     return out
 
 
+def differencing_note(data: dict) -> str:
+    """Why a report shows older figures or none: the differencing guard in portal/suppression.py."""
+    if data.get("withheld"):
+        return (
+            "No figures: the people counted differ from an earlier report's by fewer than "
+            f"{data['threshold']}, so comparing the two would show those people's answers."
+        )
+    if data.get("held_since"):
+        return (
+            f"These are the figures first made on {data['held_since']:%-d %B %Y}: fewer than "
+            f"{data['threshold']} people have joined or left since, and showing them would "
+            "reveal their answers."
+        )
+    return ""
+
+
 def diversity_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
@@ -191,6 +206,8 @@ def diversity_csv(data: dict) -> str:
     w.writerow(
         ["share of those who answered", "leaves out prefer not to say and no answer, as the Census does"]
     )
+    if note := differencing_note(data):
+        w.writerow(["note", note])
     w.writerow([])
     w.writerow(
         [
@@ -233,6 +250,7 @@ def diversity_pdf(data: dict) -> bytes:
             "period": period_label(data),
             "suppressed": SUPPRESSED,
             "people": fmt_count(data["people"]),
+            "differencing_note": differencing_note(data),
             "too_small": TOO_SMALL.format(threshold=data["threshold"]) if data["too_small"] else "",
         },
     )
@@ -320,7 +338,7 @@ def impact_sections(data: dict) -> list[dict]:
 
 def impact_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
@@ -417,7 +435,7 @@ def certificate_context(cert) -> dict:
 
 
 def _verify_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse("impact:verify")
+    return absolute_reverse("impact:verify")
 
 
 def certificate_pdf(cert) -> bytes:

@@ -13,9 +13,13 @@ from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
+from contributors.models import Contributor, RoleAssignment
+from feedback.selectors import feedback_compliance
+from payments.selectors import project_spend
 from portal.dashboard import report_sections_for
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
 from portal.money import percentage, round_half_up
+from portal.suppression import guard_population, suppress
 
 from .models import (
     CUBE_QUESTIONS,
@@ -27,18 +31,9 @@ from .models import (
     Significance,
     UKStandard,
 )
-from .suppression import suppress
 
 CENSUS_CSV = Path(__file__).resolve().parent / "data" / "census-2021-england-wales.csv"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
-
-
-def _optional(module: str, name: str):
-    """Another app's function, or None while that app has not been built yet."""
-    try:
-        return getattr(__import__(module, fromlist=[name]), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 # --- Diversity ---------------------------------------------------------------------------------
@@ -248,9 +243,16 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
 
     start, end = start or FAR_PAST, end or FAR_FUTURE
     threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD
-    firsts = _first_attended(projects, start, end)
-    people = firsts.count()
-    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts.values("pk"))
+    scope_key = "all" if projects is None else ",".join(str(pk) for pk in sorted(p.pk for p in projects))
+    guarded = guard_population(
+        kind="participation",
+        key=f"diversity:{scope_key}:{start}:{end}",
+        population=set(_first_attended(projects, start, end).values_list("pk", flat=True)),
+        threshold=threshold,
+    )
+    firsts = guarded.population or set()
+    people = len(firsts)
+    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts)
     counts = _answer_counts(snapshots, eq)
     questions = []
     for q in _questions():
@@ -320,6 +322,14 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
                 "total_hidden": total_hidden,
             }
         )
+    if guarded.population is None:
+        # Too close to an earlier report for other people or dates: nothing is shown.
+        for q in questions:
+            q.update(responded=None, response_rate=None, total_hidden=True)
+            for r in q["rows"]:
+                r.update(count=None, share=None)
+            for c in q["comparisons"]:
+                c.update(count=None, share=None, ratio=None)
     scope = "The whole organisation"
     if projects is not None:
         scope = ", ".join(p.title for p in projects)
@@ -330,8 +340,12 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
         "start": None if start == FAR_PAST else start,
         "end": None if end == FAR_FUTURE else end,
         "threshold": threshold,
-        "people": None if 0 < people < threshold else people,
+        "people": None if 0 < people < threshold or guarded.population is None else people,
         "too_small": 0 < people < threshold,
+        # Set when the figures are those of an earlier report, shown again because the people
+        # counted have changed by fewer than the threshold since (see portal/suppression.py).
+        "held_since": guarded.held_since,
+        "withheld": guarded.population is None,
         "questions": questions,
         "made_at": timezone.now(),
     }
@@ -381,18 +395,15 @@ def impact_report(
     held = activities.filter(participations__status=ParticipationStatus.ATTENDED).distinct()
     by_kind = held.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
     kind_labels = dict(Activity._meta.get_field("kind").choices)
-    roles = []
-    RoleAssignment = _optional("contributors.models", "RoleAssignment")
-    if RoleAssignment is not None:
-        role_rows = (
-            RoleAssignment.objects.filter(project__in=projects, starts_on__lte=end)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-            .values("role_type")
-            .annotate(n=Count("contributor", distinct=True))
-            .order_by("role_type")
-        )
-        role_labels = dict(RoleAssignment._meta.get_field("role_type").choices)
-        roles = [{"label": role_labels.get(r["role_type"], r["role_type"]), "n": r["n"]} for r in role_rows]
+    role_rows = (
+        RoleAssignment.objects.filter(project__in=projects, starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .values("role_type")
+        .annotate(n=Count("contributor", distinct=True))
+        .order_by("role_type")
+    )
+    role_labels = dict(RoleAssignment._meta.get_field("role_type").choices)
+    roles = [{"label": role_labels.get(r["role_type"], r["role_type"]), "n": r["n"]} for r in role_rows]
 
     in_period = ImpactEntry.objects.filter(project__in=projects, occurred_on__gte=start, occurred_on__lte=end)
     # Only entries someone has reviewed and published count: a draft may still be wrong.
@@ -411,10 +422,8 @@ def impact_report(
         .select_related("entry")
         .order_by("created_at")
     )
-    feedback_compliance = _optional("feedback.selectors", "feedback_compliance")
-    project_spend = _optional("payments.selectors", "project_spend")
-    feedback = feedback_compliance(projects=projects, start=start, end=end) if feedback_compliance else None
-    spend = project_spend(project=project, start=start, end=end) if project_spend else None
+    feedback = feedback_compliance(projects=projects, start=start, end=end)
+    spend = project_spend(project=project, start=start, end=end)
     if spend is not None and project is None and not spend.get("budget"):
         spend["budget"] = projects.aggregate(b=Sum("involvement_budget"))["b"]
     return {
@@ -471,8 +480,7 @@ def is_erased(user: User) -> bool:
     either way we no longer show who they are."""
     if not user.is_active:
         return True
-    Contributor = _optional("contributors.models", "Contributor")
-    return Contributor is not None and Contributor.objects.filter(user=user, erased_at__isnull=False).exists()
+    return Contributor.objects.filter(user=user, erased_at__isnull=False).exists()
 
 
 def certificate_details(*, contributor: User, project: Project | None = None) -> dict:
@@ -493,26 +501,23 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
         }
         for p in attended
     ]
-    roles = []
-    RoleAssignment = _optional("contributors.models", "RoleAssignment")
-    if RoleAssignment is not None:
-        # A certificate states only what has happened: no role that has not started, and a
-        # role still held is "continuing" rather than ending on a date still to come.
-        today = timezone.localdate()
-        assignments = (
-            RoleAssignment.objects.filter(contributor=contributor).started(today).select_related("project")
-        )
-        if project is not None:
-            assignments = assignments.filter(project=project)
-        roles = [
-            {
-                "role": a.role_label,
-                "project": a.project.title,
-                "from": a.starts_on.isoformat(),
-                "to": a.ends_on.isoformat() if a.ends_on and a.ends_on < today else "",
-            }
-            for a in assignments.order_by("starts_on")
-        ]
+    # A certificate states only what has happened: no role that has not started, and a
+    # role still held is "continuing" rather than ending on a date still to come.
+    today = timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.filter(contributor=contributor).started(today).select_related("project")
+    )
+    if project is not None:
+        assignments = assignments.filter(project=project)
+    roles = [
+        {
+            "role": a.role_label,
+            "project": a.project.title,
+            "from": a.starts_on.isoformat(),
+            "to": a.ends_on.isoformat() if a.ends_on and a.ends_on < today else "",
+        }
+        for a in assignments.order_by("starts_on")
+    ]
     total = sum((Decimal(a["hours"]) for a in activities), Decimal("0.00"))
     return {
         "name": contributor.name,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from portal.forms import PersonChoiceField
+from portal.forms import SANE_DATE, PersonChoiceField
 from portal.models import Participation, Project, User, offline_q
 from portal.people import people_visible_to
 
@@ -54,6 +54,7 @@ class AdHocClaimForm(forms.Form):
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project")
     description = forms.CharField(label="What the task was", max_length=300)
     work_on = forms.DateField(
+        validators=SANE_DATE,
         label="Date of the task",
         help_text="For example, 27 3 2026 or 2026-03-27",
         input_formats=DATE_FORMATS,
@@ -260,6 +261,7 @@ class PayForm(forms.Form):
     with its own reference; a reference is needed only for a kind that was selected."""
 
     paid_on = forms.DateField(
+        validators=SANE_DATE,
         label="Date paid",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -291,6 +293,7 @@ class PayForm(forms.Form):
 class RateCardForm(forms.Form):
     name = forms.CharField(max_length=200)
     effective_from = forms.DateField(
+        validators=SANE_DATE,
         label="In force from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -340,6 +343,7 @@ class UpliftForm(forms.Form):
         initial=Decimal("10"),
     )
     effective_from = forms.DateField(
+        validators=SANE_DATE,
         label="New rates in force from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -350,6 +354,7 @@ class UpliftForm(forms.Form):
 
 class RetireForm(forms.Form):
     retired_on = forms.DateField(
+        validators=SANE_DATE,
         label="Retire from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),

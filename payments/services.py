@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from portal.errors import PortalError
+from portal.links import base_url
 from portal.models import Participation, ParticipationStatus, Project, User
-from portal.money import ZERO, to_money
+from portal.money import MONEY_MAX, ZERO, fits_money_column, format_money, to_money
 from portal.services import record_audit
 
 from . import permissions
@@ -43,11 +45,11 @@ RECEIPT_TYPES = {
 }
 
 
-class ClaimError(Exception):
+class ClaimError(PortalError):
     """A claim rule was broken. The message is safe to show to the user."""
 
 
-class RateCardError(Exception):
+class RateCardError(PortalError):
     """A rate card rule was broken. The message is safe to show to the user."""
 
 
@@ -202,6 +204,14 @@ def _move(claim: Claim, *, to: str, actor: User, note: str = "") -> None:
     claim.status = to
 
 
+def _check_fits(amount: Decimal, what: str) -> None:
+    if not fits_money_column(amount):
+        raise ClaimError(
+            f"That would make {what} more than {format_money(MONEY_MAX)}, the most a claim can hold. "
+            "Check the amount and the quantity."
+        )
+
+
 def _recalculate(claim: Claim) -> None:
     """Store fee, expense and overall totals from the lines and the payment choice."""
     fees = claim.fee_lines.aggregate(s=Sum("amount"))["s"] or ZERO
@@ -213,6 +223,7 @@ def _recalculate(claim: Claim) -> None:
     claim.fee_total = to_money(fees)
     claim.expense_total = to_money(expenses)
     claim.total = claim.fee_total + claim.expense_total
+    _check_fits(claim.total, "the claim")
     claim.save(update_fields=["fee_total", "expense_total", "total", "updated_at"])
 
 
@@ -239,6 +250,7 @@ def _add_fee(claim: Claim, row: RateCardRow, quantity: Decimal, *, is_preparatio
     if quantity <= 0:
         raise ClaimError("Enter a quantity more than 0.")
     description = row.activity + (" (preparation time)" if is_preparation else "")
+    _check_fits(fee_amount(row.amount, quantity), "this line")
     return FeeLine.objects.create(
         claim=claim,
         rate_row=row,
@@ -525,6 +537,7 @@ def add_expense_line(
         if amount is None or amount <= 0:
             raise ClaimError("Enter the amount you spent, in pounds.")
         line.amount = to_money(amount)
+    _check_fits(line.amount, "this line")
     warnings = []
     if receipt is not None:
         problem = check_receipt(receipt)
@@ -849,11 +862,11 @@ def email_claim_update(*, event_id: int) -> None:
         send_templated_email(
             name="payments_claim_submitted",
             to=to,
-            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "event": event, "base_url": base_url()},
         )
     else:
         send_templated_email(
             name="payments_claim_update",
             to=[claim.contributor.email],
-            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "event": event, "base_url": base_url()},
         )

@@ -6,6 +6,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount a money column (8 digits, 2 after the point) holds. Anything bigger must be
+# refused before it is saved: PostgreSQL refuses it with an error, SQLite stores it and then
+# every page that reads it back fails.
+MONEY_MAX = Decimal("999999.99")
 
 
 def to_money(value: Decimal | int | str) -> Decimal:
@@ -36,3 +40,7 @@ def percentage(part: Decimal | int, whole: Decimal | int, places: int = 1) -> De
     if not whole:
         return None
     return round_half_up(Decimal(part) * 100 / Decimal(whole), places)
+
+
+def fits_money_column(value: Decimal) -> bool:
+    return abs(Decimal(value)) <= MONEY_MAX

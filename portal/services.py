@@ -1,5 +1,8 @@
 """Every write to the spine with a business meaning, each audited."""
 
+import re
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -8,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import permissions
+from .errors import PortalError
 from .models import (
     OUTCOME_STATUSES,
     Activity,
@@ -22,7 +26,7 @@ from .people import people_visible_to
 from .signals import participation_changed
 
 
-class ParticipationError(Exception):
+class ParticipationError(PortalError):
     """A participation rule was broken. The message is safe to show to the user."""
 
 
@@ -37,6 +41,23 @@ def record_audit(
         event.target_repr = str(target)[:200]
     event.save()
     return event
+
+
+def model_update(instance: models.Model, *, fields=None, save: bool = True, **values) -> list[str]:
+    """Set the values that differ (only those named in `fields`, when given) and save just
+    those columns, plus any auto-updated timestamp. Returns the names that changed, for the
+    audit row. `save=False` leaves saving to a caller that changes more first."""
+    changed = [
+        name
+        for name, value in values.items()
+        if (fields is None or name in fields) and getattr(instance, name) != value
+    ]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if save and changed:
+        stamps = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=[*changed, *stamps])
+    return changed
 
 
 @transaction.atomic
@@ -79,10 +100,7 @@ def create_project(*, actor: User, coordinators=(), **fields) -> Project:
 def update_project(*, actor: User, project: Project, coordinators=None, **fields) -> Project:
     if not permissions.can_manage_project(actor, project):
         raise PermissionDenied
-    changed = [k for k in PROJECT_FIELDS if k in fields and getattr(project, k) != fields[k]]
-    for name in changed:
-        setattr(project, name, fields[name])
-    project.save()
+    changed = model_update(project, fields=PROJECT_FIELDS, **fields)
     if coordinators is not None:
         project.coordinators.set({*coordinators, project.lead})
     record_audit(actor=actor, action="project.updated", target=project, fields=changed)
@@ -121,9 +139,7 @@ def create_activity(*, actor: User, project: Project, **fields) -> Activity:
 def update_activity(*, actor: User, activity: Activity, **fields) -> Activity:
     if not permissions.can_manage_activity(actor, activity):
         raise PermissionDenied
-    changed = [k for k in ACTIVITY_FIELDS if k in fields and getattr(activity, k) != fields[k]]
-    for name in changed:
-        setattr(activity, name, fields[name])
+    changed = model_update(activity, fields=ACTIVITY_FIELDS, save=False, **fields)
     if set(changed) & CALENDAR_FIELDS:
         activity.sequence += 1
     activity.save()
@@ -220,3 +236,109 @@ def set_reminder_lead_days(*, user: User, lead_days: dict[str, list[int]]) -> Us
     user.save(update_fields=["reminder_lead_days"])
     record_audit(actor=user, action="reminders.lead_days", target=user, lead_days=cleaned)
     return user
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+ERASED_MARK = "[erased]"
+
+
+def _needles(identifiers) -> list[str]:
+    # Short strings would match inside ordinary words ("Al" in "Also"): identifiers are a full
+    # name, an email address, a phone number, a postcode. Longest first, so a full name goes
+    # before a part of it.
+    return sorted({i.strip() for i in identifiers if i and len(i.strip()) >= 4}, key=len, reverse=True)
+
+
+def _identifier_pattern(needles: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE) if needles else None
+
+
+def _scrub_json(value, pattern):
+    if isinstance(value, str):
+        return pattern.sub(ERASED_MARK, value)
+    if isinstance(value, list):
+        return [_scrub_json(v, pattern) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, pattern) for k, v in value.items()}
+    return value
+
+
+def forget_identifiers(*, identifiers) -> int:
+    """Replace a person's name, email, phone and postcode wherever anyone typed them: audit rows'
+    `target_repr` and data, certificate details, notes others wrote, the admin's log. Walks every
+    text and JSON column of every model (a manager's rare act; a few hundred small queries), so a
+    new app's free text is covered without being listed here. People's own name fields are left
+    alone: another person may share part of a name. Returns how many rows changed."""
+    from django.apps import apps
+    from django.db.models import CharField, JSONField, Q, TextField
+    from django.db.models.functions import Cast
+
+    needles = _needles(identifiers)
+    pattern = _identifier_pattern(needles)
+    if pattern is None:
+        return 0
+    changed = 0
+    for model in apps.get_models():
+        opts = model._meta
+        if opts.proxy or not opts.managed or model is User or opts.label == "sessions.Session":
+            continue
+        texts = [
+            f
+            for f in opts.concrete_fields
+            if isinstance(f, CharField | TextField) and not f.choices and not f.primary_key
+        ]
+        jsons = [f for f in opts.concrete_fields if isinstance(f, JSONField)]
+        if not texts and not jsons:
+            continue
+        casts = {f"_text_{f.attname}": Cast(f.attname, TextField()) for f in jsons}
+        match = Q()
+        for needle in needles:
+            for f in texts:
+                match |= Q(**{f"{f.attname}__icontains": needle})
+            for alias in casts:
+                match |= Q(**{f"{alias}__icontains": needle})
+        for obj in model._base_manager.annotate(**casts).filter(match):
+            update = {}
+            for f in texts:
+                value = getattr(obj, f.attname)
+                if value and pattern.search(value):
+                    update[f.attname] = pattern.sub(ERASED_MARK, value)[: f.max_length or None]
+            for f in jsons:
+                value = getattr(obj, f.attname)
+                scrubbed = _scrub_json(value, pattern)
+                if scrubbed != value:
+                    update[f.attname] = scrubbed
+            if update:
+                model._base_manager.filter(pk=obj.pk).update(**update)
+                changed += 1
+    return changed
+
+
+def forget_stored_mail(*, identifiers) -> int:
+    """Delete stored copies of email (the file backend's folder, `var/mail` in development)
+    that name or contact the person. Returns how many files went."""
+    import email
+    from pathlib import Path
+
+    folder = getattr(settings, "EMAIL_FILE_PATH", None)
+    pattern = _identifier_pattern(_needles(identifiers))
+    if not folder or pattern is None or not Path(folder).is_dir():
+        return 0
+    removed = 0
+    for path in Path(folder).iterdir():
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        texts = [raw.decode("utf-8", "replace")]
+        # Bodies may be quoted-printable or base64: look at each part decoded too. The file
+        # backend writes several messages to one file, separated by a line of dashes.
+        for chunk in raw.split(b"\n" + b"-" * 79 + b"\n"):
+            for part in email.message_from_bytes(chunk).walk():
+                payload = part.get_payload(decode=True)
+                if payload:
+                    texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+        if any(pattern.search(t) for t in texts):
+            path.unlink()
+            removed += 1
+    return removed

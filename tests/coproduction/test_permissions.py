@@ -9,7 +9,7 @@ from tests.factories import (
     ProjectFactory,
     RoleAssignmentFactory,
 )
-from tests.matrix import Case, check, expect, params
+from tests.matrix import Case, check, expect, params, world_fixture
 
 # Cara holds a role on Fatima's project; Olu does not (404: outside his scope); Sam coordinates
 # another project (404); Morgan manages (everything).
@@ -78,8 +78,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     ProjectFactory(lead=other_coordinator)
     RoleAssignmentFactory(contributor=cara, project=project)
     return {
@@ -98,6 +97,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,12 @@ def _pdf_text(pdf: bytes, tmp_path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
 
 
+def _sweep():
+    # Email goes once the sweep's transaction commits; here, the test's transaction.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return panels.check_expiry_sweep(now=timezone.now(), dry_run=False)
+
+
 @pytest.fixture
 def olu_in_role(project, olu):
     RoleAssignmentFactory(contributor=olu, project=project, role_type="co_researcher")
@@ -38,8 +45,8 @@ def olu_in_role(project, olu):
 
 def test_the_person_and_their_coordinator_are_told_once_before_a_check_expires(olu_in_role, fatima):
     CheckRecordFactory(person=olu_in_role, expires_on=timezone.localdate() + timedelta(days=20))
-    first = panels.check_expiry_sweep(now=timezone.now(), dry_run=False)
-    second = panels.check_expiry_sweep(now=timezone.now(), dry_run=False)
+    first = _sweep()
+    second = _sweep()
     assert len(first) == 2
     assert second == []
     assert sorted(m.to[0] for m in mail.outbox) == ["fatima@example.org", "olu@example.org"]
@@ -55,13 +62,13 @@ def test_no_reminder_outside_the_window_or_once_expired(olu_in_role):
         checked_on=timezone.localdate() - timedelta(days=1200),
         expires_on=timezone.localdate() - timedelta(days=1),
     )
-    assert panels.check_expiry_sweep(now=timezone.now(), dry_run=False) == []
+    assert _sweep() == []
     assert mail.outbox == []
 
 
 def test_a_person_with_no_current_role_tells_whoever_recorded_the_check(olu):
     check = CheckRecordFactory(person=olu)
-    panels.check_expiry_sweep(now=timezone.now(), dry_run=False)
+    _sweep()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([check.recorded_by.email, "olu@example.org"])
 
 
@@ -245,7 +252,7 @@ def test_an_offline_person_gets_no_email_but_the_coordinator_does(project, fatim
     dennis = UserFactory(email=None, name="Dennis Morris", contributor=True)
     RoleAssignmentFactory(contributor=dennis, project=project)
     CheckRecordFactory(person=dennis)
-    panels.check_expiry_sweep(now=timezone.now(), dry_run=False)
+    _sweep()
     assert [m.to for m in mail.outbox] == [["fatima@example.org"]]
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from contributors.models import RoleAssignment
 from portal.models import ParticipationStatus
-from tests.e2e.conftest import check_page, sign_in
+from tests.e2e.conftest import check_page, enter_totp, give_authenticator, sign_in
 from tests.factories import (
     ActivityFactory,
     ContributorFactory,
@@ -204,7 +204,12 @@ def test_irreversible_actions_ask_first(page, live_server, cara, morgan, project
 
     page.context.clear_cookies()
     sign_in(page, live_server, "morgan@example.org")
+    # An erasure decision needs the authenticator app used in this session: asked once, then back.
+    give_authenticator(morgan)
     page.goto(live_server.url + reverse("contributors:erasure_list"))
+    page.get_by_label("Erase the person’s data").check()
+    page.get_by_role("button", name=re.compile("Record decision")).click()
+    enter_totp(page)
     page.get_by_label("Erase the person’s data").check()
     page.get_by_role("button", name=re.compile("Record decision")).click()
     expect(page.get_by_role("heading", name=f"Erase {cara.name}’s data?")).to_be_visible()
@@ -222,7 +227,7 @@ def test_people_with_the_same_name_can_be_told_apart_and_long_pickers_searched(
 ):
     """Item 10: two Sam Taylors looked the same in the directory and the pickers; "member 10"
     came before "member 2"; a long picker could not be searched."""
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, opted_in
 
     sams = [
         UserFactory(name="Sam Taylor", email=email, contributor=True)
@@ -231,7 +236,7 @@ def test_people_with_the_same_name_can_be_told_apart_and_long_pickers_searched(
     for sam in sams:
         ContributorFactory(user=sam, in_directory=True)
     for n in (10, 2, 1, 11, 3, 12, 4, 13, 5, 14, 6, 15, 7, 8, 9):
-        UserFactory(name=f"Member {n}", contributor=True)
+        opted_in(UserFactory(name=f"Member {n}", contributor=True))
     activity = ActivityFactory(project=project)
 
     sign_in(page, live_server, "fatima@example.org")

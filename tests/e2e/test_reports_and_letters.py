@@ -23,10 +23,12 @@ def _pdf_text(path) -> str:
 
 
 @pytest.fixture
-def letters_due(db):
-    """Two people by post (one asked for large print), one by phone, with long links in the text."""
+def letters_due(db, fatima):
+    """Two people by post (one asked for large print), one by phone, with long links in the text,
+    all registered by Fatima (so in her scope)."""
     ann = UserFactory(name="Ann Post", email=None, contributor=True)
     Contributor.objects.create(
+        registered_by=fatima,
         user=ann,
         contact_method="post",
         address="1 High Street\nLeeds",
@@ -35,10 +37,10 @@ def letters_due(db):
     )
     ben = UserFactory(name="Ben Letter", email=None, contributor=True)
     Contributor.objects.create(
-        user=ben, contact_method="post", address="2 Low Road\nYork", postcode="YO1 1AA"
+        registered_by=fatima, user=ben, contact_method="post", address="2 Low Road\nYork", postcode="YO1 1AA"
     )
     cal = UserFactory(name="Cal Phone", email=None, contributor=True)
-    Contributor.objects.create(user=cal, contact_method="phone", phone="0113 496 0001")
+    Contributor.objects.create(registered_by=fatima, user=cal, contact_method="phone", phone="0113 496 0001")
     link = "http://localhost:8105/feedback/given/7f1d2a9e-6b4c-4f0e-9d57-2c1b8e3a4f60/letter.pdf"
     for user, subject in ((ann, "Feedback on Leaflet review"), (ann, "Your new role"), (ben, "Thank you")):
         ContactTask.objects.create(
