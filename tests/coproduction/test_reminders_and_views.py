@@ -298,3 +298,20 @@ def test_agreeing_to_rules_that_are_not_this_projects_is_404(client, project, ca
     assert client.post(url, {"rules": other.public_id}).status_code == 404
     assert client.post(url, {"rules": "not-a-uuid"}).status_code == 404
     assert not GroundRulesAgreement.objects.exists()
+
+
+def test_the_data_page_and_download_show_a_persons_learning(client, cara):
+    from coproduction import services
+    from tests.factories import CourseFactory
+
+    ContributorFactory(user=cara)
+    services.record_learning(
+        actor=cara,
+        person=cara,
+        course=CourseFactory(title="Reviewing grant applications"),
+        completed_on=timezone.localdate(),
+    )
+    client.force_login(cara)
+    page = client.get(reverse("contributors:my_data"))
+    assert page.status_code == 200
+    assert "Reviewing grant applications" in page.content.decode()
