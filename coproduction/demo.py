@@ -5,6 +5,7 @@ levels, a learning catalogue with records, and Olu's DBS check expiring inside t
 window. Safe to run again and again."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from contributors.models import Contributor, InvolvementLevel, RoleAssignment
 from impact.models import ImpactEntry
@@ -289,19 +290,13 @@ def _learning(demo, people) -> None:
         ),
         (
             demo.olu,
-            "Interviewing skills for co-researchers",
-            40,
-            LearningSource.COORDINATOR,
-            "Attended both sessions.",
-        ),
-        (
-            demo.olu,
             "Safeguarding adults: level 1",
             300,
             LearningSource.SELF_REPORTED,
             "Certificate LSP-22817.",
         ),
     ]
+    _training_session(demo, courses["Interviewing skills for co-researchers"])
     for person, title, days, source, evidence in records:
         LearningRecord.objects.get_or_create(
             person=person,
@@ -314,6 +309,35 @@ def _learning(demo, people) -> None:
                 # Cara chose to show what she did herself on her certificate.
                 "on_certificate": person == demo.cara and source == LearningSource.SELF_REPORTED,
             },
+        )
+
+
+def _training_session(demo, course) -> None:
+    """The interviewing course run as a portal activity: Olu attended, so it is in his learning
+    (by the same signal a coordinator's click sends) and he can claim for the time."""
+    from portal.models import Activity, ActivityKind, ActivityMode, Participation, ParticipationStatus
+    from portal.signals import participation_changed
+
+    session, _ = Activity.objects.get_or_create(
+        project=demo.projects["stroke"],
+        title="Interviewing skills for co-researchers: session 1",
+        defaults={
+            "kind": ActivityKind.TRAINING,
+            "starts_at": (demo.now - timedelta(days=40)).replace(hour=14),
+            "expected_hours": Decimal("2.00"),
+            "mode": ActivityMode.ONLINE,
+            "location": "Video call",
+            "coordinator": demo.fatima,
+            "rate_code": "meeting_hour",
+        },
+    )
+    course.activities.add(session)
+    participation, created = Participation.objects.get_or_create(
+        activity=session, contributor=demo.olu, defaults={"status": ParticipationStatus.ATTENDED}
+    )
+    if created:
+        participation_changed.send(
+            sender=Participation, participation=participation, old_status=None, actor=demo.fatima
         )
 
 
