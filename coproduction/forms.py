@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from contributors.forms import DATE_FORMATS, DATE_INPUT
 from contributors.models import RoleType
-from portal.models import ProjectStage, Role, User
+from portal.models import ProjectStage, User
 
 from .models import (
     PROMPTS,
@@ -80,8 +80,9 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, people, impact_entries, feedback_items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = people
+        # `people` comes annotated by selectors.flag_contributors.
         self.fields["participants"].label_from_instance = lambda u: (
-            f"{u} (contributor)" if u.has_role(Role.CONTRIBUTOR) else f"{u} (staff)"
+            f"{u} (contributor)" if u.holds_contributor_role else f"{u} (staff)"
         )
         self.fields["impact_entries"].queryset = impact_entries
         self.fields["feedback_items"].queryset = feedback_items

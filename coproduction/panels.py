@@ -53,7 +53,7 @@ def _activity_panel(request, activity):
 
 def _contributor_home(request):
     from . import selectors
-    from .models import GroundRulesAgreement
+    from .models import GroundRules, GroundRulesAgreement
 
     user = request.user
     projects = list(selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10])
@@ -62,10 +62,12 @@ def _contributor_home(request):
             "rules_id", flat=True
         )
     )
-    logs = []
-    for project in projects:
-        rules = selectors.current_rules(project)
-        logs.append({"project": project, "to_agree": rules is not None and rules.pk not in agreed})
+    latest: dict[int, int] = {}  # project -> its current rules, newest version first
+    for project_id, rules_id in (
+        GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
+    ):
+        latest.setdefault(project_id, rules_id)
+    logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
     return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
 
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from contributors.models import InvolvementLevel, RoleAssignment
@@ -38,6 +38,15 @@ def team(project: Project) -> list[User]:
         | Q(pk__in=RoleAssignment.objects.filter(project=project).current().values("contributor"))
     ).distinct()
     return list(people.order_by("name"))
+
+
+def flag_contributors(users):
+    """Users annotated with `holds_contributor_role`, to tell contributors from staff in one query."""
+    return users.annotate(
+        holds_contributor_role=Exists(
+            User.groups.through.objects.filter(user=OuterRef("pk"), group__name=Role.CONTRIBUTOR)
+        )
+    )
 
 
 def reflections_visible_to(user: User, project: Project):

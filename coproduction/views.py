@@ -17,7 +17,7 @@ from contributors.models import Contributor, RoleAssignment
 from feedback.models import FeedbackItem
 from impact.models import ImpactEntry
 from portal.errors import PortalError, show_error
-from portal.models import Activity, Role, User
+from portal.models import Activity, User
 from portal.permissions import can_manage_activity
 
 from . import forms, permissions, selectors, services
@@ -40,7 +40,9 @@ def _get_project(request, public_id):
 
 
 def _team_queryset(project):
-    return User.objects.filter(pk__in=[u.pk for u in selectors.team(project)]).order_by("name")
+    return selectors.flag_contributors(
+        User.objects.filter(pk__in=[u.pk for u in selectors.team(project)])
+    ).order_by("name")
 
 
 # --- The log -----------------------------------------------------------------------------------
@@ -184,15 +186,15 @@ def decision_detail(request, public_id):
     )
     if not permissions.can_view_log(request.user, decision.project):
         raise PermissionDenied
-    participants = list(decision.participants.order_by("name"))
+    participants = list(selectors.flag_contributors(decision.participants.order_by("name")))
     return render(
         request,
         "coproduction/decision_detail.html",
         {
             "decision": decision,
             "project": decision.project,
-            "contributors": [p for p in participants if p.has_role(Role.CONTRIBUTOR)],
-            "staff": [p for p in participants if not p.has_role(Role.CONTRIBUTOR)],
+            "contributors": [p for p in participants if p.holds_contributor_role],
+            "staff": [p for p in participants if not p.holds_contributor_role],
             "impact_entries": decision.impact_entries.all(),
             "feedback_items": decision.feedback_items.select_related("feedback__activity"),
         },
