@@ -135,10 +135,11 @@ CASES = [
         kwargs=lambda w: {"public_id": w["task"].public_id},
         method="post",
     ),
-    # Fatima entered the bank details: only a second person (here the manager) may confirm.
+    # Fatima entered the bank details: only a second person (here the manager) may confirm,
+    # and only with the second factor used in this session (the matrix's manager has no app).
     Case(
         "contributors:bank_change_decide",
-        expect(coordinator=403, manager=302, contributor=404, other_contributor=404, other_coordinator=404),
+        expect(coordinator=403, manager=403, contributor=404, other_contributor=404, other_coordinator=404),
         kwargs=lambda w: {"public_id": w["bank_change"].public_id},
         method="post",
         data=lambda w: {"decision": "confirm"},
