@@ -116,6 +116,20 @@ DECISION_FIELDS = (
 )
 
 
+def _check_decision(project: Project, fields: dict, impact_entries, feedback_items) -> None:
+    if fields.get("method") not in DecisionMethod.values:
+        raise CoproductionError("Say how it was decided.")
+    if fields.get("views_changed_it") not in ViewsChangedIt.values:
+        raise CoproductionError("Say whether contributors' views changed the decision.")
+    if fields.get("stage") not in ProjectStage.values:
+        raise CoproductionError("Choose the research stage.")
+    # Links only to this project's own records, whatever a tampered form sends.
+    if any(e.project_id != project.pk for e in impact_entries):
+        raise CoproductionError("An impact entry you chose belongs to another project.")
+    if any(i.feedback.activity.project_id != project.pk for i in feedback_items):
+        raise CoproductionError("A feedback item you chose belongs to another project.")
+
+
 @transaction.atomic
 def log_decision(
     *,
@@ -128,17 +142,7 @@ def log_decision(
 ) -> Decision:
     if not permissions.can_keep_log(actor, project):
         raise PermissionDenied
-    if fields.get("method") not in DecisionMethod.values:
-        raise CoproductionError("Say how it was decided.")
-    if fields.get("views_changed_it") not in ViewsChangedIt.values:
-        raise CoproductionError("Say whether contributors' views changed the decision.")
-    if fields.get("stage") not in ProjectStage.values:
-        raise CoproductionError("Choose the research stage.")
-    # Links only to this project's own records, whatever a tampered form sends.
-    if any(e.project_id != project.pk for e in impact_entries):
-        raise CoproductionError("An impact entry you chose belongs to another project.")
-    if any(i.feedback.activity.project_id != project.pk for i in feedback_items):
-        raise CoproductionError("A feedback item you chose belongs to another project.")
+    _check_decision(project, fields, impact_entries, feedback_items)
     decision = Decision.objects.create(
         project=project, recorded_by=actor, **{k: v for k, v in fields.items() if k in DECISION_FIELDS}
     )
@@ -152,6 +156,32 @@ def log_decision(
         participants=len(participants),
         impact_entries=[str(e.public_id) for e in impact_entries],
     )
+    return decision
+
+
+@transaction.atomic
+def update_decision(
+    *, actor: User, decision: Decision, participants=(), impact_entries=(), feedback_items=(), **fields
+) -> Decision:
+    """Correct a logged decision; the audit row names what changed."""
+    decision = Decision.objects.select_for_update().select_related("project").get(pk=decision.pk)
+    if not permissions.can_keep_log(actor, decision.project):
+        raise PermissionDenied
+    _check_decision(decision.project, fields, impact_entries, feedback_items)
+    changed = [k for k in DECISION_FIELDS if k in fields and getattr(decision, k) != fields[k]]
+    for name in changed:
+        setattr(decision, name, fields[name])
+    decision.save()
+    for name, chosen in (
+        ("participants", participants),
+        ("impact_entries", impact_entries),
+        ("feedback_items", feedback_items),
+    ):
+        related = getattr(decision, name)
+        if set(related.values_list("pk", flat=True)) != {o.pk for o in chosen}:
+            related.set(chosen)
+            changed.append(name)
+    record_audit(actor=actor, action="coproduction.decision_updated", target=decision, fields=changed)
     return decision
 
 

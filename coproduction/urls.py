@@ -14,6 +14,7 @@ urlpatterns = [
     path("projects/<uuid:public_id>/reflections/new/", views.reflection_create, name="reflection_create"),
     path("projects/<uuid:public_id>/requirements/", views.requirements, name="requirements"),
     path("decisions/<uuid:public_id>/", views.decision_detail, name="decision_detail"),
+    path("decisions/<uuid:public_id>/edit/", views.decision_edit, name="decision_edit"),
     path("learning/", views.my_learning, name="my_learning"),
     path("learning/catalogue/", views.catalogue, name="catalogue"),
     path("learning/catalogue/new/", views.course_create, name="course_create"),

@@ -155,27 +155,68 @@ def decision_create(request, public_id):
     project = _get_project(request, public_id)
     if not permissions.can_keep_log(request.user, project):
         raise PermissionDenied
-    form = forms.DecisionForm(
-        request.POST or None,
-        initial={"decided_on": timezone.localdate(), "stage": project.stage},
-        people=_team_queryset(project),
-        impact_entries=ImpactEntry.objects.filter(project=project).order_by("-occurred_on"),
-        feedback_items=FeedbackItem.objects.filter(feedback__activity__project=project).select_related(
-            "feedback__activity"
-        ),
+    form = _decision_form(
+        request, project, initial={"decided_on": timezone.localdate(), "stage": project.stage}
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.setdefault("impact_entries", [])
-        data.setdefault("feedback_items", [])
         try:
-            decision = services.log_decision(actor=request.user, project=project, **data)
+            decision = services.log_decision(actor=request.user, project=project, **_decision_data(form))
         except PortalError as exc:
             show_error(request, exc, form=form)
         else:
             messages.success(request, "Decision added to the log.")
             return redirect("coproduction:decision_detail", public_id=decision.public_id)
     return _render(request, "coproduction/decision_form.html", {"form": form, "project": project}, form)
+
+
+def _decision_form(request, project, **kwargs):
+    return forms.DecisionForm(
+        request.POST or None,
+        people=_team_queryset(project),
+        impact_entries=ImpactEntry.objects.filter(project=project).order_by("-occurred_on"),
+        feedback_items=FeedbackItem.objects.filter(feedback__activity__project=project).select_related(
+            "feedback__activity"
+        ),
+        **kwargs,
+    )
+
+
+def _decision_data(form) -> dict:
+    data = dict(form.cleaned_data)
+    data.setdefault("impact_entries", [])
+    data.setdefault("feedback_items", [])
+    return data
+
+
+@login_required
+def decision_edit(request, public_id):
+    decision = get_object_or_404(
+        Decision.objects.filter(project__in=selectors.log_projects(request.user)).select_related("project"),
+        public_id=public_id,
+    )
+    project = decision.project
+    if not permissions.can_keep_log(request.user, project):
+        raise PermissionDenied
+    initial = {f: getattr(decision, f) for f in services.DECISION_FIELDS} | {
+        "participants": list(decision.participants.values_list("pk", flat=True)),
+        "impact_entries": list(decision.impact_entries.values_list("pk", flat=True)),
+        "feedback_items": list(decision.feedback_items.values_list("pk", flat=True)),
+    }
+    form = _decision_form(request, project, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_decision(actor=request.user, decision=decision, **_decision_data(form))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
+        else:
+            messages.success(request, "Decision saved.")
+            return redirect("coproduction:decision_detail", public_id=decision.public_id)
+    return _render(
+        request,
+        "coproduction/decision_form.html",
+        {"form": form, "project": project, "decision": decision},
+        form,
+    )
 
 
 @login_required
@@ -197,6 +238,7 @@ def decision_detail(request, public_id):
             "staff": [p for p in participants if not p.holds_contributor_role],
             "impact_entries": decision.impact_entries.all(),
             "feedback_items": decision.feedback_items.select_related("feedback__activity"),
+            "can_keep": permissions.can_keep_log(request.user, decision.project),
         },
     )
 

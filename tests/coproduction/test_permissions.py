@@ -52,6 +52,7 @@ CASES = [
     ),
     Case("coproduction:decision_create", KEEPERS, kwargs=_project),
     Case("coproduction:decision_detail", TEAM, kwargs=lambda w: {"public_id": w["decision"].public_id}),
+    Case("coproduction:decision_edit", KEEPERS, kwargs=lambda w: {"public_id": w["decision"].public_id}),
     Case("coproduction:reflection_list", TEAM, kwargs=_project),
     Case("coproduction:reflection_create", TEAM, kwargs=_project),
     Case(

@@ -184,6 +184,25 @@ def test_decisions_in_the_report_are_those_contributors_took_part_in(fatima, tea
     assert list(selectors.decisions_with_contributors([team], far - timedelta(days=30), far)) == [with_them]
 
 
+def test_correcting_a_decision_audits_what_changed(fatima, team, cara, olu):
+    decision = services.log_decision(actor=fatima, project=team, participants=[cara, fatima], **_decision())
+    services.update_decision(
+        actor=fatima,
+        decision=decision,
+        participants=[cara, olu, fatima],
+        **_decision(views_changed_it="partly"),
+    )
+    decision.refresh_from_db()
+    assert decision.views_changed_it == "partly"
+    assert set(decision.participants.all()) == {cara, olu, fatima}
+    event = AuditEvent.objects.get(action="coproduction.decision_updated")
+    assert event.data == {"fields": ["views_changed_it", "participants"]}
+    with pytest.raises(PermissionDenied):
+        services.update_decision(actor=cara, decision=decision, **_decision(title="Mine"))
+    decision.refresh_from_db()
+    assert decision.title == "Days out of the house is a main outcome"
+
+
 # --- Reflections -------------------------------------------------------------------------------
 
 
