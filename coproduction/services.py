@@ -205,6 +205,27 @@ def write_reflection(*, actor: User, project: Project, stage: str, visibility: s
     return reflection
 
 
+@transaction.atomic
+def change_reflection_visibility(*, actor: User, reflection: Reflection, visibility: str) -> Reflection:
+    """Only the author decides who reads their words, and can take back a report's quote."""
+    reflection = Reflection.objects.select_for_update().get(pk=reflection.pk)
+    if reflection.author_id != actor.pk:
+        raise PermissionDenied
+    if visibility not in Visibility.values:
+        raise CoproductionError("Choose who can read it.")
+    old = reflection.visibility
+    reflection.visibility = visibility
+    reflection.save(update_fields=["visibility", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="coproduction.reflection_visibility_changed",
+        target=reflection.project,
+        old=old,
+        new=visibility,
+    )
+    return reflection
+
+
 # --- Learning ----------------------------------------------------------------------------------
 
 COURSE_FIELDS = ("title", "provider", "format", "length", "description", "url", "accessible_versions")

@@ -13,6 +13,9 @@ urlpatterns = [
     path("projects/<uuid:public_id>/reflections/", views.reflection_list, name="reflection_list"),
     path("projects/<uuid:public_id>/reflections/new/", views.reflection_create, name="reflection_create"),
     path("projects/<uuid:public_id>/requirements/", views.requirements, name="requirements"),
+    path(
+        "reflections/<uuid:public_id>/visibility/", views.reflection_visibility, name="reflection_visibility"
+    ),
     path("decisions/<uuid:public_id>/", views.decision_detail, name="decision_detail"),
     path("decisions/<uuid:public_id>/edit/", views.decision_edit, name="decision_edit"),
     path("learning/", views.my_learning, name="my_learning"),

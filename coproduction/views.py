@@ -21,7 +21,16 @@ from portal.models import Activity, User
 from portal.permissions import can_manage_activity
 
 from . import forms, permissions, selectors, services
-from .models import CheckRecord, Course, Decision, GroundRules, GroundRulesAgreement, LearningRecord
+from .models import (
+    CheckRecord,
+    Course,
+    Decision,
+    GroundRules,
+    GroundRulesAgreement,
+    LearningRecord,
+    Reflection,
+    Visibility,
+)
 
 PER_PAGE = 20
 
@@ -261,6 +270,23 @@ def reflection_create(request, public_id):
 
 
 @login_required
+@require_POST
+def reflection_visibility(request, public_id):
+    reflection = get_object_or_404(
+        Reflection.objects.filter(author=request.user).select_related("project"), public_id=public_id
+    )
+    try:
+        services.change_reflection_visibility(
+            actor=request.user, reflection=reflection, visibility=request.POST.get("visibility", "")
+        )
+    except PortalError as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, "Saved: who can read your reflection.")
+    return redirect("coproduction:reflection_list", public_id=reflection.project.public_id)
+
+
+@login_required
 def reflection_list(request, public_id):
     project = _get_project(request, public_id)
     if not permissions.can_view_log(request.user, project):
@@ -271,6 +297,7 @@ def reflection_list(request, public_id):
         {
             "project": project,
             "reflections": _page(request, selectors.reflections_visible_to(request.user, project)),
+            "visibilities": Visibility.choices,
             "can_take_part": permissions.can_take_part(request.user, project),
         },
     )

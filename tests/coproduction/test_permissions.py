@@ -3,6 +3,7 @@ import pytest
 from tests.factories import (
     ActivityFactory,
     ContributorFactory,
+    CoproductionReflectionFactory,
     CourseFactory,
     DecisionFactory,
     GroundRulesFactory,
@@ -64,6 +65,14 @@ CASES = [
         id="post coproduction:reflection_create",
     ),
     Case("coproduction:requirements", KEEPERS, kwargs=_project),
+    Case(
+        "coproduction:reflection_visibility",
+        # Only the author: anyone else is told nothing exists.
+        expect(contributor=302, other_contributor=404, coordinator=404, other_coordinator=404, manager=404),
+        method="post",
+        kwargs=lambda w: {"public_id": w["reflection"].public_id},
+        data=lambda w: {"visibility": "private"},
+    ),
     Case("coproduction:my_learning", CONTRIBUTORS),
     Case("coproduction:catalogue", expect()),
     Case("coproduction:course_create", STAFF),
@@ -92,6 +101,7 @@ def _build(cara, olu, fatima, other_coordinator, morgan, project):
         "project": project,
         "rules": GroundRulesFactory(project=project),
         "decision": DecisionFactory(project=project),
+        "reflection": CoproductionReflectionFactory(project=project, author=cara, visibility="report"),
         "cara_profile": ContributorFactory(user=cara),
         "training": ActivityFactory(project=project, kind="training"),
         "course": CourseFactory(),

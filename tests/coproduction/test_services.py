@@ -247,6 +247,19 @@ def test_an_erased_persons_reflections_leave_the_report(team, cara):
     assert not selectors.reflections_visible_to(team.lead, team).exists()
 
 
+def test_the_author_alone_takes_a_reflection_back_out_of_the_reports(team, cara, fatima):
+    reflection = CoproductionReflectionFactory(project=team, author=cara, visibility="report")
+    with pytest.raises(PermissionDenied):
+        services.change_reflection_visibility(actor=fatima, reflection=reflection, visibility="private")
+    services.change_reflection_visibility(actor=cara, reflection=reflection, visibility="private")
+    reflection.refresh_from_db()
+    assert reflection.visibility == "private"
+    today = timezone.localdate()
+    assert not selectors.shareable_reflections([team], today, today).exists()
+    event = AuditEvent.objects.get(action="coproduction.reflection_visibility_changed")
+    assert event.data == {"old": "report", "new": "private"}
+
+
 # --- Involvement levels ------------------------------------------------------------------------
 
 

@@ -113,6 +113,7 @@ def test_a_team_keeps_a_coproduction_log_that_the_impact_report_shows(
     check_page(page, "reflection form")
     page.get_by_role("button", name="Save my reflection").click()
     expect(page.get_by_text("We changed the main outcome in one morning.")).to_be_visible()
+    check_page(page, "reflections, with the author's visibility control")
 
     # The project's impact report shows the decision and the reflection.
     _as(page, live_server, "fatima@example.org")
