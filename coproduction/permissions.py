@@ -6,6 +6,7 @@ contributors who hold a role on it. Views use these to show buttons; services en
 
 from contributors.models import RoleAssignment
 from portal.models import Project, User
+from portal.people import people_visible_to
 from portal.permissions import can_manage_project
 
 
@@ -36,3 +37,9 @@ def can_manage_catalogue(user: User) -> bool:
 def can_record_for_others(user: User) -> bool:
     """Coordinators and managers record learning and checks for people."""
     return user.is_authenticated and user.has_perm("coproduction.add_checkrecord")
+
+
+def can_record_for(user: User, person: User) -> bool:
+    """Record learning or a check for this person: a coordinator or manager, for someone in
+    their scope (portal.people)."""
+    return can_record_for_others(user) and people_visible_to(user).filter(pk=person.pk).exists()

@@ -252,7 +252,7 @@ def record_learning(
 ) -> LearningRecord:
     """A person tells us what they finished, or a coordinator records it for them."""
     own = person.pk == actor.pk
-    if not (own and actor.is_authenticated) and not permissions.can_record_for_others(actor):
+    if not (own and actor.is_authenticated) and not permissions.can_record_for(actor, person):
         raise PermissionDenied
     if not course.is_active:
         raise CoproductionError("That course is no longer in the catalogue.")
@@ -284,7 +284,7 @@ def record_learning(
 def record_check(
     *, actor: User, person: User, check_kind: str, checked_on: date, expires_on: date, reference: str = ""
 ) -> CheckRecord:
-    if not permissions.can_record_for_others(actor):
+    if not permissions.can_record_for(actor, person):
         raise PermissionDenied
     if check_kind not in CheckKind.values:
         raise CoproductionError("Choose the check.")

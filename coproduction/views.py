@@ -358,9 +358,11 @@ def my_learning(request):
 def _get_person(request, public_id) -> Contributor:
     if not permissions.can_record_for_others(request.user):
         raise PermissionDenied
-    return get_object_or_404(
-        Contributor.objects.filter(erased_at__isnull=True).select_related("user"), public_id=public_id
+    # Only people in the user's scope (portal.people): anyone else is 404.
+    people = (
+        Contributor.objects.visible_to(request.user).filter(erased_at__isnull=True).select_related("user")
     )
+    return get_object_or_404(people, public_id=public_id)
 
 
 @login_required

@@ -76,7 +76,12 @@ CASES = [
     Case("coproduction:my_learning", CONTRIBUTORS),
     Case("coproduction:catalogue", expect()),
     Case("coproduction:course_create", STAFF),
-    Case("coproduction:person_learning", STAFF, kwargs=lambda w: {"public_id": w["cara_profile"].public_id}),
+    # People outside a coordinator's scope (portal.people) are 404, as on their profile.
+    Case(
+        "coproduction:person_learning",
+        expect(contributor=403, other_contributor=403, other_coordinator=404),
+        kwargs=lambda w: {"public_id": w["cara_profile"].public_id},
+    ),
     Case("coproduction:checks", STAFF),
     Case(
         "coproduction:activity_course",

@@ -231,8 +231,11 @@ def test_the_impact_report_has_the_logs_sections(project, cara, fatima, tmp_path
             assert any(line.startswith(measure) and line.endswith(value) for line in lines), (measure, value)
 
 
-def test_a_coordinator_records_a_check_from_the_persons_page(client, fatima, cara):
+def test_a_coordinator_records_a_check_from_the_persons_page(
+    client, fatima, project, cara, other_coordinator
+):
     profile = ContributorFactory(user=cara)
+    RoleAssignmentFactory(contributor=cara, project=project)  # in Fatima's scope, not Sam's
     client.force_login(fatima)
     today = timezone.localdate()
     response = client.post(
@@ -246,6 +249,9 @@ def test_a_coordinator_records_a_check_from_the_persons_page(client, fatima, car
     )
     assert response.status_code == 302
     assert cara.checks.get().expires_on == today + timedelta(days=1095)
+    client.force_login(other_coordinator)
+    url = reverse("coproduction:person_learning", kwargs={"public_id": profile.public_id})
+    assert client.get(url).status_code == 404
 
 
 def test_an_offline_person_gets_no_email_but_the_coordinator_does(project, fatima):

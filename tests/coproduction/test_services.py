@@ -297,7 +297,8 @@ def test_a_contributor_records_their_own_learning(cara):
     assert AuditEvent.objects.filter(action="coproduction.learning_recorded", actor=cara).exists()
 
 
-def test_a_coordinator_records_learning_for_someone_and_a_contributor_cannot(fatima, cara, olu):
+def test_a_coordinator_records_learning_for_someone_and_a_contributor_cannot(fatima, project, cara, olu):
+    RoleAssignmentFactory(contributor=cara, project=project)  # in Fatima's scope
     course = CourseFactory()
     record = services.record_learning(
         actor=fatima, person=cara, course=course, completed_on=timezone.localdate()
@@ -323,7 +324,27 @@ def test_learning_is_in_the_persons_data_download(cara):
 # --- Checks ------------------------------------------------------------------------------------
 
 
-def test_a_coordinator_records_a_check_and_a_contributor_cannot(fatima, cara):
+def test_a_coordinator_cannot_record_for_someone_outside_their_scope(other_coordinator, project, cara):
+    RoleAssignmentFactory(contributor=cara, project=project)  # Fatima's project, not Sam's
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.record_check(
+            actor=other_coordinator,
+            person=cara,
+            check_kind="dbs_enhanced",
+            checked_on=today,
+            expires_on=today + timedelta(days=30),
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_learning(
+            actor=other_coordinator, person=cara, course=CourseFactory(), completed_on=today
+        )
+    assert not CheckRecord.objects.exists()
+    assert not LearningRecord.objects.exists()
+
+
+def test_a_coordinator_records_a_check_and_a_contributor_cannot(fatima, project, cara):
+    RoleAssignmentFactory(contributor=cara, project=project)
     today = timezone.localdate()
     services.record_check(
         actor=fatima,
