@@ -423,6 +423,7 @@ def snapshot_diversity(*, participation: Participation) -> ParticipationDiversit
 ROLE_FIELDS = (
     "role_type",
     "role_description",
+    "involvement_level",
     "starts_on",
     "ends_on",
     "expectations",

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "impact",
     # At the end of the import chain: nothing imports it.
     "messaging",
+    # At the end of the chain: reads every app above, nothing imports it.
+    "coproduction",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +262,8 @@ PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS = env.int("PORTAL_FEEDBACK_ESCALATE_AFTER_DA
 PORTAL_IMPACT_EVIDENCE_MAX_MB = env.int("PORTAL_IMPACT_EVIDENCE_MAX_MB", default=10)
 # Report files (PDF, CSV, batches of certificates) are deleted this many days after they are made.
 PORTAL_IMPACT_REPORT_KEEP_DAYS = env.int("PORTAL_IMPACT_REPORT_KEEP_DAYS", default=30)
+# Days before a DBS check or training expires that the person and their coordinators are told.
+PORTAL_CHECK_REMINDER_DAYS = env.int("PORTAL_CHECK_REMINDER_DAYS", default=30)
 
 # --- Files, static, security ----------------------------------------------------------------
 STATIC_URL = "/static/"
