@@ -32,5 +32,6 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     # The admin's own password form would sign people in without allauth's second factor.
     path("admin/login/", views.admin_login),
+    path("coproduction/", include("coproduction.urls")),
     path("admin/", admin.site.urls),
 ]
