@@ -1,5 +1,7 @@
 """What partners adds to the portal: navigation, a project panel with the partners and their reach,
-and a line on the contributor's home page to say who introduced them."""
+a link on the contributor's home page to say who introduced them, and a link on the paying page.
+
+Kept to what costs no query on pages everyone opens (the home pages, the navigation)."""
 
 
 def _project_panel(request, project):
@@ -16,37 +18,9 @@ def _project_panel(request, project):
     }
 
 
-def _activity_panel(request, activity):
-    from . import permissions
-    from .models import PartnerLink
-
-    user = request.user
-    if not permissions.can_view_partners(user):
-        return None
-    links = PartnerLink.objects.filter(activity=activity).select_related("partner")
-    if not links or not (user.is_manager or activity.project.is_coordinated_by(user)):
-        return None
-    return {"links": links}
-
-
 def _contributor_home(request):
-    from .models import Introduction
-
-    return {"introduction": Introduction.objects.filter(user=request.user).select_related("partner").first()}
-
-
-def _invoices_waiting(request) -> int:
-    from payments.models import ClaimStatus
-
-    from .models import PartnerInvoice
-
-    user = request.user
-    return (
-        PartnerInvoice.objects.visible_to(user)
-        .filter(status=ClaimStatus.SUBMITTED)
-        .exclude(submitted_by=user)
-        .count()
-    )
+    # A plain link, no query: every contributor's home page pays for whatever a panel asks.
+    return {}
 
 
 def data_export_section(user) -> dict:
@@ -74,9 +48,6 @@ def register() -> None:
         role="project", template="partners/panels/project.html", context=_project_panel, order=45
     )
     dashboard.register_panel(
-        role="activity", template="partners/panels/activity.html", context=_activity_panel, order=45
-    )
-    dashboard.register_panel(
         role=Role.CONTRIBUTOR,
         template="partners/panels/home_contributor.html",
         context=_contributor_home,
@@ -88,7 +59,6 @@ def register() -> None:
         roles=(Role.COORDINATOR, Role.MANAGER),
         order=70,
         match_prefix="/partners/",
-        count=_invoices_waiting,
     )
     dashboard.register_nav(
         label="Self-assessment",

@@ -75,7 +75,7 @@ def test_a_partner_is_added_linked_paid_thanked_and_counted(page, browser, live_
 
     # Cara says the centre introduced her.
     cara = _as(browser, live_server, "cara@example.org")
-    cara.get_by_role("link", name="Did a community group introduce you to us?").click()
+    cara.get_by_role("link", name="Tell us whether a community group introduced you to us").click()
     cara.get_by_label("Which organisation introduced you to us?").select_option(
         label="Riverside Carers' Centre"
     )

@@ -93,16 +93,3 @@ def test_the_paying_page_for_claims_leads_to_partners_invoices(client, morgan):
     client.force_login(morgan)
     response = client.get(reverse("payments:payment_list"))
     assert reverse("partners:paying") in response.content.decode()
-
-
-def test_an_activity_page_names_the_partner_that_co_delivers_it(client, fatima, morgan, partner, project):
-    from partners import services
-    from tests.factories import ActivityFactory
-
-    activity = ActivityFactory(project=project, title="Carers' café")
-    services.link_partner(
-        actor=morgan, partner=partner, project=project, role="co_deliver", activity=activity
-    )
-    client.force_login(fatima)
-    response = client.get(reverse("portal:activity_detail", kwargs={"public_id": activity.public_id}))
-    assert "co-delivers with us" in response.content.decode()
