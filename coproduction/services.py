@@ -164,7 +164,7 @@ def update_decision(
     *, actor: User, decision: Decision, participants=(), impact_entries=(), feedback_items=(), **fields
 ) -> Decision:
     """Correct a logged decision; the audit row names what changed."""
-    decision = Decision.objects.select_for_update().select_related("project").get(pk=decision.pk)
+    decision = Decision.objects.select_for_update(of=("self",)).select_related("project").get(pk=decision.pk)
     if not permissions.can_keep_log(actor, decision.project):
         raise PermissionDenied
     _check_decision(decision.project, fields, impact_entries, feedback_items)

@@ -413,7 +413,7 @@ def start_assessment(
 
 
 def _lock_assessment(assessment: Assessment) -> Assessment:
-    return Assessment.objects.select_for_update().select_related("project").get(pk=assessment.pk)
+    return Assessment.objects.select_for_update(of=("self",)).select_related("project").get(pk=assessment.pk)
 
 
 @transaction.atomic
