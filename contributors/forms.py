@@ -10,6 +10,7 @@ from portal.models import Role, User
 from . import equality
 from .models import (
     AccessNeed,
+    Benefit,
     ContactMethod,
     ContributorStatus,
     OpportunityMode,
@@ -457,3 +458,16 @@ class ErasureDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not data.get("note"):
             self.add_error("note", "Explain why the request is refused")
         return data
+
+
+class BenefitForm(forms.Form):
+    benefit = forms.ChoiceField(
+        choices=Benefit.choices,
+        widget=forms.RadioSelect,
+        label="Which benefit applies to you?",
+        error_messages={"required": "Choose the benefit that applies to you"},
+    )
+    consent = forms.BooleanField(
+        label="I agree that the portal keeps this answer to check my payments against the benefit's limit",
+        error_messages={"required": "Tick the box to say you agree, or leave this page without saving"},
+    )

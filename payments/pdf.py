@@ -11,3 +11,11 @@ def render_statement_pdf(statement) -> bytes:
         "pdf/payments_statement.html",
         {"s": statement, "generated_on": timezone.localdate(), "contact": organisation_contact()},
     )
+
+
+def render_jobcentre_letter_pdf(statement, *, today, contact) -> bytes:
+    """A letter for a Jobcentre work coach, in the portal's own words: who we are, what
+    involvement is, that payments are for involvement and not employment, and what was paid."""
+    return render_pdf(
+        "pdf/payments_jobcentre_letter.html", {"s": statement, "today": today, "contact": contact}
+    )

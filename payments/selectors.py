@@ -95,8 +95,11 @@ class Statement:
     expenses: Decimal = ZERO
     weeks: list = field(default_factory=list)
     allowance: Decimal = ZERO
-    weekly_limit: Decimal = ZERO
     receives_benefits: bool = False
+    # The person's own benefit answer (only on their own statement) and its periods.
+    benefit: str = ""
+    benefit_label: str = ""
+    periods: list = field(default_factory=list)
 
     @property
     def income(self) -> Decimal:
@@ -115,8 +118,8 @@ class Statement:
         return not self.over_allowance and self.income >= settings.PORTAL_ALLOWANCE_WARNING_AT
 
     @property
-    def weeks_over_limit(self) -> list:
-        return [w for w in self.weeks if w["income"] > self.weekly_limit]
+    def periods_over_limit(self) -> list:
+        return [p for p in self.periods if p["over"]]
 
     @property
     def label(self) -> str:
@@ -127,11 +130,15 @@ def current_tax_year(today: date) -> int:
     return tax_year_start(today).year
 
 
-def statement(*, contributor: User, year: int) -> Statement:
+def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Statement:
     """What a contributor was paid in the tax year starting 6 April `year`: fees and vouchers
-    (income) apart from expenses (not income), by activity and by week (Monday to Sunday) of
-    payment, against the trading allowance."""
-    from contributors.models import Contributor
+    (income) apart from expenses (not income), by activity, by week (Monday to Sunday) of
+    payment and by the person's benefit period with the limit in force then, against the
+    trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person)."""
+    from contributors.models import Benefit, Contributor
+    from contributors.services import benefit_of
+
+    from .benefits import periods_for
 
     start, end = tax_year_bounds(year)
     profile = Contributor.objects.filter(user=contributor).first()
@@ -141,9 +148,9 @@ def statement(*, contributor: User, year: int) -> Statement:
         start=start,
         end=end,
         allowance=settings.PORTAL_TRADING_ALLOWANCE,
-        weekly_limit=settings.PORTAL_WEEKLY_BENEFITS_LIMIT,
         receives_benefits=bool(profile and profile.receives_benefits),
     )
+    benefit = benefit_of(user=contributor) if with_benefit else None
     base = Claim.objects.filter(contributor=contributor).select_related("participation__activity", "project")
     result.claims = list(
         base.filter(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end).order_by("paid_on", "pk")
@@ -161,11 +168,22 @@ def statement(*, contributor: User, year: int) -> Statement:
         monday = claim.paid_on - timedelta(days=claim.paid_on.weekday())
         week = weeks.setdefault(
             monday,
-            {"starts_on": monday, "ends_on": monday + timedelta(days=6), "income": ZERO, "expenses": ZERO},
+            {
+                "starts_on": monday,
+                "ends_on": monday + timedelta(days=6),
+                "fees": ZERO,
+                "vouchers": ZERO,
+                "income": ZERO,
+                "expenses": ZERO,
+            },
         )
+        week["vouchers" if claim.payment_choice == PaymentChoice.VOUCHERS else "fees"] += claim.fee_total
         week["income"] += claim.fee_total
         week["expenses"] += claim.expense_total
     result.weeks = list(weeks.values())
+    if benefit:
+        result.benefit, result.benefit_label = benefit, Benefit(benefit).label
+        result.periods = periods_for(benefit, result.claims)
     return result
 
 
