@@ -233,6 +233,9 @@ def register() -> None:
     dashboard.register_nav(
         label="Rate cards", url_name="payments:ratecard_list", roles=("Manager",), order=33
     )
+    dashboard.register_nav(
+        label="Benefit limits", url_name="payments:benefitrule_list", roles=("Manager",), order=34
+    )
     reminders.register_kind(DECISION_KIND, "Weekly list of claims waiting for your decision")
     reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
     reminders.register_sweep("payments", decision_sweep)

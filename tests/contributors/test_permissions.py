@@ -51,6 +51,12 @@ CASES = [
         expect(contributor=302, other_contributor=302, **CONTRIBUTORS_ONLY),
         method="post",
     ),
+    Case("contributors:benefit", expect(**CONTRIBUTORS_ONLY)),
+    Case(
+        "contributors:benefit_withdraw",
+        expect(contributor=302, other_contributor=302, **CONTRIBUTORS_ONLY),
+        method="post",
+    ),
     Case("contributors:my_roles", expect(**CONTRIBUTORS_ONLY)),
     Case("contributors:my_data", expect()),
     Case("contributors:my_data_json", expect()),
