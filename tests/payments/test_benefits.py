@@ -117,7 +117,8 @@ def test_crossing_the_limit_warns_and_expenses_never_count(on_esa, project, fati
         Decimal("250.00"),
         Decimal("195.50"),
     )
-    assert check.over and check.over_by == Decimal("54.50")
+    assert check.over
+    assert check.over_by == Decimal("54.50")
     assert check.room == Decimal("45.50")
 
 
