@@ -282,3 +282,43 @@ def test_submitting_fixes_the_on_time_target_in_working_days(cara, project):
     # 20 working days after Tuesday 24 March 2026.
     assert claim.pay_by == date(2026, 4, 21)
     assert Claim.objects.get(pk=claim.pk).pay_by == benefits.add_working_days(date(2026, 3, 24), 20)
+
+
+def test_on_time_share_and_slowest_step_per_project(cara, project, fatima, morgan, django_assert_num_queries):
+    give_bank_details(cara)
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
+        quick = _claim(cara, project, "50.00")
+        slow = _claim(cara, project, "60.00")
+        for c in (quick, slow):
+            services.submit_claim(actor=cara, claim=c, declaration=True)
+    with time_machine.travel(datetime(2026, 3, 4, 9, tzinfo=UTC), tick=False):
+        for c in (quick, slow):
+            services.decide_claim(claim=c, approver=fatima, approve=True)
+    services.mark_claims_paid(actor=morgan, claims=[quick], paid_on=date(2026, 3, 12), reference="A")
+    services.mark_claims_paid(actor=morgan, claims=[slow], paid_on=date(2026, 4, 30), reference="B")
+    with django_assert_num_queries(1):
+        rows = selectors.on_time_by_project()
+    assert [(r["project__title"], r["paid_count"], r["on_time"], r["share"], r["slowest"]) for r in rows] == [
+        (project.title, 2, 1, 50, "approved → paid")
+    ]
+    assert rows[0]["days_to_approve"] == 2.0
+    assert rows[0]["days_to_pay"] == 32.5  # 8 and 57 days
+    assert selectors.on_time_overall()["share"] == 50
+
+
+def test_approved_claims_past_the_target_go_to_the_managers_digest(cara, project, fatima, morgan, mailoutbox):
+    from payments.panels import decision_sweep
+
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
+        claim = _claim(cara, project, "50.00")
+        services.submit_claim(actor=cara, claim=claim, declaration=True)
+        services.decide_claim(claim=claim, approver=fatima, approve=True)
+    mailoutbox.clear()
+    decision_sweep(now=datetime(2026, 3, 27, 9, tzinfo=UTC), dry_run=False)  # 19 working days
+    assert not [m for m in mailoutbox if morgan.email in m.to]
+    decision_sweep(now=datetime(2026, 4, 1, 9, tzinfo=UTC), dry_run=False)
+    late = [m for m in mailoutbox if morgan.email in m.to]
+    assert len(late) == 1
+    assert claim.reference in late[0].body
+    decision_sweep(now=datetime(2026, 4, 1, 15, tzinfo=UTC), dry_run=False)  # once a week
+    assert len([m for m in mailoutbox if morgan.email in m.to]) == 1
