@@ -178,6 +178,31 @@ def seed(demo) -> None:
                 voucher_reference=f"VOUCHERS-DEMO-{number}",
             )
     _dennis(demo)
+    _settle_dates(demo)
+
+
+def _settle_dates(demo) -> None:
+    """Demo only: claims were decided "now" by the seed; make the timeline believable (decided
+    four days after submission, before payment) and the on-time target follow from the
+    backdated submission, so the manager home's on-time measures mean something."""
+    from django.conf import settings
+
+    from .benefits import add_working_days
+
+    now = demo.now
+    for c in Claim.objects.filter(first_submitted_at__isnull=False, created_at__lt=now - timedelta(days=1)):
+        updates = {
+            "pay_by": add_working_days(c.first_submitted_at.date(), settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS)
+        }
+        if c.decided_at is not None:
+            decided = c.first_submitted_at + timedelta(days=4)
+            if c.paid_on is not None:
+                latest = c.decided_at.replace(
+                    year=c.paid_on.year, month=c.paid_on.month, day=c.paid_on.day
+                ) - timedelta(days=1)
+                decided = min(decided, latest)
+            updates["decided_at"] = min(decided, now)
+        Claim.objects.filter(pk=c.pk).update(**updates)
 
 
 def _demo_bank_details(user) -> None:
