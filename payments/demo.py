@@ -192,7 +192,9 @@ def _settle_dates(demo) -> None:
     now = demo.now
     for c in Claim.objects.filter(first_submitted_at__isnull=False, created_at__lt=now - timedelta(days=1)):
         updates = {
-            "pay_by": add_working_days(c.first_submitted_at.date(), settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS)
+            "pay_by": add_working_days(
+                c.first_submitted_at.date(), settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS
+            )
         }
         if c.decided_at is not None:
             decided = c.first_submitted_at + timedelta(days=4)

@@ -59,9 +59,14 @@ def _get_claim(request, public_id) -> Claim:
 @login_required
 def claim_list(request):
     user = request.user
-    claims = Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).select_related(
-        "participation__activity", "project", "contributor"
+    claims = list(
+        Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).select_related(
+            "participation__activity", "project", "contributor"
+        )
     )
+    today = timezone.localdate()
+    for claim in claims:
+        claim.expected_on = benefits.expected_payment_on(claim, today)
     participations = selectors.claimable_participations(user)
     return render(
         request,

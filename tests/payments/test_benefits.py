@@ -1,6 +1,6 @@
 """Benefit limits as dated rows: counted by payment date, the limit in force then, expenses never."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from contributors.models import Benefit, BenefitAnswer
 from contributors.services import save_benefit, withdraw_benefit
@@ -322,3 +323,51 @@ def test_approved_claims_past_the_target_go_to_the_managers_digest(cara, project
     assert claim.reference in late[0].body
     decision_sweep(now=datetime(2026, 4, 1, 15, tzinfo=UTC), dry_run=False)  # once a week
     assert len([m for m in mailoutbox if morgan.email in m.to]) == 1
+
+
+def test_the_paying_page_holds_back_a_claim_until_its_pay_after_date(client, on_esa, project, fatima, morgan):
+    claim = _claim(on_esa, project, "100.00")
+    services.adjust_for_limit(
+        actor=on_esa, claim=claim, option="pay_after", pay_after=timezone.localdate() + timedelta(days=10)
+    )
+    services.submit_claim(actor=on_esa, claim=claim, declaration=True)
+    services.decide_claim(claim=claim, approver=fatima, approve=True)
+    client.force_login(morgan)
+    text = client.get(reverse("payments:payment_list")).content.decode()
+    assert claim.reference not in text
+    assert "1 approved claim is not listed yet" in text
+    with time_machine.travel(timezone.now() + timedelta(days=10), tick=False):
+        client.force_login(morgan)  # the idle timeout signed the session out
+        assert claim.reference in client.get(reverse("payments:payment_list")).content.decode()
+
+
+def test_the_coordinator_of_an_offline_contributor_prints_their_letter(client, fatima, morgan, project):
+    import subprocess
+
+    from contributors.services import register_offline_contributor
+
+    dennis = register_offline_contributor(
+        actor=morgan, name="Dennis Morris", contact_method="phone", phone="0113 496 0001"
+    ).user
+    claim = services.start_ad_hoc_claim(
+        actor=fatima,
+        contributor=dennis,
+        project=project,
+        description="Phone interview",
+        work_on=date(2026, 3, 2),
+    )
+    assert claim.entered_by == fatima
+    client.force_login(fatima)
+    response = client.get(reverse("payments:jobcentre_letter_for", args=[dennis.public_id]))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "To the work coach of Dennis Morris" in text
+    assert "not employment" in text
+
+
+def test_the_benefit_answer_is_in_the_persons_data_download(client, on_esa):
+    client.force_login(on_esa)
+    data = client.get(reverse("contributors:my_data_json")).json()
+    assert data["benefit"]["benefit"] == Benefit(ESA).label
