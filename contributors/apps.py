@@ -44,6 +44,10 @@ class ContributorsConfig(AppConfig):
         password_reset.connect(
             signals.verify_email_on_take_over, dispatch_uid="contributors.verify_on_take_over"
         )
+        from portal.people import register_link
+
         from . import panels
+        from .models import contributor_links
 
         panels.register()
+        register_link(contributor_links)

@@ -69,6 +69,14 @@ PROFILES = {
         skills="Welsh, retired teacher",
         in_directory=True,
     ),
+    # Not the John Evans above: same name, another person (Bradford, not Leeds).
+    "j.evans@example.net": dict(
+        postcode="BD7 1DP",
+        lived_experience="type 2 diabetes",
+        interests="diabetes, diet",
+        skills="accounting",
+        in_directory=True,
+    ),
     "grace.mensah@example.org": dict(
         lived_experience="dementia in the family, caring for a husband",
         interests="dementia, memory clinics",
@@ -273,6 +281,24 @@ def _roles(demo, people) -> None:
                 "created_by": demo.fatima,
             },
         )
+    # A role that starts next week: "Not started" to everyone, and not on her certificate yet.
+    RoleAssignment.objects.get_or_create(
+        contributor=people["contributor@example.org"],
+        project=demo.projects["panel"],
+        role_type="lay_reviewer",
+        defaults={
+            "starts_on": demo.now.date() + timedelta(days=7),
+            "expectations": "Review the plain-English summaries before each panel.",
+            "frequency": "Twice a year",
+            "payment_offered": "NIHR rates for each review",
+            "feedback_arrangements": FEEDBACK,
+            "created_by": demo.fatima,
+        },
+    )
+    # Olu has accepted his agreement; the others are still to accept theirs.
+    RoleAssignment.objects.filter(
+        contributor=people["contributor2@example.org"], role_type="co_researcher", accepted_at__isnull=True
+    ).update(accepted_at=demo.now - timedelta(days=100))
     # A past role, so the register shows dates that ended.
     RoleAssignment.objects.get_or_create(
         contributor=people["david.lloyd@example.org"],

@@ -5,7 +5,9 @@ import re
 from django import forms
 from django.utils import timezone
 
+from portal.forms import SANE_DATE, ModelMultipleChoiceField, PersonChoiceField
 from portal.models import Role, User
+from portal.people import people_visible_to, search_people
 
 from . import equality
 from .models import (
@@ -25,6 +27,29 @@ DATE_INPUT = forms.DateInput(
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
+def normalise_phone(value: str) -> str:
+    """A UK or international number as E.164 (+447700900982); blank stays blank."""
+    import phonenumbers
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "GB")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_mobile(e164: str) -> bool:
+    import phonenumbers
+
+    kind = phonenumbers.number_type(phonenumbers.parse(e164, "GB"))
+    return kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 class ContactFieldsMixin(forms.Form):
     # "By email" rather than "Email": on the sign-up page an "Email" radio sat beside the
     # "Email" address box, and screen readers announced two fields with the same name.
@@ -38,7 +63,7 @@ class ContactFieldsMixin(forms.Form):
         max_length=40,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        help_text="Needed if we contact you by phone.",
+        help_text="Needed if we contact you by phone or text message.",
     )
     address = forms.CharField(
         label="Postal address",
@@ -67,11 +92,19 @@ class ContactFieldsMixin(forms.Form):
     def clean_postcode(self):
         return " ".join(self.cleaned_data["postcode"].upper().split())
 
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
     def clean(self):
         data = super().clean()
         method = data.get("contact_method")
-        if method == ContactMethod.PHONE and not data.get("phone"):
+        if method == ContactMethod.PHONE and not data.get("phone") and "phone" not in self.errors:
             self.add_error("phone", "Enter a phone number so we can call you")
+        if method == ContactMethod.TEXT and "phone" not in self.errors:
+            if not data.get("phone"):
+                self.add_error("phone", "Enter a mobile phone number so we can text you")
+            elif not is_mobile(data["phone"]):
+                self.add_error("phone", "Enter a mobile phone number, like 07700 900 982, so we can text you")
         if method == ContactMethod.POST:
             if not data.get("address"):
                 self.add_error("address", "Enter an address so we can write to you")
@@ -297,9 +330,15 @@ def _contributors():
 class RoleAgreementForm(forms.Form):
     role_type = forms.ChoiceField(label="Role", choices=RoleType.choices, widget=forms.RadioSelect)
     role_description = forms.CharField(label="If other, describe the role", max_length=200, required=False)
-    starts_on = forms.DateField(label="Start date", widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    starts_on = forms.DateField(
+        validators=SANE_DATE, label="Start date", widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
     ends_on = forms.DateField(
-        label="End date (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        validators=SANE_DATE,
+        label="End date (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
     )
     expectations = forms.CharField(label="What is expected", widget=forms.Textarea(attrs={"rows": 3}))
     frequency = forms.CharField(
@@ -330,16 +369,21 @@ class RoleAgreementForm(forms.Form):
 
 
 class RoleAssignForm(RoleAgreementForm):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = _contributors()
+        # A role is a link to the person: only people already in scope (portal.people), or
+        # others through an opportunity.
+        people = _contributors()
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
+        self.fields["contributor"].queryset = search_people(people, find)
 
 
 class SelectCandidatesForm(RoleAgreementForm):
-    selected = forms.ModelMultipleChoiceField(
+    selected = ModelMultipleChoiceField(
         queryset=None, label="Who do you choose?", widget=forms.CheckboxSelectMultiple
     )
     field_order = ["selected"]
@@ -349,11 +393,13 @@ class SelectCandidatesForm(RoleAgreementForm):
         del self.fields["role_type"]
         del self.fields["role_description"]
         self.fields["selected"].queryset = interests
-        self.fields["selected"].label_from_instance = lambda i: str(i.contributor)
+        self.fields["selected"].label_from_instance = lambda i: i.contributor.name_with_hint
 
 
 class EndRoleForm(forms.Form):
-    ends_on = forms.DateField(label="Last day in the role", widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    ends_on = forms.DateField(
+        validators=SANE_DATE, label="Last day in the role", widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
 
 
 class OpportunityForm(forms.Form):
@@ -371,7 +417,9 @@ class OpportunityForm(forms.Form):
         label="Time commitment in more detail (optional)", max_length=200, required=False
     )
     payment_offered = forms.CharField(max_length=200, help_text="For example, £30 an hour plus expenses.")
-    closes_on = forms.DateField(label="Closing date", widget=DATE_INPUT, input_formats=DATE_FORMATS)
+    closes_on = forms.DateField(
+        validators=SANE_DATE, label="Closing date", widget=DATE_INPUT, input_formats=DATE_FORMATS
+    )
     places = forms.IntegerField(
         min_value=1, max_value=100, initial=1, widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )

@@ -9,13 +9,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal import crypto
-from portal.models import ActivityMode, TimeStampedModel, coordinated_by_q
+from portal.models import ActivityMode, Project, TimeStampedModel, coordinated_by_q, offline_q
+from portal.people import people_visible_to
 
 from . import equality
 
 
 class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
     PHONE = "phone", "Phone"
     POST = "post", "Post"
 
@@ -43,7 +45,39 @@ class AccessNeed(models.TextChoices):
     SUPPORTER = "supporter", "A carer or supporter comes with me"
 
 
+def contributor_links(user) -> Q:
+    """The links to a person this app knows, for a coordinator (a Q over User): a role on, or
+    interest in, one of their projects; having registered them; or the person's own opt-in to
+    the directory, which never reaches someone who cannot sign in (so it never lets a
+    coordinator act for them)."""
+    projects = Project.objects.coordinated_by(user).values("pk")
+    return (
+        Q(role_assignments__project__in=projects)
+        | Q(expressions_of_interest__opportunity__project__in=projects)
+        | Q(contributor__registered_by=user)
+        | (
+            Q(contributor__in_directory=True, contributor__erased_at__isnull=True)
+            & ~Q(contributor__status=ContributorStatus.LEFT)
+            & ~offline_q(path="")
+        )
+    )
+
+
 class ContributorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The profiles `user` may reach (portal.people has the rule): outside it, 404."""
+        return self.filter(user__in=people_visible_to(user).values("pk"))
+
+    def offline(self):
+        """People who cannot sign in themselves (portal.models.offline_q)."""
+        return self.filter(offline_q(path="user"))
+
+    def profile_of(self, user):
+        """A person's contributor profile, or None if they have not completed one."""
+        if user is None or not user.is_authenticated:
+            return None
+        return self.select_related("user").filter(user=user).first()
+
     def in_directory(self):
         return self.filter(in_directory=True, erased_at__isnull=True).exclude(status=ContributorStatus.LEFT)
 
@@ -69,6 +103,7 @@ class Contributor(TimeStampedModel):
     contact_method = models.CharField(
         "how we contact you", max_length=10, choices=ContactMethod, default=ContactMethod.EMAIL
     )
+    # E.164 (+447700900123): what text-message services need; forms normalise what people type.
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
@@ -112,14 +147,18 @@ class Contributor(TimeStampedModel):
             labels.append(self.access_needs_other)
         return labels
 
+    @property
+    def wants_large_print(self) -> bool:
+        return AccessNeed.LARGE_PRINT in (self.access_needs or [])
+
     @staticmethod
     def tags(text: str) -> list[str]:
         return [t.strip() for t in (text or "").split(",") if t.strip()]
 
     @property
     def is_offline(self) -> bool:
-        """Reached by phone or post, with nobody signing in: a coordinator acts for them."""
-        return not self.user.email or self.contact_method != ContactMethod.EMAIL
+        """Cannot sign in themselves, so a coordinator acts for them (User.is_offline)."""
+        return self.user.is_offline
 
 
 class BankAccount(TimeStampedModel):
@@ -152,6 +191,86 @@ class BankAccount(TimeStampedModel):
         return f"Account ending ****{self.last_four}"
 
 
+class PendingStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a second person"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class BankDetailsChange(models.Model):
+    """Bank details someone entered for another person: they take effect only when a different
+    staff member, or the person themself, confirms (a two-person act)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="bank_changes")
+    account_name_encrypted = models.TextField()
+    sort_code_encrypted = models.TextField()
+    account_number_encrypted = models.TextField()
+    last_four = models.CharField(max_length=4)
+    status = models.CharField(max_length=10, choices=PendingStatus, default=PendingStatus.PENDING)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-entered_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PendingStatus.values), name="contributors_bankchange_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Bank details ending {self.last_four} ({self.get_status_display()})"
+
+    def set_details(self, *, account_name: str, sort_code: str, account_number: str) -> None:
+        self.account_name_encrypted = crypto.encrypt(account_name)
+        self.sort_code_encrypted = crypto.encrypt(sort_code)
+        self.account_number_encrypted = crypto.encrypt(account_number)
+        self.last_four = account_number[-4:]
+
+    def details(self) -> dict:
+        return {
+            "account_name": crypto.decrypt(self.account_name_encrypted),
+            "sort_code": crypto.decrypt(self.sort_code_encrypted),
+            "account_number": crypto.decrypt(self.account_number_encrypted),
+        }
+
+    @property
+    def masked(self) -> str:
+        return f"Account ending ****{self.last_four}"
+
+
+class TakeOverInvitation(models.Model):
+    """An invitation for an offline person to take over their account, at an address a second
+    staff member confirms before anything is sent."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    status = models.CharField(max_length=10, choices=PendingStatus, default=PendingStatus.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PendingStatus.values), name="contributors_invitation_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation for {self.contributor} ({self.get_status_display()})"
+
+
 class ContactChannel(models.TextChoices):
     POST = "post", "Letter to send"
     PHONE = "phone", "Phone call to make"
@@ -168,6 +287,10 @@ class ContactTask(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Whose change the task tells the person about: they may not mark it done themselves.
+    raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
@@ -285,10 +408,32 @@ class RoleType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class RoleStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    CURRENT = "current", "Current"
+    ENDED = "ended", "Ended"
+
+
+def role_status(starts_on, ends_on, on=None) -> str:
+    """The one rule for a role's status from its dates: it holds from its first day to its last
+    day inclusive; before that it has not started, after that it has ended."""
+    today = on or timezone.localdate()
+    if starts_on > today:
+        return RoleStatus.NOT_STARTED
+    if ends_on is not None and ends_on < today:
+        return RoleStatus.ENDED
+    return RoleStatus.CURRENT
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Roles held on `on` (today by default): the database form of `role_status`."""
         today = on or timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today)
+
+    def started(self, on=None):
+        """Roles that have begun by `on`, ended or not: what has happened, for certificates."""
+        return self.filter(starts_on__lte=on or timezone.localdate())
 
     def visible_to(self, user):
         """Managers see all; coordinators their projects'; contributors their own."""
@@ -323,6 +468,8 @@ class RoleAssignment(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The contributor read and accepted the agreement above in the portal (services.accept_role).
+    accepted_at = models.DateTimeField("agreement accepted", null=True, blank=True)
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -347,10 +494,19 @@ class RoleAssignment(TimeStampedModel):
             return self.role_description
         return self.get_role_type_display()
 
+    def status_on(self, on=None) -> str:
+        return role_status(self.starts_on, self.ends_on, on)
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    def get_status_display(self) -> str:
+        return RoleStatus(self.status).label
+
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
-        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+        return self.status == RoleStatus.CURRENT
 
 
 # --- Opportunities -----------------------------------------------------------------------------
@@ -379,13 +535,7 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(status=OpportunityStatus.OPEN, closes_on__gte=timezone.localdate())
 
     def managed_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_manager:
-            return self.all()
-        if user.is_coordinator:
-            return self.filter(coordinated_by_q(user)).distinct()
-        return self.none()
+        return self.filter(project__in=Project.objects.managed_by(user))
 
     def visible_to(self, user):
         """Live ones to everyone signed in; the rest to who manages them or expressed interest."""

@@ -19,7 +19,7 @@ def _contributor_home(request):
     )
 
     user = request.user
-    contributor = Contributor.objects.filter(user=user).first()
+    contributor = Contributor.objects.profile_of(user)
     if contributor is None:
         return {"missing_profile": True}
     record = DiversityRecord.objects.filter(user=user).only("updated_at").first()
@@ -77,6 +77,10 @@ def _project_panel(request, project):
         if not roles.exists():
             return None
         return {"project": project, "roles": roles, "can_manage": False}
+    roles = list(roles)
+    needs = _needs_by_user(r.contributor_id for r in roles)
+    for r in roles:
+        r.access_needs = needs.get(r.contributor_id, [])
     return {
         "project": project,
         "roles": roles,
@@ -86,9 +90,38 @@ def _project_panel(request, project):
     }
 
 
+def _needs_by_user(user_ids) -> dict:
+    """Each person's access needs in words, for the lists staff plan from: one query."""
+    from .models import Contributor
+
+    profiles = Contributor.objects.filter(user_id__in=list(user_ids)).only(
+        "user_id", "access_needs", "access_needs_other"
+    )
+    return {c.user_id: c.get_access_needs_display() for c in profiles}
+
+
+def _activity_panel(request, activity):
+    """Beside the people taking part, what each needs: staff book rooms, interpreters and
+    large-print papers from this."""
+    from portal.permissions import can_manage_activity
+
+    if not can_manage_activity(request.user, activity):
+        return None
+    participations = list(activity.participations.select_related("contributor"))
+    if not participations:
+        return None
+    needs = _needs_by_user(p.contributor_id for p in participations)
+    people = [
+        {"person": p.contributor, "needs": needs[p.contributor_id]}
+        for p in participations
+        if needs.get(p.contributor_id)
+    ]
+    return {"people": people}
+
+
 def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
     """Once a year, invite contributors (never force them) to give or review their answers."""
-    from portal.models import Role, User
+    from portal.models import Role, User, offline_q
     from portal.reminders import send_reminder_once
 
     from .models import ContributorStatus
@@ -96,8 +129,9 @@ def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
     cutoff = now - timedelta(days=settings.PORTAL_DIVERSITY_REVIEW_DAYS)
     people = (
         User.objects.with_role(Role.CONTRIBUTOR)
+        # Only people who can sign in and answer themselves.
+        .exclude(offline_q(path=""))
         .filter(
-            email__isnull=False,
             contributor__status=ContributorStatus.ACTIVE,
             contributor__erased_at__isnull=True,
         )
@@ -143,6 +177,12 @@ def register() -> None:
     )
     dashboard.register_panel(
         role="project", template="contributors/partials/project_roles.html", context=_project_panel, order=20
+    )
+    dashboard.register_panel(
+        role="activity",
+        template="contributors/partials/activity_access_needs.html",
+        context=_activity_panel,
+        order=5,
     )
     dashboard.register_nav(
         label="Opportunities",

@@ -3,16 +3,31 @@
 from portal.models import Project, User
 from portal.permissions import can_manage_project
 
-from .models import Contributor, ErasureRequest, ExpressionOfInterest, Opportunity, RoleAssignment
+from .models import (
+    BankDetailsChange,
+    ContactTask,
+    Contributor,
+    ErasureRequest,
+    ExpressionOfInterest,
+    Opportunity,
+    RoleAssignment,
+    TakeOverInvitation,
+)
+
+
+def can_reach(user: User, contributor: Contributor) -> bool:
+    """Within the user's people scope (portal.people): outside it, views answer 404."""
+    return user.is_authenticated and Contributor.objects.visible_to(user).filter(pk=contributor.pk).exists()
 
 
 def can_act_for(user: User, contributor: Contributor) -> bool:
-    """Coordinators act for people who do not use the portal themselves (no email)."""
+    """Coordinators act for people in their scope who cannot sign in themselves."""
     return (
         user.is_authenticated
         and user.has_perm("contributors.change_contributor")
-        and not contributor.user.email
         and contributor.erased_at is None
+        and contributor.is_offline
+        and can_reach(user, contributor)
     )
 
 
@@ -26,7 +41,37 @@ def can_edit_profile(user: User, contributor: Contributor) -> bool:
 def can_view_profile(user: User, contributor: Contributor) -> bool:
     """Themself; coordinators and managers (contact details and access needs for their work)."""
     return user.is_authenticated and (
-        contributor.user_id == user.pk or user.has_perm("contributors.view_contributor")
+        contributor.user_id == user.pk
+        or (user.has_perm("contributors.view_contributor") and can_reach(user, contributor))
+    )
+
+
+def can_confirm_bank_change(user: User, change: BankDetailsChange) -> bool:
+    """The second person: the contributor themself, or staff who may act for them and did not
+    enter the change."""
+    if not user.is_authenticated or change.entered_by_id == user.pk:
+        return False
+    if change.contributor.user_id == user.pk:
+        return True
+    return user.is_staff_role and can_act_for(user, change.contributor)
+
+
+def can_confirm_invitation(user: User, invitation: TakeOverInvitation) -> bool:
+    """A staff member other than the one who typed the address."""
+    return (
+        user.is_authenticated
+        and invitation.invited_by_id != user.pk
+        and can_act_for(user, invitation.contributor)
+    )
+
+
+def can_close_contact_task(user: User, task: ContactTask) -> bool:
+    """Staff who may reach the person; never whoever made the change the task is about."""
+    return (
+        user.is_authenticated
+        and user.has_perm("contributors.change_contacttask")
+        and task.raised_by_id != user.pk
+        and can_reach(user, task.contributor)
     )
 
 
@@ -48,6 +93,11 @@ def can_manage_roles(user: User, project: Project) -> bool:
 
 def can_change_role(user: User, assignment: RoleAssignment) -> bool:
     return can_manage_roles(user, assignment.project)
+
+
+def can_accept_role(user: User, assignment: RoleAssignment) -> bool:
+    """Only the person in the role accepts its agreement: nobody accepts for them."""
+    return user.is_authenticated and assignment.contributor_id == user.pk
 
 
 def can_view_role_register(user: User) -> bool:
@@ -78,7 +128,7 @@ def can_express_interest(user: User, opportunity: Opportunity, contributor: User
         return False
     if contributor.pk == user.pk:
         return user.is_contributor
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     return profile is not None and can_act_for(user, profile)
 
 

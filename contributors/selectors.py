@@ -6,24 +6,12 @@ from django.conf import settings
 from django.utils import timezone
 
 from portal.models import User
+from portal.suppression import SUPPRESSED, guard_population, suppressed_text
 
 from . import equality
-from .models import DiversityRecord, RoleAssignment
+from .models import Contributor, DiversityRecord, RoleAssignment
 
 NOT_ANSWERED = "Not answered or prefer not to say"
-
-
-def suppress(counts: dict[str, int], threshold: int | None = None) -> dict[str, str]:
-    """Counts as text with small numbers hidden. A count from 1 to threshold-1 shows as
-    "fewer than N"; if only one cell is hidden, the next smallest is hidden too, so that the
-    hidden one cannot be worked out from the total."""
-    threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD if threshold is None else threshold
-    hidden = {k for k, v in counts.items() if 0 < v < threshold}
-    if len(hidden) == 1:
-        others = sorted((v, k) for k, v in counts.items() if k not in hidden and v > 0)
-        if others:
-            hidden.add(others[0][1])
-    return {k: (f"fewer than {threshold}" if k in hidden else str(v)) for k, v in counts.items()}
 
 
 def _dimensions(records: list[DiversityRecord], people: int) -> list[dict]:
@@ -57,19 +45,31 @@ def _dimensions(records: list[DiversityRecord], people: int) -> list[dict]:
     ], answered
 
 
-def diversity_comparison(*, pool: list[User], group: list[User]) -> dict:
-    """Aggregate-only, suppressed: the pool of interested people against the current group."""
+def diversity_comparison(*, pool: list[User], group: list[User], key: str) -> dict:
+    """Aggregate-only, suppressed: the pool of interested people against the current group.
+
+    Each side goes through the differencing guard (keyed by `key`, e.g. the opportunity), so
+    choosing one more person and looking again does not show that person's answers."""
     threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD
-    out = {"threshold": threshold, "pool_size": len(pool), "group_size": len(group), "rows": []}
-    pool_records = list(DiversityRecord.objects.filter(user__in=pool))
-    group_records = list(DiversityRecord.objects.filter(user__in=group))
-    pool_dims, _ = _dimensions(pool_records, len(pool))
-    group_dims, _ = _dimensions(group_records, len(group))
-    show_pool = len(pool) >= threshold
-    show_group = len(group) >= threshold
+    sides = {}
+    for side, people in (("pool", pool), ("group", group)):
+        guarded = guard_population(
+            kind="user", key=f"{side}:{key}", population={u.pk for u in people}, threshold=threshold
+        )
+        sides[side] = guarded
+    pool_ids, group_ids = sides["pool"].population, sides["group"].population
+    pool_size = len(pool_ids) if pool_ids is not None else len(pool)
+    group_size = len(group_ids) if group_ids is not None else len(group)
+    out = {"threshold": threshold, "pool_size": pool_size, "group_size": group_size, "rows": []}
+    pool_records = list(DiversityRecord.objects.filter(user__in=pool_ids or ()))
+    group_records = list(DiversityRecord.objects.filter(user__in=group_ids or ()))
+    pool_dims, _ = _dimensions(pool_records, pool_size)
+    group_dims, _ = _dimensions(group_records, group_size)
+    show_pool = pool_ids is not None and pool_size >= threshold
+    show_group = group_ids is not None and group_size >= threshold
     for p_dim, g_dim in zip(pool_dims, group_dims, strict=True):
-        p = suppress(p_dim["counts"], threshold) if show_pool else {}
-        g = suppress(g_dim["counts"], threshold) if show_group else {}
+        p = suppressed_text(p_dim["counts"], threshold) if show_pool else {}
+        g = suppressed_text(g_dim["counts"], threshold) if show_group else {}
         out["rows"].append(
             {
                 "name": p_dim["name"],
@@ -80,6 +80,9 @@ def diversity_comparison(*, pool: list[User], group: list[User]) -> dict:
             }
         )
     out["show_pool"], out["show_group"] = show_pool, show_group
+    out["held_since"] = max((g.held_since for g in sides.values() if g.held_since), default=None)
+    out["withheld"] = pool_ids is None or group_ids is None
+    out["suppressed"] = SUPPRESSED
     return out
 
 
@@ -87,3 +90,9 @@ def current_group(project) -> list[User]:
     """People who hold a current role on the project."""
     ids = RoleAssignment.objects.filter(project=project).current().values("contributor")
     return list(User.objects.filter(pk__in=ids))
+
+
+def wants_large_print(user) -> bool:
+    """Whether what we print for this person (letters, statements, certificates) is large print."""
+    profile = Contributor.objects.filter(user=user).only("access_needs").first()
+    return profile is not None and profile.wants_large_print

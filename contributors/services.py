@@ -12,11 +12,15 @@ from django.utils import timezone
 
 from portal.emails import send_templated_email
 from portal.models import Participation, Project, Role, User
-from portal.services import record_audit
+from portal.people import people_visible_to
+from portal.services import forget_identifiers, forget_stored_mail, record_audit
+from portal.signals import person_erased
 
 from . import equality, permissions
 from .models import (
+    AccessNeed,
     BankAccount,
+    BankDetailsChange,
     Benefit,
     BenefitAnswer,
     ContactChannel,
@@ -31,8 +35,11 @@ from .models import (
     Opportunity,
     OpportunityStatus,
     ParticipationDiversity,
+    PendingStatus,
     RoleAssignment,
+    RoleStatus,
     RoleType,
+    TakeOverInvitation,
 )
 
 
@@ -41,40 +48,63 @@ class ContributorError(Exception):
 
 
 ERASED_NAME = "Erased contributor"
+LARGE_PRINT_NOTE = "LARGE PRINT: print this letter in 16 point or larger."
 
 
 # --- Reaching people ---------------------------------------------------------------------------
 
 
-def notify(*, user: User, template: str, subject: str, body: str, context: dict | None = None) -> None:
+def notify(
+    *,
+    user: User,
+    template: str,
+    subject: str,
+    body: str,
+    context: dict | None = None,
+    raised_by: User | None = None,
+) -> None:
     """Tell someone by every channel they use: email if they have one, and a letter or call
-    for a coordinator to make if they asked to be contacted by post or phone."""
-    contributor = Contributor.objects.filter(user=user).first()
+    for a coordinator to make if they asked to be contacted by post or phone. `raised_by` is
+    whoever made the change the message is about: they may not close the letter or call."""
+    contributor = Contributor.objects.profile_of(user)
     if user.email:
         ctx = {"recipient": user, **(context or {})}
         transaction.on_commit(lambda: send_templated_email(name=template, to=[user.email], context=ctx))
     if contributor and contributor.contact_method in (ContactMethod.POST, ContactMethod.PHONE):
-        add_contact_task(user=user, channel=contributor.contact_method, subject=subject, body=body)
+        add_contact_task(
+            user=user, channel=contributor.contact_method, subject=subject, body=body, raised_by=raised_by
+        )
+    elif contributor and contributor.contact_method == ContactMethod.TEXT and not user.email:
+        # Too long for a text: a coordinator rings them.
+        add_contact_task(
+            user=user, channel=ContactMethod.PHONE, subject=subject, body=body, raised_by=raised_by
+        )
 
 
-def add_contact_task(*, user: User, channel: str, subject: str, body: str) -> ContactTask | None:
-    """Put a letter to send or a call to make on the coordinators' one list of them."""
-    contributor = Contributor.objects.filter(user=user).first()
+def add_contact_task(
+    *, user: User, channel: str, subject: str, body: str, raised_by: User | None = None
+) -> ContactTask | None:
+    """Put a letter to send or a call to make on the coordinators' one list of them. A letter
+    to someone who asked for large print says so at the top, for whoever prints it."""
+    contributor = Contributor.objects.profile_of(user)
     if contributor is None:
         return None
+    if channel != ContactMethod.PHONE and AccessNeed.LARGE_PRINT in (contributor.access_needs or []):
+        body = f"{LARGE_PRINT_NOTE}\n\n{body}"
     return ContactTask.objects.create(
         contributor=contributor,
         channel=ContactChannel.PHONE if channel == ContactMethod.PHONE else ContactChannel.POST,
         subject=subject,
         body=body,
+        raised_by=raised_by,
     )
 
 
 @transaction.atomic
 def mark_contact_task_done(*, actor: User, task: ContactTask) -> ContactTask:
-    if not actor.has_perm("contributors.change_contacttask"):
+    task = ContactTask.objects.select_for_update().select_related("contributor__user").get(pk=task.pk)
+    if not permissions.can_close_contact_task(actor, task):
         raise PermissionDenied
-    task = ContactTask.objects.select_for_update().get(pk=task.pk)
     if task.done_at is None:
         task.done_at, task.done_by = timezone.now(), actor
         task.save(update_fields=["done_at", "done_by"])
@@ -106,6 +136,8 @@ def _check_contact(fields: dict) -> None:
     method = fields.get("contact_method")
     if method == ContactMethod.PHONE and not fields.get("phone"):
         raise ContributorError("Enter a phone number so we can call you.")
+    if method == ContactMethod.TEXT and not fields.get("phone"):
+        raise ContributorError("Enter a mobile phone number so we can text you.")
     if method == ContactMethod.POST and not (fields.get("address") and fields.get("postcode")):
         raise ContributorError("Enter an address and postcode so we can write to you.")
 
@@ -191,23 +223,57 @@ def set_payment_preferences(
 @transaction.atomic
 def set_bank_details(
     *, actor: User, contributor: Contributor, account_name: str, sort_code: str, account_number: str
-) -> BankAccount:
-    """Store bank details encrypted, and tell the person by every channel they use."""
+) -> BankAccount | BankDetailsChange:
+    """The person's own bank details take effect at once. Someone else's are a two-person act:
+    they wait, as a BankDetailsChange, for a different staff member or the person to confirm.
+    Either way the person is told by every channel they use."""
     contributor = Contributor.objects.select_for_update().select_related("user").get(pk=contributor.pk)
     if not permissions.can_edit_profile(actor, contributor):
         raise PermissionDenied
+    details = {"account_name": account_name, "sort_code": sort_code, "account_number": account_number}
+    if actor.pk == contributor.user_id:
+        return _apply_bank_details(actor=actor, contributor=contributor, details=details)
+    # A newer entry replaces one still waiting: only one change can be confirmed.
+    BankDetailsChange.objects.filter(contributor=contributor, status=PendingStatus.PENDING).update(
+        status=PendingStatus.CANCELLED, decided_at=timezone.now()
+    )
+    change = BankDetailsChange(contributor=contributor, entered_by=actor)
+    change.set_details(**details)
+    change.save()
+    record_audit(
+        actor=actor, action="bank_details.change_entered", target=contributor, last_four=change.last_four
+    )
+    when = timezone.localtime(change.entered_at).strftime("%-d %B %Y at %H:%M")
+    notify(
+        user=contributor.user,
+        template="contributors_bank_details_changed",
+        subject="New bank details are waiting to be confirmed",
+        body=(
+            f"{actor} entered new bank details for {contributor.user.name} on {when} "
+            f"({change.masked}). They are not used until someone else confirms them. "
+            "If they did not ask for this change, please call us."
+        ),
+        context={"masked": change.masked, "when": when, "pending": True},
+        raised_by=actor,
+    )
+    return change
+
+
+def _apply_bank_details(*, actor: User, contributor: Contributor, details: dict, confirmed_change=None):
     account = BankAccount.objects.filter(contributor=contributor).first() or BankAccount(
         contributor=contributor
     )
     replaced = account.pk is not None
-    account.set_details(account_name=account_name, sort_code=sort_code, account_number=account_number)
+    account.set_details(**details)
     account.save()
+    extra = {"entered_by": confirmed_change.entered_by_id} if confirmed_change else {}
     record_audit(
         actor=actor,
         action="bank_details.changed",
         target=contributor,
         last_four=account.last_four,
         replaced=replaced,
+        **extra,
     )
     when = timezone.localtime().strftime("%-d %B %Y at %H:%M")
     notify(
@@ -219,8 +285,35 @@ def set_bank_details(
             f"(now {account.masked}). If they did not make this change, please call us."
         ),
         context={"masked": account.masked, "when": when},
+        raised_by=confirmed_change.entered_by if confirmed_change else None,
     )
     return account
+
+
+@transaction.atomic
+def confirm_bank_details_change(
+    *, actor: User, change: BankDetailsChange, confirm: bool = True
+) -> BankDetailsChange:
+    """The second person confirms (the details take effect) or cancels a waiting change."""
+    change = (
+        BankDetailsChange.objects.select_for_update()
+        .select_related("contributor__user", "entered_by")
+        .get(pk=change.pk)
+    )
+    if not permissions.can_confirm_bank_change(actor, change):
+        raise PermissionDenied
+    if change.status != PendingStatus.PENDING:
+        raise ContributorError("These bank details have already been confirmed or cancelled.")
+    change.status = PendingStatus.CONFIRMED if confirm else PendingStatus.CANCELLED
+    change.decided_by, change.decided_at = actor, timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    if confirm:
+        _apply_bank_details(
+            actor=actor, contributor=change.contributor, details=change.details(), confirmed_change=change
+        )
+    else:
+        record_audit(actor=actor, action="bank_details.change_cancelled", target=change.contributor)
+    return change
 
 
 def reveal_bank_details(*, actor: User, contributor: Contributor, reason: str) -> dict | None:
@@ -338,6 +431,8 @@ def assign_role(*, actor: User, contributor: User, project: Project, **fields) -
         raise PermissionDenied
     if not contributor.is_contributor:
         raise ContributorError(f"{contributor} is not registered as a contributor.")
+    if not people_visible_to(actor).filter(pk=contributor.pk).exists():
+        raise PermissionDenied
     _check_role(fields)
     assignment = RoleAssignment.objects.create(
         contributor=contributor,
@@ -371,8 +466,28 @@ def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAss
     changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
     for k in changed:
         setattr(assignment, k, fields[k])
+    # The contributor agreed to the old terms, not these: they are asked to accept again.
+    if changed and assignment.accepted_at is not None:
+        assignment.accepted_at = None
     assignment.save()
     record_audit(actor=actor, action="role_assignment.updated", target=assignment, fields=changed)
+    return assignment
+
+
+@transaction.atomic
+def accept_role(*, actor: User, assignment: RoleAssignment) -> RoleAssignment:
+    """The contributor accepts their role agreement, as it reads now. Accepting twice keeps the
+    first date."""
+    assignment = RoleAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if not permissions.can_accept_role(actor, assignment):
+        raise PermissionDenied
+    if assignment.accepted_at is not None:
+        return assignment
+    if assignment.status == RoleStatus.ENDED:
+        raise ContributorError("This role has ended, so there is nothing to accept.")
+    assignment.accepted_at = timezone.now()
+    assignment.save(update_fields=["accepted_at", "updated_at"])
+    record_audit(actor=actor, action="role_assignment.accepted", target=assignment)
     return assignment
 
 
@@ -491,7 +606,7 @@ def express_interest(
 @transaction.atomic
 def withdraw_interest(*, actor: User, interest: ExpressionOfInterest) -> ExpressionOfInterest:
     interest = ExpressionOfInterest.objects.select_for_update().get(pk=interest.pk)
-    profile = Contributor.objects.filter(user=interest.contributor).first()
+    profile = Contributor.objects.profile_of(interest.contributor)
     if interest.contributor_id != actor.pk and not (profile and permissions.can_act_for(actor, profile)):
         raise PermissionDenied
     if interest.status != InterestStatus.INTERESTED:
@@ -599,11 +714,47 @@ def register_offline_contributor(
 
 
 @transaction.atomic
-def invite_to_take_over(*, actor: User, contributor: Contributor, email: str, request=None) -> Contributor:
-    """Give an offline person an email address and send them a link to set their password."""
+def invite_to_take_over(*, actor: User, contributor: Contributor, email: str) -> TakeOverInvitation:
+    """Propose an address for an offline person to take over their account. Nothing is sent
+    until a second staff member confirms the address (confirm_take_over_invitation)."""
     contributor = Contributor.objects.select_for_update().select_related("user").get(pk=contributor.pk)
     if not permissions.can_act_for(actor, contributor):
         raise PermissionDenied
+    if User.objects.filter(email__iexact=email).exists():
+        raise ContributorError("Someone already uses that email address.")
+    TakeOverInvitation.objects.filter(contributor=contributor, status=PendingStatus.PENDING).update(
+        status=PendingStatus.CANCELLED, decided_at=timezone.now()
+    )
+    invitation = TakeOverInvitation.objects.create(contributor=contributor, email=email, invited_by=actor)
+    record_audit(actor=actor, action="contributor.invitation_entered", target=contributor)
+    return invitation
+
+
+@transaction.atomic
+def confirm_take_over_invitation(
+    *, actor: User, invitation: TakeOverInvitation, confirm: bool = True
+) -> TakeOverInvitation:
+    """A second staff member confirms the address (the link to set a password is sent there)
+    or cancels the invitation."""
+    invitation = (
+        TakeOverInvitation.objects.select_for_update()
+        .select_related("contributor__user")
+        .get(pk=invitation.pk)
+    )
+    contributor = (
+        Contributor.objects.select_for_update().select_related("user").get(pk=invitation.contributor_id)
+    )
+    if not permissions.can_confirm_invitation(actor, invitation):
+        raise PermissionDenied
+    if invitation.status != PendingStatus.PENDING:
+        raise ContributorError("This invitation has already been confirmed or cancelled.")
+    invitation.status = PendingStatus.CONFIRMED if confirm else PendingStatus.CANCELLED
+    invitation.decided_by, invitation.decided_at = actor, timezone.now()
+    invitation.save(update_fields=["status", "decided_by", "decided_at"])
+    if not confirm:
+        record_audit(actor=actor, action="contributor.invitation_cancelled", target=contributor)
+        return invitation
+    email = invitation.email
     if User.objects.filter(email__iexact=email).exists():
         raise ContributorError("Someone already uses that email address.")
     user = contributor.user
@@ -612,7 +763,13 @@ def invite_to_take_over(*, actor: User, contributor: Contributor, email: str, re
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
     contributor.contact_method = ContactMethod.EMAIL
     contributor.save(update_fields=["contact_method", "updated_at"])
-    record_audit(actor=actor, action="contributor.invited_to_take_over", target=contributor)
+    record_audit(
+        actor=actor,
+        action="contributor.invited_to_take_over",
+        target=contributor,
+        invited_by=invitation.invited_by_id,
+    )
+    inviter = invitation.invited_by
 
     def send():
         from allauth.account.forms import default_token_generator
@@ -623,15 +780,14 @@ def invite_to_take_over(*, actor: User, contributor: Contributor, email: str, re
         path = reverse(
             "account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key}
         )
-        base = request.build_absolute_uri("/")[:-1] if request is not None else settings.PORTAL_BASE_URL
         send_templated_email(
             name="contributors_take_over_invitation",
             to=[email],
-            context={"recipient": user, "url": base + path, "inviter": actor},
+            context={"recipient": user, "url": settings.PORTAL_BASE_URL + path, "inviter": inviter},
         )
 
     transaction.on_commit(send)
-    return contributor
+    return invitation
 
 
 # --- Data rights ---------------------------------------------------------------------------------
@@ -663,9 +819,14 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
         anonymise_person(user=request.user)
     record_audit(actor=actor, action="erasure.confirmed" if confirm else "erasure.refused", target=request)
     ctx = {"confirm": confirm, "note": note, "name": name}
-    transaction.on_commit(
-        lambda: send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
-    )
+
+    def tell_them():
+        send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
+        if confirm:
+            # The file backend keeps a copy of every message, this one included.
+            forget_stored_mail(identifiers=[name, email])
+
+    transaction.on_commit(tell_them)
     return request
 
 
@@ -677,14 +838,24 @@ def anonymise_person(*, user: User) -> None:
     erased person's special category data should not outlive them, and keeping the empty row
     means past reports still count the participation, as "not answered".
     """
+    contributor = Contributor.objects.profile_of(user)
+    identifiers = [user.name, user.preferred_name, user.email or ""]
+    identifiers += list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    if contributor is not None:
+        identifiers += [contributor.phone, contributor.postcode, *contributor.address.splitlines()]
+    # Each app blanks what the person wrote or uploaded there (payments, feedback, impact).
+    person_erased.send(sender=User, user=user)
+    ErasureRequest.objects.filter(user=user).update(reason="", decision_note="")
     DiversityRecord.objects.filter(user=user).delete()
+    BenefitAnswer.objects.filter(user=user).delete()
     blank = dict.fromkeys(DiversityRecord.ANSWER_FIELDS, "")
     blank.update(year_of_birth=None, year_of_birth_prefer_not_to_say=False, has_answers=False)
     ParticipationDiversity.objects.filter(participation__contributor=user).update(**blank)
     EmailAddress.objects.filter(user=user).delete()
-    contributor = Contributor.objects.filter(user=user).first()
     if contributor is not None:
         BankAccount.objects.filter(contributor=contributor).delete()
+        contributor.bank_changes.all().delete()
+        contributor.invitations.all().delete()
         contributor.contact_tasks.all().delete()
         for name in (
             "phone",
@@ -710,6 +881,8 @@ def anonymise_person(*, user: User) -> None:
     user.muted_reminders = []
     user.set_unusable_password()
     user.save()
+    # Last: wherever anyone else typed their name or contacts (audit rows, notes, certificates).
+    forget_identifiers(identifiers=identifiers)
 
 
 # --- Benefits ------------------------------------------------------------------------------------

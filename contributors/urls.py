@@ -39,6 +39,7 @@ urlpatterns = [
     path("projects/<uuid:project_id>/roles/new/", views.role_create, name="role_create"),
     path("roles/<uuid:public_id>/edit/", views.role_edit, name="role_edit"),
     path("roles/<uuid:public_id>/end/", views.role_end, name="role_end"),
+    path("roles/<uuid:public_id>/accept/", views.role_accept, name="role_accept"),
     path("role-register/", views.role_register, name="role_register"),
     path("role-register.csv", views.role_register_csv, name="role_register_csv"),
     # People: the directory, offline contributors, letters and calls
@@ -50,7 +51,10 @@ urlpatterns = [
     path("people/<uuid:public_id>/bank-details/", views.person_bank_details, name="person_bank_details"),
     path("people/<uuid:public_id>/interest/", views.offline_interest, name="offline_interest"),
     path("people/<uuid:public_id>/invite/", views.offline_invite, name="offline_invite"),
+    path("bank-changes/<uuid:public_id>/decide/", views.bank_change_decide, name="bank_change_decide"),
+    path("invitations/<uuid:public_id>/decide/", views.invitation_decide, name="invitation_decide"),
     path("letters-and-calls/", views.contact_tasks, name="contact_tasks"),
+    path("letters-and-calls/letters.pdf", views.contact_letters, name="contact_letters"),
     path("letters-and-calls/<uuid:public_id>/done/", views.contact_task_done, name="contact_task_done"),
     # Data rights (managers)
     path("erasure-requests/", views.erasure_list, name="erasure_list"),

@@ -1,8 +1,7 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
 import csv
-import re
-from datetime import datetime
+from itertools import groupby
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -14,15 +13,20 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from portal.confirm import confirm_first
+from portal.mfa import mfa_this_session
 from portal.models import Project
+from portal.pdf import render_pdf
 
 from . import equality, forms, permissions, selectors, services
-from .data_export import export_for
+from .data_export import export_for, readable
 from .models import (
+    AccessNeed,
+    BankDetailsChange,
     BenefitAnswer,
+    ContactChannel,
     ContactTask,
     Contributor,
     ErasureRequest,
@@ -31,7 +35,9 @@ from .models import (
     InterestStatus,
     Opportunity,
     OpportunityStatus,
+    PendingStatus,
     RoleAssignment,
+    TakeOverInvitation,
 )
 
 
@@ -42,7 +48,7 @@ def _render(request, template, context, form=None):
 
 
 def _own_profile(request) -> Contributor:
-    return Contributor.objects.select_related("user").filter(user=request.user).first()
+    return Contributor.objects.profile_of(request.user)
 
 
 def _require_profile(view):
@@ -98,6 +104,8 @@ def profile(request):
             "bank": getattr(contributor, "bank_account", None),
             "has_equality": hasattr(request.user, "diversity_record"),
             "is_self": True,
+            "bank_change": _pending(contributor)[0],
+            "can_confirm_bank": True,
         },
     )
 
@@ -181,10 +189,17 @@ def _bank_form_view(request, contributor, *, done_url):
         raise PermissionDenied
     form = forms.BankDetailsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        account = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
-        messages.success(
-            request, f"Bank details saved ({account.masked}). We have sent a message to confirm."
-        )
+        saved = services.set_bank_details(actor=request.user, contributor=contributor, **form.cleaned_data)
+        if isinstance(saved, BankDetailsChange):
+            messages.success(
+                request,
+                f"Bank details entered ({saved.masked}). They are used only once another member of "
+                f"staff, or {contributor.user.name}, confirms them. We have told {contributor.user.name}.",
+            )
+        else:
+            messages.success(
+                request, f"Bank details saved ({saved.masked}). We have sent a message to confirm."
+            )
         return redirect(done_url)
     bank = getattr(contributor, "bank_account", None)
     return _render(
@@ -251,6 +266,20 @@ def equality_form(request):
 def equality_withdraw(request):
     if not request.user.is_contributor:
         raise PermissionDenied
+    asking = confirm_first(
+        request,
+        title="Delete your equality monitoring answers?",
+        warning="Your answers are deleted straight away and cannot be brought back.",
+        consequences=[
+            "You withdraw your consent for us to keep them.",
+            "Reports already made keep the counts they had; nothing new will include you.",
+            "You can answer the questions again at any time.",
+        ],
+        button="Yes, delete my answers",
+        cancel_url=reverse("contributors:equality"),
+    )
+    if asking:
+        return asking
     services.withdraw_diversity(user=request.user)
     messages.success(request, "Your equality monitoring answers have been deleted.")
     return redirect("contributors:profile" if _own_profile(request) else "portal:home")
@@ -294,6 +323,22 @@ def my_roles(request):
     return render(request, "contributors/my_roles.html", {"roles": roles, "today": timezone.localdate()})
 
 
+@login_required
+@require_POST
+def role_accept(request, public_id):
+    """The contributor accepts their role agreement; the coordinator sees the date."""
+    assignment = _get_role(request, public_id)
+    if not permissions.can_accept_role(request.user, assignment):
+        raise PermissionDenied
+    try:
+        services.accept_role(actor=request.user, assignment=assignment)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Thank you. You have accepted the agreement for {assignment.role_label}.")
+    return redirect("contributors:my_roles")
+
+
 def _get_project(request, public_id) -> Project:
     return get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
 
@@ -308,7 +353,11 @@ def role_create(request, project_id):
     project = _get_project(request, project_id)
     if not permissions.can_manage_roles(request.user, project):
         raise PermissionDenied
-    form = forms.RoleAssignForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    # Searching narrows what is offered (GET); a POST chooses from everyone who may be chosen.
+    find = "" if request.method == "POST" else request.GET.get("find", "").strip()
+    form = forms.RoleAssignForm(
+        request.POST or None, initial={"starts_on": timezone.localdate()}, user=request.user, find=find
+    )
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
@@ -317,7 +366,9 @@ def role_create(request, project_id):
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
-    return _render(request, "contributors/role_form.html", {"form": form, "project": project}, form)
+    return _render(
+        request, "contributors/role_form.html", {"form": form, "project": project, "find": find}, form
+    )
 
 
 @login_required
@@ -398,7 +449,7 @@ def role_register_csv(request):
     )
     writer = csv.writer(response)
     writer.writerow(
-        ["project", "contributor", "role", "starts_on", "ends_on", "current", "feedback_arrangements"]
+        ["project", "contributor", "role", "starts_on", "ends_on", "status", "feedback_arrangements"]
     )
     for r in roles:
         writer.writerow(
@@ -408,7 +459,7 @@ def role_register_csv(request):
                 r.role_label,
                 r.starts_on.isoformat(),
                 r.ends_on.isoformat() if r.ends_on else "",
-                "yes" if r.is_current else "no",
+                r.get_status_display(),
                 r.feedback_arrangements,
             ]
         )
@@ -505,7 +556,7 @@ def interest_withdraw(request, public_id):
         ExpressionOfInterest.objects.select_related("opportunity", "contributor"), public_id=public_id
     )
     if interest.contributor_id != request.user.pk:
-        profile = Contributor.objects.filter(user=interest.contributor).first()
+        profile = Contributor.objects.profile_of(interest.contributor)
         if not (profile and permissions.can_act_for(request.user, profile)):
             raise Http404
     try:
@@ -616,7 +667,9 @@ def opportunity_interests(request, public_id):
             )
             return redirect("portal:project_detail", public_id=opportunity.project.public_id)
     pool = [i.contributor for i in interests.exclude(status=InterestStatus.WITHDRAWN)]
-    comparison = selectors.diversity_comparison(pool=pool, group=selectors.current_group(opportunity.project))
+    comparison = selectors.diversity_comparison(
+        pool=pool, group=selectors.current_group(opportunity.project), key=str(opportunity.public_id)
+    )
     return _render(
         request,
         "contributors/opportunity_interests.html",
@@ -646,7 +699,9 @@ def directory(request):
         query = form.cleaned_data["q"]
         people = people.search(query)
     offline = (
-        Contributor.objects.filter(user__email__isnull=True, erased_at__isnull=True)
+        Contributor.objects.visible_to(request.user)
+        .offline()
+        .filter(erased_at__isnull=True)
         .select_related("user", "registered_by")
         .order_by("user__name")
     )
@@ -664,15 +719,25 @@ def directory(request):
 
 
 def _get_person(request, public_id) -> Contributor:
+    """A person in the user's scope (portal.people): anyone else is 404."""
     if not request.user.has_perm("contributors.view_contributor"):
         raise PermissionDenied
-    return get_object_or_404(Contributor.objects.select_related("user", "registered_by"), public_id=public_id)
+    people = Contributor.objects.visible_to(request.user).select_related("user", "registered_by")
+    return get_object_or_404(people, public_id=public_id)
+
+
+def _pending(contributor):
+    return (
+        contributor.bank_changes.filter(status=PendingStatus.PENDING).select_related("entered_by").first(),
+        contributor.invitations.filter(status=PendingStatus.PENDING).select_related("invited_by").first(),
+    )
 
 
 @login_required
 def person_detail(request, public_id):
     contributor = _get_person(request, public_id)
     can_act = permissions.can_act_for(request.user, contributor)
+    bank_change, invitation = _pending(contributor)
     return render(
         request,
         "contributors/person_detail.html",
@@ -680,6 +745,12 @@ def person_detail(request, public_id):
             "contributor": contributor,
             "person": contributor.user,
             "can_act": can_act,
+            "bank_change": bank_change,
+            "can_confirm_bank": bank_change
+            and permissions.can_confirm_bank_change(request.user, bank_change),
+            "invitation": invitation,
+            "can_confirm_invitation": invitation
+            and permissions.can_confirm_invitation(request.user, invitation),
             "roles": RoleAssignment.objects.filter(contributor=contributor.user).select_related("project"),
             "interests": ExpressionOfInterest.objects.filter(contributor=contributor.user).select_related(
                 "opportunity"
@@ -721,11 +792,58 @@ def person_bank_details(request, public_id):
     return _person_bank_form(request, contributor)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _person_bank_form(request, contributor):
     return _bank_form_view(
         request, contributor, done_url=reverse("contributors:person_detail", args=[contributor.public_id])
     )
+
+
+@login_required
+@require_POST
+def bank_change_decide(request, public_id):
+    """The second person confirms (or cancels) bank details someone else entered."""
+    changes = BankDetailsChange.objects.filter(
+        Q(contributor__user=request.user) | Q(contributor__in=Contributor.objects.visible_to(request.user))
+    ).select_related("contributor__user")
+    change = get_object_or_404(changes, public_id=public_id)
+    if not permissions.can_confirm_bank_change(request.user, change):
+        raise PermissionDenied
+    confirm = request.POST.get("decision") != "cancel"
+    try:
+        services.confirm_bank_details_change(actor=request.user, change=change, confirm=confirm)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Bank details confirmed." if confirm else "Bank details change cancelled.")
+    if change.contributor.user_id == request.user.pk:
+        return redirect("contributors:profile")
+    return redirect("contributors:person_detail", public_id=change.contributor.public_id)
+
+
+@login_required
+@require_POST
+def invitation_decide(request, public_id):
+    """A second member of staff confirms the address (the invitation is sent) or cancels it."""
+    invitations = TakeOverInvitation.objects.filter(
+        contributor__in=Contributor.objects.visible_to(request.user)
+    ).select_related("contributor__user")
+    invitation = get_object_or_404(invitations, public_id=public_id)
+    if not permissions.can_confirm_invitation(request.user, invitation):
+        raise PermissionDenied
+    confirm = request.POST.get("decision") != "cancel"
+    try:
+        services.confirm_take_over_invitation(actor=request.user, invitation=invitation, confirm=confirm)
+    except services.ContributorError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = invitation.contributor.user.name
+        messages.success(
+            request,
+            f"We have emailed {name} a link to set their password." if confirm else "Invitation cancelled.",
+        )
+    return redirect("contributors:person_detail", public_id=invitation.contributor.public_id)
 
 
 @login_required
@@ -801,13 +919,15 @@ def offline_invite(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.invite_to_take_over(
-                actor=request.user, contributor=contributor, email=form.cleaned_data["email"], request=request
+                actor=request.user, contributor=contributor, email=form.cleaned_data["email"]
             )
         except services.ContributorError as exc:
             form.add_error("email", str(exc))
         else:
             messages.success(
-                request, f"We have emailed {contributor.user.name} a link to set their password."
+                request,
+                "Invitation saved. Another member of staff must confirm the address before we "
+                f"email {contributor.user.name} a link to set their password.",
             )
             return redirect("contributors:person_detail", public_id=contributor.public_id)
     return _render(
@@ -820,12 +940,46 @@ def contact_tasks(request):
     """Letters to send and calls to make to people who do not use email."""
     if not request.user.has_perm("contributors.view_contacttask"):
         raise PermissionDenied
-    tasks = ContactTask.objects.select_related("contributor__user", "done_by")
+    tasks = ContactTask.objects.filter(
+        contributor__in=Contributor.objects.visible_to(request.user)
+    ).select_related("contributor__user", "done_by")
     return render(
         request,
         "contributors/contact_tasks.html",
-        {"pending": tasks.filter(done_at__isnull=True), "done": tasks.filter(done_at__isnull=False)[:20]},
+        {
+            "pending": tasks.filter(done_at__isnull=True),
+            "letters_due": tasks.filter(done_at__isnull=True, channel=ContactChannel.POST).count(),
+            "done": tasks.filter(done_at__isnull=False)[:20],
+        },
     )
+
+
+@login_required
+def contact_letters(request):
+    """Every letter still to post, in one PDF: a page (or more) per person, in large print for
+    those who asked for it, so the whole pile is printed at once."""
+    if not request.user.has_perm("contributors.view_contacttask"):
+        raise PermissionDenied
+    tasks = (
+        ContactTask.objects.filter(done_at__isnull=True, channel=ContactChannel.POST)
+        .select_related("contributor__user")
+        .order_by("contributor__user__name", "contributor__pk", "created_at")
+    )
+    people = [
+        {
+            "contributor": contributor,
+            "large_print": AccessNeed.LARGE_PRINT in (contributor.access_needs or []),
+            "letters": list(letters),
+        }
+        for contributor, letters in groupby(tasks, key=lambda t: t.contributor)
+    ]
+    pdf = render_pdf(
+        "pdf/contributors_letters.html",
+        {"people": people, "today": timezone.localdate(), "contact_phone": settings.PORTAL_CONTACT_PHONE},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letters-{timezone.localdate():%Y-%m-%d}.pdf"'
+    return response
 
 
 @login_required
@@ -833,7 +987,10 @@ def contact_tasks(request):
 def contact_task_done(request, public_id):
     if not request.user.has_perm("contributors.change_contacttask"):
         raise PermissionDenied
-    task = get_object_or_404(ContactTask, public_id=public_id)
+    tasks = ContactTask.objects.filter(contributor__in=Contributor.objects.visible_to(request.user))
+    task = get_object_or_404(tasks.select_related("contributor"), public_id=public_id)
+    if not permissions.can_close_contact_task(request.user, task):
+        raise PermissionDenied
     services.mark_contact_task_done(actor=request.user, task=task)
     messages.success(request, "Marked as done.")
     return redirect("contributors:contact_tasks")
@@ -842,59 +999,13 @@ def contact_task_done(request, public_id):
 # --- Data rights ---------------------------------------------------------------------------------
 
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)?)?$")
-
-
-def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
-
-def _text(value) -> str:
-    if value is None or value == "":
-        return "–"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value) or "None"
-    if isinstance(value, str) and ISO_DATE.match(value):
-        # Dates and times are ISO in the download; people read them as words.
-        parsed = datetime.fromisoformat(value)
-        if "T" in value:
-            return date_format(timezone.localtime(parsed) if parsed.tzinfo else parsed, "j F Y, H:i")
-        return date_format(parsed.date(), "j F Y")
-    return str(value)
-
-
-def _readable(data: dict) -> list[dict]:
-    """The export as headed sections of rows and tables, for the readable page."""
-    sections = []
-    for name, section in data.items():
-        rows, tables = [], []
-        for key, value in (section or {}).items():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                headers = list(value[0])
-                tables.append(
-                    {
-                        "label": _label(key),
-                        "headers": [_label(h) for h in headers],
-                        "rows": [[_text(item.get(h)) for h in headers] for item in value],
-                    }
-                )
-            elif isinstance(value, dict):
-                rows += [(f"{_label(key)}: {_label(k)}", _text(v)) for k, v in value.items()]
-            else:
-                rows.append((_label(key), _text(value)))
-        sections.append({"name": _label(name), "rows": rows, "tables": tables})
-    return sections
-
-
 @login_required
 def my_data(request):
     """Everything the portal holds about you, to read."""
     data = export_for(request.user)
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     return render(
-        request, "contributors/my_data.html", {"sections": _readable(data), "pending_erasure": pending}
+        request, "contributors/my_data.html", {"sections": readable(data), "pending_erasure": pending}
     )
 
 
@@ -910,6 +1021,22 @@ def erasure_request(request):
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     form = forms.ErasureRequestForm(request.POST or None)
     if request.method == "POST" and not pending and form.is_valid():
+        asking = confirm_first(
+            request,
+            title="Ask us to erase your data?",
+            warning="When a manager confirms it, your data is erased and you can no longer sign in. "
+            "This cannot be undone.",
+            consequences=[
+                "Your name, contact details, profile, equality monitoring answers and bank details are deleted.",
+                f"Payment records are kept for {settings.PORTAL_PAYMENT_RETENTION_YEARS} years, as the "
+                "law requires, with your name removed.",
+            ],
+            button="Yes, ask to erase my data",
+            cancel_url=reverse("contributors:my_data"),
+            hidden={"reason": form.cleaned_data["reason"], "confirm": "on"},
+        )
+        if asking:
+            return asking
         try:
             services.request_erasure(user=request.user, reason=form.cleaned_data["reason"])
         except services.ContributorError as exc:
@@ -951,8 +1078,28 @@ def erasure_decide(request, public_id):
     erasure = get_object_or_404(ErasureRequest, public_id=public_id)
     if not permissions.can_decide_erasure(request.user, erasure):
         raise PermissionDenied
+    return _decide_erasure(request, erasure)
+
+
+@mfa_this_session(return_to="contributors:erasure_list")
+def _decide_erasure(request, erasure):
     form = forms.ErasureDecisionForm(request.POST)
     if form.is_valid():
+        if form.cleaned_data["decision"] == "confirm":
+            asking = confirm_first(
+                request,
+                title=f"Erase {erasure.user.name}’s data?",
+                warning="Their data is erased straight away and cannot be brought back.",
+                consequences=[
+                    "They can no longer sign in.",
+                    "Payment and activity records are kept with their name removed.",
+                ],
+                button=f"Yes, erase {erasure.user.name}’s data",
+                cancel_url=reverse("contributors:erasure_list"),
+                hidden={"decision": "confirm", "note": form.cleaned_data["note"]},
+            )
+            if asking:
+                return asking
         try:
             services.decide_erasure(
                 actor=request.user,

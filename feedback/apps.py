@@ -11,16 +11,20 @@ class FeedbackConfig(AppConfig):
 
     def ready(self):
         from portal import dashboard, reminders
-        from portal.signals import participation_changed
+        from portal.signals import participation_changed, person_erased
 
-        from . import panels
+        from . import erasure, panels
         from . import reminders as feedback_reminders
         from .services import on_participation_changed
 
         participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
+        person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
         reminders.register_sweep("feedback", feedback_reminders.sweep)
         for kind, label in feedback_reminders.KIND_LABELS.items():
-            reminders.register_kind(kind, label)
+            if kind == feedback_reminders.ACTIVITY_TOMORROW:
+                reminders.register_kind(kind, label, lead_days=(7, 1), default_lead_days=(1,))
+            else:
+                reminders.register_kind(kind, label)
 
         dashboard.register_panel(
             role="Contributor",

@@ -1,5 +1,7 @@
 from django import forms
 
+from portal.forms import SANE_DATE
+
 from .models import WhyNotReason
 
 CHANGED_CHOICES = [
@@ -131,6 +133,15 @@ class RespondForm(forms.Form):
         return data
 
 
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label="Your message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Write your message"},
+    )
+
+
 DATE_INPUT = forms.DateInput(
     attrs={"type": "date", "class": "govuk-input govuk-input--width-10"}, format="%Y-%m-%d"
 )
@@ -141,10 +152,18 @@ class PeriodForm(forms.Form):
     """Which activities the figures cover, by activity date; both ends optional."""
 
     start = forms.DateField(
-        label="Activities from (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        validators=SANE_DATE,
+        label="Activities from (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
     )
     end = forms.DateField(
-        label="Activities up to (optional)", required=False, widget=DATE_INPUT, input_formats=DATE_FORMATS
+        validators=SANE_DATE,
+        label="Activities up to (optional)",
+        required=False,
+        widget=DATE_INPUT,
+        input_formats=DATE_FORMATS,
     )
 
     def clean(self):

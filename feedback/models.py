@@ -209,3 +209,28 @@ class FeedbackOwed(TimeStampedModel):
 
     def can_move_to(self, status: str) -> bool:
         return status in ALLOWED_TRANSITIONS.get(self.status, set())
+
+
+class FeedbackMessage(models.Model):
+    """One turn in the conversation that follows a contributor's reply to their feedback.
+
+    The contributor's first reply stays on `FeedbackOwed.reply` (it is what the compliance
+    figures and the reply email use); everything said after it, by either side, is here.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owed = models.ForeignKey(FeedbackOwed, on_delete=models.PROTECT, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who spoke, as it was when they wrote: a coordinator may later take part as a contributor.
+    is_from_staff = models.BooleanField()
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="feedback_feedbackmessage_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"Message on {self.owed}"

@@ -32,3 +32,10 @@ def can_respond_to_feedback(user: User, owed: FeedbackOwed) -> bool:
         and owed.participation.contributor_id == user.pk
         and owed.status != FeedbackOwedStatus.DUE
     )
+
+
+def can_write_in_feedback_conversation(user: User, owed: FeedbackOwed) -> bool:
+    """Once the contributor has replied, they and the activity's coordinators can keep talking."""
+    if not (user.is_authenticated and owed.reply):
+        return False
+    return can_respond_to_feedback(user, owed) or can_give_feedback(user, owed.participation.activity)

@@ -22,7 +22,13 @@ from portal.models import (
     SentReminder,
     User,
 )
-from portal.reminders import record_offline_reminder, send_reminder_once
+from portal.reminders import (
+    LEAD_DAYS,
+    lead_days_for,
+    record_offline_reminder,
+    send_reminder_once,
+    send_text_once,
+)
 
 from .models import FeedbackOwed
 from .services import contact_channel, contact_details
@@ -36,7 +42,7 @@ KIND_LABELS = {
     DUE_SOON: "Feedback you owe is due within a week",
     OVERDUE: "Feedback you owe is overdue",
     OVERDUE_TO_MANAGER: "Feedback in the organisation is long overdue (managers)",
-    ACTIVITY_TOMORROW: "An activity you are taking part in is tomorrow",
+    ACTIVITY_TOMORROW: "An activity you are taking part in is coming up",
 }
 
 
@@ -92,74 +98,112 @@ def _send_groups(rows, *, kind, label, template, recipients, today, dry_run) -> 
     return lines
 
 
-def _activity_tomorrow(today: date, dry_run: bool) -> list[str]:
-    tomorrow = today + timedelta(days=1)
+def _activity_soon(today: date, dry_run: bool) -> list[str]:
+    """Remind each person of an activity as many days ahead as they chose (a week and/or the
+    day before), by their channel: email, text, or a call or letter on the coordinators' list."""
+    choices, _default = LEAD_DAYS.get(ACTIVITY_TOMORROW, ((1,), (1,)))
     tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.combine(tomorrow, time.min), tz)
-    end = start + timedelta(days=1)
-    participations = (
-        Participation.objects.filter(
-            activity__starts_at__gte=start,
-            activity__starts_at__lt=end,
-            status__in=[ParticipationStatus.INVITED, ParticipationStatus.CONFIRMED],
-        )
-        .select_related("activity__project", "contributor")
-        .order_by("activity__starts_at", "contributor__name")
-    )
     lines = []
-    for p in participations:
-        person, activity = p.contributor, p.activity
-        object_key = f"participation:{p.public_id}"
-        channel = contact_channel(person)
-        where = f"{activity.title}, {timezone.localtime(activity.starts_at):%d %b %Y %H:%M}"
-        if channel == "email":
-            outcome = send_reminder_once(
-                kind=ACTIVITY_TOMORROW,
-                object_key=object_key,
-                recipient=person,
-                period=tomorrow.isoformat(),
-                template="feedback_activity_tomorrow",
-                context={
-                    "activity": activity,
-                    "participation": p,
-                    "url": _base_url() + reverse("portal:activity_detail", args=[activity.public_id]),
-                },
-                dry_run=dry_run,
+    for lead in choices:
+        day = today + timedelta(days=lead)
+        start = timezone.make_aware(datetime.combine(day, time.min), tz)
+        participations = (
+            Participation.objects.filter(
+                activity__starts_at__gte=start,
+                activity__starts_at__lt=start + timedelta(days=1),
+                activity__cancelled_at__isnull=True,
+                status__in=[ParticipationStatus.INVITED, ParticipationStatus.CONFIRMED],
             )
-            if outcome.sent:
-                lines.append(f"activity tomorrow to {person} <{person.email}>: {where}")
-            continue
-        if dry_run:
-            noted = SentReminder.objects.filter(
-                kind=ACTIVITY_TOMORROW,
-                object_key=object_key,
-                recipient=person,
-                period=tomorrow.isoformat(),
-            ).exists()
-        else:
-            # The note and the call or letter on the coordinators' list go together or not at all.
-            with transaction.atomic():
-                noted = not record_offline_reminder(
-                    kind=ACTIVITY_TOMORROW,
-                    object_key=object_key,
-                    recipient=person,
-                    period=tomorrow.isoformat(),
-                    channel=channel,
-                )
-                if not noted:
-                    place = activity.location or activity.get_mode_display().lower()
-                    add_contact_task(
-                        user=person,
-                        channel=channel,
-                        subject=f"Tomorrow: {activity.title}",
-                        body=f"Remind {person} that {where} is tomorrow ({place}).",
-                    )
-        if not noted:
-            lines.append(
-                f"activity tomorrow: {person} added to {activity.coordinator}'s list to "
-                f"{'phone' if channel == 'phone' else 'write to'}: {where}"
-            )
+            .select_related("activity__project", "activity__coordinator", "contributor")
+            .order_by("activity__starts_at", "contributor__name")
+        )
+        for p in participations:
+            if lead in lead_days_for(p.contributor, ACTIVITY_TOMORROW):
+                lines += _remind_of_activity(p, lead=lead, day=day, dry_run=dry_run)
     return lines
+
+
+def _when_words(lead: int) -> str:
+    return "tomorrow" if lead == 1 else f"in {lead} days"
+
+
+def _remind_of_activity(p: Participation, *, lead: int, day: date, dry_run: bool) -> list[str]:
+    person, activity = p.contributor, p.activity
+    object_key = f"participation:{p.public_id}"
+    # The day-before reminder keeps the period it always had, so none already sent repeats.
+    period = day.isoformat() if lead == 1 else f"{day.isoformat()}-{lead}d"
+    channel = contact_channel(person)
+    starts = timezone.localtime(activity.starts_at)
+    where = f"{activity.title}, {starts:%d %b %Y %H:%M}"
+    place = activity.location or activity.get_mode_display().lower()
+    coordinator = activity.coordinator
+    contact = coordinator.email or settings.PORTAL_CONTACT_PHONE
+    if channel == "email":
+        outcome = send_reminder_once(
+            kind=ACTIVITY_TOMORROW,
+            object_key=object_key,
+            recipient=person,
+            period=period,
+            template="feedback_activity_tomorrow",
+            context={
+                "activity": activity,
+                "participation": p,
+                "lead": lead,
+                "when_words": _when_words(lead),
+                "contact": contact,
+                "url": _base_url() + reverse("portal:activity_detail", args=[activity.public_id]),
+            },
+            dry_run=dry_run,
+        )
+        return [f"activity {_when_words(lead)} to {person} <{person.email}>: {where}"] if outcome.sent else []
+    if channel == "text":
+        # Texts are short: date, time, place or link, who to ask.
+        body = (
+            f"Reminder: {activity.title} is {_when_words(lead)}, {starts:%a %d %b at %H:%M}. "
+            f"Where: {place}. Questions: {coordinator} {contact}"
+        )
+        outcome = send_text_once(
+            kind=ACTIVITY_TOMORROW,
+            object_key=object_key,
+            recipient=person,
+            period=period,
+            body=body,
+            dry_run=dry_run,
+        )
+        if outcome.sent or outcome.reason in ("muted", "already sent", "text failed"):
+            return [f"activity {_when_words(lead)} by text to {person}: {where}"] if outcome.sent else []
+        channel = "phone"  # nothing can send texts here: a coordinator calls instead
+    if dry_run:
+        noted = SentReminder.objects.filter(
+            kind=ACTIVITY_TOMORROW, object_key=object_key, recipient=person, period=period
+        ).exists()
+    else:
+        # The note and the call or letter on the coordinators' list go together or not at all.
+        with transaction.atomic():
+            noted = not record_offline_reminder(
+                kind=ACTIVITY_TOMORROW,
+                object_key=object_key,
+                recipient=person,
+                period=period,
+                channel=channel,
+            )
+            if not noted:
+                prepare = f" To prepare: {activity.description}" if activity.description else ""
+                add_contact_task(
+                    user=person,
+                    channel=channel,
+                    subject=f"{_when_words(lead).capitalize()}: {activity.title}",
+                    body=(
+                        f"Remind {person} that {where} is {_when_words(lead)} ({place}).{prepare} "
+                        f"Questions to {coordinator} ({contact})."
+                    ),
+                )
+    if noted:
+        return []
+    return [
+        f"activity {_when_words(lead)}: {person} added to {activity.coordinator}'s list to "
+        f"{'phone' if channel == 'phone' else 'write to'}: {where}"
+    ]
 
 
 def sweep(*, now: datetime, dry_run: bool = False) -> list[str]:
@@ -196,7 +240,7 @@ def sweep(*, now: datetime, dry_run: bool = False) -> list[str]:
         today=today,
         dry_run=dry_run,
     )
-    lines += _activity_tomorrow(today, dry_run)
+    lines += _activity_soon(today, dry_run)
     return lines
 
 
@@ -206,8 +250,7 @@ def offline_contacts(user: User, *, today: date | None = None) -> list[dict]:
     tz = timezone.get_current_timezone()
     start = timezone.make_aware(datetime.combine(today, time.min), tz)
     activities = Activity.objects.filter(starts_at__gte=start, starts_at__lt=start + timedelta(days=8))
-    if not user.is_manager:
-        activities = activities.filter(project__in=Project.objects.coordinated_by(user))
+    activities = activities.filter(project__in=Project.objects.managed_by(user))
     participations = (
         Participation.objects.filter(
             activity__in=activities,

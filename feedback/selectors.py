@@ -1,21 +1,16 @@
 """Reads: is feedback kept on time, what is owed, what a contributor has been told."""
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from portal.models import Activity, Project, User
+from portal.money import percentage, round_half_up
 
-from .models import FeedbackOwed, FeedbackOwedStatus
-
-TENTH = Decimal("0.1")
-
-
-def _one_place(value) -> Decimal:
-    return Decimal(value).quantize(TENTH, rounding=ROUND_HALF_UP)
+from .models import FeedbackMessage, FeedbackOwed, FeedbackOwedStatus
 
 
 def _scoped(projects=None, start: date | None = None, end: date | None = None):
@@ -69,9 +64,9 @@ def feedback_compliance(
         "given_late": late,
         "overdue": overdue,
         "still_due": still_due,
-        "on_time_share": _one_place(Decimal(on_time * 100) / judged) if judged else None,
-        "median_days_to_feedback": _one_place(median(days_to_feedback)) if days_to_feedback else None,
-        "mean_usefulness": _one_place(Decimal(sum(ratings)) / len(ratings)) if ratings else None,
+        "on_time_share": percentage(on_time, judged),
+        "median_days_to_feedback": round_half_up(median(days_to_feedback)) if days_to_feedback else None,
+        "mean_usefulness": round_half_up(Decimal(sum(ratings)) / len(ratings)) if ratings else None,
         "ratings": len(ratings),
     }
 
@@ -90,9 +85,7 @@ def overdue_feedback(
 
 def projects_for_compliance(user: User):
     """Managers see every project's figures; coordinators those of the projects they run."""
-    if user.is_manager:
-        return Project.objects.all()
-    return Project.objects.coordinated_by(user)
+    return Project.objects.managed_by(user)
 
 
 def compliance_by_project(
@@ -138,9 +131,12 @@ def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
 def contributor_feedback(user: User, *, today: date | None = None) -> dict:
     """What a contributor has been told, and what they are still owed."""
     today = today or timezone.localdate()
+    last_turn = FeedbackMessage.objects.filter(owed=OuterRef("pk")).order_by("-created_at", "-pk")
     rows = (
         FeedbackOwed.objects.filter(participation__contributor=user)
         .select_related("participation__activity__project", "feedback", "owner")
+        # The coordinator had the last word: the person has an answer waiting for them.
+        .annotate(answered_by_staff=Subquery(last_turn.values("is_from_staff")[:1]))
         .order_by("-participation__activity__starts_at")
     )
     new, read, owed = [], [], []

@@ -16,6 +16,7 @@ from . import permissions
 from .models import (
     ActivityFeedback,
     FeedbackItem,
+    FeedbackMessage,
     FeedbackOwed,
     FeedbackOwedStatus,
     WhyNotReason,
@@ -33,18 +34,27 @@ def contact_channel(user: User) -> str:
     """ "email", "phone" or "post". No profile means email; no email address means post."""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=user).only("contact_method").first()
+    profile = Contributor.objects.profile_of(user)
     method = profile.contact_method if profile else "email"
     if method == "email" and not user.email:
         return "post"
     return method
 
 
+def written_channel(user: User) -> str:
+    """For something long (feedback): a person who chose texts gets it by email if they have
+    an address, else by post; texts carry only short reminders."""
+    channel = contact_channel(user)
+    if channel == "text":
+        return "email" if user.email else "post"
+    return channel
+
+
 def contact_details(user: User) -> dict:
     """Phone and postal address for letters and calls (blank when there is no profile)."""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=user).first()
+    profile = Contributor.objects.profile_of(user)
     if profile is None:
         return {"phone": "", "address": "", "postcode": ""}
     return {"phone": profile.phone, "address": profile.address, "postcode": profile.postcode}
@@ -255,7 +265,7 @@ def send_activity_feedback(*, actor: User, feedback: ActivityFeedback) -> list[F
         )
     record_audit(actor=actor, action="feedback.sent", target=feedback, recipients=len(owed_rows))
     for owed in owed_rows:
-        if contact_channel(owed.participation.contributor) != "email":
+        if written_channel(owed.participation.contributor) != "email":
             _queue_letter(owed, feedback)
     ids = [owed.pk for owed in owed_rows]
     transaction.on_commit(lambda: email_feedback_given(owed_ids=ids))
@@ -299,7 +309,7 @@ def email_feedback_given(*, owed_ids: list[int]) -> int:
     )
     for owed in rows:
         person = owed.participation.contributor
-        if contact_channel(person) != "email":
+        if written_channel(person) != "email":
             continue
         send_templated_email(
             name="feedback_given",
@@ -406,3 +416,87 @@ def email_feedback_reply(*, owed_id: int) -> None:
             "url": _absolute("feedback:activity_feedback", owed.participation.activity.public_id),
         },
     )
+
+
+# --- The conversation after a reply ----------------------------------------------------------
+
+
+@transaction.atomic
+def add_feedback_message(*, actor: User, owed: FeedbackOwed, body: str) -> FeedbackMessage:
+    """Answer in the conversation about someone's feedback; the other side is told."""
+    owed = _locked(owed)
+    if not permissions.can_write_in_feedback_conversation(actor, owed):
+        raise PermissionDenied
+    body = body.strip()
+    if not body:
+        raise FeedbackError("Write your message.")
+    is_from_staff = owed.participation.contributor_id != actor.pk
+    message = FeedbackMessage.objects.create(owed=owed, author=actor, is_from_staff=is_from_staff, body=body)
+    record_audit(
+        actor=actor,
+        action="feedback.message",
+        target=owed,
+        message=str(message.public_id),
+        from_staff=is_from_staff,
+    )
+    if is_from_staff:
+        _tell_contributor(owed, message)
+    else:
+        message_id = message.pk
+        transaction.on_commit(lambda: email_feedback_message_to_staff(message_id=message_id))
+    return message
+
+
+def _tell_contributor(owed: FeedbackOwed, message: FeedbackMessage) -> None:
+    """By email, and by letter or call for people who asked for one."""
+    from contributors.services import notify
+
+    activity = owed.participation.activity
+    notify(
+        user=owed.participation.contributor,
+        template="feedback_message",
+        subject=f"{message.author.name} answered your reply about {activity.title}",
+        body=message.body,
+        context={
+            "message": message,
+            "activity": activity,
+            "url": _absolute("feedback:owed_detail", owed.public_id),
+        },
+    )
+
+
+def email_feedback_message_to_staff(*, message_id: int) -> None:
+    """The contributor wrote again: the coordinator who gave the feedback and the owner hear."""
+    message = FeedbackMessage.objects.select_related(
+        "author", "owed__owner", "owed__feedback__written_by", "owed__participation__activity"
+    ).get(pk=message_id)
+    owed = message.owed
+    writer = owed.feedback.written_by if owed.feedback else owed.owner
+    for person in {writer, owed.owner}:
+        send_templated_email(
+            name="feedback_message",
+            to=[person.email],
+            context={
+                "recipient": person,
+                "message": message,
+                "activity": owed.participation.activity,
+                "url": _absolute("feedback:owed_detail", owed.public_id),
+            },
+        )
+
+
+def conversation(owed: FeedbackOwed) -> list[dict]:
+    """The reply and everything said after it, oldest first, as people see it."""
+    if not owed.reply:
+        return []
+    first = {
+        "author": owed.participation.contributor,
+        "is_from_staff": False,
+        "body": owed.reply,
+        "at": owed.replied_at,
+    }
+    rest = [
+        {"author": m.author, "is_from_staff": m.is_from_staff, "body": m.body, "at": m.created_at}
+        for m in owed.messages.select_related("author")
+    ]
+    return [first, *rest]

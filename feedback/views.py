@@ -8,11 +8,19 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from contributors.selectors import wants_large_print
 from portal.models import Activity, Participation
 from portal.pdf import render_pdf
 
 from . import permissions, selectors, services
-from .forms import ActivityFeedbackForm, ItemFormSet, PeriodForm, PersonalNotesForm, RespondForm
+from .forms import (
+    ActivityFeedbackForm,
+    ItemFormSet,
+    MessageForm,
+    PeriodForm,
+    PersonalNotesForm,
+    RespondForm,
+)
 from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
 from .reminders import offline_contacts
 
@@ -158,25 +166,53 @@ def activity_feedback_write(request, public_id):
         ctx["error_forms"] = [form, notes_form, *formset.forms]
         return render(request, "feedback/activity_feedback_form.html", ctx, status=400)
     try:
-        feedback = services.save_activity_feedback(
+        services.save_activity_feedback(
             actor=request.user,
             activity=activity,
             items=items,
             personal_notes=notes_form.notes(),
             **form.cleaned_data,
         )
-        if action == "send":
-            sent = services.send_activity_feedback(actor=request.user, feedback=feedback)
-            messages.success(
-                request, f"Feedback sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}."
-            )
-            return redirect("feedback:activity_feedback", public_id=activity.public_id)
     except services.FeedbackError as exc:
         form.add_error(None, str(exc))
         ctx["error_forms"] = [form]
         return render(request, "feedback/activity_feedback_form.html", ctx, status=400)
+    if action == "send":
+        # Sending cannot be undone: the coordinator sees what people will get first.
+        return redirect("feedback:activity_feedback_preview", public_id=activity.public_id)
     messages.success(request, "Draft saved. Nobody has been sent anything yet.")
     return redirect("feedback:activity_feedback_write", public_id=activity.public_id)
+
+
+@login_required
+def activity_feedback_preview(request, public_id):
+    """Check the feedback as each person will get it, then send it."""
+    activity = _get_activity(request, public_id)
+    feedback = ActivityFeedback.objects.filter(activity=activity).first()
+    if feedback is None:
+        return redirect("feedback:activity_feedback_write", public_id=activity.public_id)
+    waiting = list(
+        FeedbackOwed.objects.due()
+        .filter(participation__activity=activity)
+        .select_related("participation__contributor")
+        .order_by("participation__contributor__name")
+    )
+    if not waiting:
+        messages.info(request, "Everyone who took part has had this feedback already.")
+        return redirect("feedback:activity_feedback", public_id=activity.public_id)
+    for owed in waiting:
+        owed.channel = services.contact_channel(owed.participation.contributor)
+    return render(
+        request,
+        "feedback/activity_feedback_preview.html",
+        {
+            "activity": activity,
+            "feedback": feedback,
+            "items": list(feedback.items.all()),
+            "waiting": waiting,
+            "example": waiting[0],
+        },
+    )
 
 
 @login_required
@@ -203,7 +239,7 @@ def my_feedback(request):
 
 
 @login_required
-def owed_detail(request, public_id, form=None, status=200):
+def owed_detail(request, public_id, form=None, message_form=None, status=200):
     owed = _get_owed(request, public_id)
     is_recipient = owed.participation.contributor_id == request.user.pk
     if not is_recipient and not permissions.can_give_feedback(request.user, owed.participation.activity):
@@ -224,9 +260,34 @@ def owed_detail(request, public_id, form=None, status=200):
             "is_recipient": is_recipient,
             "can_respond": can_respond,
             "form": form if can_respond else None,
+            "thread": services.conversation(owed),
+            "message_form": (message_form or MessageForm())
+            if permissions.can_write_in_feedback_conversation(request.user, owed)
+            else None,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def owed_message(request, public_id):
+    """A turn in the conversation after a reply, from the contributor or a coordinator."""
+    owed = _get_owed(request, public_id)
+    if not permissions.can_write_in_feedback_conversation(request.user, owed):
+        raise PermissionDenied
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return owed_detail(request, public_id, message_form=form, status=400)
+    services.add_feedback_message(actor=request.user, owed=owed, body=form.cleaned_data["body"])
+    is_recipient = owed.participation.contributor_id == request.user.pk
+    messages.success(
+        request,
+        "Your message has been sent."
+        if is_recipient
+        else f"Your answer has been sent to {owed.participation.contributor}.",
+    )
+    return redirect("feedback:owed_detail", public_id=owed.public_id)
 
 
 @login_required
@@ -293,6 +354,7 @@ def owed_letter(request, public_id):
             "today": timezone.localdate(),
             "contact_phone": settings.PORTAL_CONTACT_PHONE,
         },
+        large_print=wants_large_print(person),
     )
     return _pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf")
 
@@ -351,5 +413,6 @@ def reminder_letter(request, public_id):
             "today": timezone.localdate(),
             "contact_phone": settings.PORTAL_CONTACT_PHONE,
         },
+        large_print=wants_large_print(person),
     )
     return _pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf")

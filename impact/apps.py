@@ -17,6 +17,9 @@ class ImpactConfig(AppConfig):
     role_permissions = {"Coordinator": _COORDINATE, "Manager": _COORDINATE}
 
     def ready(self):
-        from . import panels
+        from portal.signals import person_erased
+
+        from . import erasure, panels
 
         panels.register()
+        person_erased.connect(erasure.forget_person, dispatch_uid="impact.erasure")

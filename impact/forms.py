@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from portal.forms import SANE_DATE, ModelMultipleChoiceField
 from portal.models import Activity, ParticipationStatus, Project, ProjectStage, User
 
 from .models import Outcome, ReportKind, Significance, UKStandard
@@ -61,7 +62,10 @@ class EntryForm(forms.Form):
     )
     stage = forms.ChoiceField(label="Research stage", choices=ProjectStage.choices)
     occurred_on = forms.DateField(
-        label="When contributors had their say", widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+        validators=SANE_DATE,
+        label="When contributors had their say",
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     hoped_to_influence = forms.CharField(
         label="What contributors hoped to influence", widget=forms.Textarea(attrs={"rows": 3})
@@ -80,20 +84,20 @@ class EntryForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    activities = forms.ModelMultipleChoiceField(
+    activities = ModelMultipleChoiceField(
         label="Activities it came from",
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    contributors = forms.ModelMultipleChoiceField(
+    contributors = ModelMultipleChoiceField(
         label="Contributors involved",
         help_text="They are asked whether they agree to be named on the public page, and can add their own reflection.",
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    feedback_items = forms.ModelMultipleChoiceField(
+    feedback_items = ModelMultipleChoiceField(
         label="Feedback it answers", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
     )
     evidence_text = forms.CharField(
@@ -118,7 +122,7 @@ class EntryForm(forms.Form):
             .distinct()
             .order_by("name")
         )
-        self.fields["contributors"].label_from_instance = lambda u: u.name
+        self.fields["contributors"].label_from_instance = lambda u: u.name_with_hint
         try:
             from feedback.models import FeedbackItem
 
@@ -202,8 +206,12 @@ class ReportForm(forms.Form):
     project = forms.ModelChoiceField(
         label="For", queryset=Project.objects.none(), required=False, to_field_name="public_id"
     )
-    start_on = forms.DateField(label="From", widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
-    end_on = forms.DateField(label="To", widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"])
+    start_on = forms.DateField(
+        validators=SANE_DATE, label="From", widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
+    end_on = forms.DateField(
+        validators=SANE_DATE, label="To", widget=DateInput(), input_formats=["%Y-%m-%d", "%d/%m/%Y"]
+    )
 
     def __init__(self, *args, projects, organisation: bool, **kwargs):
         super().__init__(*args, **kwargs)

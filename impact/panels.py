@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from portal import dashboard
-from portal.models import coordinated_by_q
+from portal.models import Project
 
 from . import permissions
 from .models import EntryStatus, ImpactEntry, Reflection
@@ -19,8 +19,7 @@ def _contributor(request):
 def _staff(request):
     user = request.user
     entries = ImpactEntry.objects.all()
-    if not user.is_manager:
-        entries = entries.filter(coordinated_by_q(user))
+    entries = entries.filter(project__in=Project.objects.managed_by(user))
     counts = entries.aggregate(
         drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
         published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),

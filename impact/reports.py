@@ -16,8 +16,12 @@ from django.utils.safestring import mark_safe
 
 from portal.money import format_money
 from portal.pdf import render_pdf
+from portal.suppression import SUPPRESSED
 
-SUPPRESSED = "[c]"  # the ONS marker for a number hidden to protect people
+TOO_SMALL = (
+    "Fewer than {threshold} people took part in this period, too few to report on without "
+    "risking that someone could be recognised. Choose a longer period or more projects."
+)
 
 
 def fmt_count(value) -> str:
@@ -139,19 +143,25 @@ def diversity_tables(data: dict) -> list[dict]:
     """Each question as display rows, shared by the PDF and the CSV."""
     out = []
     for q in data["questions"]:
-        rows = [[r["label"], fmt_count(r["count"]), fmt_pct(r["share"])] for r in q["rows"]]
+        rows = [
+            [r["label"], fmt_count(r["count"]), fmt_pct(r["share_of_answered"]), fmt_pct(r["share"])]
+            for r in q["rows"]
+        ]
         comparisons = [
             [
                 c["label"],
                 fmt_count(c["count"]),
-                fmt_pct(c["share"]),
+                fmt_pct(c["share_of_answered"]),
                 fmt_pct(c["census"]),
                 fmt_ratio(c["ratio"]),
+                fmt_pct(c["share"]),
             ]
             for c in q["comparisons"]
         ]
-        chart_bars = [(c["label"], c["share"], c["census"]) for c in q["comparisons"]] or [
-            (r["label"], r["share"], None) for r in q["rows"]
+        chart_bars = [(c["label"], c["share_of_answered"], c["census"]) for c in q["comparisons"]] or [
+            (r["label"], r["share_of_answered"], None)
+            for r in q["rows"]
+            if r["share_of_answered"] is not None
         ]
         out.append(
             {
@@ -160,10 +170,27 @@ def diversity_tables(data: dict) -> list[dict]:
                 "comparisons": comparisons,
                 "response_rate": fmt_pct(q["response_rate"]) or SUPPRESSED,
                 "responded": fmt_count(q["responded"]),
-                "chart": bar_chart(f"{q['label']}: share of people who took part", chart_bars),
+                "answered": fmt_count(q["answered"]),
+                "chart": bar_chart(f"{q['label']}: share of those who answered", chart_bars),
             }
         )
     return out
+
+
+def differencing_note(data: dict) -> str:
+    """Why a report shows older figures or none: the differencing guard in portal/suppression.py."""
+    if data.get("withheld"):
+        return (
+            "No figures: the people counted differ from an earlier report's by fewer than "
+            f"{data['threshold']}, so comparing the two would show those people's answers."
+        )
+    if data.get("held_since"):
+        return (
+            f"These are the figures first made on {data['held_since']:%-d %B %Y}: fewer than "
+            f"{data['threshold']} people have joined or left since, and showing them would "
+            "reveal their answers."
+        )
+    return ""
 
 
 def diversity_csv(data: dict) -> str:
@@ -173,9 +200,28 @@ def diversity_csv(data: dict) -> str:
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
     w.writerow(["people who took part", fmt_count(data["people"])])
+    if data["too_small"]:
+        w.writerow([TOO_SMALL.format(threshold=data["threshold"])])
+        return buf.getvalue()
     w.writerow(["numbers from 1 to", data["threshold"] - 1, "are shown as", SUPPRESSED])
+    w.writerow(
+        ["share of those who answered", "leaves out prefer not to say and no answer, as the Census does"]
+    )
+    if note := differencing_note(data):
+        w.writerow(["note", note])
     w.writerow([])
-    w.writerow(["question", "table", "category", "people", "share of people", "census 2021", "ratio"])
+    w.writerow(
+        [
+            "question",
+            "table",
+            "category",
+            "people",
+            "share of those who answered",
+            "census 2021",
+            "ratio",
+            "share of everyone who took part",
+        ]
+    )
     for q in diversity_tables(data):
         w.writerow(
             [
@@ -183,15 +229,16 @@ def diversity_csv(data: dict) -> str:
                 "response",
                 "Answered (including prefer not to say)",
                 q["responded"],
+                "",
+                "",
+                "",
                 q["response_rate"],
-                "",
-                "",
             ]
         )
-        for label, count, share in q["rows"]:
-            w.writerow([q["label"], "answers", label, count, share, "", ""])
-        for label, count, share, census_pct, ratio in q["comparisons"]:
-            w.writerow([q["label"], "census comparison", label, count, share, census_pct, ratio])
+        for label, count, of_answered, share in q["rows"]:
+            w.writerow([q["label"], "answers", label, count, of_answered, "", "", share])
+        for label, count, of_answered, census_pct, ratio, share in q["comparisons"]:
+            w.writerow([q["label"], "census comparison", label, count, of_answered, census_pct, ratio, share])
     return buf.getvalue()
 
 
@@ -204,6 +251,8 @@ def diversity_pdf(data: dict) -> bytes:
             "period": period_label(data),
             "suppressed": SUPPRESSED,
             "people": fmt_count(data["people"]),
+            "differencing_note": differencing_note(data),
+            "too_small": TOO_SMALL.format(threshold=data["threshold"]) if data["too_small"] else "",
         },
     )
 
@@ -229,6 +278,7 @@ def impact_sections(data: dict) -> list[dict]:
         {
             "heading": "3. Results: impact entries by research stage",
             "rows": [(s["label"], str(s["n"])) for s in data["results"]["by_stage"]],
+            "unreviewed": data["results"]["unreviewed"],
         },
         {
             "heading": "4. Influence on the research",
@@ -293,7 +343,7 @@ def impact_csv(data: dict) -> str:
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
-    w.writerow([])
+    w.writerow(["impact entries not yet reviewed, left out", data["results"]["unreviewed"]])
     w.writerow(["section", "measure", "value"])
     for section in impact_sections(data):
         for measure, value in section["rows"]:
@@ -385,12 +435,17 @@ def _verify_url() -> str:
 
 
 def certificate_pdf(cert) -> bytes:
-    return certificates_pdf([cert])
+    """One person's certificate, in large print if they asked for it."""
+    from contributors.selectors import wants_large_print
+
+    return certificates_pdf([cert], large_print=wants_large_print(cert.contributor))
 
 
-def certificates_pdf(certs) -> bytes:
-    """One PDF, one page per person."""
+def certificates_pdf(certs, *, large_print: bool = False) -> bytes:
+    """One PDF, one page per person (a project's batch is printed at the usual size; each
+    person's own download honours their format)."""
     return render_pdf(
         "pdf/impact_certificate.html",
         {"certificates": [certificate_context(c) for c in certs], "verify_url": _verify_url()},
+        large_print=large_print,
     )

@@ -4,7 +4,7 @@ certificate certifies. Counting happens in the database; Python only shapes a fe
 import csv
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -14,13 +14,22 @@ from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
+from portal.money import percentage, round_half_up
+from portal.suppression import guard_population, suppress
 
-from .models import CUBE_QUESTIONS, CubeCheckIn, ImpactEntry, Outcome, Reflection, Significance, UKStandard
-from .suppression import suppress
+from .models import (
+    CUBE_QUESTIONS,
+    CubeCheckIn,
+    EntryStatus,
+    ImpactEntry,
+    Outcome,
+    Reflection,
+    Significance,
+    UKStandard,
+)
 
 CENSUS_CSV = Path(__file__).resolve().parent / "data" / "census-2021-england-wales.csv"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
-HUNDRED = Decimal(100)
 
 
 def _optional(module: str, name: str):
@@ -45,7 +54,7 @@ def _census_rebased(topic: str, category: str, exclude: tuple[str, ...] = ()) ->
     """A census share with some categories taken out of the base (e.g. children, for age)."""
     figures = census()
     base = sum(v for (t, c), v in figures.items() if t == topic and c not in exclude)
-    return (figures[(topic, category)] * HUNDRED / base).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return percentage(figures[(topic, category)], base)
 
 
 def _census_for(topic: str, category: str) -> Decimal | None:
@@ -220,25 +229,34 @@ def _answer_counts(snapshots, eq) -> dict[str, dict[str, int]]:
     return out
 
 
-def _pct(part: int, whole: int) -> Decimal:
-    return (Decimal(part) * HUNDRED / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
+def _of_answered(n: int, hidden: bool, answered: int | None) -> Decimal | None:
+    return None if hidden or not answered else percentage(n, answered)
 
 
 def diversity_report(*, projects=None, start: date | None = None, end: date | None = None) -> dict:
     """Who took part in the period, by their answers when they took part, against the Census.
 
     A person is counted once, by the snapshot of their first attended participation in the
-    period. Shares are of everyone who took part (so they compare with Census figures that
-    include people who did not answer); small numbers are suppressed question by question.
+    period. Each answer has two shares: of everyone who took part, and of those who gave an
+    answer (not "prefer not to say", not blank). The Census comparison uses the second, as
+    Census figures leave non-answers out; small numbers are suppressed question by question.
+    `too_small` says the whole report is under the threshold: it then has nothing to show.
     """
     from contributors import equality as eq
     from contributors.models import ParticipationDiversity
 
     start, end = start or FAR_PAST, end or FAR_FUTURE
     threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD
-    firsts = _first_attended(projects, start, end)
-    people = firsts.count()
-    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts.values("pk"))
+    scope_key = "all" if projects is None else ",".join(str(pk) for pk in sorted(p.pk for p in projects))
+    guarded = guard_population(
+        kind="participation",
+        key=f"diversity:{scope_key}:{start}:{end}",
+        population=set(_first_attended(projects, start, end).values_list("pk", flat=True)),
+        threshold=threshold,
+    )
+    firsts = guarded.population or set()
+    people = len(firsts)
+    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts)
     counts = _answer_counts(snapshots, eq)
     questions = []
     for q in _questions():
@@ -252,6 +270,14 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
             eq.PREFER_NOT_TO_SAY: "Prefer not to say",
             "not_answered": "Not answered",
         }
+        # The Census leaves out people who did not answer, so the fair comparison is with the
+        # share of those who gave an answer. That base is shown only when both non-answers are:
+        # otherwise base and share together would reveal a hidden cell.
+        non_answers = (cells[eq.PREFER_NOT_TO_SAY], cells["not_answered"])
+        answered = None
+        if not any(c.hidden for c in non_answers):
+            answered = people - sum(c.count for c in non_answers)
+
         rows = []
         for code, cell in cells.items():
             rows.append(
@@ -259,22 +285,29 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
                     "code": code,
                     "label": labels[code],
                     "count": None if cell.hidden else cell.count,
-                    "share": None if cell.hidden or not people else _pct(cell.count, people),
+                    "share": None if cell.hidden or not people else percentage(cell.count, people),
+                    "share_of_answered": (
+                        None
+                        if code in (eq.PREFER_NOT_TO_SAY, "not_answered")
+                        else _of_answered(cell.count, cell.hidden, answered)
+                    ),
                 }
             )
         comparisons = []
         for label, codes, census_pct in q["comparisons"]:
             hidden = any(cells[c].hidden for c in codes)
             n = sum(cells[c].count for c in codes)
-            share = None if hidden or not people else _pct(n, people)
+            share = None if hidden or not people else percentage(n, people)
+            share_of_answered = _of_answered(n, hidden, answered)
             ratio = None
-            if share is not None and census_pct:
-                ratio = (share / census_pct).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            if share_of_answered is not None and census_pct:
+                ratio = round_half_up(share_of_answered / census_pct, 2)
             comparisons.append(
                 {
                     "label": label,
                     "count": None if hidden else n,
                     "share": share,
+                    "share_of_answered": share_of_answered,
                     "census": census_pct,
                     "ratio": ratio,
                 }
@@ -288,10 +321,19 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
                 "rows": rows,
                 "comparisons": comparisons,
                 "responded": responded,
-                "response_rate": None if responded is None or not people else _pct(responded, people),
+                "response_rate": None if responded is None or not people else percentage(responded, people),
+                "answered": answered,
                 "total_hidden": total_hidden,
             }
         )
+    if guarded.population is None:
+        # Too close to an earlier report for other people or dates: nothing is shown.
+        for q in questions:
+            q.update(responded=None, response_rate=None, total_hidden=True)
+            for r in q["rows"]:
+                r.update(count=None, share=None)
+            for c in q["comparisons"]:
+                c.update(count=None, share=None, ratio=None)
     scope = "The whole organisation"
     if projects is not None:
         scope = ", ".join(p.title for p in projects)
@@ -302,7 +344,12 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
         "start": None if start == FAR_PAST else start,
         "end": None if end == FAR_FUTURE else end,
         "threshold": threshold,
-        "people": None if 0 < people < threshold else people,
+        "people": None if 0 < people < threshold or guarded.population is None else people,
+        "too_small": 0 < people < threshold,
+        # Set when the figures are those of an earlier report, shown again because the people
+        # counted have changed by fewer than the threshold since (see portal/suppression.py).
+        "held_since": guarded.held_since,
+        "withheld": guarded.population is None,
         "questions": questions,
         "made_at": timezone.now(),
     }
@@ -312,7 +359,7 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
 
 
 def _decimal_1(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return None if value is None else round_half_up(value)
 
 
 def cube_summary(*, projects, start: date, end: date) -> list[dict]:
@@ -348,7 +395,7 @@ def impact_report(
     )
     attended = Participation.objects.filter(activity__in=activities, status=ParticipationStatus.ATTENDED)
     # SQLite sums decimals without their places; two places, always.
-    hours = Decimal(attended.aggregate(h=Sum("activity__expected_hours"))["h"] or 0).quantize(Decimal("0.01"))
+    hours = round_half_up(attended.aggregate(h=Sum("activity__expected_hours"))["h"] or 0, 2)
     held = activities.filter(participations__status=ParticipationStatus.ATTENDED).distinct()
     by_kind = held.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
     kind_labels = dict(Activity._meta.get_field("kind").choices)
@@ -365,11 +412,10 @@ def impact_report(
         role_labels = dict(RoleAssignment._meta.get_field("role_type").choices)
         roles = [{"label": role_labels.get(r["role_type"], r["role_type"]), "n": r["n"]} for r in role_rows]
 
-    entries = (
-        ImpactEntry.objects.filter(project__in=projects, occurred_on__gte=start, occurred_on__lte=end)
-        .select_related("project")
-        .order_by("occurred_on", "pk")
-    )
+    in_period = ImpactEntry.objects.filter(project__in=projects, occurred_on__gte=start, occurred_on__lte=end)
+    # Only entries someone has reviewed and published count: a draft may still be wrong.
+    unreviewed = in_period.exclude(status=EntryStatus.PUBLISHED).count()
+    entries = in_period.published().select_related("project").order_by("occurred_on", "pk")
     stage_counts = dict(entries.order_by().values_list("stage").annotate(n=Count("pk")))
     sig_counts = dict(entries.order_by().values_list("significance").annotate(n=Count("pk")))
     outcome_counts = dict(entries.order_by().values_list("outcome").annotate(n=Count("pk")))
@@ -409,6 +455,7 @@ def impact_report(
         },
         "results": {
             "entries": list(entries),
+            "unreviewed": unreviewed,
             "by_stage": [
                 {"label": label, "n": stage_counts.get(code, 0)} for code, label in ProjectStage.choices
             ],
@@ -465,7 +512,12 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
     roles = []
     RoleAssignment = _optional("contributors.models", "RoleAssignment")
     if RoleAssignment is not None:
-        assignments = RoleAssignment.objects.filter(contributor=contributor).select_related("project")
+        # A certificate states only what has happened: no role that has not started, and a
+        # role still held is "continuing" rather than ending on a date still to come.
+        today = timezone.localdate()
+        assignments = (
+            RoleAssignment.objects.filter(contributor=contributor).started(today).select_related("project")
+        )
         if project is not None:
             assignments = assignments.filter(project=project)
         roles = [
@@ -473,7 +525,7 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
                 "role": a.role_label,
                 "project": a.project.title,
                 "from": a.starts_on.isoformat(),
-                "to": a.ends_on.isoformat() if a.ends_on else "",
+                "to": a.ends_on.isoformat() if a.ends_on and a.ends_on < today else "",
             }
             for a in assignments.order_by("starts_on")
         ]

@@ -173,10 +173,8 @@ def set_naming_consent(
     """A contributor says whether the public page may name them on this entry. For someone
     who cannot sign in (no email), the coordinator records what they said by phone or post."""
     contributor = contributor or actor
-    if contributor != actor:
-        offline = not contributor.email or not contributor.has_usable_password()
-        if not (offline and permissions.can_change_entry(actor, entry)):
-            raise PermissionDenied
+    if contributor != actor and not (contributor.is_offline and permissions.can_change_entry(actor, entry)):
+        raise PermissionDenied
     mention = (
         EntryContributor.objects.select_for_update().filter(entry=entry, contributor=contributor).first()
     )

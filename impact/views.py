@@ -31,6 +31,7 @@ from .models import (
     EntryContributor,
     EntryStatus,
     ImpactEntry,
+    Outcome,
     ReportKind,
     ReportRequest,
     UKStandard,
@@ -51,9 +52,7 @@ def _get_project(request, public_id) -> Project:
 
 
 def _manageable_projects(user):
-    if user.is_manager:
-        return Project.objects.all()
-    return Project.objects.coordinated_by(user)
+    return Project.objects.managed_by(user)
 
 
 # --- The impact log -----------------------------------------------------------------------------
@@ -373,8 +372,16 @@ def _public_entries():
 def public_changes(request):
     """The organisation's public "what changed" page: published entries only."""
     entries = _public_entries()
-    projects = Project.objects.filter(impact_entries__status=EntryStatus.PUBLISHED).annotate(
-        n=Count("impact_entries", filter=Q(impact_entries__status=EntryStatus.PUBLISHED))
+    published = Q(impact_entries__status=EntryStatus.PUBLISHED)
+    nothing_changed = Q(impact_entries__outcome=Outcome.NOT_CHANGED)
+    # "Nothing changed" is worth publishing, but it is not a change: counted on its own.
+    projects = (
+        Project.objects.filter(published)
+        .annotate(
+            n=Count("impact_entries", filter=published & ~nothing_changed),
+            unchanged=Count("impact_entries", filter=published & nothing_changed),
+        )
+        .order_by("title")
     )
     return render(
         request,

@@ -20,6 +20,9 @@ class PaymentsConfig(AppConfig):
     }
 
     def ready(self):
-        from . import panels
+        from portal.signals import person_erased
+
+        from . import erasure, panels
 
         panels.register()
+        person_erased.connect(erasure.forget_person, dispatch_uid="payments.erasure")

@@ -6,7 +6,9 @@ from django import forms
 from django.conf import settings
 
 from contributors.models import Benefit
-from portal.models import Participation, Project, User
+from portal.forms import SANE_DATE, PersonChoiceField
+from portal.models import Participation, Project, User, offline_q
+from portal.people import people_visible_to
 
 from .models import BenefitPeriod, ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
 from .services import check_receipt
@@ -43,16 +45,17 @@ class StartClaimForm(forms.Form):
         if for_others:
             field.label = "Who, and which activity?"
         field.label_from_instance = (
-            lambda p: (f"{p.contributor}: " if for_others else "")
+            lambda p: (f"{p.contributor.name_with_hint}: " if for_others else "")
             + f"{p.activity.title}, {p.activity.occurs_on:%d %B %Y}"
         )
 
 
 class AdHocClaimForm(forms.Form):
-    contributor = forms.ModelChoiceField(queryset=User.objects.none(), label="Contributor")
+    contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label="Project")
     description = forms.CharField(label="What the task was", max_length=300)
     work_on = forms.DateField(
+        validators=SANE_DATE,
         label="Date of the task",
         help_text="For example, 27 3 2026 or 2026-03-27",
         input_formats=DATE_FORMATS,
@@ -61,7 +64,11 @@ class AdHocClaimForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = User.objects.with_role("Contributor").order_by("name")
+        # Only people in the coordinator's scope who cannot sign in (the rest claim themselves).
+        people = people_visible_to(user).filter(offline_q(path="")) if user else User.objects.none()
+        self.fields["contributor"].queryset = (
+            User.objects.with_role("Contributor").filter(pk__in=people.values("pk")).order_by("name")
+        )
         self.fields["project"].queryset = (
             Project.objects.coordinated_by(user) if user else Project.objects.none()
         )
@@ -247,9 +254,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = (
-            Project.objects.all() if user.is_manager else Project.objects.coordinated_by(user)
-        )
+        self.fields["project"].queryset = Project.objects.managed_by(user)
 
 
 class PayForm(forms.Form):
@@ -257,6 +262,7 @@ class PayForm(forms.Form):
     with its own reference; a reference is needed only for a kind that was selected."""
 
     paid_on = forms.DateField(
+        validators=SANE_DATE,
         label="Date paid",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -288,6 +294,7 @@ class PayForm(forms.Form):
 class RateCardForm(forms.Form):
     name = forms.CharField(max_length=200)
     effective_from = forms.DateField(
+        validators=SANE_DATE,
         label="In force from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -337,6 +344,7 @@ class UpliftForm(forms.Form):
         initial=Decimal("10"),
     )
     effective_from = forms.DateField(
+        validators=SANE_DATE,
         label="New rates in force from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),
@@ -347,6 +355,7 @@ class UpliftForm(forms.Form):
 
 class RetireForm(forms.Form):
     retired_on = forms.DateField(
+        validators=SANE_DATE,
         label="Retire from",
         input_formats=DATE_FORMATS,
         widget=_date_widget(),

@@ -1,9 +1,25 @@
 """Who may do what with claims and rate cards. Views use these to show buttons; services
 enforce them again."""
 
-from portal.models import User
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from portal.models import AuditEvent, User
+from portal.people import people_visible_to
 
 from .models import EDITABLE, Claim, ClaimStatus
+
+# Audit actions by which a staff member touched how, or where, a person is paid or reached.
+PAYMENT_DETAIL_ACTIONS = (
+    "bank_details.change_entered",
+    "bank_details.changed",
+    "contributor.payment_preferences",
+    "contributor.invitation_entered",
+    "contributor.invited_to_take_over",
+)
 
 
 def _coordinates(user: User, claim: Claim) -> bool:
@@ -22,20 +38,48 @@ def can_view_claim(user: User, claim: Claim) -> bool:
 
 
 def is_offline(contributor: User) -> bool:
-    """Reached by phone or post: nobody signs in, so a coordinator claims for them."""
-    from contributors.models import Contributor
+    """Cannot sign in themselves (User.is_offline), so a coordinator claims for them."""
+    return contributor.is_offline
 
-    profile = Contributor.objects.filter(user=contributor).select_related("user").first()
-    return profile.is_offline if profile else not contributor.email
+
+def touched_payment_details(user: User, contributor: User) -> bool:
+    """Did `user` change `contributor`'s payment details, or invite them to take over their
+    account, within the cooling period (PORTAL_PAYMENT_DETAILS_COOLING_DAYS)?"""
+    return contributor.pk != user.pk and contributor.pk in _touched_by(user)
+
+
+def _touched_by(user: User) -> set[int]:
+    """The people whose payment details `user` touched lately: two queries per user object, so
+    a page of claims asks once (cached like User.has_role)."""
+    if not hasattr(user, "_payment_details_touched"):
+        from contributors.models import Contributor
+
+        since = timezone.now() - timedelta(days=settings.PORTAL_PAYMENT_DETAILS_COOLING_DAYS)
+        targets = AuditEvent.objects.filter(
+            actor=user,
+            action__in=PAYMENT_DETAIL_ACTIONS,
+            target_type=ContentType.objects.get_for_model(Contributor),
+            created_at__gte=since,
+        ).values_list("target_id", flat=True)
+        user._payment_details_touched = set(
+            Contributor.objects.filter(public_id__in=list(targets)).values_list("user_id", flat=True)
+        )
+    return user._payment_details_touched
 
 
 def can_claim_for(user: User, contributor: User, project) -> bool:
-    """Claim for yourself, or (a coordinator of the project) for a contributor who is offline."""
+    """Claim for yourself, or (a coordinator of the project) for a contributor in their scope
+    who cannot sign in."""
     if not user.is_authenticated:
         return False
     if contributor.pk == user.pk:
         return user.is_contributor
-    return user.is_coordinator and project.is_coordinated_by(user) and is_offline(contributor)
+    return (
+        user.is_coordinator
+        and project.is_coordinated_by(user)
+        and is_offline(contributor)
+        and people_visible_to(user).filter(pk=contributor.pk).exists()
+    )
 
 
 def can_view_statement_of(user: User, contributor: User) -> bool:
@@ -65,7 +109,9 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
         return False
     if user.pk in (claim.contributor_id, claim.entered_by_id):
         return False
-    return user.is_manager or _coordinates(user, claim)
+    if not (user.is_manager or _coordinates(user, claim)):
+        return False
+    return not touched_payment_details(user, claim.contributor)
 
 
 def decidable_claim_ids(user: User, claims) -> set[int]:
@@ -79,11 +125,13 @@ def decidable_claim_ids(user: User, claims) -> set[int]:
         from portal.models import Project
 
         projects = set(Project.objects.coordinated_by(user).values_list("pk", flat=True))
+    touched = _touched_by(user)
     return {
         c.pk
         for c in claims
         if user.pk not in (c.contributor_id, c.entered_by_id)
         and (projects is None or c.project_id in projects)
+        and c.contributor_id not in touched
     }
 
 

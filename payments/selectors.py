@@ -199,7 +199,7 @@ def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Sta
     from .benefits import periods_for
 
     start, end = tax_year_bounds(year)
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     result = Statement(
         contributor=contributor,
         year=year,

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from portal.models import Participation, ParticipationStatus, Project, User
-from portal.money import ZERO, to_money
+from portal.money import MONEY_MAX, ZERO, fits_money_column, format_money, to_money
 from portal.services import record_audit
 
 from . import permissions
@@ -269,6 +269,14 @@ def _move(claim: Claim, *, to: str, actor: User, note: str = "") -> None:
     claim.status = to
 
 
+def _check_fits(amount: Decimal, what: str) -> None:
+    if not fits_money_column(amount):
+        raise ClaimError(
+            f"That would make {what} more than {format_money(MONEY_MAX)}, the most a claim can hold. "
+            "Check the amount and the quantity."
+        )
+
+
 def _recalculate(claim: Claim) -> None:
     """Store fee, expense and overall totals from the lines and the payment choice."""
     fees = claim.fee_lines.aggregate(s=Sum("amount"))["s"] or ZERO
@@ -280,6 +288,7 @@ def _recalculate(claim: Claim) -> None:
     claim.fee_total = to_money(fees)
     claim.expense_total = to_money(expenses)
     claim.total = claim.fee_total + claim.expense_total
+    _check_fits(claim.total, "the claim")
     claim.save(update_fields=["fee_total", "expense_total", "total", "updated_at"])
 
 
@@ -306,6 +315,7 @@ def _add_fee(claim: Claim, row: RateCardRow, quantity: Decimal, *, is_preparatio
     if quantity <= 0:
         raise ClaimError("Enter a quantity more than 0.")
     description = row.activity + (" (preparation time)" if is_preparation else "")
+    _check_fits(fee_amount(row.amount, quantity), "this line")
     return FeeLine.objects.create(
         claim=claim,
         rate_row=row,
@@ -338,6 +348,8 @@ def start_claim(*, actor: User, participation: Participation) -> Claim:
     existing = Claim.objects.live_for(participation)
     if existing is not None:
         return existing
+    if not activity.is_past:
+        raise ClaimError("You can claim once the activity has started.")
     if participation.status != ParticipationStatus.ATTENDED:
         raise ClaimError("You can claim once the coordinator has recorded that you took part.")
     try:
@@ -376,6 +388,8 @@ def start_ad_hoc_claim(
         raise PermissionDenied
     if not permissions.is_offline(contributor):
         raise ClaimError(f"{contributor} can sign in and claim for themselves.")
+    if not permissions.can_claim_for(actor, contributor, project):
+        raise PermissionDenied
     claim = Claim.objects.create(
         contributor=contributor,
         project=project,
@@ -407,7 +421,7 @@ def _entered_note(claim: Claim) -> str:
 def _default_choice(contributor: User) -> str:
     from contributors.models import Contributor, PaymentMethod
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     if profile is None:
         return PaymentChoice.FULL_FEE
     return {
@@ -419,7 +433,7 @@ def _default_choice(contributor: User) -> str:
 def needs_public_sector_confirmation(contributor: User) -> bool:
     from contributors.models import Contributor
 
-    profile = Contributor.objects.filter(user=contributor).first()
+    profile = Contributor.objects.profile_of(contributor)
     return bool(profile and profile.is_public_sector_employee)
 
 
@@ -616,6 +630,7 @@ def add_expense_line(
         if amount is None or amount <= 0:
             raise ClaimError("Enter the amount you spent, in pounds.")
         line.amount = to_money(amount)
+    _check_fits(line.amount, "this line")
     warnings = []
     if receipt is not None:
         problem = check_receipt(receipt)

@@ -8,11 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal.models import Participation, Project
+from portal.confirm import confirm_first
+from portal.mfa import mfa_this_session
+from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
+from portal.people import hint as person_hint
 from portal.storage import private_file_response
 
 from . import benefits, permissions, selectors, services
@@ -88,11 +92,11 @@ def _enterable_participations(user):
         )
         .exclude(contributor=user)
         .exclude(pk__in=live.values("participation_id"))
+        .filter(offline_q(path="contributor"))
         .select_related("activity", "contributor")
         .order_by("-activity__starts_at")
     )
-    offline = [p.pk for p in candidates if permissions.is_offline(p.contributor)]
-    return candidates.filter(pk__in=offline)
+    return candidates
 
 
 @login_required
@@ -377,6 +381,16 @@ def claim_submit(request, public_id):
 @require_POST
 def claim_withdraw(request, public_id):
     claim = _editable_claim(request, public_id)
+    asking = confirm_first(
+        request,
+        title="Withdraw this claim?",
+        warning="A withdrawn claim cannot be submitted again.",
+        consequences=[f"{claim.title}: nothing will be paid for it unless you start a new claim."],
+        button="Yes, withdraw the claim",
+        cancel_url=reverse("payments:claim_detail", args=[claim.public_id]),
+    )
+    if asking:
+        return asking
     try:
         services.withdraw_claim(actor=request.user, claim=claim)
         messages.success(request, "Claim withdrawn.")
@@ -411,13 +425,15 @@ def claim_decide(request, public_id):
 
 @login_required
 def receipt(request, line_id):
-    """Receipts are private: only people who may see the claim get the file; others a 404."""
+    """Receipts are private: only people who may see the claim get the file; others a 404.
+    Always a download, never shown in the browser, so an uploaded file cannot run as a page of
+    the portal."""
     line = get_object_or_404(
         ExpenseLine.objects.filter(claim__in=Claim.objects.visible_to(request.user)), public_id=line_id
     )
     if not line.receipt:
         raise Http404
-    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=False)
+    return private_file_response(line.receipt, filename=line.receipt_name or "receipt", as_attachment=True)
 
 
 # --- Coordinators: the approval queue ------------------------------------------------------------
@@ -439,8 +455,7 @@ def claim_queue(request):
         .with_flags()
         .select_related("contributor", "project", "participation__activity", "entered_by")
     )
-    if not user.is_manager:
-        claims = claims.filter(project__in=Project.objects.coordinated_by(user))
+    claims = claims.filter(project__in=Project.objects.managed_by(user))
     status = ""
     if form.is_valid():
         status = form.cleaned_data["status"]
@@ -624,23 +639,17 @@ def claims_pay(request):
     )
 
 
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 @login_required
 def batch_export(request, public_id):
-    """The finance CSV with bank details: needs MFA set up and a fresh password check."""
+    """The finance CSV with bank details: needs this session to have passed MFA and a fresh
+    password check."""
     if not permissions.can_export_finance(request.user):
         raise PermissionDenied
     batch = get_object_or_404(PaymentBatch, public_id=public_id)
-    if not _has_totp(request.user):
-        return render(request, "payments/mfa_needed.html", {"batch": batch}, status=403)
     return _export_csv(request, batch)
 
 
+@mfa_this_session()
 @reauthentication_required
 def _export_csv(request, batch):
     from contributors.models import Contributor
@@ -653,6 +662,8 @@ def _export_csv(request, batch):
     writer.writerow(
         [
             "payee",
+            # Tells two payees with the same name apart (portal.people.hint).
+            "payee_hint",
             "claim",
             "project",
             "method",
@@ -667,7 +678,7 @@ def _export_csv(request, batch):
         ]
     )
     for claim in claims:
-        profile = Contributor.objects.filter(user=claim.contributor).first()
+        profile = Contributor.objects.profile_of(claim.contributor)
         # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
         # repays the expenses of someone who declined the fee.
         method = batch.method
@@ -682,6 +693,7 @@ def _export_csv(request, batch):
         writer.writerow(
             [
                 _safe(claim.contributor.name),
+                _safe(person_hint(claim.contributor)),
                 claim.reference,
                 _safe(claim.project.title),
                 method,
@@ -938,6 +950,6 @@ def statement_for(request, person_id, year):
 
 def _statement_pdf(person, year, with_benefit=True):
     data = selectors.statement(contributor=person, year=year, with_benefit=with_benefit)
-    response = HttpResponse(render_statement_pdf(data), content_type="application/pdf")
+    response = HttpResponse(render_statement_pdf(data, person=person), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
     return response

@@ -4,7 +4,12 @@ from django.conf import settings
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        context = {"organisation_name": settings.PORTAL_ORGANISATION_NAME, **context}
+        # Our templates/account/email/* sign every email with these, never the site's domain.
+        context = {
+            "organisation_name": settings.PORTAL_ORGANISATION_NAME,
+            "contact_phone": settings.PORTAL_CONTACT_PHONE,
+            **context,
+        }
         return super().send_mail(template_prefix, email, context)
 
     def save_user(self, request, user, form, commit=True):

@@ -1,8 +1,36 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
+from .people import natural_key, people_visible_to, search_people
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def sane_date(value) -> None:
+    """Every date anyone types is between 1900 and 2100: year 1 or 9999 would be stored, then
+    break every page that does date arithmetic on it (a tax year before year 1 does not exist)."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(f"Enter a date between {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+
+SANE_DATE = [sane_date]
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing numbers no database integer holds with the usual "not one of the
+    choices" error: Django lets them through to the query, where SQLite raises OverflowError."""
+
+    def _check_values(self, value):
+        for pk in value or ():
+            if str(pk).lstrip("-").isdigit() and abs(int(pk)) > 2**63 - 1:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
 
 
 def _people(role: str):
@@ -16,7 +44,7 @@ class ProjectForm(forms.Form):
         help_text="In plain words: what the research is and why it matters.",
     )
     lead = forms.ModelChoiceField(queryset=_people(Role.COORDINATOR), label="Lead coordinator")
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = ModelMultipleChoiceField(
         queryset=_people(Role.COORDINATOR),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -56,6 +84,7 @@ class ActivityForm(forms.Form):
     kind = forms.ChoiceField(choices=ActivityKind.choices, label="What kind of activity")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     starts_at = forms.DateTimeField(
+        validators=SANE_DATE,
         label="Date and time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="For example, 14/03/2027 10:00.",
@@ -129,15 +158,46 @@ class ActivityForm(forms.Form):
         }
 
 
-class AddParticipantForm(forms.Form):
-    contributor = forms.ModelChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
+class _NaturalOrder(ModelChoiceIterator):
+    """Options in natural order of what they show ("member 2" before "member 10")."""
 
-    def __init__(self, *args, activity=None, **kwargs):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_instance
+        for obj in sorted(self.queryset, key=lambda o: natural_key(label(o))):
+            yield self.choice(obj)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Pick a person: each shown with the hint that tells namesakes apart, in natural order."""
+
+    iterator = _NaturalOrder
+
+    def label_from_instance(self, obj):
+        return obj.name_with_hint
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = _NaturalOrder
+
+    def label_from_instance(self, obj):
+        return obj.name_with_hint
+
+
+class AddParticipantForm(forms.Form):
+    contributor = PersonChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
+
+    def __init__(self, *args, activity=None, user=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
+        # Only people the coordinator may already reach; anyone else comes through an
+        # opportunity or the directory's opt-in (both of which make them reachable).
         people = _people(Role.CONTRIBUTOR)
+        if user is not None:
+            people = people.filter(pk__in=people_visible_to(user).values("pk"))
         if activity is not None:
             people = people.exclude(participations__activity=activity)
-        self.fields["contributor"].queryset = people
+        self.fields["contributor"].queryset = search_people(people, find)
 
 
 class ParticipationStatusForm(forms.Form):

@@ -2,12 +2,14 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .logs import request_id
+from .mfa import has_authenticator, session_used_mfa
 
 request_log = logging.getLogger("portal.request")
 # The proxy's id is kept when it looks like one (Caddy sends a UUID), so its log and ours join.
@@ -19,8 +21,9 @@ _OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/privacy", "/accessibil
 
 
 class StaffMfaMiddleware:
-    """With PORTAL_REQUIRE_STAFF_MFA on, coordinators and managers set up an authenticator
-    app before they reach any other page."""
+    """With PORTAL_REQUIRE_STAFF_MFA on, coordinators, managers and superusers set up an
+    authenticator app before they reach any other page, and each session proves it once (see
+    portal/mfa.py): having the app is not enough for a session that signed in without it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -30,17 +33,27 @@ class StaffMfaMiddleware:
             settings.PORTAL_REQUIRE_STAFF_MFA
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and request.user.is_staff_role
-            and not _has_mfa(request.user)
+            and (request.user.is_staff_role or request.user.is_superuser)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
+            back = urlencode({"next": request.get_full_path()})
+            if not has_authenticator(request.user):
+                return redirect(f"{reverse('mfa_activate_totp')}?{back}")
+            if not session_used_mfa(request):
+                return redirect(f"{reverse('mfa_reauthenticate')}?{back}")
         return self.get_response(request)
 
 
-def _has_mfa(user) -> bool:
-    from allauth.mfa.models import Authenticator
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features the portal never uses (camera, microphone, location,
+    payment, ...), so injected or embedded content cannot ask for them either."""
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
+        return response
 
 
 class HealthCheckMiddleware:

@@ -5,6 +5,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -57,6 +58,21 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, email):
         return self.get(email__iexact=email)
 
+    def offline(self):
+        return self.filter(offline_q(path=""))
+
+
+def offline_q(path: str = "user") -> Q:
+    """People who cannot sign in themselves: no email address, or no usable password (someone a
+    coordinator registered, invited or not, who has not yet set a password). The one statement
+    of "offline": a coordinator acts and claims only for these people."""
+    prefix = f"{path}__" if path else ""
+    return (
+        Q(**{f"{prefix}email__isnull": True})
+        | Q(**{f"{prefix}email": ""})
+        | Q(**{f"{prefix}password__startswith": UNUSABLE_PASSWORD_PREFIX})
+    )
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who can sign in, or (email empty) someone a coordinator acts for offline."""
@@ -72,6 +88,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Reminder kinds (see portal.reminders) this person has chosen not to get by email.
     muted_reminders = models.JSONField(default=list, blank=True)
+    # How many days ahead this person wants each kind that has a lead time, e.g.
+    # {"feedback_activity_tomorrow": [7, 1]}; a kind not listed uses its default.
+    reminder_lead_days = models.JSONField(default=dict, blank=True)
 
     objects = UserManager()
 
@@ -90,6 +109,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.name or self.email or str(self.public_id)
+
+    @property
+    def name_with_hint(self) -> str:
+        """The one way staff see a person where two may share a name (pickers, lists, CSVs)."""
+        from .people import hint
+
+        return f"{self} ({hint(self)})"
 
     @property
     def short_name(self) -> str:
@@ -118,6 +144,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_manager(self) -> bool:
         return self.has_role(Role.MANAGER)
+
+    @property
+    def is_offline(self) -> bool:
+        """Cannot sign in themselves (see `offline_q`, the same rule for querysets)."""
+        return not self.email or not self.has_usable_password()
 
     @property
     def is_staff_role(self) -> bool:
@@ -155,6 +186,16 @@ def coordinated_by_q(user, path: str = "project") -> Q:
 class ProjectQuerySet(models.QuerySet):
     def coordinated_by(self, user):
         return self.filter(coordinated_by_q(user, path="")).distinct()
+
+    def managed_by(self, user):
+        """The projects a person manages: every project for a manager, a coordinator's own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_manager:
+            return self.all()
+        if user.is_coordinator:
+            return self.coordinated_by(user)
+        return self.none()
 
     def visible_to(self, user):
         """Managers see every project; coordinators theirs; contributors those they take part in."""
@@ -273,6 +314,10 @@ class Activity(TimeStampedModel):
     # The rate card row (by its code) that prices a fee for this activity; payments looks it
     # up in the card in force on the activity date.
     rate_code = models.CharField(max_length=50, blank=True)
+    # Bumped whenever the time or place changes, so calendars that imported the event replace
+    # it (RFC 5545 SEQUENCE) instead of keeping the old time.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ActivityQuerySet.as_manager()
 
@@ -294,7 +339,12 @@ class Activity(TimeStampedModel):
 
     @property
     def is_past(self) -> bool:
-        return self.starts_at < timezone.now()
+        """The activity has started: from then on attendance is recorded and claims are made."""
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class ParticipationStatus(models.TextChoices):
@@ -319,6 +369,10 @@ PARTICIPATION_TRANSITIONS: dict[str, set[str]] = {
     ParticipationStatus.ATTENDED: {ParticipationStatus.DID_NOT_ATTEND},
     ParticipationStatus.DID_NOT_ATTEND: {ParticipationStatus.ATTENDED},
 }
+
+
+# Recording these says the activity happened, so they wait until it has started.
+OUTCOME_STATUSES = frozenset({ParticipationStatus.ATTENDED, ParticipationStatus.DID_NOT_ATTEND})
 
 
 class ParticipationQuerySet(models.QuerySet):
@@ -416,3 +470,23 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_key} to {self.recipient} ({self.period})"
+
+
+class AggregateRelease(models.Model):
+    """A table of people's equality answers someone has been shown, kept as the set of ids it
+    counted (ids only: no answers, no names). A later table whose population differs from one
+    of these by a few people would give those people's answers away by subtraction, so
+    `portal.suppression.guard_population` refuses it (see docs/security.md)."""
+
+    kind = models.CharField(max_length=40)  # what the ids are ids of
+    key = models.CharField(max_length=300)  # which table: scope and period
+    population = models.JSONField()  # sorted ids
+    size = models.PositiveIntegerField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"])]
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} ({self.size})"

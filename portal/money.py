@@ -1,9 +1,15 @@
-"""The one place money is rounded. GBP only; amounts are Decimal with two places."""
+"""The one place numbers are rounded: money (GBP, Decimal, two places) and percentages.
+
+Everything rounds half up, as people do by hand: 12.25% is 12.3%, never 12.2%."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest amount a money column (8 digits, 2 after the point) holds. Anything bigger must be
+# refused before it is saved: PostgreSQL refuses it with an error, SQLite stores it and then
+# every page that reads it back fails.
+MONEY_MAX = Decimal("999999.99")
 
 
 def to_money(value: Decimal | int | str) -> Decimal:
@@ -20,3 +26,21 @@ def format_money(value: Decimal | int | str | None) -> str:
     amount = to_money(value)
     sign = "-" if amount < 0 else ""
     return f"{sign}£{abs(amount):,.2f}"
+
+
+def round_half_up(value: Decimal | int | str, places: int = 1) -> Decimal:
+    """A figure shown to people (a mean, a ratio) to `places` decimals, half up. No floats."""
+    if isinstance(value, float):
+        value = str(value)  # database averages arrive as floats; their shortest repr is what was meant
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def percentage(part: Decimal | int, whole: Decimal | int, places: int = 1) -> Decimal | None:
+    """`part` as a percentage of `whole`, half up; None when there is no whole to share."""
+    if not whole:
+        return None
+    return round_half_up(Decimal(part) * 100 / Decimal(whole), places)
+
+
+def fits_money_column(value: Decimal) -> bool:
+    return abs(Decimal(value)) <= MONEY_MAX

@@ -1,12 +1,18 @@
 """Every write to the spine with a business meaning, each audited."""
 
+import re
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from . import permissions
 from .models import (
+    OUTCOME_STATUSES,
     Activity,
     AuditEvent,
     Participation,
@@ -15,6 +21,7 @@ from .models import (
     Role,
     User,
 )
+from .people import people_visible_to
 from .signals import participation_changed
 
 
@@ -85,6 +92,9 @@ def update_project(*, actor: User, project: Project, coordinators=None, **fields
     return project
 
 
+# What a calendar shows: a change to any of these is a new version of the event.
+CALENDAR_FIELDS = {"title", "description", "starts_at", "expected_hours", "mode", "location", "coordinator"}
+
 ACTIVITY_FIELDS = (
     "title",
     "kind",
@@ -117,8 +127,25 @@ def update_activity(*, actor: User, activity: Activity, **fields) -> Activity:
     changed = [k for k in ACTIVITY_FIELDS if k in fields and getattr(activity, k) != fields[k]]
     for name in changed:
         setattr(activity, name, fields[name])
+    if set(changed) & CALENDAR_FIELDS:
+        activity.sequence += 1
     activity.save()
     record_audit(actor=actor, action="activity.updated", target=activity, fields=changed)
+    return activity
+
+
+@transaction.atomic
+def cancel_activity(*, actor: User, activity: Activity) -> Activity:
+    """Call an activity off. It stays (claims and feedback may hang off it) but calendars
+    show it cancelled; cancelling twice changes nothing."""
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not permissions.can_manage_activity(actor, activity):
+        raise PermissionDenied
+    if activity.cancelled_at is None:
+        activity.cancelled_at = timezone.now()
+        activity.sequence += 1
+        activity.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        record_audit(actor=actor, action="activity.cancelled", target=activity)
     return activity
 
 
@@ -131,6 +158,8 @@ def add_participant(
         raise PermissionDenied
     if not contributor.is_contributor:
         raise ParticipationError(f"{contributor} is not registered as a contributor.")
+    if not people_visible_to(actor).filter(pk=contributor.pk).exists():
+        raise PermissionDenied
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
@@ -153,6 +182,11 @@ def set_participation_status(*, actor: User, participation: Participation, statu
         raise PermissionDenied
     if participation.status == status:
         return participation
+    if status in OUTCOME_STATUSES and not participation.activity.is_past:
+        raise ParticipationError(
+            "You can record who attended once the activity has started, on "
+            f"{date_format(timezone.localtime(participation.activity.starts_at), 'j F Y')}."
+        )
     if not participation.can_move_to(status):
         raise ParticipationError(
             f"A participation that is {participation.get_status_display().lower()} "
@@ -173,3 +207,125 @@ def set_muted_reminders(*, user: User, muted: list[str]) -> User:
     user.save(update_fields=["muted_reminders"])
     record_audit(actor=user, action="reminders.preferences", target=user, muted=user.muted_reminders)
     return user
+
+
+@transaction.atomic
+def set_reminder_lead_days(*, user: User, lead_days: dict[str, list[int]]) -> User:
+    """Record how far ahead this person wants each kind of reminder that has a lead time."""
+    from .reminders import LEAD_DAYS
+
+    cleaned = {
+        kind: sorted({int(d) for d in days if int(d) in LEAD_DAYS[kind][0]}, reverse=True)
+        for kind, days in lead_days.items()
+        if kind in LEAD_DAYS
+    }
+    user.reminder_lead_days = {**(user.reminder_lead_days or {}), **cleaned}
+    user.save(update_fields=["reminder_lead_days"])
+    record_audit(actor=user, action="reminders.lead_days", target=user, lead_days=cleaned)
+    return user
+
+
+# --- Erasure ------------------------------------------------------------------------------------
+
+ERASED_MARK = "[erased]"
+
+
+def _needles(identifiers) -> list[str]:
+    # Short strings would match inside ordinary words ("Al" in "Also"): identifiers are a full
+    # name, an email address, a phone number, a postcode. Longest first, so a full name goes
+    # before a part of it.
+    return sorted({i.strip() for i in identifiers if i and len(i.strip()) >= 4}, key=len, reverse=True)
+
+
+def _identifier_pattern(needles: list[str]) -> re.Pattern | None:
+    return re.compile("|".join(re.escape(n) for n in needles), re.IGNORECASE) if needles else None
+
+
+def _scrub_json(value, pattern):
+    if isinstance(value, str):
+        return pattern.sub(ERASED_MARK, value)
+    if isinstance(value, list):
+        return [_scrub_json(v, pattern) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, pattern) for k, v in value.items()}
+    return value
+
+
+def forget_identifiers(*, identifiers) -> int:
+    """Replace a person's name, email, phone and postcode wherever anyone typed them: audit rows'
+    `target_repr` and data, certificate details, notes others wrote, the admin's log. Walks every
+    text and JSON column of every model (a manager's rare act; a few hundred small queries), so a
+    new app's free text is covered without being listed here. People's own name fields are left
+    alone: another person may share part of a name. Returns how many rows changed."""
+    from django.apps import apps
+    from django.db.models import CharField, JSONField, Q, TextField
+    from django.db.models.functions import Cast
+
+    needles = _needles(identifiers)
+    pattern = _identifier_pattern(needles)
+    if pattern is None:
+        return 0
+    changed = 0
+    for model in apps.get_models():
+        opts = model._meta
+        if opts.proxy or not opts.managed or model is User or opts.label == "sessions.Session":
+            continue
+        texts = [
+            f
+            for f in opts.concrete_fields
+            if isinstance(f, CharField | TextField) and not f.choices and not f.primary_key
+        ]
+        jsons = [f for f in opts.concrete_fields if isinstance(f, JSONField)]
+        if not texts and not jsons:
+            continue
+        casts = {f"_text_{f.attname}": Cast(f.attname, TextField()) for f in jsons}
+        match = Q()
+        for needle in needles:
+            for f in texts:
+                match |= Q(**{f"{f.attname}__icontains": needle})
+            for alias in casts:
+                match |= Q(**{f"{alias}__icontains": needle})
+        for obj in model._base_manager.annotate(**casts).filter(match):
+            update = {}
+            for f in texts:
+                value = getattr(obj, f.attname)
+                if value and pattern.search(value):
+                    update[f.attname] = pattern.sub(ERASED_MARK, value)[: f.max_length or None]
+            for f in jsons:
+                value = getattr(obj, f.attname)
+                scrubbed = _scrub_json(value, pattern)
+                if scrubbed != value:
+                    update[f.attname] = scrubbed
+            if update:
+                model._base_manager.filter(pk=obj.pk).update(**update)
+                changed += 1
+    return changed
+
+
+def forget_stored_mail(*, identifiers) -> int:
+    """Delete stored copies of email (the file backend's folder, `var/mail` in development)
+    that name or contact the person. Returns how many files went."""
+    import email
+    from pathlib import Path
+
+    folder = getattr(settings, "EMAIL_FILE_PATH", None)
+    pattern = _identifier_pattern(_needles(identifiers))
+    if not folder or pattern is None or not Path(folder).is_dir():
+        return 0
+    removed = 0
+    for path in Path(folder).iterdir():
+        if not path.is_file():
+            continue
+        raw = path.read_bytes()
+        texts = [raw.decode("utf-8", "replace")]
+        # Bodies may be quoted-printable or base64: look at each part decoded too. The file
+        # backend writes several messages to one file, separated by a line of dashes.
+        for chunk in raw.split(b"\n" + b"-" * 79 + b"\n"):
+            for part in email.message_from_bytes(chunk).walk():
+                payload = part.get_payload(decode=True)
+                if payload:
+                    texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+        if any(pattern.search(t) for t in texts):
+            path.unlink()
+            removed += 1
+    return removed

@@ -54,11 +54,15 @@ INSTALLED_APPS = [
     "payments",
     "feedback",
     "impact",
+    # At the end of the import chain: nothing imports it.
+    "messaging",
 ]
 
 MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +218,9 @@ PORTAL_DIVERSITY_REVIEW_DAYS = env.int("PORTAL_DIVERSITY_REVIEW_DAYS", default=3
 PORTAL_SMALL_NUMBER_THRESHOLD = env.int("PORTAL_SMALL_NUMBER_THRESHOLD", default=5)
 
 # --- payments settings ----------------------------------------------------------------------
+# A staff member who changed a person's payment details or invited them to take over their
+# account may not decide that person's claims for this many days (docs/security.md).
+PORTAL_PAYMENT_DETAILS_COOLING_DAYS = env.int("PORTAL_PAYMENT_DETAILS_COOLING_DAYS", default=30)
 PORTAL_TRADING_ALLOWANCE = Decimal(env.str("PORTAL_TRADING_ALLOWANCE", default="1000.00"))
 # A contributor sees a notice once their fees in a tax year reach this much.
 PORTAL_ALLOWANCE_WARNING_AT = Decimal(env.str("PORTAL_ALLOWANCE_WARNING_AT", default="800.00"))
@@ -264,6 +271,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LANGUAGE_CODE = "en-gb"
+# Our wording for django-allauth's pages (sentence case, plain English) wins over its own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -273,6 +282,27 @@ CRISPY_TEMPLATE_PACK = "gds"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Every script and style is a file from our own static folder: no inline code, no other origin.
+# GOV.UK Frontend's CSS uses data: URIs for a few images. See docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the portal never uses, switched off for it and anything it could embed.
+PORTAL_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), usb=()"
+)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -390,3 +420,19 @@ if SENTRY_DSN:
         send_default_pii=False,  # contributors' names, emails and bank details stay here
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
+
+# --- Messages and calendars (the messaging app) ---------------------------------------------
+# GOV.UK Notify sends text messages, and email and letters if their template ids are set.
+# Each template is one "((body))" placeholder (and "((subject))" for email and letters).
+PORTAL_NOTIFY_API_KEY = env.str("PORTAL_NOTIFY_API_KEY", default="")
+PORTAL_NOTIFY_BASE_URL = env.str("PORTAL_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+PORTAL_NOTIFY_SMS_TEMPLATE_ID = env.str("PORTAL_NOTIFY_SMS_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = env.str("PORTAL_NOTIFY_EMAIL_TEMPLATE_ID", default="")
+PORTAL_NOTIFY_LETTER_TEMPLATE_ID = env.str("PORTAL_NOTIFY_LETTER_TEMPLATE_ID", default="")
+# The bearer token Notify sends with delivery-status callbacks (set the same in Notify).
+PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="")
+# Replies by email: messages go out with Reply-To reply+<id>@PORTAL_MESSAGING_REPLY_DOMAIN, and
+# the mail service that receives that domain posts each email to /messages/inbound-email/
+# with this bearer token. Unset: people reply in the portal only.
+PORTAL_MESSAGING_REPLY_DOMAIN = env.str("PORTAL_MESSAGING_REPLY_DOMAIN", default="")
+PORTAL_MESSAGING_INBOUND_TOKEN = env.str("PORTAL_MESSAGING_INBOUND_TOKEN", default="")

@@ -28,5 +28,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("feedback/", include("feedback.urls")),
     path("impact/", include("impact.urls")),
+    path("messages/", include("messaging.urls")),
+    # The admin's own password form would sign people in without allauth's second factor.
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
 ]

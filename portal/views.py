@@ -1,4 +1,5 @@
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,13 +8,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import dashboard, permissions, reminders, selectors, services
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm
-from .models import Activity, Participation, Project, Role
+from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
+
+
+def admin_login(request):
+    """Everyone signs in through allauth (password, then the authenticator code if they have
+    one), the admin included; the admin's login page only hands over to it."""
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': request.GET.get('next', '/admin/')})}")
 
 
 @login_required
@@ -172,6 +180,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     participations = activity.participations.select_related("contributor")
+    find = request.GET.get("find", "").strip()
     if not can_manage:
         participations = participations.filter(contributor=request.user)
     return render(
@@ -181,8 +190,15 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "activity": activity,
             "participations": participations,
             "can_manage": can_manage,
-            "add_form": add_form or (AddParticipantForm(activity=activity) if can_manage else None),
-            "status_choices": ParticipationStatusForm().fields["status"].choices,
+            "add_form": add_form
+            or (AddParticipantForm(activity=activity, user=request.user, find=find) if can_manage else None),
+            "find": find,
+            # Before the activity starts only invited/confirmed can be chosen (see the service).
+            "status_choices": [
+                (value, label)
+                for value, label in ParticipationStatusForm().fields["status"].choices
+                if activity.is_past or value not in OUTCOME_STATUSES
+            ],
             "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,
@@ -195,7 +211,7 @@ def participant_add(request, public_id):
     activity = _get_activity(request, public_id)
     if not permissions.can_manage_activity(request.user, activity):
         raise PermissionDenied
-    form = AddParticipantForm(request.POST, activity=activity)
+    form = AddParticipantForm(request.POST, activity=activity, user=request.user)
     if not form.is_valid():
         return activity_detail(request, public_id, add_form=form, status=400)
     try:
@@ -239,13 +255,37 @@ def reminder_settings(request):
     if request.method == "POST":
         wanted = set(request.POST.getlist("kinds"))
         services.set_muted_reminders(user=request.user, muted=[k for k, _ in kinds if k not in wanted])
+        services.set_reminder_lead_days(
+            user=request.user,
+            # Ticking neither box keeps the default: not wanting the reminder at all is the
+            # checkbox above.
+            lead_days={
+                kind: days for kind in reminders.LEAD_DAYS if (days := request.POST.getlist(f"lead-{kind}"))
+            },
+        )
         messages.success(request, "Your email reminder choices are saved.")
         return redirect("portal:reminder_settings")
     muted = set(request.user.muted_reminders or [])
+    leads = [
+        {
+            "kind": kind,
+            "label": reminders.KINDS[kind],
+            "options": [
+                (
+                    d,
+                    reminders.LEAD_LABELS.get(d, f"{d} days before"),
+                    d in reminders.lead_days_for(request.user, kind),
+                )
+                for d in choices
+            ],
+        }
+        for kind, (choices, _default) in reminders.LEAD_DAYS.items()
+        if kind in reminders.KINDS
+    ]
     return render(
         request,
         "portal/reminder_settings.html",
-        {"kinds": [(k, label, k not in muted) for k, label in kinds]},
+        {"kinds": [(k, label, k not in muted) for k, label in kinds], "leads": leads},
     )
 
 

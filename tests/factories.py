@@ -278,3 +278,12 @@ class ImpactEntryFactory(factory.django.DjangoModelFactory):
 
     class Params:
         published = factory.Trait(status="published", published_at=factory.LazyFunction(timezone.now))
+
+
+def opted_in(user):
+    """List `user` in the contributor directory: how a coordinator with no link to someone
+    may still add them to an activity (portal.people)."""
+    from contributors.models import Contributor
+
+    Contributor.objects.update_or_create(user=user, defaults={"in_directory": True})
+    return user

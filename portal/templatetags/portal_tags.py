@@ -14,6 +14,14 @@ def money(value):
 
 
 @register.filter
+def person_hint(user) -> str:
+    """What tells this person apart from a namesake (see portal.people.hint)."""
+    from portal.people import hint
+
+    return hint(user) if user else ""
+
+
+@register.filter
 def status_tag_colour(status: str) -> str:
     """GOV.UK tag colour for a workflow state."""
     return {
@@ -38,6 +46,9 @@ def status_tag_colour(status: str) -> str:
         "left": "grey",
         "published": "green",
         "open": "green",
+        "not_started": "blue",
+        "current": "green",
+        "ended": "grey",
     }.get(str(status), "grey")
 
 

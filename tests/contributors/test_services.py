@@ -29,6 +29,7 @@ from tests.factories import (
     OpportunityFactory,
     RoleAssignmentFactory,
     UserFactory,
+    opted_in,
 )
 
 
@@ -234,13 +235,21 @@ def test_same_name_and_postcode_is_flagged_as_a_possible_duplicate(fatima):
 
 
 def test_inviting_an_offline_person_sets_their_email_and_sends_a_password_link(
-    fatima, django_capture_on_commit_callbacks
+    fatima, morgan, django_capture_on_commit_callbacks
 ):
     dennis = services.register_offline_contributor(
         actor=fatima, name="Dennis Morris", contact_method="phone", phone="1"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.invite_to_take_over(actor=fatima, contributor=dennis, email="dennis@example.org")
+        invitation = services.invite_to_take_over(
+            actor=fatima, contributor=dennis, email="dennis@example.org"
+        )
+    dennis.refresh_from_db()
+    # Nothing happens until a second member of staff confirms the address.
+    assert dennis.user.email is None
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_take_over_invitation(actor=morgan, invitation=invitation)
     dennis.refresh_from_db()
     assert dennis.user.email == "dennis@example.org"
     assert dennis.contact_method == "email"
@@ -248,14 +257,17 @@ def test_inviting_an_offline_person_sets_their_email_and_sends_a_password_link(
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
-def test_the_invitation_link_lets_them_set_a_password(client, fatima, django_capture_on_commit_callbacks):
+def test_the_invitation_link_lets_them_set_a_password(
+    client, fatima, morgan, django_capture_on_commit_callbacks
+):
     import re
 
     dennis = services.register_offline_contributor(
         actor=fatima, name="Dennis Morris", contact_method="phone", phone="1"
     )
+    invitation = services.invite_to_take_over(actor=fatima, contributor=dennis, email="dennis@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        services.invite_to_take_over(actor=fatima, contributor=dennis, email="dennis@example.org")
+        services.confirm_take_over_invitation(actor=morgan, invitation=invitation)
     path = re.search(r"/accounts/password/reset/key/\S+/", mail.outbox[0].body).group(0)
     form_url = client.get(path).url
     response = client.post(
@@ -280,7 +292,7 @@ def test_erasure_keeps_payment_side_records_with_the_person_anonymised(cara, fat
     participation = add_participant(
         actor=fatima,
         activity=ActivityFactory(project=project, past=True),
-        contributor=cara,
+        contributor=opted_in(cara),
         status="attended",
     )
     role = RoleAssignmentFactory(contributor=cara, project=project)

@@ -9,6 +9,7 @@ from contributors import services
 from contributors.models import BankAccount, Contributor, DiversityRecord, ExpressionOfInterest
 from portal.models import AuditEvent
 from tests.factories import ContributorFactory, OpportunityFactory, RoleAssignmentFactory
+from tests.mfa import pass_mfa
 
 
 def _recently_signed_in(client, user):
@@ -70,7 +71,7 @@ def test_bank_details_form_checks_the_sort_code_and_saves_masked(client, cara):
 def test_other_contributors_and_coordinators_cannot_read_anyones_equality_answers(
     client, cara, olu, fatima, morgan
 ):
-    ContributorFactory(user=cara)
+    ContributorFactory(user=cara, in_directory=True)
     ContributorFactory(user=olu)
     services.save_diversity(
         user=cara,
@@ -118,7 +119,10 @@ def test_equality_answers_need_consent_then_can_be_withdrawn(client, cara):
         == 302
     )
     assert DiversityRecord.objects.get(user=cara).ethnic_group == "prefer_not_to_say"
-    client.post(reverse("contributors:equality_withdraw"))
+    # Asked first: posting without saying yes deletes nothing.
+    assert client.post(reverse("contributors:equality_withdraw")).status_code == 200
+    assert DiversityRecord.objects.exists()
+    client.post(reverse("contributors:equality_withdraw"), {"confirmed": "yes"})
     assert not DiversityRecord.objects.exists()
 
 
@@ -150,10 +154,10 @@ def test_a_contributor_expresses_interest_and_sees_the_role_when_chosen(client, 
 
 
 def test_the_diversity_picture_hides_small_numbers(client, fatima, project):
-    from contributors.selectors import suppress
+    from portal.suppression import suppressed_text
 
-    assert suppress({"a": 10, "b": 3, "c": 0}, 5) == {"a": "fewer than 5", "b": "fewer than 5", "c": "0"}
-    assert suppress({"a": 10, "b": 7}, 5) == {"a": "10", "b": "7"}
+    assert suppressed_text({"a": 10, "b": 3, "c": 0}, 5) == {"a": "[c]", "b": "[c]", "c": "0"}
+    assert suppressed_text({"a": 10, "b": 7}, 5) == {"a": "10", "b": "7"}
     opportunity = OpportunityFactory(project=project)
     client.force_login(fatima)
     page = client.get(reverse("contributors:opportunity_interests", args=[opportunity.public_id]))
@@ -229,11 +233,18 @@ def test_asking_for_erasure_then_a_manager_confirms(client, cara, morgan, django
     url = reverse("contributors:erasure_request")
     client.force_login(cara)
     assert client.post(url, {"reason": "Bye"}).status_code == 400
-    assert client.post(url, {"reason": "Bye", "confirm": "on"}).status_code == 302
+    assert client.post(url, {"reason": "Bye", "confirm": "on"}).status_code == 200  # are you sure?
+    assert not cara.erasure_requests.exists()
+    assert client.post(url, {"reason": "Bye", "confirm": "on", "confirmed": "yes"}).status_code == 302
     request = cara.erasure_requests.get()
     client.force_login(morgan)
+    pass_mfa(client, morgan)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("contributors:erasure_decide", args=[request.public_id]), {"decision": "confirm"})
+        decide = reverse("contributors:erasure_decide", args=[request.public_id])
+        assert client.post(decide, {"decision": "confirm"}).status_code == 200  # are you sure?
+        cara.refresh_from_db()
+        assert cara.name != "Erased contributor"
+        client.post(decide, {"decision": "confirm", "confirmed": "yes"})
     cara.refresh_from_db()
     assert cara.name == "Erased contributor"
     assert mail.outbox[-1].to == ["cara@example.org"]
@@ -245,12 +256,14 @@ def test_a_coordinator_enters_bank_details_for_an_offline_person_after_signing_i
     )
     url = reverse("contributors:person_bank_details", args=[dennis.public_id])
     client.force_login(fatima)
-    assert "/accounts/reauthenticate/" in client.get(url).url
-    _recently_signed_in(client, fatima)
+    assert client.get(url).status_code == 403  # no authenticator app
+    pass_mfa(client, fatima)
     response = client.post(
         url, {"account_name": "D Morris", "sort_code": "20-00-00", "account_number": "55779911"}
     )
     assert response.status_code == 302
-    assert BankAccount.objects.get(contributor=dennis).last_four == "9911"
+    # Someone else's bank details wait for a second person (docs/security.md).
+    assert not BankAccount.objects.filter(contributor=dennis).exists()
+    assert dennis.bank_changes.get().last_four == "9911"
     # Dennis has no email: he is told by letter.
-    assert dennis.contact_tasks.get().subject == "Your bank details were changed"
+    assert dennis.contact_tasks.get().subject == "New bank details are waiting to be confirmed"

@@ -80,3 +80,24 @@ def check_page(page, context: str = "") -> None:
     assert "Server Error" not in page.title()
     assert_accessible(page, context)
     assert_fits_320(page)
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def give_authenticator(user) -> None:
+    """An authenticator app for someone already signed in: their session has not used it yet."""
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET})
+
+
+def enter_totp(page, *, submit: bool = True) -> None:
+    """On allauth's code page: type the current code and (unless the caller wants to wait on
+    what the click brings, a download say) confirm."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    page.get_by_label("Code", exact=True).fill(format_hotp_value(hotp_value(TOTP_SECRET, counter)))
+    if submit:
+        page.get_by_role("button", name="Confirm").click()

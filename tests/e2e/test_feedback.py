@@ -52,7 +52,8 @@ def test_feedback_is_written_read_rated_and_counted_on_time(page, live_server, a
     page.locator("#id_items-1-changed_2").check()
     page.locator("#id_items-1-why_not_reason").select_option("word_or_time_limits")
     page.get_by_label("Personal note for Cara Bennett (optional)").fill("Your jargon list was gold.")
-    page.get_by_role("button", name="Send feedback").click()
+    page.get_by_role("button", name="Preview and send").click()
+    page.get_by_role("button", name="Send feedback to 1 person").click()
     expect(page.get_by_text("Feedback sent to 1 person.")).to_be_visible()
     check_page(page, "feedback sent")
 

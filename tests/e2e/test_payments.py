@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from payments.models import Claim, ClaimStatus
-from tests.e2e.conftest import PASSWORD, check_page, sign_in
+from tests.e2e.conftest import check_page, enter_totp, give_authenticator, sign_in
 from tests.factories import ActivityFactory, ParticipationFactory, RateCardRowFactory, give_bank_details
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -101,15 +101,10 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     assert claim.status == ClaimStatus.APPROVED
     assert (claim.fee_total, claim.expense_total) == (Decimal("50.00"), Decimal("24.90"))
 
-    # Morgan pays it, then downloads the finance export after typing the password again.
+    # Morgan pays it, then downloads the finance export after typing the authenticator code.
     manager = _as(browser, live_server, "morgan@example.org")
-    # Morgan has an authenticator app (made after signing in, so the test needs no code); the
-    # export still asks for the password again.
-    from allauth.mfa.models import Authenticator
-
-    Authenticator.objects.create(
-        user=morgan, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"}
-    )
+    # Morgan has an authenticator app, made after signing in, so this session has not used it.
+    give_authenticator(morgan)
     manager.get_by_role("navigation", name="Main").get_by_role("link", name="Paying").click()
     check_page(manager, "paying")
     manager.get_by_label(f"Pay {claim.reference}").check()
@@ -118,7 +113,9 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     manager.get_by_role("button", name="Confirm: mark 1 claim paid").click()
     expect(manager.get_by_text("Bank transfer run BACS-2026-11: 1 claim marked paid.")).to_be_visible()
     manager.get_by_role("link", name="Download finance export for BACS-2026-11").click()
-    manager.get_by_label("Password").fill(PASSWORD)
+    # This session has not used the app yet: the export asks for its code (which counts as
+    # having just signed in again, so no password after it).
+    enter_totp(manager, submit=False)
     with manager.expect_download() as download:
         manager.get_by_role("button", name="Confirm").click()
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))

@@ -4,14 +4,17 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from portal.models import User
 from tests.e2e.conftest import check_page, sign_in
-from tests.factories import ActivityFactory, ParticipationFactory
+from tests.factories import ActivityFactory, ParticipationFactory, opted_in
 
 
 @pytest.fixture
 def demo(cara, olu, fatima, morgan, project):
     activity = ActivityFactory(project=project, title="Steering group meeting")
     ParticipationFactory(activity=activity, contributor=cara)
+    # Fatima has no link to Olu: she finds him through his directory opt-in (portal.people).
+    opted_in(olu)
     return {"activity": activity, "project": project}
 
 
@@ -64,7 +67,9 @@ def test_coordinator_creates_a_project_and_an_activity_by_keyboard(page, live_se
     page.get_by_label("Online").check()
     page.get_by_role("button", name="Save activity").click()
     expect(page.get_by_role("heading", name="First advisory group")).to_be_visible()
-    page.get_by_label("Contributor").select_option(label="Olu Adebayo")
+    # Each person is shown with the hint that tells namesakes apart (portal.people).
+    olu = User.objects.get(email="olu@example.org")
+    page.get_by_label("Contributor").select_option(label=olu.name_with_hint)
     page.get_by_role("button", name="Add to activity").click()
     expect(page.get_by_role("cell", name="Olu Adebayo", exact=True)).to_be_visible()
     check_page(page, "activity detail")

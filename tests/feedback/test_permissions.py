@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from tests.factories import ActivityFactory, FeedbackItemFactory, FeedbackOwedFactory, ProjectFactory
 from tests.matrix import Case, check, expect, params
@@ -21,6 +22,11 @@ CASES = [
     Case(
         "feedback:activity_feedback_write",
         ACTIVITY,
+        kwargs=lambda w: {"public_id": w["draft_activity"].public_id},
+    ),
+    Case(
+        "feedback:activity_feedback_preview",
+        expect(contributor=403, other_contributor=404, other_coordinator=404),
         kwargs=lambda w: {"public_id": w["draft_activity"].public_id},
     ),
     Case(
@@ -47,6 +53,13 @@ CASES = [
         kwargs=lambda w: {"public_id": w["given"].public_id},
         data=lambda w: {"usefulness": "4", "reply": "Thanks"},
     ),
+    Case(
+        "feedback:owed_message",
+        expect(contributor=302, other_contributor=404, coordinator=302, other_coordinator=404, manager=302),
+        method="post",
+        kwargs=lambda w: {"public_id": w["replied"].public_id},
+        data=lambda w: {"body": "Thank you for saying so."},
+    ),
     Case("feedback:owed_letter", ACTIVITY, kwargs=lambda w: {"public_id": w["given"].public_id}),
     Case(
         "feedback:reminder_letter",
@@ -65,6 +78,13 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
         participation__activity=ActivityFactory(project=project, past=True),
     )
     FeedbackItemFactory(feedback=given.feedback)
+    replied = FeedbackOwedFactory(
+        given=True,
+        participation__contributor=cara,
+        participation__activity=ActivityFactory(project=project, past=True),
+        reply="Could the next one be in the evening?",
+        replied_at=timezone.now(),
+    )
     draft = FeedbackItemFactory(feedback__activity=ActivityFactory(project=project, past=True)).feedback
     FeedbackOwedFactory(participation__contributor=cara, participation__activity=draft.activity)
     return {
@@ -75,6 +95,7 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
         "other_coordinator": other_coordinator,
         "manager": morgan,
         "given": given,
+        "replied": replied,
         "sent_activity": given.participation.activity,
         "draft_activity": draft.activity,
     }

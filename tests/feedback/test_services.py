@@ -14,6 +14,7 @@ from tests.factories import (
     FeedbackItemFactory,
     FeedbackOwedFactory,
     UserFactory,
+    opted_in,
 )
 
 ITEMS = [
@@ -33,6 +34,7 @@ def past_activity(project):
 
 
 def _attend(activity, person, actor):
+    opted_in(person)
     participation = portal_services.add_participant(actor=actor, activity=activity, contributor=person)
     return portal_services.set_participation_status(
         actor=actor, participation=participation, status=ParticipationStatus.ATTENDED
@@ -84,7 +86,9 @@ def test_feedback_already_given_stays_when_attendance_is_corrected(fatima, cara)
 
 
 def test_invited_people_are_owed_nothing(fatima, cara, past_activity):
-    participation = portal_services.add_participant(actor=fatima, activity=past_activity, contributor=cara)
+    participation = portal_services.add_participant(
+        actor=fatima, activity=past_activity, contributor=opted_in(cara)
+    )
     assert not FeedbackOwed.objects.filter(participation=participation).exists()
 
 
@@ -250,3 +254,50 @@ def test_feedback_items_keep_their_order(fatima):
     feedback = FeedbackItemFactory().feedback
     FeedbackItemFactory(feedback=feedback, why_not=True, position=1)
     assert [i.changed for i in feedback.items.all()] == [True, False]
+
+
+def test_a_reply_becomes_a_conversation_in_order_each_side_told(
+    fatima, cara, past_activity, django_capture_on_commit_callbacks
+):
+    owed = FeedbackOwedFactory(
+        given=True, participation__activity=past_activity, participation__contributor=cara
+    )
+    services.respond_to_feedback(actor=cara, owed=owed, reply="Could the next one be in the evening?")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_feedback_message(actor=fatima, owed=owed, body="Yes: the next one is at 6pm.")
+    assert [m.to for m in mail.outbox] == [["cara@example.org"]]
+    assert "Yes: the next one is at 6pm." in mail.outbox[0].body
+    assert settings_name() in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_feedback_message(actor=cara, owed=owed, body="Thank you!")
+    assert [m.to for m in mail.outbox] == [[owed.owner.email]]
+    owed.refresh_from_db()
+    thread = services.conversation(owed)
+    assert [(m["author"], m["body"]) for m in thread] == [
+        (cara, "Could the next one be in the evening?"),
+        (fatima, "Yes: the next one is at 6pm."),
+        (cara, "Thank you!"),
+    ]
+    assert AuditEvent.objects.filter(action="feedback.message").count() == 2
+
+
+def settings_name():
+    from django.conf import settings
+
+    return settings.PORTAL_ORGANISATION_NAME
+
+
+def test_nobody_answers_before_the_contributor_has_replied_and_strangers_never(
+    fatima, cara, other_coordinator, past_activity
+):
+    owed = FeedbackOwedFactory(
+        given=True, participation__activity=past_activity, participation__contributor=cara
+    )
+    with pytest.raises(PermissionDenied):
+        services.add_feedback_message(actor=fatima, owed=owed, body="Hello?")
+    services.respond_to_feedback(actor=cara, owed=owed, reply="Thanks")
+    with pytest.raises(PermissionDenied):
+        services.add_feedback_message(actor=other_coordinator, owed=owed, body="Hi")
+    assert not owed.messages.exists()

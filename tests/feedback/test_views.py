@@ -39,13 +39,24 @@ def _write_url(owed):
     return reverse("feedback:activity_feedback_write", args=[owed.participation.activity.public_id])
 
 
-def test_coordinator_sends_feedback_from_the_write_page(
+def test_coordinator_sees_a_preview_before_anything_is_sent(
     client, fatima, owed, django_capture_on_commit_callbacks
 ):
     client.force_login(fatima)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_write_url(owed), _post_data(owed))
-    assert response.status_code == 302
+    preview = reverse("feedback:activity_feedback_preview", args=[owed.participation.activity.public_id])
+    assert (response.status_code, response["Location"]) == (302, preview)
+    owed.refresh_from_db()
+    assert (owed.status, mail.outbox) == (FeedbackOwedStatus.DUE, [])
+    page = client.get(preview).content.decode()
+    assert "Check your feedback before you send it" in page
+    assert "Thank you, Cara." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            reverse("feedback:activity_feedback_send", args=[owed.participation.activity.public_id])
+        )
+    assert sent.status_code == 302
     owed.refresh_from_db()
     assert owed.status == FeedbackOwedStatus.GIVEN
     assert owed.personal_note == "Thank you, Cara."
@@ -157,6 +168,7 @@ def test_the_contact_list_shows_people_reached_by_phone(client, fatima, olu, pro
 def test_sending_is_audited_once_per_person(client, fatima, owed):
     client.force_login(fatima)
     client.post(_write_url(owed), _post_data(owed))
+    client.post(reverse("feedback:activity_feedback_send", args=[owed.participation.activity.public_id]))
     assert AuditEvent.objects.filter(action="feedback.given", target_id=str(owed.public_id)).count() == 1
 
 

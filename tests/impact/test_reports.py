@@ -16,7 +16,7 @@ from contributors.models import DiversityRecord, ParticipationDiversity
 from impact import reports, selectors, services
 from impact.models import ReportRequest, ReportStatus
 from portal.models import Project
-from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory, UserFactory
+from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory, UserFactory, opted_in
 
 TODAY = timezone.localdate()
 START, END = TODAY - timedelta(days=365), TODAY
@@ -101,11 +101,50 @@ def test_representation_ratio_is_share_over_census_share(project, meeting):
     sex = question(selectors.diversity_report(start=START, end=END), "sex")
     female = next(c for c in sex["comparisons"] if c["label"] == "Female")
     # 50.0% of people against 51.0% in the Census.
+    assert female["share_of_answered"] == Decimal("50.0")
     assert (female["share"], female["census"], female["ratio"]) == (
         Decimal("50.0"),
         Decimal("51.0"),
         Decimal("0.98"),
     )
+
+
+def test_the_census_is_compared_with_the_share_of_those_who_answered(project, meeting):
+    """Six women answered, six people said nothing: 100% of those who answered, 50% of all."""
+    for _ in range(6):
+        attend(UserFactory(contributor=True), meeting, sex="female")
+    for _ in range(6):
+        attend(UserFactory(contributor=True), meeting)
+    sex = question(selectors.diversity_report(start=START, end=END), "sex")
+    female = next(c for c in sex["comparisons"] if c["label"] == "Female")
+    assert (female["share"], female["share_of_answered"], female["ratio"]) == (
+        Decimal("50.0"),
+        Decimal("100.0"),
+        Decimal("1.96"),
+    )
+    assert row(sex, "not_answered")["share_of_answered"] is None
+
+
+def test_share_of_those_who_answered_is_blank_when_it_would_give_away_a_hidden_count(project, meeting):
+    for _ in range(10):
+        attend(UserFactory(contributor=True), meeting, sex="female")
+    for _ in range(2):
+        attend(UserFactory(contributor=True), meeting, sex="prefer_not_to_say")
+    sex = question(selectors.diversity_report(start=START, end=END), "sex")
+    assert row(sex, "prefer_not_to_say")["count"] is None
+    assert row(sex, "female")["share_of_answered"] is None
+
+
+def test_a_report_too_small_to_show_is_one_page_saying_so(project, meeting, tmp_path):
+    for _ in range(3):
+        attend(UserFactory(contributor=True), meeting, sex="female")
+    data = selectors.diversity_report(start=START, end=END)
+    pdf = reports.diversity_pdf(data)
+    text = " ".join(_pdf_text(pdf, tmp_path).split())
+    assert "Too few people to report on" in text
+    assert "[c]" not in text
+    assert text.count("Page 1 of 1") == 1
+    assert "[c]" not in reports.diversity_csv(data).split("\n", 5)[-1]
 
 
 def test_a_report_for_fewer_people_than_the_threshold_hides_everything(project, meeting):
@@ -146,11 +185,11 @@ def test_diversity_pdf_and_csv_show_the_same_numbers(project, meeting, tmp_path)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     rows = list(csv.reader(io.StringIO(reports.diversity_csv(data))))
     checked = 0
-    for record in rows[7:]:
-        _question, table, label, count, share, census_pct, ratio = record
+    for record in rows[8:]:
+        _question, table, label, count, of_answered, census_pct, ratio, share = record
         if table == "response":
             continue
-        numbers = " ".join(v for v in (count, share, census_pct, ratio) if v)
+        numbers = " ".join(v for v in (count, of_answered, census_pct, ratio, share) if v)
         assert any(line.startswith(label) and line.endswith(numbers) for line in lines), (label, numbers)
         checked += 1
     assert checked > 40
@@ -159,9 +198,13 @@ def test_diversity_pdf_and_csv_show_the_same_numbers(project, meeting, tmp_path)
 
 def test_impact_pdf_and_csv_show_the_same_numbers(project, meeting, tmp_path, fatima):
     attend(UserFactory(contributor=True), meeting)
-    ImpactEntryFactory(project=project, stage="design", occurred_on=TODAY - timedelta(days=3))
+    ImpactEntryFactory(project=project, stage="design", occurred_on=TODAY - timedelta(days=3), published=True)
     ImpactEntryFactory(
-        project=project, stage="ethics", significance="major", occurred_on=TODAY - timedelta(days=2)
+        project=project,
+        stage="ethics",
+        significance="major",
+        occurred_on=TODAY - timedelta(days=2),
+        published=True,
     )
     data = selectors.impact_report(project=project, start=START, end=END)
     text = _pdf_text(reports.impact_pdf(data), tmp_path)
@@ -245,13 +288,15 @@ def test_a_coordinator_who_leaves_the_project_can_no_longer_download_its_report(
     assert client.get(reverse("impact:report_download", args=[report.public_id, "csv"])).status_code == 403
 
 
-def test_report_that_is_still_being_made_refreshes_itself(client, fatima, project):
+def test_report_that_is_still_being_made_offers_check_again_without_a_meta_refresh(client, fatima, project):
     report = ReportRequest.objects.create(
         requested_by=fatima, kind="impact", project=project, start_on=START, end_on=END
     )
     client.force_login(fatima)
     response = client.get(reverse("impact:report_detail", args=[report.public_id]))
-    assert b'http-equiv="refresh"' in response.content
+    assert b'http-equiv="refresh"' not in response.content
+    assert b"Check again" in response.content
+    assert b"portal/report-status.js" in response.content
 
 
 def test_making_a_report_twice_does_nothing_the_second_time(
@@ -270,9 +315,16 @@ def test_making_a_report_twice_does_nothing_the_second_time(
 
 def test_impact_report_counts_entries_by_stage_significance_and_outcome(project):
     for days in (3, 4, 5):
-        ImpactEntryFactory(project=project, stage="design", occurred_on=TODAY - timedelta(days=days))
-    ImpactEntryFactory(project=project, stage="ethics", significance="major", outcome="not_changed")
+        ImpactEntryFactory(
+            project=project, stage="design", occurred_on=TODAY - timedelta(days=days), published=True
+        )
+    ImpactEntryFactory(
+        project=project, stage="ethics", significance="major", outcome="not_changed", published=True
+    )
+    ImpactEntryFactory(project=project, stage="delivery", title="Not reviewed yet")
     data = selectors.impact_report(project=project, start=START, end=END)
+    assert data["results"]["unreviewed"] == 1
+    assert "Not reviewed yet" not in [e.title for e in data["results"]["entries"]]
     stages = {s["label"]: s["n"] for s in data["results"]["by_stage"]}
     significance = {s["label"]: s["n"] for s in data["influence"]["by_significance"]}
     outcomes = {o["label"]: o["n"] for o in data["influence"]["by_outcome"]}
@@ -291,7 +343,7 @@ def test_answers_changed_after_taking_part_do_not_change_the_report(fatima, proj
     people = [UserFactory(contributor=True) for _ in range(5)]
     for person in people:
         save_diversity(user=person, consent=True, answers={"religion": "christian"})
-        add_participant(actor=fatima, activity=meeting, contributor=person, status="attended")
+        add_participant(actor=fatima, activity=meeting, contributor=opted_in(person), status="attended")
         save_diversity(user=person, consent=True, answers={"religion": "none"})
     religion = question(selectors.diversity_report(start=START, end=END), "religion")
     assert (row(religion, "christian")["count"], row(religion, "none")["count"]) == (5, 0)

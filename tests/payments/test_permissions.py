@@ -91,7 +91,13 @@ CASES = [
         kwargs=DRAFT,
         data=lambda w: {"declaration": "on"},
     ),
-    Case("payments:claim_withdraw", method="post", expect=EDIT, kwargs=DRAFT),
+    Case(
+        "payments:claim_withdraw",
+        method="post",
+        expect=EDIT,
+        kwargs=DRAFT,
+        data=lambda w: {"confirmed": "yes"},
+    ),
     Case(
         "payments:claim_adjust",
         method="post",

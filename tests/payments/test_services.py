@@ -17,6 +17,7 @@ from payments.models import Claim, ClaimEvent, ClaimStatus, PaymentChoice, RateC
 from portal.models import AuditEvent
 from tests.factories import (
     ActivityFactory,
+    ContributorFactory,
     ParticipationFactory,
     ProjectFactory,
     RateCardFactory,
@@ -304,6 +305,7 @@ def test_an_ad_hoc_task_is_priced_at_the_rate_on_its_date_and_recorded_as_entere
     from payments import permissions
 
     dennis = UserFactory(email=None, name="Dennis Morris", contributor=True)
+    ContributorFactory(user=dennis, registered_by=fatima, contact_method="phone")
     claim = services.start_ad_hoc_claim(
         actor=fatima,
         contributor=dennis,
@@ -527,7 +529,9 @@ def test_statement_warns_near_the_allowance(card, cara, settings):
 def test_statement_pdf_renders(card, cara):
     from payments.pdf import render_statement_pdf
 
-    assert render_statement_pdf(selectors.statement(contributor=cara, year=2025)).startswith(b"%PDF")
+    assert render_statement_pdf(selectors.statement(contributor=cara, year=2025), person=cara).startswith(
+        b"%PDF"
+    )
 
 
 # --- Reminders ------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 import csv
 import io
-import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from payments import services
 from payments.models import Claim, ClaimStatus
 from portal.models import AuditEvent
 from tests.factories import ActivityFactory, ParticipationFactory, RateCardRowFactory
+from tests.mfa import pass_mfa
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -53,6 +53,8 @@ def test_another_contributors_claim_and_receipt_are_404(client, olu, cara, draft
     client.force_login(cara)
     response = client.get(reverse("payments:receipt", args=[line.public_id]))
     assert response.status_code == 200
+    # A download, never a page of the portal: an uploaded file cannot run in the browser.
+    assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content) == PNG
 
 
@@ -128,14 +130,9 @@ def test_finance_export_with_mfa_and_recent_sign_in_has_bank_details_and_is_logg
     Authenticator.objects.create(user=morgan, type=Authenticator.Type.TOTP, data={"secret": "x"})
     response = client.get(url)
     assert response.status_code == 302
-    assert "reauthenticate" in response["Location"]
-    session = client.session
-    # What allauth's reauthenticate page records after the password is typed again.
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
-    ]
-    session["account_authentication_methods_user"] = str(morgan.pk)
-    session.save()
+    # The app exists, but this session has not used it.
+    assert response["Location"].startswith(reverse("mfa_reauthenticate"))
+    pass_mfa(client, morgan)
     response = client.get(url)
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -230,3 +227,22 @@ def test_the_queue_filters_by_status_and_person(client, cara, fatima, draft):
     assert "Cara Bennett" in client.get(url, {"person": "cara"}).content.decode()
     assert "Cara Bennett" not in client.get(url, {"person": "olu"}).content.decode()
     assert "Cara Bennett" not in client.get(url, {"status": "paid"}).content.decode()
+
+
+def test_a_fee_line_too_big_for_a_claim_is_refused_and_the_pages_still_work(client, cara, draft, row):
+    """Issue 11's case: a line of £2,199,997.80 made the home page, the claim list and the
+    queue fail for good. Now it is a form error and nothing is saved."""
+    RateCardRowFactory(card=row.card, code="big_day", unit="day", amount=Decimal("219.99"))
+    client.force_login(cara)
+    before = draft.fee_lines.count()
+    response = client.post(
+        reverse("payments:claim_fee_add", args=[draft.public_id]), {"code": "big_day", "quantity": "9999.99"}
+    )
+    assert response.status_code == 302
+    assert "the most a claim can hold" in client.get(response["Location"]).content.decode()
+    draft.refresh_from_db()
+    assert draft.fee_lines.count() == before
+    assert draft.total < Decimal("1000000")
+    page = client.get(reverse("payments:claim_detail", args=[draft.public_id]))
+    assert page.status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200

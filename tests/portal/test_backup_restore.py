@@ -114,7 +114,9 @@ def test_a_backup_restores_into_a_fresh_database_and_bucket(source_bucket, tmp_p
         bank.set_details(account_name=f"Person {n}", sort_code="12-34-56", account_number=f"1234567{n}")
         bank.save()
         participation = ParticipationFactory(
-            activity=ActivityFactory(project=project), contributor=contributor.user, status="attended"
+            activity=ActivityFactory(project=project, past=True),
+            contributor=contributor.user,
+            status="attended",
         )
         claim = payment_services.start_claim(actor=contributor.user, participation=participation)
         content = b"%PDF-1.4 receipt " + uuid.uuid4().bytes

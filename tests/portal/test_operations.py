@@ -121,7 +121,7 @@ def test_verify_restore_names_a_missing_receipt(db, cara, project):
 
     RateCardRowFactory(amount=Decimal("25.00"))
     participation = ParticipationFactory(
-        activity=ActivityFactory(project=project), contributor=cara, status="attended"
+        activity=ActivityFactory(project=project, past=True), contributor=cara, status="attended"
     )
     claim = services.start_claim(actor=cara, participation=participation)
     line, _ = services.add_expense_line(

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import ActivityFactory, ParticipationFactory, ProjectFactory
+from tests.factories import ActivityFactory, ParticipationFactory, ProjectFactory, opted_in
 from tests.matrix import Case, check, expect, params
 
 # 404 for objects outside your scope, 403 for a missing role, sign-in for anonymous.
@@ -76,7 +76,7 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
         "activity": activity,
         "participation": ParticipationFactory(activity=activity, contributor=cara),
         "newcomer": ParticipationFactory.build().contributor.__class__.objects.create_user(
-            email="new@example.org", name="New Person"
+            email="new@example.org", name="New Person", password="a-long-pass-phrase-42"
         ),
     }
 
@@ -87,4 +87,6 @@ def test_permission_matrix(client, world, case, persona):
         from portal.services import grant_role
 
         grant_role(actor=None, user=world["newcomer"], role="Contributor")
+        # A coordinator adds someone new through the directory's opt-in (portal.people).
+        opted_in(world["newcomer"])
     check(client, world, case, persona)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from portal import services
 from portal.models import AuditEvent, ParticipationStatus, Role
 from portal.signals import participation_changed
-from tests.factories import ActivityFactory, ParticipationFactory, UserFactory
+from tests.factories import ActivityFactory, ParticipationFactory, UserFactory, opted_in
 
 
 def test_creating_a_project_makes_the_creator_a_coordinator_and_is_audited(fatima):
@@ -35,7 +35,7 @@ def test_coordinator_cannot_edit_someone_elses_project(project, other_coordinato
 
 def test_adding_someone_twice_to_an_activity_is_refused_with_a_clear_message(project, fatima, cara):
     activity = ActivityFactory(project=project)
-    services.add_participant(actor=fatima, activity=activity, contributor=cara)
+    services.add_participant(actor=fatima, activity=activity, contributor=opted_in(cara))
     with pytest.raises(services.ParticipationError, match="already taking part"):
         services.add_participant(actor=fatima, activity=activity, contributor=cara)
 

@@ -1,5 +1,4 @@
 import pytest
-from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -7,6 +6,7 @@ from django.urls import reverse
 
 from portal.models import Project, User
 from portal.money import format_money, to_money
+from tests.mfa import pass_mfa
 
 
 def test_sign_up_makes_a_contributor_and_sends_a_verification_email(client, db):
@@ -65,8 +65,8 @@ def test_staff_without_mfa_are_sent_to_set_it_up_when_required(client, fatima, s
 
 def test_staff_with_an_authenticator_app_reach_staff_pages(client, fatima, settings):
     settings.PORTAL_REQUIRE_STAFF_MFA = True
-    Authenticator.objects.create(user=fatima, type=Authenticator.Type.TOTP, data={"secret": "x"})
     client.force_login(fatima)
+    pass_mfa(client, fatima)
     assert client.get(reverse("portal:project_list")).status_code == 200
 
 

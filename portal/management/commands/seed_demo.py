@@ -43,6 +43,8 @@ EXTRA_CONTRIBUTORS = [
     ("tom.byrne@example.org", "Tom Byrne"),
     ("aisha.begum@example.org", "Aisha Begum"),
     ("david.lloyd@example.org", "David Lloyd"),
+    # A second John Evans: staff must be able to tell the two apart (issue 9, item 10).
+    ("j.evans@example.net", "John Evans"),
 ]
 
 
@@ -74,7 +76,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = self._seed_spine()
             for config in apps.get_app_configs():
-                if config.name in ("contributors", "payments", "feedback", "impact"):
+                if config.name in ("contributors", "payments", "feedback", "impact", "messaging"):
                     try:
                         module = importlib.import_module(f"{config.name}.demo")
                     except ModuleNotFoundError:

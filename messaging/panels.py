@@ -1,0 +1,105 @@
+"""What messaging adds to the portal: activity and project panels, navigation, the message
+opt-out and the text sender reminders use."""
+
+
+def _activity_panel(request, activity):
+    from . import permissions
+
+    return {
+        "activity": activity,
+        "can_message": permissions.can_message_project(request.user, activity.project),
+    }
+
+
+def _project_panel(request, project):
+    from contributors.models import Opportunity
+
+    from . import permissions
+
+    if not permissions.can_message_project(request.user, project):
+        return None
+    return {
+        "project": project,
+        "opportunities": Opportunity.objects.filter(project=project).order_by("-closes_on")[:10],
+    }
+
+
+def _home_for(role: str):
+    """The banner once per home page, on the first of the person's roles that shows panels."""
+
+    def context(request):
+        from portal.models import Role
+
+        first = next(
+            r for r in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER) if request.user.has_role(r)
+        )
+        return _home(request) if first == role else None
+
+    return context
+
+
+def _home(request):
+    from .models import Delivery, Reply
+
+    unread = Delivery.objects.filter(recipient=request.user, read_at__isnull=True).count()
+    replies = Reply.objects.filter(delivery__message__sender=request.user, read_at__isnull=True).count()
+    if not unread and not replies:
+        return None
+    return {"unread": unread, "replies": replies}
+
+
+def data_export_section(user) -> dict:
+    """A person's messages, what became of each, their replies, and whether they have a feed."""
+    from .models import CalendarFeed, Delivery
+
+    deliveries = (
+        Delivery.objects.filter(recipient=user).select_related("message__sender").prefetch_related("replies")
+    )
+    return {
+        "messages": [
+            {
+                "from": str(d.message.sender),
+                "sent": d.message.created_at.isoformat(),
+                "subject": d.message.subject,
+                "body": d.message.body,
+                "by": d.get_channel_display(),
+                "status": d.get_status_display(),
+                "read": d.read_at.isoformat() if d.read_at else None,
+                "your_replies": [r.body for r in d.replies.all()],
+            }
+            for d in deliveries
+        ],
+        "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
+    }
+
+
+def register() -> None:
+    from portal import dashboard, reminders
+    from portal.models import Role
+
+    from . import backends, services
+
+    for role in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER):
+        dashboard.register_panel(
+            role=role, template="messaging/partials/home.html", context=_home_for(role), order=5
+        )
+    dashboard.register_panel(
+        role="activity", template="messaging/partials/activity_panel.html", context=_activity_panel, order=10
+    )
+    dashboard.register_panel(
+        role="project", template="messaging/partials/project_panel.html", context=_project_panel, order=40
+    )
+    dashboard.register_nav(
+        label="Messages",
+        url_name="messaging:inbox",
+        roles=(Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER),
+        order=60,
+    )
+    reminders.register_kind(
+        services.MESSAGE_KIND,
+        "Messages from coordinators by email or text (you still see them in the portal)",
+    )
+    reminders.register_text_sender(services.text_reminder, available=backends.can_send_texts)
+    from contributors.data_export import register_section
+
+    register_section("messages", data_export_section)

@@ -1,0 +1,76 @@
+"""People as staff reach and see them: the one scope rule for people (which apps extend), and
+one way of showing and finding a person (a hint that tells namesakes apart, natural order,
+search).
+
+A coordinator reaches a contributor only through a link that exists. The spine knows one
+link (the person takes part in one of the coordinator's projects); apps add theirs with
+`register_link` (contributors: a role on, or interest in, one of the coordinator's projects,
+having registered them, or the person's own opt-in to the directory). Managers reach
+everyone; a contributor reaches only themself.
+"""
+
+import re
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from .models import Project, User
+
+# Each link takes the coordinator and returns a Q over User.
+_links: list[Callable[[User], Q]] = []
+
+
+def register_link(link: Callable[[User], Q]) -> None:
+    if link not in _links:
+        _links.append(link)
+
+
+def people_q(user: User) -> Q:
+    """A Q over User for the people `user` may see and act within their role for."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    if user.is_manager:
+        return Q()
+    q = Q(pk=user.pk)
+    if user.is_coordinator:
+        projects = Project.objects.coordinated_by(user).values("pk")
+        q |= Q(participations__activity__project__in=projects)
+        for link in _links:
+            q |= link(user)
+    return q
+
+
+def people_visible_to(user: User):
+    """The people `user` may reach, as a User queryset without duplicates."""
+    return User.objects.filter(pk__in=User.objects.filter(people_q(user)).values("pk"))
+
+
+def natural_key(text: str) -> list:
+    """Sort key that orders runs of digits as numbers."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", (text or "").casefold())]
+
+
+def masked_email(email: str) -> str:
+    """Enough of an address to recognise it, not enough to use it: "c…@example.org"."""
+    if not email or "@" not in email:
+        return ""
+    local, domain = email.split("@", 1)
+    return f"{local[:1]}…@{domain}"
+
+
+def hint(user) -> str:
+    """What tells this person apart from another with the same name. A short reference from
+    their public id always (it says nothing about them); a masked email when they have one."""
+    ref = f"ref. {str(user.public_id)[:4].upper()}"
+    email = masked_email(user.email or "")
+    return f"{email}, {ref}" if email else f"no email, {ref}"
+
+
+def search_people(queryset, text: str, path: str = ""):
+    """People whose name or email contains every word of `text`. `path` leads from the
+    queryset's model to the user ("contributor__" for interests, say)."""
+    for word in (text or "").split():
+        queryset = queryset.filter(
+            Q(**{f"{path}name__icontains": word}) | Q(**{f"{path}email__icontains": word})
+        )
+    return queryset

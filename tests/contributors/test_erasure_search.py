@@ -1,0 +1,100 @@
+"""Erasure leaves nothing behind that names or contacts the person: after it, a dump of the whole
+database, the private files and the stored email hold neither their name, email, phone nor
+postcode. Payments stay, anonymised."""
+
+import io
+from decimal import Decimal
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from contributors import services
+from contributors.models import Contributor, ErasureRequest
+from feedback.models import FeedbackOwed
+from impact.models import Certificate, CubeCheckIn
+from payments import services as payment_services
+from payments.models import Claim, ClaimEvent
+from portal.services import record_audit
+from tests.factories import ClaimFactory, FeedbackOwedFactory, ImpactEntryFactory, ParticipationFactory
+
+NAME, EMAIL, PHONE, POSTCODE = "Cara Bennett", "cara@example.org", "07700 900461", "LS6 2AB"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _leave_traces_everywhere(cara, fatima, project):
+    Contributor.objects.get_or_create(user=cara)
+    Contributor.objects.filter(user=cara).update(
+        phone=PHONE, postcode=POSTCODE, address="12 Hyde Park Road\nLeeds"
+    )
+    record_audit(actor=fatima, action="person.viewed", target=cara, note=f"Rang {PHONE}")
+    participation = ParticipationFactory(contributor=cara, activity__project=project, status="attended")
+    owed = FeedbackOwedFactory(participation=participation)
+    FeedbackOwed.objects.filter(pk=owed.pk).update(
+        reply=f"Thanks, I'm at {POSTCODE} now", personal_note=f"Dear {NAME}, thank you"
+    )
+    Certificate.objects.create(
+        contributor=cara, project=project, issued_by=fatima, details={"name": NAME, "hours": "3"}
+    )
+    CubeCheckIn.objects.create(
+        project=project,
+        contributor=cara,
+        voice=5,
+        contribute=5,
+        agenda=5,
+        change=5,
+        comments=f"Ring me on {PHONE}",
+    )
+    claim = ClaimFactory(
+        participation=ParticipationFactory(contributor=cara, activity__project=project, attended=True)
+    )
+    payment_services.add_expense_line(
+        actor=cara,
+        claim=claim,
+        kind="taxi",
+        amount=Decimal("15"),
+        description=f"Taxi from {POSTCODE}",
+        receipt=SimpleUploadedFile("cara-bennett-taxi.png", PNG),
+    )
+    ClaimEvent.objects.create(
+        claim=claim, actor=fatima, to_status="draft", note=f"Spoke to {NAME} on {PHONE}"
+    )
+    ImpactEntryFactory(
+        project=project, created_by=fatima, what_changed=f"{NAME} ({EMAIL}) rewrote the leaflet."
+    )
+    mail.send_mail("Your activity", f"Dear {NAME}, see you at {POSTCODE}.", "us@example.org", [EMAIL])
+    return services.request_erasure(user=cara, reason=f"Please delete {NAME}, {EMAIL}, {PHONE}")
+
+
+def test_after_erasure_no_trace_of_the_person_is_left(
+    cara, fatima, morgan, project, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    erasure = _leave_traces_everywhere(cara, fatima, project)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_erasure(actor=morgan, request=erasure, confirm=True, note=f"Done, {NAME}")
+
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    private = []
+    for path in settings.MEDIA_ROOT.rglob("*"):
+        private.append(str(path))
+        if path.is_file():
+            private.append(path.read_bytes().decode("utf-8", "replace"))
+    stored_mail = [p.read_text(errors="replace") for p in (tmp_path / "mail").glob("*")]
+    haystacks = {
+        "database": dump.getvalue(),
+        "private files": "\n".join(private),
+        "mail": "\n".join(stored_mail),
+    }
+    for where, text in haystacks.items():
+        for needle in (NAME, EMAIL, PHONE, POSTCODE, "cara-bennett"):
+            assert needle.lower() not in text.lower(), f"{needle!r} is still in the {where}"
+
+    # What the law needs stays: the claim and its money, now for "Erased contributor".
+    claim = Claim.objects.get(contributor=cara)
+    assert claim.expense_lines.get().amount == Decimal("15.00")
+    assert str(claim.contributor) == "Erased contributor"
+    assert CubeCheckIn.objects.get(contributor=cara).voice == 5
+    assert ErasureRequest.objects.get(pk=erasure.pk).status == "done"

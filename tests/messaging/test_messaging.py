@@ -1,0 +1,381 @@
+"""Messages reach each person by their own channel, once, and come back as replies."""
+
+import threading
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.db import connection
+from django.urls import reverse
+
+from contributors.models import ContactTask
+from messaging import services, tasks
+from messaging.models import Channel, Delivery, DeliveryStatus, Message, Reply
+from portal.models import AuditEvent, ParticipationStatus
+from tests.factories import ActivityFactory, ContributorFactory, ParticipationFactory, UserFactory
+
+from .conftest import CALLBACK_TOKEN
+from .notify_stub import INVALID_NUMBER, RATE_LIMITED
+
+TEXT_PHONE = "+447400123456"
+
+
+def person(
+    name, method="email", *, email=True, status=ParticipationStatus.CONFIRMED, activity=None, **profile
+):
+    user = UserFactory(
+        name=name, email=f"{name.split()[0].lower()}@example.org" if email else None, contributor=True
+    )
+    ContributorFactory(user=user, contact_method=method, **profile)
+    if activity is not None:
+        ParticipationFactory(activity=activity, contributor=user, status=status)
+    return user
+
+
+@pytest.fixture
+def activity(project):
+    return ActivityFactory(
+        project=project, title="Steering group", location="Room 4, Leeds General Infirmary"
+    )
+
+
+@pytest.fixture
+def people(activity):
+    return {
+        "email": person("Ella Email", activity=activity),
+        "text": person("Tomi Text", "text", activity=activity, phone=TEXT_PHONE),
+        "post": person(
+            "Pat Post",
+            "post",
+            activity=activity,
+            address="1 High Street\nLeeds",
+            postcode="LS1 1AA",
+            access_needs=["large_print"],
+        ),
+        "phone": person("Phil Phone", "phone", activity=activity, phone="+441134960000"),
+        "muted": person("Mo Muted", activity=activity),
+        "left": person("Lee Left", activity=activity),
+        "no_show": person("Nora Absent", activity=activity, status=ParticipationStatus.DID_NOT_ATTEND),
+    }
+
+
+@pytest.fixture
+def people_ready(people):
+    from contributors.models import Contributor
+
+    Contributor.objects.filter(user=people["left"]).update(status="left")
+    people["muted"].muted_reminders = [services.MESSAGE_KIND]
+    people["muted"].save()
+    return people
+
+
+def send(fatima, activity, who="everyone", capture=None):
+    return services.send_message(
+        actor=fatima,
+        project=activity.project,
+        activity=activity,
+        audience=f"{activity.title}: {who}",
+        subject="The meeting has moved",
+        body="We now meet in Room 9 on the same day.",
+        recipients=services.activity_audience(activity, who),
+    )
+
+
+def test_preview_counts_people_by_their_channel(people_ready, activity, notify):
+    preview = services.preview(services.activity_audience(activity, "everyone"))
+    assert preview["total"] == 5  # not the person who left, nor the one who did not attend
+    assert dict(preview["by_channel"]) == {
+        "Email": 1,
+        "Text message": 1,
+        "Letter": 1,
+        "Phone call": 1,
+        "Portal only": 1,
+    }
+
+
+def test_each_person_gets_it_by_their_channel_and_opt_outs_hold(
+    people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    people = people_ready
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+
+    channels = dict(Delivery.objects.filter(message=message).values_list("recipient__name", "channel"))
+    assert channels == {
+        "Ella Email": "email",
+        "Tomi Text": "text",
+        "Pat Post": "post",
+        "Phil Phone": "phone",
+        "Mo Muted": "portal",
+    }
+    assert [m.to for m in mail.outbox] == [["ella@example.org"]]
+    assert "Room 9" in mail.outbox[0].body
+    [text] = notify.texts_to(TEXT_PHONE)
+    assert "Room 9" in text["personalisation"]["body"]
+    assert len(notify.sent) == 1
+    letter = ContactTask.objects.get(contributor__user=people["post"], channel="post")
+    assert letter.body.startswith("LARGE PRINT")
+    assert "Room 9" in letter.body
+    assert "Dear Pat" in letter.body
+    call = ContactTask.objects.get(contributor__user=people["phone"], channel="phone")
+    assert "Room 9" in call.body
+    assert not Delivery.objects.filter(recipient__in=[people["left"], people["no_show"]]).exists()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert AuditEvent.objects.filter(action="message.sent").count() == 1
+
+
+def test_filters_pick_who_has_not_replied(people, activity):
+    invited = person("Ivy Invited", activity=activity, status=ParticipationStatus.INVITED)
+    assert list(services.activity_audience(activity, "not_replied")) == [invited]
+
+
+def test_a_retried_task_never_sends_twice(
+    people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    # The broker hands the tasks back (a late ack after a lost worker): everything runs again.
+    tasks.deliver_message(message.pk)
+    for delivery in Delivery.objects.filter(message=message):
+        assert tasks.deliver_delivery(delivery.pk) == "already claimed"
+    assert len(mail.outbox) == 1
+    assert len(notify.requests) == 1
+    assert ContactTask.objects.count() == 2  # one letter, one call
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_second_worker_that_finds_it_claimed_does_nothing(people_ready, activity, fatima, notify):
+    message = send(fatima, activity)  # on_commit not run: every delivery still pending
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    Delivery.objects.filter(pk=text.pk).update(status=DeliveryStatus.SENDING)  # the first worker's claim
+    assert services.deliver(delivery_id=text.pk) == "already claimed"
+    assert notify.requests == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_send_once(people_ready, activity, fatima, notify, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    monkeypatch.setattr(tasks.deliver_message, "delay", lambda pk: None)  # the workers below send
+    message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    barrier, results = threading.Barrier(2), []
+
+    def worker():
+        barrier.wait()
+        try:
+            results.append(services.deliver(delivery_id=text.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["already claimed", "sent"]
+    assert len(notify.texts_to(TEXT_PHONE)) == 1
+
+
+def test_a_rate_limit_is_retried_and_sent_once(
+    people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    notify.script[TEXT_PHONE] = [RATE_LIMITED]
+    # Eager Celery raises the retry instead of scheduling it; a worker would run it in 30s.
+    with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    message = Message.objects.get()
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    assert (text.status, text.attempts) == (DeliveryStatus.PENDING, 1)  # the claim handed back
+    tasks.deliver_message(message.pk)  # the retry, and the rest of the fan-out
+    text.refresh_from_db()
+    assert (text.status, text.attempts) == (DeliveryStatus.SENT, 2)
+    assert len(notify.requests) == 2
+    assert len(notify.texts_to(TEXT_PHONE)) == 1
+    assert text.provider_id == notify.sent[0]["id"]
+
+
+def test_an_invalid_number_fails_for_good_and_goes_on_the_list(
+    people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    notify.script[TEXT_PHONE] = [INVALID_NUMBER]
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    assert text.status == DeliveryStatus.FAILED
+    assert "Not a valid mobile number" in text.error
+    assert len(notify.requests) == 1  # never retried
+    task = ContactTask.objects.get(contributor__user=people_ready["text"])
+    assert task.subject == "Not delivered: The meeting has moved"
+    assert task.channel == "phone"
+    assert "Room 9" in task.body
+
+
+def _callback(client, provider_id, status, token=CALLBACK_TOKEN):
+    return client.post(
+        reverse("messaging:notify_callback"),
+        {"id": provider_id, "reference": "x", "status": status, "notification_type": "sms"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_delivery_callbacks_mark_delivered_or_failed(
+    client, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+
+    assert _callback(client, text.provider_id, "delivered", token="wrong").status_code == 401
+    text.refresh_from_db()
+    assert text.status == DeliveryStatus.SENT
+
+    assert _callback(client, text.provider_id, "delivered").json() == {"result": "delivered"}
+    text.refresh_from_db()
+    assert text.status == DeliveryStatus.DELIVERED
+
+    tasks_before = ContactTask.objects.count()
+    assert _callback(client, text.provider_id, "permanent-failure").json() == {"result": "failed"}
+    assert _callback(client, text.provider_id, "permanent-failure").json() == {"result": "ignored"}
+    text.refresh_from_db()
+    assert text.status == DeliveryStatus.FAILED
+    assert ContactTask.objects.count() == tasks_before + 1
+
+
+def test_replies_come_back_to_the_sender(
+    client, people_ready, activity, fatima, olu, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    ella = people_ready["email"]
+    delivery = Delivery.objects.get(message=message, recipient=ella)
+    client.force_login(ella)
+    page = client.get(reverse("messaging:inbox"))
+    assert "The meeting has moved" in page.content.decode()
+    assert client.get(reverse("messaging:message_detail", args=[delivery.public_id])).status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.read_at is not None
+    response = client.post(
+        reverse("messaging:message_reply", args=[delivery.public_id]), {"body": "I will be there"}
+    )
+    assert response.status_code == 302
+    assert Reply.objects.get().body == "I will be there"
+
+    client.force_login(olu)
+    assert client.get(reverse("messaging:message_detail", args=[delivery.public_id])).status_code == 404
+    assert (
+        client.post(reverse("messaging:message_reply", args=[delivery.public_id]), {"body": "x"}).status_code
+        == 404
+    )
+    assert Reply.objects.count() == 1
+
+    client.force_login(fatima)
+    assert "1 new" in client.get(reverse("messaging:inbox")).content.decode()
+    sent = client.get(reverse("messaging:sent_detail", args=[message.public_id])).content.decode()
+    assert "I will be there" in sent
+    assert Reply.objects.get().read_at is not None
+
+
+def test_another_coordinator_cannot_message_the_project(client, people_ready, activity, other_coordinator):
+    client.force_login(other_coordinator)
+    url = reverse("messaging:compose_activity", args=[activity.public_id])
+    data = {"who": "everyone", "subject": "Hello", "body": "Hi", "send": "1"}
+    assert client.post(url, data).status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_the_coordinator_previews_then_sends(
+    client, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    client.force_login(fatima)
+    url = reverse("messaging:compose_activity", args=[activity.public_id])
+    data = {"who": "everyone", "subject": "Hello", "body": "See you soon"}
+    page = client.post(url, data).content.decode()
+    assert "5 people get this message" in page
+    assert "Letter: 1" in page
+    assert not Message.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {**data, "send": "1"})
+    assert response.status_code == 302
+    assert Message.objects.get().deliveries.count() == 5
+
+
+def test_a_reply_by_email_reaches_the_senders_inbox(
+    client, settings, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_MESSAGING_REPLY_DOMAIN = "replies.example.org"
+    settings.PORTAL_MESSAGING_INBOUND_TOKEN = "inbound-secret"
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    delivery = Delivery.objects.get(message=message, channel=Channel.EMAIL)
+    [email] = mail.outbox
+    assert email.reply_to == [f"reply+{delivery.public_id.hex}@replies.example.org"]
+
+    def post(sender, token="inbound-secret"):
+        return client.post(
+            reverse("messaging:inbound_email"),
+            {
+                "to": email.reply_to[0],
+                "from": sender,
+                "text": "Room 9 is fine.\n\nOn Tue Fatima wrote:\n> old",
+            },
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    assert post("Ella <ella@example.org>", token="wrong").status_code == 401
+    assert post("someone@else.example").json() == {"result": "ignored"}
+    assert not Reply.objects.exists()
+    assert post("Ella <Ella@Example.org>").json() == {"result": "reply"}
+    reply = Reply.objects.get()
+    assert (reply.author, reply.body, reply.delivery) == (people_ready["email"], "Room 9 is fine.", delivery)
+
+
+def test_without_a_text_service_text_people_are_called(people_ready, activity):
+    preview = services.preview(services.activity_audience(activity, "everyone"))
+    assert dict(preview["by_channel"])["Phone call"] == 2
+    assert "Text message" not in dict(preview["by_channel"])
+
+
+def test_letters_and_email_can_go_through_notify(
+    settings, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_NOTIFY_EMAIL_TEMPLATE_ID = "a0f4c4a4-7d64-4d3e-8f0a-6a3f8a1b2c3d"
+    settings.PORTAL_NOTIFY_LETTER_TEMPLATE_ID = "b1e5d5b5-8e75-4e4f-9a1b-7b4a9b2c3d4e"
+    with django_capture_on_commit_callbacks(execute=True):
+        send(fatima, activity)
+    assert mail.outbox == []
+    kinds = sorted(r["kind"] for r in notify.sent)
+    assert kinds == ["email", "letter", "sms"]  # Phil is called; Mo turned email and texts off
+    letter = next(r for r in notify.sent if r["kind"] == "letter")
+    assert letter["personalisation"]["address_line_1"] == "Pat Post"
+    assert letter["personalisation"]["address_line_4"] == "LS1 1AA"
+    assert "Room 9" in letter["personalisation"]["body"]
+    assert not ContactTask.objects.filter(channel="post").exists()
+
+
+def test_my_data_download_has_my_messages(
+    client, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    from contributors.data_export import SECTIONS
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(fatima, activity)
+    [entry] = SECTIONS["messages"](people_ready["email"])["messages"]
+    assert (entry["subject"], entry["by"]) == ("The meeting has moved", "Email")
+
+
+def test_the_home_page_shows_new_messages_once(
+    client, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    from portal.services import grant_role
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(fatima, activity)
+    ella = people_ready["email"]
+    grant_role(actor=None, user=ella, role="Coordinator")  # two roles, one banner
+    client.force_login(ella)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert page.count("You have 1 new message") == 1
