@@ -288,8 +288,8 @@ def test_submitting_fixes_the_on_time_target_in_working_days(cara, project):
 def test_on_time_share_and_slowest_step_per_project(cara, project, fatima, morgan, django_assert_num_queries):
     give_bank_details(cara)
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
-        quick = _claim(cara, project, "50.00")
-        slow = _claim(cara, project, "60.00")
+        quick = _claim(cara, project, "50.00", work_on=date(2026, 2, 20))
+        slow = _claim(cara, project, "60.00", work_on=date(2026, 2, 20))
         for c in (quick, slow):
             services.submit_claim(actor=cara, claim=c, declaration=True)
     with time_machine.travel(datetime(2026, 3, 4, 9, tzinfo=UTC), tick=False):
@@ -311,7 +311,7 @@ def test_approved_claims_past_the_target_go_to_the_managers_digest(cara, project
     from payments.panels import decision_sweep
 
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
-        claim = _claim(cara, project, "50.00")
+        claim = _claim(cara, project, "50.00", work_on=date(2026, 2, 20))
         services.submit_claim(actor=cara, claim=claim, declaration=True)
         services.decide_claim(claim=claim, approver=fatima, approve=True)
     mailoutbox.clear()
@@ -347,7 +347,7 @@ def test_the_coordinator_of_an_offline_contributor_prints_their_letter(client, f
     from contributors.services import register_offline_contributor
 
     dennis = register_offline_contributor(
-        actor=morgan, name="Dennis Morris", contact_method="phone", phone="0113 496 0001"
+        actor=fatima, name="Dennis Morris", contact_method="phone", phone="0113 496 0001"
     ).user
     claim = services.start_ad_hoc_claim(
         actor=fatima,
