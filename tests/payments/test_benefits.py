@@ -371,3 +371,26 @@ def test_the_benefit_answer_is_in_the_persons_data_download(client, on_esa):
     client.force_login(on_esa)
     data = client.get(reverse("contributors:my_data_json")).json()
     assert data["benefit"]["benefit"] == Benefit(ESA).label
+
+
+def _pdf_text(content: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_own_statement_pdf_shows_benefit_periods_but_a_managers_copy_does_not(
+    client, on_esa, project, fatima, morgan
+):
+    _paid(on_esa, project, "190.00", date(2026, 3, 31), fatima, morgan, expenses="25.00")
+    client.force_login(on_esa)
+    own = _pdf_text(client.get(reverse("payments:statement_pdf", args=[2025])).content)
+    assert "By benefit period" in own
+    assert "£195.50" in own
+    client.force_login(morgan)
+    theirs = _pdf_text(client.get(reverse("payments:statement_for", args=[on_esa.public_id, 2025])).content)
+    assert "By week" in theirs
+    assert "By benefit period" not in theirs
+    assert "Employment and Support Allowance" not in theirs
