@@ -2,8 +2,31 @@
 
 import django.db.models.deletion
 import uuid
+from datetime import timedelta
+
+from django.utils import timezone
 from django.conf import settings
 from django.db import migrations, models
+
+
+def _working_days_after(start, days):
+    # A copy of payments.benefits.add_working_days as it was: migrations must not follow app code.
+    current = start
+    while days > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days -= 1
+    return current
+
+
+def give_existing_claims_a_target(apps, schema_editor):
+    """Claims already submitted get the on-time target they would have had."""
+    Claim = apps.get_model("payments", "Claim")
+    days = settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS
+    for claim in Claim.objects.filter(first_submitted_at__isnull=False, pay_by__isnull=True).only("pk", "first_submitted_at"):
+        Claim.objects.filter(pk=claim.pk).update(
+            pay_by=_working_days_after(timezone.localtime(claim.first_submitted_at).date(), days)
+        )
 
 
 class Migration(migrations.Migration):
@@ -45,4 +68,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('benefit', 'applies_from'), name='payments_benefitrule_once_a_date'), models.CheckConstraint(condition=models.Q(('limit__isnull', True), ('limit__gte', 0), _connector='OR'), name='payments_benefitrule_limit_not_negative'), models.CheckConstraint(condition=models.Q(('period__in', ['week', 'month'])), name='payments_benefitrule_period_valid')],
             },
         ),
+        migrations.RunPython(give_existing_claims_a_target, migrations.RunPython.noop),
     ]

@@ -394,3 +394,10 @@ def test_the_own_statement_pdf_shows_benefit_periods_but_a_managers_copy_does_no
     assert "By week" in theirs
     assert "By benefit period" not in theirs
     assert "Employment and Support Allowance" not in theirs
+
+
+def test_erasure_deletes_the_benefit_answer(on_esa):
+    from contributors.services import anonymise_person
+
+    anonymise_person(user=on_esa)
+    assert not BenefitAnswer.objects.filter(user=on_esa).exists()
