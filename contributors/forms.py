@@ -513,6 +513,7 @@ class BenefitForm(forms.Form):
         choices=Benefit.choices,
         widget=forms.RadioSelect,
         label="Which benefit applies to you?",
+        help_text="Your award letter says which. If you are not sure, choose the last option.",
         error_messages={"required": "Choose the benefit that applies to you"},
     )
     consent = forms.BooleanField(

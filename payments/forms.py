@@ -381,10 +381,14 @@ class BenefitRuleForm(forms.Form):
         label="Applies from",
         help_text="Periods that start on or after this date use this limit. For example, 2026-04-06",
         input_formats=DATE_FORMATS,
+        validators=SANE_DATE,
         widget=_date_widget(),
     )
     source = forms.CharField(
-        label="Where the figure comes from", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label="Where the figure comes from",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say where the figure comes from, so others can check it"},
     )
     checked = forms.CharField(label="Who checked it, and when", max_length=300, required=False)
 

@@ -142,3 +142,34 @@ def test_a_contributor_on_esa_keeps_within_the_weekly_limit_and_gets_the_letter(
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "letter")], check=True
     )
     assert (tmp_path / "letter-1.png").stat().st_size > 0
+
+
+def test_a_manager_adds_aprils_limit_and_a_contributor_says_which_benefit(
+    page, live_server, morgan, cara, esa
+):
+    from payments.models import BenefitRule
+
+    sign_in(page, live_server, "morgan@example.org")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Benefit limits").click()
+    check_page(page, "benefit limits")
+    page.get_by_role("link", name="New limit from a date").first.click()
+    check_page(page, "new benefit limit")
+    page.get_by_label("Limit (£)").fill("203.00")
+    page.get_by_label("Applies from").fill("2027-04-05")
+    page.get_by_label("Where the figure comes from").fill("DWP benefit rates 2027 to 2028")
+    page.get_by_label("Who checked it, and when").fill("Morgan, against DWP's April figures")
+    page.get_by_role("button", name="Save benefit limit").click()
+    expect(page.locator("#benefit-rules")).to_contain_text("£203.00 a week")
+    rule = BenefitRule.objects.get(applies_from=date(2027, 4, 5))
+    assert (rule.benefit, rule.limit, rule.created_by) == (Benefit.ESA_HIGHER, Decimal("203.00"), morgan)
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "cara@example.org")
+    page.goto(f"{live_server.url}/contributors/benefits/")
+    check_page(page, "benefit answer")
+    page.get_by_label("Universal Credit, with help with housing costs").check()
+    page.get_by_label("I agree").check()
+    page.get_by_role("button", name="Save my answer").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("saved")
+    page.get_by_role("button", name="Delete my answer about benefits").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("deleted")
