@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
-from portal.mfa import mfa_this_session
+from portal.mfa import mfa_refusal, mfa_this_session
 from portal.models import Project
 from portal.pdf import render_pdf
 
@@ -811,6 +811,11 @@ def bank_change_decide(request, public_id):
     if not permissions.can_confirm_bank_change(request.user, change):
         raise PermissionDenied
     confirm = request.POST.get("decision") != "cancel"
+    if confirm and change.contributor.user_id != request.user.pk:
+        # Staff making someone else's bank details take effect moves money: second factor now.
+        back = reverse("contributors:person_detail", args=[change.contributor.public_id])
+        if refused := mfa_refusal(request, back=back):
+            return refused
     try:
         services.confirm_bank_details_change(actor=request.user, change=change, confirm=confirm)
     except services.ContributorError as exc:

@@ -26,6 +26,16 @@ def session_used_mfa(request) -> bool:
     return any(r.get("method") == "mfa" for r in get_authentication_records(request, request.user))
 
 
+def mfa_refusal(request, *, back: str):
+    """The response that stops a sensitive act in a session that has not used the second
+    factor (set one up, or type the code and come back to `back`), or None to go ahead."""
+    if not has_authenticator(request.user):
+        return render(request, "portal/mfa_needed.html", status=403)
+    if not session_used_mfa(request):
+        return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}")
+    return None
+
+
 def mfa_this_session(return_to: str | None = None):
     """Decorate a view that must only run for a session that passed the second factor.
 
@@ -36,16 +46,8 @@ def mfa_this_session(return_to: str | None = None):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not has_authenticator(request.user):
-                return render(request, "portal/mfa_needed.html", status=403)
-            if not session_used_mfa(request):
-                back = (
-                    request.get_full_path()
-                    if request.method == "GET" or not return_to
-                    else reverse(return_to)
-                )
-                return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': back})}")
-            return view(request, *args, **kwargs)
+            back = request.get_full_path() if request.method == "GET" or not return_to else reverse(return_to)
+            return mfa_refusal(request, back=back) or view(request, *args, **kwargs)
 
         return wrapper
 

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
+from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -30,6 +31,7 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
+from tests.mfa import pass_mfa
 
 BANK = {"account_name": "S Other", "sort_code": "40-11-22", "account_number": "87654321"}
 
@@ -252,8 +254,16 @@ def test_bank_details_entered_for_someone_else_wait_for_a_second_person(
     change.refresh_from_db()
     assert change.status == PendingStatus.PENDING
     assert not BankAccount.objects.filter(contributor=dennis).exists()
-    # A second member of staff confirms: now it takes effect, and Dennis is told again.
+    # A second member of staff confirms, with the code typed in this session (a session that
+    # has an authenticator but did not use it is sent to type it, and nothing changes).
     client.force_login(morgan)
+    Authenticator.objects.create(user=morgan, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    response = client.post(
+        reverse("contributors:bank_change_decide", args=[change.public_id]), {"decision": "confirm"}
+    )
+    assert reverse("mfa_reauthenticate") in response["Location"]
+    assert not BankAccount.objects.filter(contributor=dennis).exists()
+    pass_mfa(client, morgan)
     response = client.post(
         reverse("contributors:bank_change_decide", args=[change.public_id]), {"decision": "confirm"}
     )
