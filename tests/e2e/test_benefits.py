@@ -145,7 +145,7 @@ def test_a_contributor_on_esa_keeps_within_the_weekly_limit_and_gets_the_letter(
 
 
 def test_a_manager_adds_aprils_limit_and_a_contributor_says_which_benefit(
-    page, live_server, morgan, cara, esa
+    page, live_server, morgan, cara, esa, tmp_path
 ):
     from payments.models import BenefitRule
 
@@ -154,6 +154,7 @@ def test_a_manager_adds_aprils_limit_and_a_contributor_says_which_benefit(
     check_page(page, "benefit limits")
     page.get_by_role("link", name="New limit from a date").first.click()
     check_page(page, "new benefit limit")
+    page.screenshot(path=tmp_path / "new-limit.png", full_page=True)
     page.get_by_label("Limit (£)").fill("203.00")
     page.get_by_label("Applies from").fill("2027-04-05")
     page.get_by_label("Where the figure comes from").fill("DWP benefit rates 2027 to 2028")
