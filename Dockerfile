@@ -17,7 +17,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN useradd --create-home --uid 1000 portal && mkdir -p /app/var/private /app/var/beat && chown -R portal /app/var
 # collectstatic needs settings but no secrets of worth; the real key comes from the environment.
-RUN DJANGO_SECRET_KEY=build-only PORTAL_FIELD_ENCRYPTION_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
+RUN DJANGO_SECRET_KEY=build-only PORTAL_BASE_URL=https://build.invalid PORTAL_FIELD_ENCRYPTION_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= \
     python manage.py collectstatic --no-input -v0 && chown -R portal /app/var
 USER portal
 # Reachable on the container network only; docker-compose.yml publishes the proxy, not this.

@@ -162,25 +162,25 @@ def register() -> None:
 
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
-        template="contributors/partials/home_contributor.html",
+        template="contributors/panels/home_contributor.html",
         context=_contributor_home,
         order=10,
     )
     dashboard.register_panel(
         role=Role.COORDINATOR,
-        template="contributors/partials/home_coordinator.html",
+        template="contributors/panels/home_coordinator.html",
         context=_coordinator_home,
         order=30,
     )
     dashboard.register_panel(
-        role=Role.MANAGER, template="contributors/partials/home_manager.html", context=_manager_home, order=30
+        role=Role.MANAGER, template="contributors/panels/home_manager.html", context=_manager_home, order=30
     )
     dashboard.register_panel(
-        role="project", template="contributors/partials/project_roles.html", context=_project_panel, order=20
+        role="project", template="contributors/panels/project.html", context=_project_panel, order=20
     )
     dashboard.register_panel(
         role="activity",
-        template="contributors/partials/activity_access_needs.html",
+        template="contributors/panels/activity.html",
         context=_activity_panel,
         order=5,
     )

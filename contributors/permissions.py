@@ -1,14 +1,13 @@
 """Who may do what with contributors' profiles, roles, opportunities and personal data."""
 
 from portal.models import Project, User
-from portal.permissions import can_manage_project
+from portal.permissions import can_manage_project, can_view_organisation
 
 from .models import (
     BankDetailsChange,
     ContactTask,
     Contributor,
     ErasureRequest,
-    ExpressionOfInterest,
     Opportunity,
     RoleAssignment,
     TakeOverInvitation,
@@ -36,6 +35,23 @@ def can_edit_profile(user: User, contributor: Contributor) -> bool:
     if not user.is_authenticated or contributor.erased_at is not None:
         return False
     return contributor.user_id == user.pk or can_act_for(user, contributor)
+
+
+def can_view_people(user: User) -> bool:
+    """The list of people and their profiles: coordinators and managers."""
+    return user.is_authenticated and user.has_perm("contributors.view_contributor")
+
+
+def can_view_contact_tasks(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("contributors.view_contacttask")
+
+
+def can_complete_contact_task(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("contributors.change_contacttask")
+
+
+def can_view_erasure_requests(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("contributors.decide_erasure")
 
 
 def can_view_profile(user: User, contributor: Contributor) -> bool:
@@ -80,7 +96,7 @@ def can_register_offline(user: User) -> bool:
 
 
 def can_search_directory(user: User) -> bool:
-    return user.is_authenticated and user.has_perm("contributors.view_contributor")
+    return can_view_people(user)
 
 
 def can_manage_roles(user: User, project: Project) -> bool:
@@ -101,7 +117,7 @@ def can_accept_role(user: User, assignment: RoleAssignment) -> bool:
 
 
 def can_view_role_register(user: User) -> bool:
-    return user.is_authenticated and user.is_manager and user.has_perm("contributors.view_roleassignment")
+    return can_view_organisation(user) and user.has_perm("contributors.view_roleassignment")
 
 
 def can_publish_opportunity(user: User, project: Project) -> bool:
@@ -132,12 +148,6 @@ def can_express_interest(user: User, opportunity: Opportunity, contributor: User
     return profile is not None and can_act_for(user, profile)
 
 
-def can_decide_interest(user: User, interest: ExpressionOfInterest) -> bool:
-    return can_manage_opportunity(user, interest.opportunity)
-
-
 def can_decide_erasure(user: User, request: ErasureRequest) -> bool:
     """A manager, and never about their own erasure."""
-    return (
-        user.is_authenticated and user.has_perm("contributors.decide_erasure") and request.user_id != user.pk
-    )
+    return can_view_erasure_requests(user) and request.user_id != user.pk

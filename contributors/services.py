@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from portal.emails import send_templated_email
+from portal.emails import deliver, send_templated_email
+from portal.errors import PortalError
+from portal.links import absolute_url
 from portal.models import Participation, Project, Role, User
 from portal.people import people_visible_to
-from portal.services import forget_identifiers, forget_stored_mail, record_audit
+from portal.services import forget_identifiers, forget_stored_mail, model_update, record_audit
 from portal.signals import person_erased
 
 from . import equality, permissions
@@ -43,7 +45,7 @@ from .models import (
 )
 
 
-class ContributorError(Exception):
+class ContributorError(PortalError):
     """A rule about contributors was broken. The message is safe to show to the user."""
 
 
@@ -171,16 +173,10 @@ def update_profile(
         raise PermissionDenied
     merged = {k: getattr(contributor, k) for k in PROFILE_FIELDS} | fields
     _check_contact(merged)
-    changed = [k for k in PROFILE_FIELDS if k in fields and getattr(contributor, k) != fields[k]]
-    for k in changed:
-        setattr(contributor, k, fields[k])
-    contributor.save()
+    changed = model_update(contributor, fields=PROFILE_FIELDS, **fields)
     user = contributor.user
-    for attr, value in (("name", name), ("preferred_name", preferred_name)):
-        if value is not None and getattr(user, attr) != value:
-            setattr(user, attr, value)
-            changed.append(attr)
-    user.save(update_fields=["name", "preferred_name"])
+    names = {"name": name, "preferred_name": preferred_name}
+    changed += model_update(user, **{k: v for k, v in names.items() if v is not None})
     record_audit(
         actor=actor,
         action="contributor.profile_updated",
@@ -463,9 +459,7 @@ def update_role(*, actor: User, assignment: RoleAssignment, **fields) -> RoleAss
         raise PermissionDenied
     merged = {k: getattr(assignment, k) for k in ROLE_FIELDS} | fields
     _check_role(merged)
-    changed = [k for k in ROLE_FIELDS if k in fields and getattr(assignment, k) != fields[k]]
-    for k in changed:
-        setattr(assignment, k, fields[k])
+    changed = model_update(assignment, fields=ROLE_FIELDS, save=False, **fields)
     # The contributor agreed to the old terms, not these: they are asked to accept again.
     if changed and assignment.accepted_at is not None:
         assignment.accepted_at = None
@@ -545,10 +539,7 @@ def update_opportunity(*, actor: User, opportunity: Opportunity, **fields) -> Op
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if not permissions.can_manage_opportunity(actor, opportunity):
         raise PermissionDenied
-    changed = [k for k in OPPORTUNITY_FIELDS if k in fields and getattr(opportunity, k) != fields[k]]
-    for k in changed:
-        setattr(opportunity, k, fields[k])
-    opportunity.save()
+    changed = model_update(opportunity, fields=OPPORTUNITY_FIELDS, **fields)
     record_audit(actor=actor, action="opportunity.updated", target=opportunity, fields=changed)
     return opportunity
 
@@ -783,7 +774,7 @@ def confirm_take_over_invitation(
         send_templated_email(
             name="contributors_take_over_invitation",
             to=[email],
-            context={"recipient": user, "url": settings.PORTAL_BASE_URL + path, "inviter": inviter},
+            context={"recipient": user, "url": absolute_url(path), "inviter": inviter},
         )
 
     transaction.on_commit(send)
@@ -821,9 +812,12 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
     ctx = {"confirm": confirm, "note": note, "name": name}
 
     def tell_them():
-        send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
+        message = send_templated_email(name="contributors_erasure_decided", to=[email], context=ctx)
         if confirm:
-            # The file backend keeps a copy of every message, this one included.
+            # Sent now rather than by the queue (which then skips it), so that the copy the
+            # file backend keeps of every message, this one included, can be forgotten.
+            if message is not None:
+                deliver(message.pk)
             forget_stored_mail(identifiers=[name, email])
 
     transaction.on_commit(tell_them)

@@ -1,6 +1,5 @@
 """Contributor pages: profile, equality monitoring, roles, opportunities, offline people, data rights."""
 
-import csv
 from itertools import groupby
 
 from allauth.account.decorators import reauthentication_required
@@ -9,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
+from portal.downloads import csv_download, pdf_response
+from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
 from portal.models import Project
 from portal.pdf import render_pdf
@@ -83,8 +84,8 @@ def profile_complete(request):
             services.complete_profile(
                 user=request.user, agree_privacy=form.cleaned_data["agree_privacy"], **data
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Thank you. Your profile is ready.")
             return redirect("contributors:profile")
@@ -117,8 +118,8 @@ def _profile_form_view(request, contributor, *, template, done_url):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(actor=request.user, contributor=contributor, **form.cleaned_data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Profile saved.")
             return redirect(done_url)
@@ -332,8 +333,8 @@ def role_accept(request, public_id):
         raise PermissionDenied
     try:
         services.accept_role(actor=request.user, assignment=assignment)
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         messages.success(request, f"Thank you. You have accepted the agreement for {assignment.role_label}.")
     return redirect("contributors:my_roles")
@@ -361,8 +362,8 @@ def role_create(request, project_id):
     if request.method == "POST" and form.is_valid():
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
@@ -381,8 +382,8 @@ def role_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_role(actor=request.user, assignment=assignment, **form.cleaned_data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Role saved.")
             return redirect("portal:project_detail", public_id=assignment.project.public_id)
@@ -412,8 +413,8 @@ def role_end(request, public_id):
             messages.success(
                 request, f"{assignment.contributor}'s role ends on {form.cleaned_data['ends_on']:%-d %B %Y}."
             )
-        except services.ContributorError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     else:
         messages.error(request, "Enter the last day in the role.")
     return redirect("portal:project_detail", public_id=assignment.project.public_id)
@@ -443,11 +444,7 @@ def role_register_csv(request):
     if not permissions.can_view_role_register(request.user):
         raise PermissionDenied
     roles, _show = _register_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="role-register-{timezone.localdate():%Y-%m-%d}.csv"'
-    )
-    writer = csv.writer(response)
+    response, writer = csv_download(f"role-register-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow(
         ["project", "contributor", "role", "starts_on", "ends_on", "status", "feedback_arrangements"]
     )
@@ -544,8 +541,8 @@ def interest_express(request, public_id):
                 actor=request.user, opportunity=opportunity, contributor=request.user, **form.cleaned_data
             )
             messages.success(request, "Thank you. The coordinator will let you know the outcome.")
-        except services.ContributorError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
 
 
@@ -562,8 +559,8 @@ def interest_withdraw(request, public_id):
     try:
         services.withdraw_interest(actor=request.user, interest=interest)
         messages.success(request, "Interest withdrawn.")
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("contributors:opportunity_detail", public_id=interest.opportunity.public_id)
 
 
@@ -578,8 +575,8 @@ def opportunity_create(request, project_id):
             opportunity = services.publish_opportunity(
                 actor=request.user, project=project, **form.cleaned_data
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             if opportunity.status == OpportunityStatus.PENDING:
                 messages.success(request, "Opportunity saved. A manager will approve it before it goes live.")
@@ -617,8 +614,8 @@ def opportunity_approve(request, public_id):
     try:
         services.approve_opportunity(actor=request.user, opportunity=opportunity)
         messages.success(request, "Opportunity approved: contributors can now see it.")
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("contributors:opportunity_detail", public_id=opportunity.public_id)
 
 
@@ -658,8 +655,8 @@ def opportunity_interests(request, public_id):
             assignments = services.select_candidates(
                 actor=request.user, opportunity=opportunity, selected=selected, **data
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(
                 request,
@@ -720,7 +717,7 @@ def directory(request):
 
 def _get_person(request, public_id) -> Contributor:
     """A person in the user's scope (portal.people): anyone else is 404."""
-    if not request.user.has_perm("contributors.view_contributor"):
+    if not permissions.can_view_people(request.user):
         raise PermissionDenied
     people = Contributor.objects.visible_to(request.user).select_related("user", "registered_by")
     return get_object_or_404(people, public_id=public_id)
@@ -818,8 +815,8 @@ def bank_change_decide(request, public_id):
             return refused
     try:
         services.confirm_bank_details_change(actor=request.user, change=change, confirm=confirm)
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         messages.success(request, "Bank details confirmed." if confirm else "Bank details change cancelled.")
     if change.contributor.user_id == request.user.pk:
@@ -840,8 +837,8 @@ def invitation_decide(request, public_id):
     confirm = request.POST.get("decision") != "cancel"
     try:
         services.confirm_take_over_invitation(actor=request.user, invitation=invitation, confirm=confirm)
-    except services.ContributorError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     else:
         name = invitation.contributor.user.name
         messages.success(
@@ -875,8 +872,8 @@ def offline_register(request):
             )
         try:
             contributor = services.register_offline_contributor(actor=request.user, **data)
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"{contributor.user.name} is registered. You can now act for them.")
             return redirect("contributors:person_detail", public_id=contributor.public_id)
@@ -904,8 +901,8 @@ def offline_interest(request, public_id):
                 contributor=contributor.user,
                 message=form.cleaned_data["message"],
             )
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"Interest recorded for {contributor.user.name}.")
             return redirect("contributors:person_detail", public_id=contributor.public_id)
@@ -926,8 +923,8 @@ def offline_invite(request, public_id):
             services.invite_to_take_over(
                 actor=request.user, contributor=contributor, email=form.cleaned_data["email"]
             )
-        except services.ContributorError as exc:
-            form.add_error("email", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="email")
         else:
             messages.success(
                 request,
@@ -943,7 +940,7 @@ def offline_invite(request, public_id):
 @login_required
 def contact_tasks(request):
     """Letters to send and calls to make to people who do not use email."""
-    if not request.user.has_perm("contributors.view_contacttask"):
+    if not permissions.can_view_contact_tasks(request.user):
         raise PermissionDenied
     tasks = ContactTask.objects.filter(
         contributor__in=Contributor.objects.visible_to(request.user)
@@ -982,15 +979,13 @@ def contact_letters(request):
         "pdf/contributors_letters.html",
         {"people": people, "today": timezone.localdate(), "contact_phone": settings.PORTAL_CONTACT_PHONE},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="letters-{timezone.localdate():%Y-%m-%d}.pdf"'
-    return response
+    return pdf_response(pdf, f"letters-{timezone.localdate():%Y-%m-%d}.pdf", inline=True)
 
 
 @login_required
 @require_POST
 def contact_task_done(request, public_id):
-    if not request.user.has_perm("contributors.change_contacttask"):
+    if not permissions.can_complete_contact_task(request.user):
         raise PermissionDenied
     tasks = ContactTask.objects.filter(contributor__in=Contributor.objects.visible_to(request.user))
     task = get_object_or_404(tasks.select_related("contributor"), public_id=public_id)
@@ -1044,8 +1039,8 @@ def erasure_request(request):
             return asking
         try:
             services.request_erasure(user=request.user, reason=form.cleaned_data["reason"])
-        except services.ContributorError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(
                 request, "We have your request. A manager will confirm it and tell you by email."
@@ -1061,7 +1056,7 @@ def erasure_request(request):
 
 @login_required
 def erasure_list(request):
-    if not request.user.has_perm("contributors.decide_erasure"):
+    if not permissions.can_view_erasure_requests(request.user):
         raise PermissionDenied
     requests = ErasureRequest.objects.select_related("user", "decided_by")
     return render(
@@ -1078,7 +1073,7 @@ def erasure_list(request):
 @login_required
 @require_POST
 def erasure_decide(request, public_id):
-    if not request.user.has_perm("contributors.decide_erasure"):
+    if not permissions.can_view_erasure_requests(request.user):
         raise PermissionDenied
     erasure = get_object_or_404(ErasureRequest, public_id=public_id)
     if not permissions.can_decide_erasure(request.user, erasure):
@@ -1113,8 +1108,8 @@ def _decide_erasure(request, erasure):
                 note=form.cleaned_data["note"],
             )
             messages.success(request, "Decision recorded.")
-        except services.ContributorError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     else:
         messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
     return redirect("contributors:erasure_list")

@@ -1,10 +1,14 @@
 """Context for the feedback panels on home, project and activity pages (None hides a panel)."""
 
+from portal import dashboard, reminders
 from portal.models import Project
 from portal.permissions import can_manage_project
+from portal.signals import participation_changed, person_erased
 
-from . import permissions, selectors
+from . import erasure, permissions, selectors
+from . import reminders as feedback_reminders
 from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
+from .services import on_participation_changed
 
 
 def contributor_home(request) -> dict:
@@ -55,3 +59,56 @@ def activity_panel(request, activity) -> dict | None:
     if owed is None:
         return None
     return {"mode": "contributor", "activity": activity, "owed": owed}
+
+
+def register() -> None:
+    participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
+    person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
+    reminders.register_sweep("feedback", feedback_reminders.sweep)
+    for kind, label in feedback_reminders.KIND_LABELS.items():
+        if kind == feedback_reminders.ACTIVITY_TOMORROW:
+            reminders.register_kind(kind, label, lead_days=(7, 1), default_lead_days=(1,))
+        else:
+            reminders.register_kind(kind, label)
+    dashboard.register_panel(
+        role="Contributor",
+        template="feedback/panels/home_contributor.html",
+        context=contributor_home,
+        order=30,
+    )
+    dashboard.register_panel(
+        role="Coordinator",
+        template="feedback/panels/home_coordinator.html",
+        context=coordinator_home,
+        order=30,
+    )
+    dashboard.register_panel(
+        role="Manager",
+        template="feedback/panels/home_manager.html",
+        context=manager_home,
+        order=30,
+    )
+    dashboard.register_panel(
+        role="project",
+        template="feedback/panels/project.html",
+        context=project_panel,
+        order=30,
+    )
+    dashboard.register_panel(
+        role="activity",
+        template="feedback/panels/activity.html",
+        context=activity_panel,
+        order=30,
+    )
+    dashboard.register_nav(
+        label="Feedback", url_name="feedback:my_feedback", roles=("Contributor",), order=30
+    )
+    dashboard.register_nav(
+        label="Feedback owed",
+        url_name="feedback:owed_list",
+        roles=("Coordinator",),
+        order=30,
+    )
+    dashboard.register_nav(
+        label="Feedback on time", url_name="feedback:compliance", roles=("Manager",), order=31
+    )

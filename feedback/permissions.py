@@ -1,6 +1,7 @@
 """Who may write, read and answer feedback. Views use these to show buttons; services enforce them."""
 
 from portal.models import Activity, User
+from portal.permissions import can_manage_project
 
 from .models import FeedbackOwed, FeedbackOwedStatus
 
@@ -9,7 +10,7 @@ def can_give_feedback(user: User, activity: Activity) -> bool:
     """Write and send an activity's feedback: its coordinator, the project's coordinators, a manager."""
     if not (user.is_authenticated and user.has_perm("feedback.give_feedback")):
         return False
-    return user.is_manager or activity.coordinator_id == user.pk or activity.project.is_coordinated_by(user)
+    return activity.coordinator_id == user.pk or can_manage_project(user, activity.project)
 
 
 def can_view_feedback_owed(user: User) -> bool:

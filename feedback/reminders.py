@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contributors.services import add_contact_task
+from portal.links import base_url
 from portal.models import (
     Activity,
     Participation,
@@ -47,7 +48,7 @@ KIND_LABELS = {
 
 
 def _base_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
+    return base_url()
 
 
 def _groups(rows) -> list[dict]:

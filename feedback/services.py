@@ -2,13 +2,16 @@
 
 from datetime import date, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from contributors.models import RoleAssignment
 from portal.emails import send_templated_email
+from portal.errors import PortalError
+from portal.links import absolute_reverse
 from portal.models import Activity, Participation, ParticipationStatus, User
 from portal.services import record_audit
 
@@ -23,7 +26,7 @@ from .models import (
 )
 
 
-class FeedbackError(Exception):
+class FeedbackError(PortalError):
     """A feedback rule was broken. The message is safe to show to the user."""
 
 
@@ -65,28 +68,20 @@ def contact_details(user: User) -> dict:
 
 def due_days_for(participation: Participation) -> int:
     """The feedback period agreed in the person's role agreement on the project, or the default."""
-    try:
-        RoleAssignment = apps.get_model("contributors", "RoleAssignment")
-    except LookupError:
-        return settings.PORTAL_FEEDBACK_DUE_DAYS
-    field_names = {f.name for f in RoleAssignment._meta.get_fields()}
-    if "feedback_due_days" not in field_names:
-        return settings.PORTAL_FEEDBACK_DUE_DAYS
     activity = participation.activity
-    assignments = RoleAssignment.objects.filter(
-        contributor_id=participation.contributor_id,
-        project_id=activity.project_id,
-        feedback_due_days__isnull=False,
+    on = activity.occurs_on
+    days = (
+        RoleAssignment.objects.filter(
+            contributor_id=participation.contributor_id,
+            project_id=activity.project_id,
+            feedback_due_days__isnull=False,
+            starts_on__lte=on,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by("-starts_on")
+        .values_list("feedback_due_days", flat=True)
+        .first()
     )
-    if "starts_on" in field_names:
-        on = activity.occurs_on
-        covering = assignments.filter(starts_on__lte=on)
-        if "ends_on" in field_names:
-            from django.db.models import Q
-
-            covering = covering.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        assignments = covering.order_by("-starts_on")
-    days = assignments.values_list("feedback_due_days", flat=True).first()
     return settings.PORTAL_FEEDBACK_DUE_DAYS if days is None else days
 
 
@@ -321,11 +316,7 @@ def email_feedback_given(*, owed_ids: list[int]) -> int:
 
 
 def _absolute(url_name: str, public_id) -> str:
-    from django.urls import reverse
-
-    # PORTAL_BASE_URL is not a spine setting yet; emails fall back to the development address.
-    base = getattr(settings, "PORTAL_BASE_URL", "http://localhost:8000").rstrip("/")
-    return base + reverse(url_name, kwargs={"public_id": public_id})
+    return absolute_reverse(url_name, public_id=public_id)
 
 
 # --- The contributor's side ------------------------------------------------------------------

@@ -2,13 +2,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from contributors.selectors import wants_large_print
+from portal import dashboard
+from portal.downloads import pdf_response
+from portal.errors import PortalError, show_error
 from portal.models import Activity, Participation
 from portal.pdf import render_pdf
 
@@ -43,14 +44,6 @@ def _get_owed(request, public_id) -> FeedbackOwed:
     return get_object_or_404(rows, public_id=public_id)
 
 
-def _impact_url() -> str | None:
-    """The impact app's "new entry" page, if that app provides it."""
-    try:
-        return reverse("impact:entry_create")
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def owed_list(request):
     if not permissions.can_view_feedback_owed(request.user):
@@ -79,7 +72,7 @@ def activity_feedback(request, public_id):
             "items": list(feedback.items.all()) if feedback else [],
             "recipients": recipients,
             "waiting": [o for o in recipients if o.status == FeedbackOwedStatus.DUE],
-            "impact_url": _impact_url(),
+            "item_links": dashboard.links_for(request.user, "feedback_item"),
         },
     )
 
@@ -173,8 +166,8 @@ def activity_feedback_write(request, public_id):
             personal_notes=notes_form.notes(),
             **form.cleaned_data,
         )
-    except services.FeedbackError as exc:
-        form.add_error(None, str(exc))
+    except PortalError as exc:
+        show_error(request, exc, form=form)
         ctx["error_forms"] = [form]
         return render(request, "feedback/activity_feedback_form.html", ctx, status=400)
     if action == "send":
@@ -227,8 +220,8 @@ def activity_feedback_send(request, public_id):
     try:
         sent = services.send_activity_feedback(actor=request.user, feedback=feedback)
         messages.success(request, f"Feedback sent to {len(sent)} {'person' if len(sent) == 1 else 'people'}.")
-    except services.FeedbackError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("feedback:activity_feedback", public_id=activity.public_id)
 
 
@@ -317,8 +310,8 @@ def owed_respond(request, public_id):
             usefulness=form.cleaned_data.get("usefulness"),
             reply=form.cleaned_data.get("reply", ""),
         )
-    except services.FeedbackError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return redirect("feedback:owed_detail", public_id=owed.public_id)
     replied = bool(form.cleaned_data.get("reply"))
     messages.success(
@@ -327,19 +320,11 @@ def owed_respond(request, public_id):
     return redirect("feedback:owed_detail", public_id=owed.public_id)
 
 
-def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 @login_required
 def owed_letter(request, public_id):
     """The feedback as a letter to post to someone who is not online."""
     owed = _get_owed(request, public_id)
-    if not permissions.can_give_feedback(request.user, owed.participation.activity):
-        raise PermissionDenied
-    if owed.feedback is None:
+    if not permissions.can_print_feedback_letter(request.user, owed) or owed.feedback is None:
         raise PermissionDenied
     person = owed.participation.contributor
     pdf = render_pdf(
@@ -356,7 +341,7 @@ def owed_letter(request, public_id):
         },
         large_print=wants_large_print(person),
     )
-    return _pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf")
+    return pdf_response(pdf, f"feedback-letter-{owed.public_id}.pdf", inline=True)
 
 
 @login_required
@@ -415,4 +400,4 @@ def reminder_letter(request, public_id):
         },
         large_print=wants_large_print(person),
     )
-    return _pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf")
+    return pdf_response(pdf, f"activity-reminder-{participation.public_id}.pdf", inline=True)

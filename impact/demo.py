@@ -9,6 +9,9 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from contributors.services import snapshot_diversity
+from feedback import services as feedback_services
+from feedback.models import ActivityFeedback, FeedbackOwed
 from portal.models import Activity, ActivityKind, ActivityMode, Participation, ParticipationStatus, Role, User
 from portal.signals import participation_changed
 
@@ -219,12 +222,8 @@ def _community_event(demo) -> Activity:
             participation_changed.send(
                 sender=Participation, participation=participation, old_status=None, actor=demo.fatima
             )
-            try:  # the contributors app keeps the answers as they were; make sure of it here
-                from contributors.services import snapshot_diversity
-
-                snapshot_diversity(participation=participation)
-            except ImportError:
-                pass
+            # The contributors app keeps the answers as they were; make sure of it here.
+            snapshot_diversity(participation=participation)
     return activity
 
 
@@ -245,11 +244,6 @@ COMMUNITY_FEEDBACK = {
 
 def _community_feedback(demo, activity) -> None:
     """Feedback on the event, given two weeks after it, so the demo's on-time figures stay true."""
-    try:
-        from feedback import services as feedback_services
-        from feedback.models import ActivityFeedback, FeedbackOwed
-    except ImportError:
-        return
     if ActivityFeedback.objects.filter(activity=activity).exists():
         return
     feedback = feedback_services.save_activity_feedback(

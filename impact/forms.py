@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from feedback.models import FeedbackItem
 from portal.forms import SANE_DATE, ModelMultipleChoiceField
 from portal.models import Activity, ParticipationStatus, Project, ProjectStage, User
 
@@ -123,16 +124,9 @@ class EntryForm(forms.Form):
             .order_by("name")
         )
         self.fields["contributors"].label_from_instance = lambda u: u.name_with_hint
-        try:
-            from feedback.models import FeedbackItem
-
-            items = FeedbackItem.objects.filter(feedback__activity__project=project).select_related(
-                "feedback"
-            )
-            self.fields["feedback_items"].queryset = items
-            if not items.exists():
-                del self.fields["feedback_items"]
-        except ImportError:
+        items = FeedbackItem.objects.filter(feedback__activity__project=project).select_related("feedback")
+        self.fields["feedback_items"].queryset = items
+        if not items.exists():
             del self.fields["feedback_items"]
 
 

@@ -45,20 +45,27 @@ def _project(request, project):
 
 def register() -> None:
     dashboard.register_panel(
-        role="Contributor", template="impact/partials/panel_contributor.html", context=_contributor, order=70
+        role="Contributor", template="impact/panels/home_contributor.html", context=_contributor, order=70
     )
     dashboard.register_panel(
-        role="Coordinator", template="impact/partials/panel_staff.html", context=_staff, order=70
+        role="Coordinator", template="impact/panels/home_staff.html", context=_staff, order=70
     )
     dashboard.register_panel(
-        role="Manager", template="impact/partials/panel_staff.html", context=_staff, order=70
+        role="Manager", template="impact/panels/home_staff.html", context=_staff, order=70
     )
     dashboard.register_panel(
-        role="project", template="impact/partials/panel_project.html", context=_project, order=70
+        role="project", template="impact/panels/project.html", context=_project, order=70
     )
     roles = ("Contributor", "Coordinator", "Manager")
     dashboard.register_nav(
         label="Impact", url_name="impact:entry_list", roles=roles, order=60, match_prefix="/impact/entries"
+    )
+    # A feedback item ("you said, we did") can become an impact entry.
+    dashboard.register_link(
+        slot="feedback_item",
+        label="Record in the impact log",
+        url_name="impact:entry_create",
+        visible=permissions.can_log_any_impact,
     )
     dashboard.register_nav(
         label="Reports", url_name="impact:report_list", roles=("Coordinator", "Manager"), order=70

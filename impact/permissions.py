@@ -1,9 +1,14 @@
 """Who may do what in the impact app. Views use these to show buttons; services enforce them."""
 
 from portal.models import Project, User
-from portal.permissions import can_manage_project
+from portal.permissions import can_manage_project, can_view_organisation
 
 from .models import ImpactEntry
+
+
+def can_log_any_impact(user: User) -> bool:
+    """May log impact on some project (the project chooser and the link on feedback items)."""
+    return user.is_authenticated and user.has_perm("impact.add_impactentry")
 
 
 def can_log_impact(user: User, project: Project) -> bool:
@@ -53,12 +58,17 @@ def can_view_cube_results(user: User, project: Project) -> bool:
     )
 
 
+def can_request_any_report(user: User) -> bool:
+    """The reports page: coordinators and managers."""
+    return user.is_authenticated and user.has_perm("impact.request_report")
+
+
 def can_request_report(user: User, project: Project | None) -> bool:
     """Managers: any project or the organisation. Coordinators: their own projects only."""
-    if not (user.is_authenticated and user.has_perm("impact.request_report")):
+    if not can_request_any_report(user):
         return False
     if project is None:
-        return user.is_manager
+        return can_view_organisation(user)
     return can_manage_project(user, project)
 
 
@@ -68,6 +78,13 @@ def can_issue_project_certificates(user: User, project: Project) -> bool:
         and user.has_perm("impact.issue_certificates")
         and can_manage_project(user, project)
     )
+
+
+def can_download_certificate(user: User, cert) -> bool:
+    """The certificate's owner, a coordinator of its project, or a manager."""
+    if cert.contributor_id == user.pk or can_view_organisation(user):
+        return True
+    return cert.project is not None and can_issue_project_certificates(user, cert.project)
 
 
 def can_get_own_certificate(user: User) -> bool:

@@ -4,16 +4,15 @@ Both use the display strings made here, so the numbers in the PDF and the CSV ar
 text. Charts are SVG drawn here, with the same numbers in a table next to them.
 """
 
-import csv
 import io
 from datetime import date
 from decimal import Decimal
 from html import escape
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from portal.downloads import csv_writer
+from portal.links import absolute_reverse
 from portal.money import format_money
 from portal.pdf import render_pdf
 from portal.suppression import SUPPRESSED
@@ -195,7 +194,7 @@ def differencing_note(data: dict) -> str:
 
 def diversity_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
@@ -339,7 +338,7 @@ def impact_sections(data: dict) -> list[dict]:
 
 def impact_csv(data: dict) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv_writer(buf)
     w.writerow(["report", data["title"]])
     w.writerow(["scope", data["scope"]])
     w.writerow(["period", period_label(data)])
@@ -431,7 +430,7 @@ def certificate_context(cert) -> dict:
 
 
 def _verify_url() -> str:
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + reverse("impact:verify")
+    return absolute_reverse("impact:verify")
 
 
 def certificate_pdf(cert) -> bytes:

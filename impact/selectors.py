@@ -13,6 +13,9 @@ from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
 
+from contributors.models import Contributor, RoleAssignment
+from feedback.selectors import feedback_compliance
+from payments.selectors import project_spend
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
 from portal.money import percentage, round_half_up
 from portal.suppression import guard_population, suppress
@@ -30,14 +33,6 @@ from .models import (
 
 CENSUS_CSV = Path(__file__).resolve().parent / "data" / "census-2021-england-wales.csv"
 FAR_PAST, FAR_FUTURE = date(1900, 1, 1), date(2999, 12, 31)
-
-
-def _optional(module: str, name: str):
-    """Another app's function, or None while that app has not been built yet."""
-    try:
-        return getattr(__import__(module, fromlist=[name]), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 # --- Diversity ---------------------------------------------------------------------------------
@@ -399,18 +394,15 @@ def impact_report(
     held = activities.filter(participations__status=ParticipationStatus.ATTENDED).distinct()
     by_kind = held.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
     kind_labels = dict(Activity._meta.get_field("kind").choices)
-    roles = []
-    RoleAssignment = _optional("contributors.models", "RoleAssignment")
-    if RoleAssignment is not None:
-        role_rows = (
-            RoleAssignment.objects.filter(project__in=projects, starts_on__lte=end)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-            .values("role_type")
-            .annotate(n=Count("contributor", distinct=True))
-            .order_by("role_type")
-        )
-        role_labels = dict(RoleAssignment._meta.get_field("role_type").choices)
-        roles = [{"label": role_labels.get(r["role_type"], r["role_type"]), "n": r["n"]} for r in role_rows]
+    role_rows = (
+        RoleAssignment.objects.filter(project__in=projects, starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .values("role_type")
+        .annotate(n=Count("contributor", distinct=True))
+        .order_by("role_type")
+    )
+    role_labels = dict(RoleAssignment._meta.get_field("role_type").choices)
+    roles = [{"label": role_labels.get(r["role_type"], r["role_type"]), "n": r["n"]} for r in role_rows]
 
     in_period = ImpactEntry.objects.filter(project__in=projects, occurred_on__gte=start, occurred_on__lte=end)
     # Only entries someone has reviewed and published count: a draft may still be wrong.
@@ -429,10 +421,8 @@ def impact_report(
         .select_related("entry")
         .order_by("created_at")
     )
-    feedback_compliance = _optional("feedback.selectors", "feedback_compliance")
-    project_spend = _optional("payments.selectors", "project_spend")
-    feedback = feedback_compliance(projects=projects, start=start, end=end) if feedback_compliance else None
-    spend = project_spend(project=project, start=start, end=end) if project_spend else None
+    feedback = feedback_compliance(projects=projects, start=start, end=end)
+    spend = project_spend(project=project, start=start, end=end)
     if spend is not None and project is None and not spend.get("budget"):
         spend["budget"] = projects.aggregate(b=Sum("involvement_budget"))["b"]
     return {
@@ -487,8 +477,7 @@ def is_erased(user: User) -> bool:
     either way we no longer show who they are."""
     if not user.is_active:
         return True
-    Contributor = _optional("contributors.models", "Contributor")
-    return Contributor is not None and Contributor.objects.filter(user=user, erased_at__isnull=False).exists()
+    return Contributor.objects.filter(user=user, erased_at__isnull=False).exists()
 
 
 def certificate_details(*, contributor: User, project: Project | None = None) -> dict:
@@ -509,26 +498,23 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
         }
         for p in attended
     ]
-    roles = []
-    RoleAssignment = _optional("contributors.models", "RoleAssignment")
-    if RoleAssignment is not None:
-        # A certificate states only what has happened: no role that has not started, and a
-        # role still held is "continuing" rather than ending on a date still to come.
-        today = timezone.localdate()
-        assignments = (
-            RoleAssignment.objects.filter(contributor=contributor).started(today).select_related("project")
-        )
-        if project is not None:
-            assignments = assignments.filter(project=project)
-        roles = [
-            {
-                "role": a.role_label,
-                "project": a.project.title,
-                "from": a.starts_on.isoformat(),
-                "to": a.ends_on.isoformat() if a.ends_on and a.ends_on < today else "",
-            }
-            for a in assignments.order_by("starts_on")
-        ]
+    # A certificate states only what has happened: no role that has not started, and a
+    # role still held is "continuing" rather than ending on a date still to come.
+    today = timezone.localdate()
+    assignments = (
+        RoleAssignment.objects.filter(contributor=contributor).started(today).select_related("project")
+    )
+    if project is not None:
+        assignments = assignments.filter(project=project)
+    roles = [
+        {
+            "role": a.role_label,
+            "project": a.project.title,
+            "from": a.starts_on.isoformat(),
+            "to": a.ends_on.isoformat() if a.ends_on and a.ends_on < today else "",
+        }
+        for a in assignments.order_by("starts_on")
+    ]
     total = sum((Decimal(a["hours"]) for a in activities), Decimal("0.00"))
     return {
         "name": contributor.name,

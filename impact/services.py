@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.emails import send_templated_email
+from portal.errors import PortalError
+from portal.links import absolute_reverse
 from portal.models import Project, User
-from portal.services import record_audit
+from portal.services import model_update, record_audit
 
 from . import permissions
 from .models import (
@@ -31,7 +32,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 
-class ImpactError(Exception):
+class ImpactError(PortalError):
     """An impact rule was broken. The message is safe to show to the user."""
 
 
@@ -121,9 +122,7 @@ def update_entry(
     if not permissions.can_change_entry(actor, entry):
         raise PermissionDenied
     _check_links(entry.project, activities, feedback_items, contributors)
-    changed = [k for k in ENTRY_FIELDS if k in fields and getattr(entry, k) != fields[k]]
-    for name in changed:
-        setattr(entry, name, fields[name])
+    changed = model_update(entry, fields=ENTRY_FIELDS, save=False, **fields)
     _set_evidence(entry, evidence_file)
     was_published = entry.is_published
     if was_published:
@@ -326,8 +325,7 @@ def make_report(*, report_id: int) -> ReportRequest:
                 "report": report,
                 "person": report.requested_by,
                 "keep_days": settings.PORTAL_IMPACT_REPORT_KEEP_DAYS,
-                "url": getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-                + reverse("impact:report_detail", kwargs={"public_id": report.public_id}),
+                "url": absolute_reverse("impact:report_detail", public_id=report.public_id),
             },
         )
     return report

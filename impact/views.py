@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from feedback.models import FeedbackItem
+from portal.downloads import pdf_response
+from portal.errors import PortalError, show_error
 from portal.models import Project
 from portal.storage import private_file_response
 
@@ -65,7 +68,7 @@ def entry_list(request):
     if request.GET.get("project"):
         project = _get_project(request, request.GET["project"])
         entries = entries.filter(project=project)
-    can_log = request.user.has_perm("impact.add_impactentry")
+    can_log = permissions.can_log_any_impact(request.user)
     mine = EntryContributor.objects.filter(contributor=request.user).select_related("entry__project")
     return render(
         request,
@@ -76,10 +79,6 @@ def entry_list(request):
 
 def _feedback_initial(request, item_id) -> tuple[dict, Project | None]:
     """Prefill a new entry from a feedback item the user can see."""
-    try:
-        from feedback.models import FeedbackItem
-    except ImportError:
-        return {}, None
     try:
         item = (
             FeedbackItem.objects.filter(
@@ -112,7 +111,7 @@ def _feedback_initial(request, item_id) -> tuple[dict, Project | None]:
 
 @login_required
 def entry_create(request):
-    if not request.user.has_perm("impact.add_impactentry"):
+    if not permissions.can_log_any_impact(request.user):
         raise PermissionDenied
     initial, project = {}, None
     if request.GET.get("feedback_item"):
@@ -130,8 +129,8 @@ def entry_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.create_entry(actor=request.user, project=project, **form.cleaned_data)
-        except services.ImpactError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, f"Impact entry “{entry.title}” saved as a draft.")
             return redirect("impact:entry_detail", public_id=entry.public_id)
@@ -158,8 +157,8 @@ def entry_edit(request, public_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_entry(actor=request.user, entry=entry, **form.cleaned_data)
-        except services.ImpactError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Impact entry saved.")
             return redirect("impact:entry_detail", public_id=entry.public_id)
@@ -412,8 +411,8 @@ def certificate_list(request):
     if request.method == "POST":
         try:
             cert = services.issue_own_certificate(actor=request.user)
-        except services.ImpactError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
         else:
             messages.success(request, f"Your certificate is ready. Its verification code is {cert.code}.")
         return redirect("impact:certificate_list")
@@ -427,15 +426,9 @@ def certificate_download(request, public_id):
     cert = get_object_or_404(
         Certificate.objects.select_related("project", "contributor"), public_id=public_id
     )
-    user = request.user
-    allowed = cert.contributor_id == user.pk or user.is_manager
-    if not allowed and cert.project is not None:
-        allowed = permissions.can_issue_project_certificates(user, cert.project)
-    if not allowed:
+    if not permissions.can_download_certificate(request.user, cert):
         raise Http404
-    response = HttpResponse(reports.certificate_pdf(cert), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{cert.code}.pdf"'
-    return response
+    return pdf_response(reports.certificate_pdf(cert), f"certificate-{cert.code}.pdf")
 
 
 @login_required
@@ -483,14 +476,14 @@ def verify(request):
 
 @login_required
 def report_list(request):
-    if not request.user.has_perm("impact.request_report"):
+    if not permissions.can_request_any_report(request.user):
         raise PermissionDenied
     user = request.user
     projects = _manageable_projects(user)
     form = ReportForm(
         request.POST or None,
         projects=projects,
-        organisation=user.is_manager,
+        organisation=permissions.can_request_report(user, None),
         initial={
             "start_on": timezone.localdate() - timedelta(days=365),
             "end_on": timezone.localdate(),
@@ -502,8 +495,8 @@ def report_list(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = services.request_report(actor=user, **form.cleaned_data)
-        except services.ImpactError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             return redirect("impact:report_detail", public_id=report.public_id)
     reports_made = ReportRequest.objects.visible_to(user).select_related("project")[:20]

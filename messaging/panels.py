@@ -81,13 +81,13 @@ def register() -> None:
 
     for role in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER):
         dashboard.register_panel(
-            role=role, template="messaging/partials/home.html", context=_home_for(role), order=5
+            role=role, template="messaging/panels/home.html", context=_home_for(role), order=5
         )
     dashboard.register_panel(
-        role="activity", template="messaging/partials/activity_panel.html", context=_activity_panel, order=10
+        role="activity", template="messaging/panels/activity.html", context=_activity_panel, order=10
     )
     dashboard.register_panel(
-        role="project", template="messaging/partials/project_panel.html", context=_project_panel, order=40
+        role="project", template="messaging/panels/project.html", context=_project_panel, order=40
     )
     dashboard.register_nav(
         label="Messages",

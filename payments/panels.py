@@ -6,7 +6,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from contributors import data_export
 from portal import dashboard, reminders
+from portal.links import base_url
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"
@@ -109,7 +111,7 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
             context={
                 "claims": claims,
                 "days": settings.PORTAL_CLAIM_DECISION_REMINDER_DAYS,
-                "base_url": settings.PORTAL_BASE_URL,
+                "base_url": base_url(),
             },
             dry_run=dry_run,
         )
@@ -126,7 +128,7 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
             object_key=str(claim.public_id),
             recipient=claim.contributor,
             template="payments_draft_reminder",
-            context={"claim": claim, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "base_url": base_url()},
             dry_run=dry_run,
         )
         if outcome.sent:
@@ -239,24 +241,24 @@ def register() -> None:
     dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",
-        template="payments/partials/panel_contributor.html",
+        template="payments/panels/home_contributor.html",
         context=_contributor_panel,
         order=30,
     )
     dashboard.register_panel(
         role="Coordinator",
-        template="payments/partials/panel_coordinator.html",
+        template="payments/panels/home_coordinator.html",
         context=_coordinator_panel,
         order=30,
     )
     dashboard.register_panel(
-        role="Manager", template="payments/partials/panel_manager.html", context=_manager_panel, order=30
+        role="Manager", template="payments/panels/home_manager.html", context=_manager_panel, order=30
     )
     dashboard.register_panel(
-        role="project", template="payments/partials/panel_budget.html", context=_project_panel, order=20
+        role="project", template="payments/panels/project.html", context=_project_panel, order=20
     )
     dashboard.register_panel(
-        role="activity", template="payments/partials/panel_activity.html", context=_activity_panel, order=20
+        role="activity", template="payments/panels/activity.html", context=_activity_panel, order=20
     )
     dashboard.register_nav(
         label="Claims",
@@ -284,8 +286,4 @@ def register() -> None:
     reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
     reminders.register_kind(LATE_KIND, "Weekly list of approved claims past the payment target")
     reminders.register_sweep("payments", decision_sweep)
-    try:
-        from contributors.data_export import register_section
-    except ImportError:
-        return
-    register_section("payments", data_export_section)
+    data_export.register_section("payments", data_export_section)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from portal.models import AuditEvent, User
 from portal.people import people_visible_to
+from portal.permissions import can_manage_project, can_view_organisation
 
 from .models import EDITABLE, Claim, ClaimStatus
 
@@ -22,18 +23,13 @@ PAYMENT_DETAIL_ACTIONS = (
 )
 
 
-def _coordinates(user: User, claim: Claim) -> bool:
-    return user.is_coordinator and claim.project.is_coordinated_by(user)
-
-
 def can_view_claim(user: User, claim: Claim) -> bool:
     if not user.is_authenticated:
         return False
     return (
         claim.contributor_id == user.pk
         or claim.entered_by_id == user.pk
-        or user.is_manager
-        or _coordinates(user, claim)
+        or can_manage_project(user, claim.project)
     )
 
 
@@ -88,7 +84,7 @@ def can_view_statement_of(user: User, contributor: User) -> bool:
         return False
     if user.pk == contributor.pk:
         return user.is_contributor
-    if user.is_manager:
+    if can_view_organisation(user):
         return True
     return user.is_coordinator and Claim.objects.filter(contributor=contributor, entered_by=user).exists()
 
@@ -99,7 +95,7 @@ def can_edit_claim(user: User, claim: Claim) -> bool:
         return False
     if claim.contributor_id == user.pk:
         return True
-    return claim.entered_by_id == user.pk and _coordinates(user, claim)
+    return claim.entered_by_id == user.pk and claim.project.is_coordinated_by(user)
 
 
 def can_decide_claim(user: User, claim: Claim) -> bool:
@@ -109,7 +105,7 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
         return False
     if user.pk in (claim.contributor_id, claim.entered_by_id):
         return False
-    if not (user.is_manager or _coordinates(user, claim)):
+    if not can_manage_project(user, claim.project):
         return False
     return not touched_payment_details(user, claim.contributor)
 
@@ -119,7 +115,7 @@ def decidable_claim_ids(user: User, claims) -> set[int]:
     projects the person coordinates instead of one per row. Services still check each claim."""
     if not (user.is_authenticated and user.has_perm("payments.decide_claim")):
         return set()
-    if user.is_manager:
+    if can_view_organisation(user):
         projects = None
     else:
         from portal.models import Project
@@ -165,6 +161,4 @@ def can_view_queue(user: User) -> bool:
 
 
 def can_view_budget(user: User, project) -> bool:
-    return user.is_authenticated and (
-        user.is_manager or (user.is_coordinator and project.is_coordinated_by(user))
-    )
+    return can_manage_project(user, project)

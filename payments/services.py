@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from portal.errors import PortalError
+from portal.links import base_url
 from portal.models import Participation, ParticipationStatus, Project, User
 from portal.money import MONEY_MAX, ZERO, fits_money_column, format_money, to_money
 from portal.services import record_audit
@@ -45,11 +47,11 @@ RECEIPT_TYPES = {
 }
 
 
-class ClaimError(Exception):
+class ClaimError(PortalError):
     """A claim rule was broken. The message is safe to show to the user."""
 
 
-class RateCardError(Exception):
+class RateCardError(PortalError):
     """A rate card rule was broken. The message is safe to show to the user."""
 
 
@@ -967,11 +969,11 @@ def email_claim_update(*, event_id: int) -> None:
         send_templated_email(
             name="payments_claim_submitted",
             to=to,
-            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "event": event, "base_url": base_url()},
         )
     else:
         send_templated_email(
             name="payments_claim_update",
             to=[claim.contributor.email],
-            context={"claim": claim, "event": event, "base_url": settings.PORTAL_BASE_URL},
+            context={"claim": claim, "event": event, "base_url": base_url()},
         )

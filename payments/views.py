@@ -1,18 +1,18 @@
-import csv
-
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
+from portal.downloads import csv_download, pdf_response
+from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
 from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
@@ -112,8 +112,8 @@ def claim_start(request):
         return redirect("payments:claim_list")
     try:
         claim = services.start_claim(actor=user, participation=form.cleaned_data["participation"])
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return redirect("payments:claim_list")
     return redirect("payments:claim_detail", public_id=claim.public_id)
 
@@ -135,8 +135,8 @@ def claim_enter(request):
                 description=data["description"],
                 work_on=data["work_on"],
             )
-        except services.ClaimError as exc:
-            adhoc.add_error("contributor", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=adhoc, field="contributor")
         else:
             messages.success(request, "Claim started. Add the fee and expenses, then submit it.")
             return redirect("payments:claim_detail", public_id=claim.public_id)
@@ -230,8 +230,8 @@ def claim_choices(request, public_id):
         return _detail(request, claim, status=400, choices_form=form)
     try:
         services.update_claim_choices(actor=request.user, claim=claim, **form.cleaned_data)
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return _done(request, claim)
     return redirect("payments:claim_check", public_id=claim.public_id)
 
@@ -307,8 +307,8 @@ def claim_fee_add(request, public_id):
     try:
         services.add_fee_line(actor=request.user, claim=claim, **form.cleaned_data)
         messages.success(request, "Fee added.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -334,8 +334,8 @@ def claim_expense_add(request, public_id):
         messages.success(request, "Expense added.")
         for warning in warnings:
             messages.warning(request, warning)
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -368,8 +368,8 @@ def claim_submit(request, public_id):
         return _check_answers(request, claim, form=form, status=400)
     try:
         services.submit_claim(actor=request.user, claim=claim, declaration=True, **form.choice())
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
         return redirect("payments:claim_check", public_id=claim.public_id)
     messages.success(
         request, f"Claim {claim.reference} submitted. We will tell you when it has been checked."
@@ -394,8 +394,8 @@ def claim_withdraw(request, public_id):
     try:
         services.withdraw_claim(actor=request.user, claim=claim)
         messages.success(request, "Claim withdrawn.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -418,8 +418,8 @@ def claim_decide(request, public_id):
                 claim=claim, approver=request.user, approve=decision == "approve", note=reason
             )
             messages.success(request, f"Claim {claim.get_status_display().lower()}.")
-    except services.ClaimError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return _done(request, claim)
 
 
@@ -615,8 +615,8 @@ def claims_pay(request):
     if confirming and form.is_valid():
         try:
             batches = services.pay_run(actor=user, claims=chosen, **form.cleaned_data)
-        except services.ClaimError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
             return redirect("payments:payment_list")
         for batch in batches:
             messages.success(
@@ -656,9 +656,7 @@ def _export_csv(request, batch):
     from contributors.services import reveal_bank_details
 
     claims = batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="payment-run-{batch.paid_on:%Y-%m-%d}.csv"'
-    writer = csv.writer(response)
+    response, writer = csv_download(f"payment-run-{batch.paid_on:%Y-%m-%d}.csv")
     writer.writerow(
         [
             "payee",
@@ -692,28 +690,23 @@ def _export_csv(request, batch):
             )
         writer.writerow(
             [
-                _safe(claim.contributor.name),
-                _safe(person_hint(claim.contributor)),
+                claim.contributor.name,
+                person_hint(claim.contributor),
                 claim.reference,
-                _safe(claim.project.title),
+                claim.project.title,
                 method,
                 f"{claim.fee_total:.2f}",
                 f"{claim.expense_total:.2f}",
                 f"{claim.total:.2f}",
-                _safe(bank.get("account_name", "")),
+                bank.get("account_name", ""),
                 bank.get("sort_code", ""),
                 bank.get("account_number", ""),
                 batch.paid_on.isoformat(),
-                _safe(batch.reference),
+                batch.reference,
             ]
         )
     services.record_finance_export(actor=request.user, batch=batch, rows=len(claims))
     return response
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets: neutralise it.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 # --- Managers: rate cards ------------------------------------------------------------------------
@@ -746,8 +739,8 @@ def ratecard_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             card = services.create_rate_card(actor=request.user, **form.cleaned_data)
-        except services.RateCardError as exc:
-            form.add_error(None, str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form)
         else:
             messages.success(request, "Rate card saved.")
             return redirect("payments:ratecard_detail", public_id=card.public_id)
@@ -781,8 +774,8 @@ def ratecard_uplift(request, public_id):
     if form.is_valid():
         try:
             new = services.uplift_rate_card(actor=request.user, card=card, **form.cleaned_data)
-        except services.RateCardError as exc:
-            form.add_error("effective_from", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="effective_from")
         else:
             messages.success(request, "Uplifted card saved.")
             return redirect("payments:ratecard_detail", public_id=new.public_id)
@@ -798,8 +791,8 @@ def ratecard_retire(request, public_id):
     if form.is_valid():
         try:
             services.retire_rate_card(actor=request.user, card=card, **form.cleaned_data)
-        except services.RateCardError as exc:
-            form.add_error("retired_on", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="retired_on")
         else:
             messages.success(request, "Rate card retired.")
             return redirect("payments:ratecard_detail", public_id=card.public_id)
@@ -888,12 +881,10 @@ def jobcentre_letter_for(request, person_id):
 def _letter_pdf(person):
     today = timezone.localdate()
     data = selectors.statement(contributor=person, year=selectors.current_tax_year(today), with_benefit=False)
-    response = HttpResponse(
+    return pdf_response(
         render_jobcentre_letter_pdf(data, today=today, contact=selectors.organisation_contact()),
-        content_type="application/pdf",
+        f"letter-about-payments-{today:%Y-%m-%d}.pdf",
     )
-    response["Content-Disposition"] = f'attachment; filename="letter-about-payments-{today:%Y-%m-%d}.pdf"'
-    return response
 
 
 # --- Statements ---------------------------------------------------------------------------------
@@ -950,6 +941,4 @@ def statement_for(request, person_id, year):
 
 def _statement_pdf(person, year, with_benefit=True):
     data = selectors.statement(contributor=person, year=year, with_benefit=with_benefit)
-    response = HttpResponse(render_statement_pdf(data, person=person), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="payment-statement-{data.label}.pdf"'
-    return response
+    return pdf_response(render_statement_pdf(data, person=person), f"payment-statement-{data.label}.pdf")

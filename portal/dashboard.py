@@ -31,8 +31,20 @@ class NavItem:
     count: Callable | None = None
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link one app offers beside another app's thing (e.g. "Record in the impact log" on
+    a feedback item), so the app showing the thing need not know the app the link goes to."""
+
+    slot: str
+    label: str
+    url_name: str
+    visible: Callable | None = None  # (user) -> bool
+
+
 PANELS: list[Panel] = []
 NAV: list[NavItem] = []
+LINKS: list[Link] = []
 # (date) -> [(code, label)]: the fee rates in force on a date, for the activity form's picker.
 # Payments registers it; the spine only asks.
 RATE_CODES: list[Callable] = []
@@ -60,6 +72,19 @@ def register_rate_codes(provider: Callable) -> None:
 
 def rate_code_choices(on) -> list[tuple[str, str]]:
     return [choice for provider in RATE_CODES for choice in provider(on)]
+
+
+def register_link(*, slot: str, label: str, url_name: str, visible: Callable | None = None):
+    LINKS.append(Link(slot, label, url_name, visible))
+
+
+def links_for(user, slot: str) -> list[dict]:
+    """The links registered for a slot that this person may follow: label and URL."""
+    return [
+        {"label": link.label, "url": reverse(link.url_name)}
+        for link in LINKS
+        if link.slot == slot and (link.visible is None or link.visible(user))
+    ]
 
 
 def panels_for(request, role: str, obj=None) -> list[dict]:

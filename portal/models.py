@@ -472,6 +472,29 @@ class SentReminder(models.Model):
         return f"{self.kind} {self.object_key} to {self.recipient} ({self.period})"
 
 
+class OutgoingEmail(models.Model):
+    """Every email the portal sends, recorded once: rendered and saved in the transaction that
+    caused it, sent after commit by a retried Celery task (portal.tasks.deliver_email), which
+    marks it sent so that a retry or a second delivery never sends it twice."""
+
+    template = models.CharField(max_length=80)
+    to = models.JSONField(default=list)
+    reply_to = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=300)
+    text = models.TextField()
+    html = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.template} to {len(self.to)}"
+
+
 class AggregateRelease(models.Model):
     """A table of people's equality answers someone has been shown, kept as the set of ids it
     counted (ids only: no answers, no names). A later table whose population differs from one

@@ -11,7 +11,7 @@ def can_manage_project(user: User, project: Project) -> bool:
     """Edit it, add activities and participants: its lead or coordinators, or a manager."""
     if not (user.is_authenticated and user.has_perm("portal.change_project")):
         return False
-    return user.is_manager or project.is_coordinated_by(user)
+    return can_view_organisation(user) or project.is_coordinated_by(user)
 
 
 def can_manage_activity(user: User, activity: Activity) -> bool:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import permissions
+from .errors import PortalError
 from .models import (
     OUTCOME_STATUSES,
     Activity,
@@ -25,7 +26,7 @@ from .people import people_visible_to
 from .signals import participation_changed
 
 
-class ParticipationError(Exception):
+class ParticipationError(PortalError):
     """A participation rule was broken. The message is safe to show to the user."""
 
 
@@ -40,6 +41,23 @@ def record_audit(
         event.target_repr = str(target)[:200]
     event.save()
     return event
+
+
+def model_update(instance: models.Model, *, fields=None, save: bool = True, **values) -> list[str]:
+    """Set the values that differ (only those named in `fields`, when given) and save just
+    those columns, plus any auto-updated timestamp. Returns the names that changed, for the
+    audit row. `save=False` leaves saving to a caller that changes more first."""
+    changed = [
+        name
+        for name, value in values.items()
+        if (fields is None or name in fields) and getattr(instance, name) != value
+    ]
+    for name in changed:
+        setattr(instance, name, values[name])
+    if save and changed:
+        stamps = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+        instance.save(update_fields=[*changed, *stamps])
+    return changed
 
 
 @transaction.atomic
@@ -82,10 +100,7 @@ def create_project(*, actor: User, coordinators=(), **fields) -> Project:
 def update_project(*, actor: User, project: Project, coordinators=None, **fields) -> Project:
     if not permissions.can_manage_project(actor, project):
         raise PermissionDenied
-    changed = [k for k in PROJECT_FIELDS if k in fields and getattr(project, k) != fields[k]]
-    for name in changed:
-        setattr(project, name, fields[name])
-    project.save()
+    changed = model_update(project, fields=PROJECT_FIELDS, **fields)
     if coordinators is not None:
         project.coordinators.set({*coordinators, project.lead})
     record_audit(actor=actor, action="project.updated", target=project, fields=changed)
@@ -124,9 +139,7 @@ def create_activity(*, actor: User, project: Project, **fields) -> Activity:
 def update_activity(*, actor: User, activity: Activity, **fields) -> Activity:
     if not permissions.can_manage_activity(actor, activity):
         raise PermissionDenied
-    changed = [k for k in ACTIVITY_FIELDS if k in fields and getattr(activity, k) != fields[k]]
-    for name in changed:
-        setattr(activity, name, fields[name])
+    changed = model_update(activity, fields=ACTIVITY_FIELDS, save=False, **fields)
     if set(changed) & CALENDAR_FIELDS:
         activity.sequence += 1
     activity.save()

@@ -15,10 +15,11 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# Read .env before any setting, so every one of them (PORTAL_VAR_DIR too) can be set there.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+VAR_DIR = Path(env.str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 
 PORTAL_ENV = env.str("PORTAL_ENV", default="development")
 PRODUCTION = PORTAL_ENV == "production"
@@ -210,8 +211,13 @@ if PRODUCTION and not PORTAL_FIELD_ENCRYPTION_KEY:
 PORTAL_PAYMENT_RETENTION_YEARS = env.int("PORTAL_PAYMENT_RETENTION_YEARS", default=6)
 # Opportunities wait for a manager's approval before contributors can see them.
 PORTAL_OPPORTUNITY_APPROVAL = env.bool("PORTAL_OPPORTUNITY_APPROVAL", default=False)
-# Where links in emails sent outside a request (e.g. take-over invitations) point.
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+# The portal's public address: every absolute link (emails, certificates) is built on it by
+# portal.links. `make run` sets it from PORT; production refuses to start without it.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+if not PORTAL_BASE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Set PORTAL_BASE_URL (e.g. https://portal.example.org) in production.")
+    PORTAL_BASE_URL = "http://127.0.0.1:8000"
 # Contributors are invited to review their equality monitoring answers once a year.
 PORTAL_DIVERSITY_REVIEW_DAYS = env.int("PORTAL_DIVERSITY_REVIEW_DAYS", default=365)
 # Aggregates hide any count below this (and cells that would reveal one).
@@ -343,6 +349,10 @@ CELERY_BEAT_SCHEDULE["portal-send-reminders"] = {
 CELERY_BEAT_SCHEDULE["impact-delete-expired-reports"] = {
     "task": "impact.tasks.delete_expired_report_files",
     "schedule": crontab(hour=2, minute=40),  # 02:40 every night, London time
+}
+CELERY_BEAT_SCHEDULE["portal-deliver-unsent-email"] = {
+    "task": "portal.tasks.deliver_unsent_email",
+    "schedule": crontab(minute=30),  # half past every hour: what a broker outage left unsent
 }
 
 # === Several nodes: shared private files, sessions, logs, error reports (issue 14) ==========

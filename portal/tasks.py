@@ -1,3 +1,5 @@
+from smtplib import SMTPException
+
 from celery import shared_task
 from django.core.management import call_command
 
@@ -23,3 +25,18 @@ def send_reminders() -> int:
     from .reminders import run_sweeps
 
     return len(run_sweeps())
+
+
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8)
+def deliver_email(email_id: int) -> bool:
+    """Send one recorded email (portal.emails); retried on SMTP and network errors."""
+    from .emails import deliver
+
+    return deliver(email_id)
+
+
+@shared_task
+def deliver_unsent_email() -> int:
+    from .emails import deliver_unsent
+
+    return deliver_unsent()

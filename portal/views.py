@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import dashboard, permissions, reminders, selectors, services
+from .errors import PortalError, show_error
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 
@@ -219,8 +220,8 @@ def participant_add(request, public_id):
             actor=request.user, activity=activity, contributor=form.cleaned_data["contributor"]
         )
         messages.success(request, f"{form.cleaned_data['contributor']} added.")
-    except services.ParticipationError as exc:
-        messages.error(request, str(exc))
+    except PortalError as exc:
+        show_error(request, exc)
     return redirect("portal:activity_detail", public_id=activity.public_id)
 
 
@@ -238,8 +239,8 @@ def participation_status(request, public_id):
                 actor=request.user, participation=participation, status=form.cleaned_data["status"]
             )
             messages.success(request, f"{changed.contributor}: {changed.get_status_display().lower()}.")
-        except services.ParticipationError as exc:
-            messages.error(request, str(exc))
+        except PortalError as exc:
+            show_error(request, exc)
     else:
         messages.error(request, "Choose a status.")
     return redirect("portal:activity_detail", public_id=participation.activity.public_id)

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PORT=${PORT:-8000}
+# Links in emails (sent by the worker as well as the web server) point at this server.
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}
 $PY manage.py migrate --no-input -v0
 $PY manage.py seed_demo
 .venv/bin/celery -A portal worker -B --pool=solo --loglevel=INFO \

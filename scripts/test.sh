@@ -14,16 +14,20 @@ step "Lint and format"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+step "Import contracts (spine <- contributors <- payments | feedback <- impact)"
+.venv/bin/lint-imports --no-cache
+
 step "Migrations and Django checks"
 export PORTAL_VAR_DIR=$(mktemp -d)
 $PY manage.py makemigrations --check --dry-run
 $PY manage.py check --fail-level WARNING
 PORTAL_ENV=production DJANGO_SECRET_KEY=check-deploy-$(date +%s)-abcdefghijklmnopqrstuvwxyz0123456789ABCDEF \
   PORTAL_FIELD_ENCRYPTION_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY= ALLOWED_HOSTS=portal.example.org \
+  PORTAL_BASE_URL=https://portal.example.org \
   $PY manage.py check --deploy --fail-level WARNING
 
 step "Tests on SQLite"
-env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q -p no:randomly "$@"
+env -u DATABASE_URL -u REDIS_URL .venv/bin/pytest -q "$@"
 
 step "Tests on PostgreSQL and Redis"
 services_dir=""

@@ -57,5 +57,6 @@ def _fail_on_error_logs(caplog):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "private"
+def _media_root(settings, tmp_path, request):
+    # A module-scoped matrix world (tests.matrix.world_fixture) keeps its files for the module.
+    settings.MEDIA_ROOT = getattr(request.module, "WORLD_MEDIA_ROOT", None) or tmp_path / "private"

@@ -1,6 +1,14 @@
+import atexit
+import shutil
 import tempfile
 
 from portal.settings import *  # noqa: F403
+
+# Uploads and collected static files go to one throwaway folder, removed when the run ends.
+_TMP = Path(tempfile.mkdtemp(prefix="portal-test-"))  # noqa: F405
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+for _folder in ("media", "static"):
+    (_TMP / _folder).mkdir()
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
@@ -14,7 +22,7 @@ if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PORTAL_REQUIRE_STAFF_MFA = False
 ACCOUNT_RATE_LIMITS = False
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))  # noqa: F405
+MEDIA_ROOT = _TMP / "media"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 LOGGING = {
     "version": 1,
@@ -22,5 +30,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-static-"))  # noqa: F405
+STATIC_ROOT = _TMP / "static"
 WHITENOISE_USE_FINDERS = True

@@ -1,30 +1,32 @@
 """HMRC approved mileage rates: national facts, so production gets them too.
 
-Read from payments/data/expense-rates.csv. The CSV gives the rates as published for the tax
-years 2020-21 to 2025-26, so they apply from 6 April 2020; a later change is a new row with a
-later effective_from (a new migration or the admin).
+The rates as published for the tax years 2020-21 to 2025-26, so they apply from 6 April 2020.
+They are written here, not read from payments/data/expense-rates.csv, so that editing that file
+can never change what this migration did: a later change is a new row with a later
+effective_from (a new migration or the admin).
 """
 
-import csv
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import migrations
 
-CSV = Path(__file__).resolve().parent.parent / "data" / "expense-rates.csv"
 FROM = date(2020, 4, 6)
+RATES = [
+    ("car", "Car or van: first 10000 business miles in a tax year", Decimal("0.45")),
+    ("car_over_10k", "Car or van: each business mile over 10000 in a tax year", Decimal("0.25")),
+    ("passenger", "Each passenger carried on the same trip", Decimal("0.05")),
+    ("motorcycle", "Motorcycle", Decimal("0.24")),
+    ("bicycle", "Bicycle", Decimal("0.20")),
+]
 
 
 def load(apps, schema_editor):
     ExpenseRate = apps.get_model("payments", "ExpenseRate")
-    with CSV.open(newline="", encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            ExpenseRate.objects.get_or_create(
-                code=row["code"],
-                effective_from=FROM,
-                defaults={"description": row["description"], "amount": Decimal(row["amount_gbp"])},
-            )
+    for code, description, amount in RATES:
+        ExpenseRate.objects.get_or_create(
+            code=code, effective_from=FROM, defaults={"description": description, "amount": amount}
+        )
 
 
 def unload(apps, schema_editor):

@@ -12,7 +12,7 @@ from tests.factories import (
     ProjectFactory,
     RoleAssignmentFactory,
 )
-from tests.matrix import Case, check, expect, params
+from tests.matrix import REFUSED, Case, check, expect, params, world_fixture
 
 CONTRIBUTORS_ONLY = dict(coordinator=403, other_coordinator=403, manager=403)
 STAFF_ONLY = dict(contributor=403, other_contributor=403)
@@ -68,7 +68,8 @@ CASES = [
     Case("contributors:opportunity_detail", expect(), kwargs=_opp),
     Case(
         "contributors:interest_express",
-        expect(contributor=302, other_contributor=302, **CONTRIBUTORS_ONLY),
+        # Cara has already said she is interested (the world's interest): refused, not repeated.
+        expect(contributor=REFUSED, other_contributor=302, **CONTRIBUTORS_ONLY),
         kwargs=_opp,
         method="post",
         data=lambda w: {"message": "I care about this"},
@@ -82,7 +83,8 @@ CASES = [
     Case("contributors:opportunity_edit", expect(other_coordinator=403, **STAFF_ONLY), kwargs=_opp),
     Case(
         "contributors:opportunity_approve",
-        expect(coordinator=403, other_coordinator=403, manager=302, **STAFF_ONLY),
+        # The world's opportunity is already live, so the manager's approval is refused.
+        expect(coordinator=403, other_coordinator=403, manager=REFUSED, **STAFF_ONLY),
         kwargs=_opp,
         method="post",
     ),
@@ -139,10 +141,11 @@ CASES = [
         kwargs=lambda w: {"public_id": w["task"].public_id},
         method="post",
     ),
-    # Fatima entered the bank details: only a second person (here the manager) may confirm.
+    # Fatima entered the bank details: only a second person (here the manager) may confirm,
+    # and only with the second factor used in this session (the matrix's manager has no app).
     Case(
         "contributors:bank_change_decide",
-        expect(coordinator=403, manager=302, contributor=404, other_contributor=404, other_coordinator=404),
+        expect(coordinator=403, manager=403, contributor=404, other_contributor=404, other_coordinator=404),
         kwargs=lambda w: {"public_id": w["bank_change"].public_id},
         method="post",
         data=lambda w: {"decision": "confirm"},
@@ -165,8 +168,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     ContributorFactory(user=cara)
     ContributorFactory(user=olu)
     ParticipationFactory(activity=ActivityFactory(project=project), contributor=cara)
@@ -204,6 +206,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)

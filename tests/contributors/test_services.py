@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
     opted_in,
 )
+from tests.helpers import committed
 
 
 def test_bank_details_are_not_stored_in_plain_text(cara, django_capture_on_commit_callbacks):
@@ -329,9 +330,9 @@ def test_the_yearly_sweep_invites_contributors_once_a_year(cara, olu):
     ContributorFactory(user=cara)
     ContributorFactory(user=olu)
     services.save_diversity(user=olu, consent=True, answers={"sex": "male"})
-    lines = equality_review_sweep(now=now, dry_run=False)
+    lines = committed(equality_review_sweep, now=now, dry_run=False)
     assert lines == ["equality review invitation to cara@example.org"]
-    assert equality_review_sweep(now=now, dry_run=False) == []
+    assert committed(equality_review_sweep, now=now, dry_run=False) == []
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]
     assert Contributor.objects.count() == 2
 

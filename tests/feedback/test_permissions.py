@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import ActivityFactory, FeedbackItemFactory, FeedbackOwedFactory, ProjectFactory
-from tests.matrix import Case, check, expect, params
+from tests.matrix import Case, check, expect, params, world_fixture
 
 # 404 for objects outside your scope, 403 for a missing role, sign-in for anonymous.
 STAFF_ONLY = expect(contributor=403, other_contributor=403)
@@ -69,8 +69,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     ProjectFactory(lead=other_coordinator)
     given = FeedbackOwedFactory(
         given=True,
@@ -101,6 +100,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)

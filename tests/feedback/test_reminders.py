@@ -8,6 +8,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.utils import timezone
 
 from feedback import reminders
@@ -19,6 +20,12 @@ LONDON = ZoneInfo("Europe/London")
 
 def _at_noon(day):
     return datetime.combine(day, time(12, 0), tzinfo=LONDON)
+
+
+def _sweep():
+    # Email goes once the sweep's transaction commits; here, the test's transaction.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return reminders.sweep(now=timezone.now())
 
 
 def _kinds():
@@ -34,8 +41,8 @@ def owed_in_a_week(fatima, project):
 
 
 def test_owner_is_reminded_once_a_week_before_feedback_is_due(owed_in_a_week):
-    first = reminders.sweep(now=timezone.now())
-    second = reminders.sweep(now=timezone.now())
+    first = _sweep()
+    second = _sweep()
     assert len(first) == 1
     assert second == []
     assert "feedback due soon to Fatima Rahman" in first[0]
@@ -49,7 +56,7 @@ def test_one_reminder_per_activity_however_many_people_are_owed(owed_in_a_week, 
     FeedbackOwedFactory(
         participation__activity=owed_in_a_week.participation.activity, due_on=owed_in_a_week.due_on
     )
-    (line,) = reminders.sweep(now=timezone.now())
+    (line,) = _sweep()
     assert "2 people" in line
     assert len(mail.outbox) == 1
 
@@ -57,7 +64,7 @@ def test_one_reminder_per_activity_however_many_people_are_owed(owed_in_a_week, 
 def test_no_reminder_for_feedback_already_given(fatima, project):
     activity = ActivityFactory(project=project, past=True)
     FeedbackOwedFactory(given=True, participation__activity=activity, due_on=timezone.localdate())
-    assert reminders.sweep(now=timezone.now()) == []
+    assert _sweep() == []
 
 
 def test_overdue_goes_to_the_owner_the_day_after_and_to_managers_only_after_the_escalation_period(
@@ -69,7 +76,7 @@ def test_overdue_goes_to_the_owner_the_day_after_and_to_managers_only_after_the_
     FeedbackOwedFactory(participation__activity=activity, due_on=due_on)
 
     def run_on(day):
-        with time_machine.travel(_at_noon(day), tick=False):
+        with time_machine.travel(_at_noon(day), tick=False), TestCase.captureOnCommitCallbacks(execute=True):
             call_command("send_reminders", stdout=StringIO())
         return _kinds()
 
@@ -102,7 +109,8 @@ def test_dry_run_sends_nothing_but_says_what_would_go(owed_in_a_week):
 def test_the_beat_task_sends_the_feedback_due_in_7_days_reminder(owed_in_a_week):
     from portal.tasks import send_reminders
 
-    send_reminders.delay()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        send_reminders.delay()
     assert [m.subject for m in mail.outbox if m.to == ["fatima@example.org"]] == [
         f"Feedback on Leaflet review is due by {owed_in_a_week.due_on:%-d %B}"
     ]
@@ -111,7 +119,7 @@ def test_the_beat_task_sends_the_feedback_due_in_7_days_reminder(owed_in_a_week)
 def test_a_muted_owner_gets_no_due_soon_email(owed_in_a_week, fatima):
     fatima.muted_reminders = [reminders.DUE_SOON]
     fatima.save()
-    assert reminders.sweep(now=timezone.now()) == []
+    assert _sweep() == []
     assert mail.outbox == []
 
 
@@ -127,7 +135,7 @@ def test_people_are_reminded_of_tomorrows_activity_by_their_chosen_channel(cara,
     ParticipationFactory(activity=activity, contributor=cara, status=ParticipationStatus.CONFIRMED)
     ParticipationFactory(activity=activity, contributor=olu, status=ParticipationStatus.CONFIRMED)
     ParticipationFactory(activity=activity, status=ParticipationStatus.DID_NOT_ATTEND)
-    lines = reminders.sweep(now=timezone.now())
+    lines = _sweep()
     assert len(lines) == 2
     assert [m.to for m in mail.outbox] == [["cara@example.org"]]
     assert mail.outbox[0].subject == "Tomorrow: Steering group"
@@ -135,7 +143,7 @@ def test_people_are_reminded_of_tomorrows_activity_by_their_chosen_channel(cara,
     assert (offline.kind, offline.channel) == ("feedback_activity_tomorrow", "phone")
     call = ContactTask.objects.get(contributor__user=olu)
     assert (call.channel, call.subject) == ("phone", "Tomorrow: Steering group")
-    assert reminders.sweep(now=timezone.now()) == []
+    assert _sweep() == []
     assert ContactTask.objects.count() == 1
 
 

@@ -139,7 +139,8 @@ def test_sending_feedback_gives_it_to_everyone_and_emails_those_online(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         sent = services.send_activity_feedback(actor=fatima, feedback=feedback)
     assert len(sent) == 2
-    assert len(callbacks) == 2  # Cara's email, and Olu's through the contributors app
+    # Cara's email, and Olu's through the contributors app, each then queued for delivery.
+    assert len(callbacks) == 4
     cara_owed.refresh_from_db()
     olu_owed.refresh_from_db()
     assert cara_owed.status == olu_owed.status == FeedbackOwedStatus.GIVEN

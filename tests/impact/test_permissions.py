@@ -3,7 +3,7 @@ from django.core.files.base import ContentFile
 
 from impact.models import Certificate, EntryContributor, ReportRequest, ReportStatus
 from tests.factories import ActivityFactory, ImpactEntryFactory, ParticipationFactory, ProjectFactory
-from tests.matrix import Case, check, expect, params
+from tests.matrix import Case, check, expect, params, world_fixture
 
 # 404 for objects outside your scope, 403 for a missing role, sign-in for anonymous.
 STAFF_ONLY = expect(contributor=403, other_contributor=404, other_coordinator=404)
@@ -76,8 +76,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     activity = ActivityFactory(project=project, past=True)
     ParticipationFactory(activity=activity, contributor=cara, status="attended")
     ProjectFactory(lead=other_coordinator)
@@ -108,6 +107,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)

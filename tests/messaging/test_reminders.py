@@ -12,6 +12,7 @@ from feedback.reminders import ACTIVITY_TOMORROW
 from portal.models import ParticipationStatus, SentReminder
 from portal.reminders import run_sweeps
 from tests.factories import ActivityFactory, ContributorFactory, ParticipationFactory, UserFactory
+from tests.helpers import committed
 
 from .test_messaging import TEXT_PHONE
 
@@ -30,7 +31,7 @@ def week_ahead(project):
 
 def test_a_person_who_asked_for_a_week_ahead_gets_it_with_the_details(client, cara, week_ahead):
     ParticipationFactory(activity=week_ahead, contributor=cara, status=ParticipationStatus.CONFIRMED)
-    run_sweeps(only="feedback")
+    committed(run_sweeps, only="feedback")
     assert mail.outbox == []  # the default is the day before only
 
     client.force_login(cara)
@@ -42,8 +43,8 @@ def test_a_person_who_asked_for_a_week_ahead_gets_it_with_the_details(client, ca
     cara.refresh_from_db()
     assert cara.reminder_lead_days[ACTIVITY_TOMORROW] == [7, 1]
 
-    run_sweeps(only="feedback")
-    run_sweeps(only="feedback")
+    committed(run_sweeps, only="feedback")
+    committed(run_sweeps, only="feedback")
     [email] = mail.outbox
     assert email.subject == "Coming up in 7 days: Panel"
     assert "Room 4" in email.body
@@ -57,8 +58,8 @@ def test_text_people_get_a_text_reminder(project, notify):
     ParticipationFactory(
         activity=ActivityFactory(project=project, starts_at=_at_ten(1), title="Panel"), contributor=texter
     )
-    run_sweeps(only="feedback")
-    run_sweeps(only="feedback")
+    committed(run_sweeps, only="feedback")
+    committed(run_sweeps, only="feedback")
     [text] = notify.texts_to(TEXT_PHONE)
     assert "Panel is tomorrow" in text["personalisation"]["body"]
     assert SentReminder.objects.get(recipient=texter).channel == "text"
@@ -68,7 +69,7 @@ def test_text_people_get_a_text_reminder(project, notify):
 def test_cancelled_activities_are_not_reminded(cara, project):
     activity = ActivityFactory(project=project, starts_at=_at_ten(1), cancelled_at=timezone.now())
     ParticipationFactory(activity=activity, contributor=cara)
-    run_sweeps(only="feedback")
+    committed(run_sweeps, only="feedback")
     assert mail.outbox == []
 
 
@@ -96,8 +97,8 @@ def test_a_rate_limited_text_reminder_is_tried_again_next_sweep(project, notify)
     ContributorFactory(user=texter, contact_method="text", phone=TEXT_PHONE)
     ParticipationFactory(activity=ActivityFactory(project=project, starts_at=_at_ten(1)), contributor=texter)
     notify.script[TEXT_PHONE] = [RATE_LIMITED]
-    run_sweeps(only="feedback")
+    committed(run_sweeps, only="feedback")
     assert not SentReminder.objects.filter(recipient=texter).exists()
-    run_sweeps(only="feedback")
+    committed(run_sweeps, only="feedback")
     assert len(notify.texts_to(TEXT_PHONE)) == 1
     assert SentReminder.objects.filter(recipient=texter).count() == 1

@@ -14,7 +14,7 @@ from tests.factories import (
     RateCardRowFactory,
     give_bank_details,
 )
-from tests.matrix import Case, check, expect, params
+from tests.matrix import REFUSED, Case, check, expect, params, world_fixture
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -29,9 +29,14 @@ CASES = [
     Case(
         "payments:claim_start",
         method="post",
-        # Fatima may only claim for contributors who are offline; Cara signs in herself.
+        # Fatima may only claim for contributors who are offline; Cara signs in herself. Anyone
+        # else cannot choose Cara's participation: the form refuses it.
         expect=expect(
-            contributor=302, other_contributor=302, coordinator=403, other_coordinator=302, manager=302
+            contributor=302,
+            other_contributor=REFUSED,
+            coordinator=403,
+            other_coordinator=REFUSED,
+            manager=REFUSED,
         ),
         data=lambda w: {"participation": w["unclaimed"].pk},
     ),
@@ -40,7 +45,8 @@ CASES = [
     Case(
         "payments:claim_bulk_approve",
         method="post",
-        expect=expect(**NOT_STAFF, coordinator=302, other_coordinator=302, manager=302),
+        # Another project's coordinator cannot pick the claim: nothing to approve.
+        expect=expect(**NOT_STAFF, coordinator=302, other_coordinator=REFUSED, manager=302),
         data=lambda w: {"claims": [str(w["submitted"].public_id)]},
     ),
     Case("payments:claim_detail", expect(other_contributor=404, other_coordinator=404), kwargs=DRAFT),
@@ -195,8 +201,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     ProjectFactory(lead=other_coordinator)
     row = RateCardRowFactory()
 
@@ -241,6 +246,9 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     check(client, world, case, persona)

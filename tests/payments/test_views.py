@@ -135,7 +135,7 @@ def test_finance_export_with_mfa_and_recent_sign_in_has_bank_details_and_is_logg
     pass_mfa(client, morgan)
     response = client.get(url)
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["payee"] == "Cara Bennett"
     assert (rows[0]["fee"], rows[0]["expenses"], rows[0]["sort_code"]) == ("50.00", "0.00", "12-34-56")
     assert AuditEvent.objects.filter(action="bank_details.read", actor=morgan).count() == 1

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.factories import ActivityFactory, ParticipationFactory, ProjectFactory, opted_in
-from tests.matrix import Case, check, expect, params
+from tests.matrix import Case, check, expect, params, world_fixture
 
 # 404 for objects outside your scope, 403 for a missing role, sign-in for anonymous.
 CASES = [
@@ -61,8 +61,7 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def world(cara, olu, fatima, other_coordinator, morgan, project):
+def _build(cara, olu, fatima, other_coordinator, morgan, project):
     activity = ActivityFactory(project=project)
     ProjectFactory(lead=other_coordinator)
     return {
@@ -81,8 +80,11 @@ def world(cara, olu, fatima, other_coordinator, morgan, project):
     }
 
 
+world = world_fixture(_build)
+
+
 @pytest.mark.parametrize(("case", "persona"), params(CASES))
-def test_permission_matrix(client, world, case, persona):
+def test_permission_matrix(db, client, world, case, persona):
     if case.url_name == "portal:participant_add":
         from portal.services import grant_role
 

@@ -86,3 +86,14 @@ def test_one_person_can_hold_several_roles(db):
     services.grant_role(actor=None, user=person, role=Role.COORDINATOR)
     person.refresh_from_db()
     assert (person.is_contributor, person.is_coordinator, person.is_manager) == (True, True, False)
+
+
+def test_model_update_saves_only_what_changed_and_says_what(db, project):
+    from portal.services import model_update
+
+    stamp = project.updated_at
+    assert model_update(project, fields=("title",), title=project.title, summary="ignored") == []
+    assert model_update(project, title="A new title") == ["title"]
+    project.refresh_from_db()
+    assert (project.title, project.summary != "ignored") == ("A new title", True)
+    assert project.updated_at > stamp

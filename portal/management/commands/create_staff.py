@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.urls import reverse
 
+from portal.links import absolute_url
 from portal.models import Role, User
 from portal.services import grant_role
 
@@ -43,5 +44,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             "Send them this link to choose a password (it stops working once used or after "
-            f"{settings.PASSWORD_RESET_TIMEOUT // 3600} hours):\n{settings.PORTAL_BASE_URL.rstrip('/')}{path}"
+            f"{settings.PASSWORD_RESET_TIMEOUT // 3600} hours):\n{absolute_url(path)}"
         )
