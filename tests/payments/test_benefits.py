@@ -307,7 +307,9 @@ def test_on_time_share_and_slowest_step_per_project(cara, project, fatima, morga
     assert selectors.on_time_overall()["share"] == 50
 
 
-def test_approved_claims_past_the_target_go_to_the_managers_digest(cara, project, fatima, morgan, mailoutbox):
+def test_approved_claims_past_the_target_go_to_the_managers_digest(
+    cara, project, fatima, morgan, mailoutbox, django_capture_on_commit_callbacks
+):
     from payments.panels import decision_sweep
 
     with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=UTC), tick=False):
@@ -315,13 +317,16 @@ def test_approved_claims_past_the_target_go_to_the_managers_digest(cara, project
         services.submit_claim(actor=cara, claim=claim, declaration=True)
         services.decide_claim(claim=claim, approver=fatima, approve=True)
     mailoutbox.clear()
-    decision_sweep(now=datetime(2026, 3, 27, 9, tzinfo=UTC), dry_run=False)  # 19 working days
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after commit
+        decision_sweep(now=datetime(2026, 3, 27, 9, tzinfo=UTC), dry_run=False)  # 19 working days
     assert not [m for m in mailoutbox if morgan.email in m.to]
-    decision_sweep(now=datetime(2026, 4, 1, 9, tzinfo=UTC), dry_run=False)
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after commit
+        decision_sweep(now=datetime(2026, 4, 1, 9, tzinfo=UTC), dry_run=False)
     late = [m for m in mailoutbox if morgan.email in m.to]
     assert len(late) == 1
     assert claim.reference in late[0].body
-    decision_sweep(now=datetime(2026, 4, 1, 15, tzinfo=UTC), dry_run=False)  # once a week
+    with django_capture_on_commit_callbacks(execute=True):  # emails go after commit
+        decision_sweep(now=datetime(2026, 4, 1, 15, tzinfo=UTC), dry_run=False)  # once a week
     assert len([m for m in mailoutbox if morgan.email in m.to]) == 1
 
 
