@@ -161,17 +161,17 @@ class Contributor(TimeStampedModel):
         return self.user.is_offline
 
 
-class BankAccount(TimeStampedModel):
-    """Bank details, encrypted at rest; read through `reveal()` only, which callers log."""
+class EncryptedBankDetails(models.Model):
+    """Bank details encrypted at rest, read through `reveal()` only (callers log it): the one
+    shape for a person's account and for a change waiting for a second person."""
 
-    contributor = models.OneToOneField(Contributor, on_delete=models.CASCADE, related_name="bank_account")
     account_name_encrypted = models.TextField()
     sort_code_encrypted = models.TextField()
     account_number_encrypted = models.TextField()
     last_four = models.CharField(max_length=4)
 
-    def __str__(self):
-        return f"Account ending {self.last_four}"
+    class Meta:
+        abstract = True
 
     def set_details(self, *, account_name: str, sort_code: str, account_number: str) -> None:
         self.account_name_encrypted = crypto.encrypt(account_name)
@@ -191,22 +191,25 @@ class BankAccount(TimeStampedModel):
         return f"Account ending ****{self.last_four}"
 
 
+class BankAccount(TimeStampedModel, EncryptedBankDetails):
+    contributor = models.OneToOneField(Contributor, on_delete=models.CASCADE, related_name="bank_account")
+
+    def __str__(self):
+        return f"Account ending {self.last_four}"
+
+
 class PendingStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a second person"
     CONFIRMED = "confirmed", "Confirmed"
     CANCELLED = "cancelled", "Cancelled"
 
 
-class BankDetailsChange(models.Model):
+class BankDetailsChange(EncryptedBankDetails):
     """Bank details someone entered for another person: they take effect only when a different
     staff member, or the person themself, confirms (a two-person act)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="bank_changes")
-    account_name_encrypted = models.TextField()
-    sort_code_encrypted = models.TextField()
-    account_number_encrypted = models.TextField()
-    last_four = models.CharField(max_length=4)
     status = models.CharField(max_length=10, choices=PendingStatus, default=PendingStatus.PENDING)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     entered_at = models.DateTimeField(default=timezone.now)
@@ -225,23 +228,6 @@ class BankDetailsChange(models.Model):
 
     def __str__(self):
         return f"Bank details ending {self.last_four} ({self.get_status_display()})"
-
-    def set_details(self, *, account_name: str, sort_code: str, account_number: str) -> None:
-        self.account_name_encrypted = crypto.encrypt(account_name)
-        self.sort_code_encrypted = crypto.encrypt(sort_code)
-        self.account_number_encrypted = crypto.encrypt(account_number)
-        self.last_four = account_number[-4:]
-
-    def details(self) -> dict:
-        return {
-            "account_name": crypto.decrypt(self.account_name_encrypted),
-            "sort_code": crypto.decrypt(self.sort_code_encrypted),
-            "account_number": crypto.decrypt(self.account_number_encrypted),
-        }
-
-    @property
-    def masked(self) -> str:
-        return f"Account ending ****{self.last_four}"
 
 
 class TakeOverInvitation(models.Model):

@@ -305,7 +305,7 @@ def confirm_bank_details_change(
     change.save(update_fields=["status", "decided_by", "decided_at"])
     if confirm:
         _apply_bank_details(
-            actor=actor, contributor=change.contributor, details=change.details(), confirmed_change=change
+            actor=actor, contributor=change.contributor, details=change.reveal(), confirmed_change=change
         )
     else:
         record_audit(actor=actor, action="bank_details.change_cancelled", target=change.contributor)
