@@ -118,7 +118,7 @@ def test_a_claim_goes_from_contributor_to_payment_and_onto_the_statement(
     enter_totp(manager, submit=False)
     with manager.expect_download() as download:
         manager.get_by_role("button", name="Confirm").click()
-    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     coordinator.context.close()
     manager.context.close()
     assert [(r["payee"], r["claim"], r["fee"], r["expenses"], r["total"]) for r in rows] == [
