@@ -2,7 +2,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 
-.PHONY: run test install lint format bench clean
+.PHONY: run test install lint format bench bench-impact clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Needs $(PYTHON) (Python 3.11)"; exit 1; }
@@ -29,7 +29,13 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
 
+# The key pages against a bare page on a throwaway PostgreSQL (docs/performance.md). Default
+# 20,000 contributors / 200,000 claims; a quick run: make bench BENCH_ARGS="--people 2000 --claims 20000"
 bench: install
+	@dir=$$(mktemp -d); eval "$$(scripts/services.sh start $$dir)"; trap "scripts/services.sh stop $$dir" EXIT; \
+	$(VENV)/bin/python tests/bench/bench_pages.py $(BENCH_ARGS)
+
+bench-impact: install
 	$(VENV)/bin/python tests/bench/bench_impact.py
 
 clean:

@@ -11,10 +11,12 @@ from portal.people import people_visible_to, search_people
 
 from . import equality
 from .models import (
+    INVOLVEMENT_LEVEL_HINTS,
     AccessNeed,
     Benefit,
     ContactMethod,
     ContributorStatus,
+    InvolvementLevel,
     OpportunityMode,
     PaymentMethod,
     RoleType,
@@ -330,6 +332,13 @@ def _contributors():
 class RoleAgreementForm(forms.Form):
     role_type = forms.ChoiceField(label="Role", choices=RoleType.choices, widget=forms.RadioSelect)
     role_description = forms.CharField(label="If other, describe the role", max_length=200, required=False)
+    involvement_level = forms.ChoiceField(
+        label="Involvement level",
+        choices=[(c.value, f"{c.label}: {INVOLVEMENT_LEVEL_HINTS[c]}") for c in InvolvementLevel],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="How much power the role carries, on the Involvement Matrix.",
+    )
     starts_on = forms.DateField(
         validators=SANE_DATE, label="Start date", widget=DATE_INPUT, input_formats=DATE_FORMATS
     )
@@ -372,14 +381,20 @@ class RoleAssignForm(RoleAgreementForm):
     contributor = PersonChoiceField(queryset=User.objects.none(), label="Contributor")
     field_order = ["contributor"]
 
-    def __init__(self, *args, user=None, find="", **kwargs):
+    def __init__(self, *args, user=None, find="", warnings=(), **kwargs):
         super().__init__(*args, **kwargs)
         # A role is a link to the person: only people already in scope (portal.people), or
         # others through an opportunity.
         people = _contributors()
         if user is not None:
             people = people.filter(pk__in=people_visible_to(user).values("pk"))
+        self.people = people
         self.fields["contributor"].queryset = search_people(people, find)
+        # Shown once the chosen person turns out not to meet the role's requirements.
+        if warnings:
+            self.fields["assign_anyway"] = forms.BooleanField(
+                label="Assign the role anyway (for example, while their check is being done)", required=False
+            )
 
 
 class SelectCandidatesForm(RoleAgreementForm):

@@ -394,6 +394,26 @@ class RoleType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class InvolvementLevel(models.TextChoices):
+    """How much power a role carries: the five levels of the Involvement Matrix
+    (Smits et al., 2020), from hearing about the work to deciding it."""
+
+    LISTENER = "listener", "Listener"
+    CO_THINKER = "co_thinker", "Co-thinker"
+    ADVISER = "adviser", "Adviser"
+    PARTNER = "partner", "Partner"
+    DECISION_MAKER = "decision_maker", "Decision-maker"
+
+
+INVOLVEMENT_LEVEL_HINTS = {
+    InvolvementLevel.LISTENER: "Is kept informed and listens to what is planned.",
+    InvolvementLevel.CO_THINKER: "Is asked for their views; the team decides what to do with them.",
+    InvolvementLevel.ADVISER: "Gives advice, asked or unasked, that the team responds to.",
+    InvolvementLevel.PARTNER: "Works as an equal with the team and shares the decisions.",
+    InvolvementLevel.DECISION_MAKER: "Takes the decisions, with the team supporting them.",
+}
+
+
 class RoleStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     CURRENT = "current", "Current"
@@ -443,6 +463,8 @@ class RoleAssignment(TimeStampedModel):
     project = models.ForeignKey("portal.Project", on_delete=models.PROTECT, related_name="role_assignments")
     role_type = models.CharField(max_length=30, choices=RoleType)
     role_description = models.CharField("describe the role", max_length=200, blank=True)
+    # Blank for roles agreed before the level was asked for.
+    involvement_level = models.CharField(max_length=20, choices=InvolvementLevel, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     expectations = models.TextField("what is expected", blank=True)

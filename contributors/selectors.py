@@ -13,6 +13,23 @@ from .models import Contributor, DiversityRecord, RoleAssignment
 
 NOT_ANSWERED = "Not answered or prefer not to say"
 
+# Apps that know why someone should not yet take a role (a DBS check they lack) register
+# `fn(*, people, project, role_type) -> {user pk: [reason, ...]}` in their AppConfig.ready().
+ROLE_WARNINGS: list = []
+
+
+def register_role_warning(fn) -> None:
+    ROLE_WARNINGS.append(fn)
+
+
+def role_warnings(*, people, project, role_type: str) -> dict[int, list[str]]:
+    """Why each of these people does not yet meet this role's requirements (none: not there)."""
+    out: dict[int, list[str]] = {}
+    for fn in ROLE_WARNINGS:
+        for pk, reasons in fn(people=people, project=project, role_type=role_type).items():
+            out.setdefault(pk, []).extend(reasons)
+    return out
+
 
 def _dimensions(records: list[DiversityRecord], people: int) -> list[dict]:
     today = timezone.localdate()

@@ -15,10 +15,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal.confirm import confirm_first
+from portal.dashboard import panels_for
 from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
+from portal.forms import limit_picker
 from portal.mfa import mfa_refusal, mfa_this_session
 from portal.models import Project
+from portal.pagination import paginate
 from portal.pdf import render_pdf
 
 from . import equality, forms, permissions, selectors, services
@@ -105,6 +108,7 @@ def profile(request):
             "bank": getattr(contributor, "bank_account", None),
             "has_equality": hasattr(request.user, "diversity_record"),
             "is_self": True,
+            "panels": panels_for(request, "person", contributor),
             "bank_change": _pending(contributor)[0],
             "can_confirm_bank": True,
         },
@@ -359,7 +363,23 @@ def role_create(request, project_id):
     form = forms.RoleAssignForm(
         request.POST or None, initial={"starts_on": timezone.localdate()}, user=request.user, find=find
     )
+    warnings = []
     if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["contributor"]
+        warnings = selectors.role_warnings(
+            people=[person], project=project, role_type=form.cleaned_data["role_type"]
+        ).get(person.pk, [])
+        if warnings:
+            form = forms.RoleAssignForm(request.POST, user=request.user, warnings=warnings)
+            form.is_valid()
+            if not form.cleaned_data.get("assign_anyway"):
+                form.add_error(
+                    "assign_anyway",
+                    f"{form.cleaned_data['contributor']} does not meet this role's requirements: "
+                    f"{', '.join(warnings)}. Tick the box to assign the role anyway",
+                )
+    if request.method == "POST" and form.is_valid():
+        form.cleaned_data.pop("assign_anyway", None)
         try:
             assignment = services.assign_role(actor=request.user, project=project, **form.cleaned_data)
         except PortalError as exc:
@@ -367,8 +387,12 @@ def role_create(request, project_id):
         else:
             messages.success(request, f"{assignment.contributor} is now {assignment.role_label}.")
             return redirect("portal:project_detail", public_id=project.public_id)
+    limit_picker(form, "contributor", form.people, find)
     return _render(
-        request, "contributors/role_form.html", {"form": form, "project": project, "find": find}, form
+        request,
+        "contributors/role_form.html",
+        {"form": form, "project": project, "find": find, "warnings": warnings},
+        form,
     )
 
 
@@ -446,7 +470,16 @@ def role_register_csv(request):
     roles, _show = _register_rows(request)
     response, writer = csv_download(f"role-register-{timezone.localdate():%Y-%m-%d}.csv")
     writer.writerow(
-        ["project", "contributor", "role", "starts_on", "ends_on", "status", "feedback_arrangements"]
+        [
+            "project",
+            "contributor",
+            "role",
+            "starts_on",
+            "ends_on",
+            "status",
+            "feedback_arrangements",
+            "involvement_level",
+        ]
     )
     for r in roles:
         writer.writerow(
@@ -458,6 +491,7 @@ def role_register_csv(request):
                 r.ends_on.isoformat() if r.ends_on else "",
                 r.get_status_display(),
                 r.feedback_arrangements,
+                r.get_involvement_level_display(),
             ]
         )
     return response
@@ -667,6 +701,15 @@ def opportunity_interests(request, public_id):
     comparison = selectors.diversity_comparison(
         pool=pool, group=selectors.current_group(opportunity.project), key=str(opportunity.public_id)
     )
+    interests = list(interests)
+    # What each person still waiting lacks for the role (a DBS check, say), shown beside them.
+    missing = selectors.role_warnings(
+        people=[i.contributor for i in interests if i.status == InterestStatus.INTERESTED],
+        project=opportunity.project,
+        role_type=opportunity.role_type,
+    )
+    for i in interests:
+        i.missing_checks = missing.get(i.contributor_id, []) if i.status == InterestStatus.INTERESTED else []
     return _render(
         request,
         "contributors/opportunity_interests.html",
@@ -700,16 +743,20 @@ def directory(request):
         .offline()
         .filter(erased_at__isnull=True)
         .select_related("user", "registered_by")
-        .order_by("user__name")
+        .order_by("user__name", "pk")
     )
+    people, people_query = paginate(request, people.order_by("user__name", "pk"))
+    offline, offline_query = paginate(request, offline, param="offline_page")
     return render(
         request,
         "contributors/directory.html",
         {
             "form": form,
             "people": people,
+            "people_query": people_query,
             "query": query,
             "offline": offline,
+            "offline_query": offline_query,
             "can_register": permissions.can_register_offline(request.user),
         },
     )
@@ -756,6 +803,7 @@ def person_detail(request, public_id):
             # Staff learn only that limits matter, never which benefit (special category data).
             "check_limits": contributor.receives_benefits
             or BenefitAnswer.objects.filter(user=contributor.user).exists(),
+            "panels": panels_for(request, "person", contributor),
         },
     )
 

@@ -1,5 +1,7 @@
 """Context for the feedback panels on home, project and activity pages (None hides a panel)."""
 
+from django.utils import timezone
+
 from portal import dashboard, reminders
 from portal.models import Project
 from portal.permissions import can_manage_project
@@ -17,11 +19,13 @@ def contributor_home(request) -> dict:
 
 def coordinator_home(request) -> dict:
     user = request.user
-    rows = selectors.owed_by_activity(user)
+    rows = selectors.owed_activity_rows(user)
+    today = timezone.localdate()
+    total = rows.count()
     return {
-        "rows": rows[:5],
-        "more": max(len(rows) - 5, 0),
-        "overdue_activities": sum(1 for r in rows if r["is_overdue"]),
+        "rows": selectors.owed_rows(rows[:5], today=today),
+        "more": max(total - 5, 0),
+        "overdue_activities": rows.filter(first_due__lt=today).count(),
         "compliance": selectors.feedback_compliance(projects=Project.objects.coordinated_by(user)),
     }
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from contributors.models import Contributor
 from contributors.services import add_contact_task
 from portal.links import base_url
 from portal.models import (
@@ -32,7 +33,7 @@ from portal.reminders import (
 )
 
 from .models import FeedbackOwed
-from .services import contact_channel, contact_details
+from .services import channel_from, contact_channel, details_from
 
 DUE_SOON = "feedback_due_soon"
 OVERDUE = "feedback_overdue"
@@ -260,20 +261,28 @@ def offline_contacts(user: User, *, today: date | None = None) -> list[dict]:
         .select_related("activity__project", "contributor")
         .order_by("activity__starts_at", "contributor__name")
     )
+    participations = list(participations)
+    # One query each for the profiles and the reminders already listed, not one per person.
+    profiles = {
+        c.user_id: c for c in Contributor.objects.filter(user__in={p.contributor_id for p in participations})
+    }
+    keys = {f"participation:{p.public_id}": p for p in participations}
+    noted = {}
+    for sent in SentReminder.objects.filter(kind=ACTIVITY_TOMORROW, object_key__in=keys).order_by("pk"):
+        if keys[sent.object_key].contributor_id == sent.recipient_id:
+            noted.setdefault(sent.object_key, sent)
     out = []
     for p in participations:
-        channel = contact_channel(p.contributor)
+        profile = profiles.get(p.contributor_id)
+        channel = channel_from(p.contributor, profile)
         if channel == "email":
             continue
-        noted = SentReminder.objects.filter(
-            kind=ACTIVITY_TOMORROW, object_key=f"participation:{p.public_id}", recipient=p.contributor
-        ).first()
         out.append(
             {
                 "participation": p,
                 "channel": channel,
-                "noted": noted,
-                "details": contact_details(p.contributor),
+                "noted": noted.get(f"participation:{p.public_id}"),
+                "details": details_from(profile),
             }
         )
     return out

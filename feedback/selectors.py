@@ -4,7 +4,8 @@ from datetime import date
 from decimal import Decimal
 from statistics import median
 
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, DurationField, ExpressionWrapper, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from portal.models import Activity, Project, User
@@ -33,41 +34,45 @@ def feedback_compliance(
     been given (feedback still inside its period counts neither way), as a percentage.
     """
     today = today or timezone.localdate()
-    rows = list(
-        _scoped(projects, start, end).values(
-            "status", "due_on", "given_at", "usefulness", "participation__activity__starts_at"
-        )
+    # In SQL: a handful of counts, then the one or two middle rows for the median (issue 12).
+    rows = _scoped(projects, start, end)
+    due = Q(status=FeedbackOwedStatus.DUE)
+    given_on = TruncDate("given_at")  # in the current time zone, as timezone.localdate
+    counts = rows.aggregate(
+        owed=Count("pk"),
+        overdue=Count("pk", filter=due & Q(due_on__lt=today)),
+        still_due=Count("pk", filter=due & Q(due_on__gte=today)),
+        on_time=Count("pk", filter=~due & Q(due_on__gte=given_on)),
+        late=Count("pk", filter=~due & Q(due_on__lt=given_on)),
+        ratings=Count("usefulness", filter=~due),
+        rating_sum=Sum("usefulness", filter=~due),
     )
-    on_time = late = overdue = still_due = 0
+    given = counts["on_time"] + counts["late"]
     days_to_feedback = []
-    ratings = []
-    for row in rows:
-        if row["status"] == FeedbackOwedStatus.DUE:
-            if row["due_on"] < today:
-                overdue += 1
-            else:
-                still_due += 1
-            continue
-        given_on = timezone.localdate(row["given_at"])
-        if given_on <= row["due_on"]:
-            on_time += 1
-        else:
-            late += 1
-        activity_on = timezone.localdate(row["participation__activity__starts_at"])
-        days_to_feedback.append(max((given_on - activity_on).days, 0))
-        if row["usefulness"] is not None:
-            ratings.append(row["usefulness"])
-    judged = on_time + late + overdue
+    if given:
+        waited = ExpressionWrapper(
+            given_on - TruncDate("participation__activity__starts_at"), output_field=DurationField()
+        )
+        middle = (
+            rows.exclude(due)
+            .annotate(waited=waited)
+            .order_by("waited", "pk")
+            .values_list("waited", flat=True)
+        )
+        # Feedback given before the activity counts as 0 days (clamping keeps the order).
+        days_to_feedback = [max(w.days, 0) for w in middle[(given - 1) // 2 : given // 2 + 1]]
+    judged = counts["on_time"] + counts["late"] + counts["overdue"]
+    ratings = counts["ratings"]
     return {
-        "owed": len(rows),
-        "given_on_time": on_time,
-        "given_late": late,
-        "overdue": overdue,
-        "still_due": still_due,
-        "on_time_share": percentage(on_time, judged),
+        "owed": counts["owed"],
+        "given_on_time": counts["on_time"],
+        "given_late": counts["late"],
+        "overdue": counts["overdue"],
+        "still_due": counts["still_due"],
+        "on_time_share": percentage(counts["on_time"], judged),
         "median_days_to_feedback": round_half_up(median(days_to_feedback)) if days_to_feedback else None,
-        "mean_usefulness": round_half_up(Decimal(sum(ratings)) / len(ratings)) if ratings else None,
-        "ratings": len(ratings),
+        "mean_usefulness": round_half_up(Decimal(counts["rating_sum"]) / ratings) if ratings else None,
+        "ratings": ratings,
     }
 
 
@@ -97,21 +102,34 @@ def compliance_by_project(
     ]
 
 
-def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
-    """Activities with feedback still to give, overdue first, then by due date."""
-    today = today or timezone.localdate()
+def owed_activity_rows(user: User):
+    """Per activity with feedback still to give: people owed and the first due date, overdue
+    first (the earliest due dates are the overdue ones), then by due date and start; in SQL so
+    that a list can page it (owed_rows turns a page into rows)."""
     visible = FeedbackOwed.objects.visible_to(user).due().values("pk")
-    rows = (
+    return (
         FeedbackOwed.objects.filter(pk__in=visible)
         .order_by()
         .values("participation__activity")
-        .annotate(people=Count("pk", distinct=True), first_due=Min("due_on"))
+        .annotate(
+            people=Count("pk", distinct=True),
+            first_due=Min("due_on"),
+            starts_at=Min("participation__activity__starts_at"),
+        )
+        .order_by("first_due", "starts_at", "participation__activity")
     )
-    by_id = {r["participation__activity"]: r for r in rows}
-    activities = Activity.objects.filter(pk__in=by_id).select_related("project", "coordinator", "feedback")
+
+
+def owed_rows(rows, *, today: date | None = None) -> list[dict]:
+    """Rows of owed_activity_rows (a page, or all) with their activities, in one query."""
+    today = today or timezone.localdate()
+    rows = list(rows)
+    activities = Activity.objects.select_related("project", "coordinator", "feedback").in_bulk(
+        [r["participation__activity"] for r in rows]
+    )
     out = []
-    for activity in activities:
-        row = by_id[activity.pk]
+    for row in rows:
+        activity = activities[row["participation__activity"]]
         draft = getattr(activity, "feedback", None)
         out.append(
             {
@@ -124,8 +142,12 @@ def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
                 "is_sent": draft is not None and draft.is_sent,
             }
         )
-    out.sort(key=lambda r: (not r["is_overdue"], r["due_on"], r["activity"].starts_at))
     return out
+
+
+def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
+    """Activities with feedback still to give, overdue first, then by due date."""
+    return owed_rows(owed_activity_rows(user), today=today)
 
 
 def contributor_feedback(user: User, *, today: date | None = None) -> dict:

@@ -37,7 +37,11 @@ def contact_channel(user: User) -> str:
     """ "email", "phone" or "post". No profile means email; no email address means post."""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.profile_of(user)
+    return channel_from(user, Contributor.objects.profile_of(user))
+
+
+def channel_from(user: User, profile) -> str:
+    """contact_channel for a profile already fetched (lists fetch them all in one query)."""
     method = profile.contact_method if profile else "email"
     if method == "email" and not user.email:
         return "post"
@@ -57,7 +61,10 @@ def contact_details(user: User) -> dict:
     """Phone and postal address for letters and calls (blank when there is no profile)."""
     from contributors.models import Contributor
 
-    profile = Contributor.objects.profile_of(user)
+    return details_from(Contributor.objects.profile_of(user))
+
+
+def details_from(profile) -> dict:
     if profile is None:
         return {"phone": "", "address": "", "postcode": ""}
     return {"phone": profile.phone, "address": profile.address, "postcode": profile.postcode}

@@ -11,6 +11,7 @@ from portal import dashboard
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.models import Activity, Participation
+from portal.pagination import paginate
 from portal.pdf import render_pdf
 
 from . import permissions, selectors, services
@@ -48,10 +49,12 @@ def _get_owed(request, public_id) -> FeedbackOwed:
 def owed_list(request):
     if not permissions.can_view_feedback_owed(request.user):
         raise PermissionDenied
+    today = timezone.localdate()
+    page, query = paginate(request, selectors.owed_activity_rows(request.user))
     return render(
         request,
         "feedback/owed_list.html",
-        {"rows": selectors.owed_by_activity(request.user), "today": timezone.localdate()},
+        {"rows": selectors.owed_rows(page, today=today), "page": page, "query": query, "today": today},
     )
 
 
@@ -375,7 +378,8 @@ def contact_list(request):
     """People reached by phone or post who need a call or a letter about an activity soon."""
     if not permissions.can_view_feedback_owed(request.user):
         raise PermissionDenied
-    return render(request, "feedback/contact_list.html", {"contacts": offline_contacts(request.user)})
+    contacts, query = paginate(request, offline_contacts(request.user))
+    return render(request, "feedback/contact_list.html", {"contacts": contacts, "query": query})
 
 
 @login_required

@@ -344,7 +344,8 @@ def impact_csv(data: dict) -> str:
     w.writerow(["period", period_label(data)])
     w.writerow(["impact entries not yet reviewed, left out", data["results"]["unreviewed"]])
     w.writerow(["section", "measure", "value"])
-    for section in impact_sections(data):
+    # Other apps' sections (portal.dashboard.register_report_section) after the report's own.
+    for section in [*impact_sections(data), *data.get("extra_sections", [])]:
         for measure, value in section["rows"]:
             w.writerow([section["heading"], measure, value])
     if data["feedback"] is None:
@@ -404,6 +405,10 @@ def impact_pdf(data: dict) -> bytes:
             "stage_chart": stage_chart,
             "cube_chart": cube_chart,
             "has_cube": bool(cube and cube[0]["n"]),
+            "extra": {
+                slot: [s for s in data.get("extra_sections", []) if s["slot"] == slot]
+                for slot in ("methods", "influence", "reflections")
+            },
         },
     )
 

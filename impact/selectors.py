@@ -16,6 +16,7 @@ from django.utils import timezone
 from contributors.models import Contributor, RoleAssignment
 from feedback.selectors import feedback_compliance
 from payments.selectors import project_spend
+from portal.dashboard import report_sections_for
 from portal.models import Activity, Participation, ParticipationStatus, Project, ProjectStage, User
 from portal.money import percentage, round_half_up
 from portal.suppression import guard_population, suppress
@@ -465,6 +466,8 @@ def impact_report(
         },
         "feedback": feedback,
         "spend": spend,
+        # Sections other apps add (the co-production log's decisions and reflections).
+        "extra_sections": report_sections_for("impact", projects=projects, start=start, end=end),
         "made_at": timezone.now(),
     }
 
@@ -525,4 +528,10 @@ def certificate_details(*, contributor: User, project: Project | None = None) ->
         "total_hours": str(total),
         "first_on": activities[0]["on"] if activities else "",
         "last_on": activities[-1]["on"] if activities else "",
+        # What other apps add (learning the person chose to show), kept as text with the
+        # rest so that a certificate reads the same whenever it is downloaded.
+        "extra_sections": [
+            {"title": s.get("title", s["heading"]), "rows": [list(r) for r in s["rows"]]}
+            for s in report_sections_for("certificate", contributor=contributor, project=project)
+        ],
     }

@@ -3,20 +3,24 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from feedback.models import FeedbackItem
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.models import Project
+from portal.pagination import paginate, sort_order
 from portal.storage import private_file_response
 
-from . import permissions, reports, selectors, services
+from . import permissions, public_cache, reports, selectors, services
 from .forms import (
     ChooseProjectForm,
     ConsentForm,
@@ -61,6 +65,14 @@ def _manageable_projects(user):
 # --- The impact log -----------------------------------------------------------------------------
 
 
+ENTRY_SORTS = {
+    "newest": ("Newest first", ("-occurred_on", "-pk")),
+    "oldest": ("Oldest first", ("occurred_on", "pk")),
+    "project": ("Project", ("project__title", "-occurred_on", "-pk")),
+    "status": ("Status", ("status", "-occurred_on", "-pk")),
+}
+
+
 @login_required
 def entry_list(request):
     entries = ImpactEntry.objects.visible_to(request.user).select_related("project")
@@ -70,10 +82,21 @@ def entry_list(request):
         entries = entries.filter(project=project)
     can_log = permissions.can_log_any_impact(request.user)
     mine = EntryContributor.objects.filter(contributor=request.user).select_related("entry__project")
+    order, sort_links = sort_order(request, ENTRY_SORTS, "newest")
+    entries, query = paginate(request, entries.order_by(*order))
+    mine, mine_query = paginate(request, mine.order_by("-entry__occurred_on", "pk"), param="mine_page")
     return render(
         request,
         "impact/entry_list.html",
-        {"entries": entries, "project": project, "can_log": can_log, "mine": mine},
+        {
+            "entries": entries,
+            "query": query,
+            "sort_links": sort_links,
+            "project": project,
+            "can_log": can_log,
+            "mine": mine,
+            "mine_query": mine_query,
+        },
     )
 
 
@@ -364,40 +387,54 @@ def _public_entries():
                 ),
             )
         )
-        .order_by("-published_at")
+        .order_by("-published_at", "-pk")
     )
 
 
 def public_changes(request):
-    """The organisation's public "what changed" page: published entries only."""
-    entries = _public_entries()
-    published = Q(impact_entries__status=EntryStatus.PUBLISHED)
-    nothing_changed = Q(impact_entries__outcome=Outcome.NOT_CHANGED)
-    # "Nothing changed" is worth publishing, but it is not a change: counted on its own.
-    projects = (
-        Project.objects.filter(published)
-        .annotate(
-            n=Count("impact_entries", filter=published & ~nothing_changed),
-            unchanged=Count("impact_entries", filter=published & nothing_changed),
-        )
-        .order_by("title")
-    )
-    return render(
-        request,
-        "impact/public_changes.html",
-        {"entries": entries, "projects": projects, "standards": UKStandard},
-    )
+    """The organisation's public "what changed" page: published entries only, newest first,
+    a page at a time; its body is cached (impact.public_cache)."""
+    return _public_page(request, None)
 
 
 def public_project_changes(request, public_id):
     project = get_object_or_404(
         Project.objects.filter(impact_entries__status=EntryStatus.PUBLISHED).distinct(), public_id=public_id
     )
-    return render(
-        request,
-        "impact/public_changes.html",
-        {"entries": _public_entries().filter(project=project), "project": project},
+    return _public_page(request, project)
+
+
+def _public_page(request, project):
+    key = public_cache.key(
+        project.pk if project else "all", request.GET.get("page", ""), request.GET.get("projects_page", "")
     )
+    body = cache.get(key) if settings.PORTAL_SHARED_CACHE else None
+    if body is None:
+        entries = _public_entries()
+        context = {"project": project, "standards": UKStandard}
+        if project is None:
+            published = Q(impact_entries__status=EntryStatus.PUBLISHED)
+            nothing_changed = Q(impact_entries__outcome=Outcome.NOT_CHANGED)
+            # "Nothing changed" is worth publishing, but it is not a change: counted on its own.
+            projects = (
+                Project.objects.filter(published)
+                .annotate(
+                    n=Count("impact_entries", filter=published & ~nothing_changed),
+                    unchanged=Count("impact_entries", filter=published & nothing_changed),
+                )
+                .order_by("title", "pk")
+            )
+            context["projects"], context["projects_query"] = paginate(
+                request, projects, param="projects_page"
+            )
+        else:
+            entries = entries.filter(project=project)
+        context["entries"], context["entries_query"] = paginate(request, entries, per_page=20)
+        # No request: the body must not depend on who is looking (nor run context processors).
+        body = render_to_string("impact/partials/public_changes_body.html", context)
+        if settings.PORTAL_SHARED_CACHE:
+            cache.set(key, body, public_cache.TIMEOUT)
+    return render(request, "impact/public_changes.html", {"body": mark_safe(body), "project": project})
 
 
 # --- Certificates -------------------------------------------------------------------------------

@@ -262,7 +262,7 @@ def deliver(*, delivery_id: int) -> str:
 def fail_delivery(*, delivery_id: int, reason: str) -> Delivery | None:
     """Mark it failed (once) and put the person on the coordinators' list to reach another way."""
     delivery = (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("message", "recipient__contributor")
         .filter(pk=delivery_id)
         .exclude(status=DeliveryStatus.FAILED)

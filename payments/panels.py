@@ -180,9 +180,12 @@ def data_export_section(user) -> dict:
     from .models import Claim
 
     out = []
-    for claim in Claim.objects.filter(contributor=user).prefetch_related(
-        "fee_lines", "expense_lines", "events"
-    ):
+    claims = (
+        Claim.objects.filter(contributor=user)
+        .select_related("project", "participation__activity")
+        .prefetch_related("fee_lines", "expense_lines", "events")
+    )
+    for claim in claims:
         out.append(
             {
                 "claim": str(claim.public_id),

@@ -3,12 +3,12 @@
 import statistics
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
 
 from portal.models import Project, User
 from portal.money import ZERO
@@ -67,19 +67,25 @@ def would_exceed_budget(claim: Claim) -> bool:
 
 
 def time_to_pay(claims=None) -> dict:
-    """Days from first submission to payment: the median and the longest, over paid claims."""
+    """Days from first submission to payment: the median and the longest, over paid claims.
+    In SQL (a count and the longest, then the one or two middle rows), not over every row."""
     claims = Claim.objects.filter(status=ClaimStatus.PAID) if claims is None else claims
-    days = [
+    # The submission's date as Python's .date() gives it on the stored (UTC) time.
+    waited = ExpressionWrapper(
+        F("paid_on") - TruncDate("first_submitted_at", tzinfo=UTC), output_field=DurationField()
+    )
+    paid = claims.filter(paid_on__isnull=False, first_submitted_at__isnull=False).annotate(waited=waited)
+    totals = paid.aggregate(count=Count("pk"), longest=Max("waited"))
+    count = totals["count"]
+    if not count:
+        return {"count": 0, "median": None, "longest": None}
+    middle = [
         (c.paid_on - c.first_submitted_at.date()).days
-        for c in claims.filter(paid_on__isnull=False, first_submitted_at__isnull=False).only(
-            "paid_on", "first_submitted_at"
-        )
+        for c in paid.order_by("waited", "pk").only("paid_on", "first_submitted_at")[
+            (count - 1) // 2 : count // 2 + 1
+        ]
     ]
-    return {
-        "count": len(days),
-        "median": statistics.median(days) if days else None,
-        "longest": max(days) if days else None,
-    }
+    return {"count": count, "median": statistics.median(middle), "longest": totals["longest"].days}
 
 
 def _timeliness() -> dict:

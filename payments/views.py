@@ -16,6 +16,7 @@ from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
 from portal.models import Participation, Project, offline_q
 from portal.money import ZERO
+from portal.pagination import paginate
 from portal.people import hint as person_hint
 from portal.storage import private_file_response
 
@@ -60,6 +61,9 @@ def _get_claim(request, public_id) -> Claim:
 # --- Contributors: their claims -----------------------------------------------------------------
 
 
+CLAIMS_PAGE = 25
+
+
 @login_required
 def claim_list(request):
     user = request.user
@@ -72,11 +76,13 @@ def claim_list(request):
     for claim in claims:
         claim.expected_on = benefits.expected_payment_on(claim, today)
     participations = selectors.claimable_participations(user)
+    claims, query = paginate(request, claims.order_by("-created_at", "-pk"), per_page=CLAIMS_PAGE)
     return render(
         request,
         "payments/claim_list.html",
         {
             "claims": claims,
+            "query": query,
             "start_form": StartClaimForm(participations=participations) if participations else None,
             "can_enter": user.is_coordinator,
         },
@@ -653,7 +659,7 @@ def batch_export(request, public_id):
 @reauthentication_required
 def _export_csv(request, batch):
     from contributors.models import Contributor
-    from contributors.services import reveal_bank_details
+    from contributors.services import reveal_bank_details_many
 
     claims = batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk")
     response, writer = csv_download(f"payment-run-{batch.paid_on:%Y-%m-%d}.csv")
@@ -675,19 +681,27 @@ def _export_csv(request, batch):
             "reference",
         ]
     )
+    claims = list(claims)
+    # One query for the profiles and one for the bank details of the whole run, not per claim.
+    profiles = {
+        c.user_id: c
+        for c in Contributor.objects.filter(
+            user__in={claim.contributor_id for claim in claims}
+        ).select_related("user")
+    }
+    # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
+    # repays the expenses of someone who declined the fee.
+    method = batch.method
+    banks = {}
+    if method == "bank_transfer":
+        banks = reveal_bank_details_many(
+            actor=request.user,
+            contributors=list({p.pk: p for p in profiles.values()}.values()),
+            reason=f"finance export {batch.reference}",
+        )
     for claim in claims:
-        profile = Contributor.objects.profile_of(claim.contributor)
-        # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
-        # repays the expenses of someone who declined the fee.
-        method = batch.method
-        bank = {}
-        if profile and method == "bank_transfer":
-            bank = (
-                reveal_bank_details(
-                    actor=request.user, contributor=profile, reason=f"finance export {batch.reference}"
-                )
-                or {}
-            )
+        profile = profiles.get(claim.contributor_id)
+        bank = banks.get(profile.pk, {}) if profile else {}
         writer.writerow(
             [
                 claim.contributor.name,

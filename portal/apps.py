@@ -1,5 +1,7 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_migrate
 
 _COORDINATE = [
     "add_project",
@@ -24,11 +26,14 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from . import dashboard
-        from .models import Role
+        from .middleware import stamp_session_on_login
+        from .models import Role, User
         from .roles import sync_roles
 
         # Sent after every app's migrate, so each app's permissions exist by the last call.
         post_migrate.connect(sync_roles, dispatch_uid="portal.sync_roles")
+        user_logged_in.connect(stamp_session_on_login, dispatch_uid="portal.stamp_session_on_login")
+        m2m_changed.connect(forget_roles, sender=User.groups.through, dispatch_uid="portal.forget_roles")
         dashboard.register_nav(label="Home", url_name="portal:home", roles=tuple(Role.values), order=0)
         dashboard.register_nav(
             label="Projects",
@@ -36,3 +41,27 @@ class PortalConfig(AppConfig):
             roles=(Role.COORDINATOR, Role.MANAGER, Role.CONTRIBUTOR),
             order=10,
         )
+
+
+def forget_roles(sender, instance, action, reverse, pk_set, **kwargs):
+    """Drop the cached roles of everyone whose groups just changed (User.has_role)."""
+    from django.core.cache import cache
+
+    from .models import User
+
+    if action not in ("post_add", "post_remove", "pre_clear", "post_clear"):
+        return
+    if not reverse:  # user.groups.add(...)
+        people = [instance]
+        if hasattr(instance, "_role_cache"):
+            del instance._role_cache
+    elif action == "pre_clear":  # group.user_set.clear()
+        people = list(instance.user_set.all())
+    elif action == "post_clear":
+        return
+    else:
+        people = list(User.objects.filter(pk__in=pk_set))
+    keys = [person._roles_cache_key for person in people]
+    cache.delete_many(keys)
+    # Again after commit: another request may have cached the old roles in between.
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -114,3 +114,38 @@ def nav_for(request) -> list[dict]:
         count = item.count(request) if item.count else 0
         items.append({"label": item.label, "url": url, "active": active, "count": count})
     return items
+
+
+# --- Report sections -------------------------------------------------------------------------
+# A report (so far only "impact", the GRIPP2-SF report) asks here for the sections other apps
+# add to it, so that the app making the report needs to import none of them.
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    report: str
+    # Where in the report it goes: the report's own headings ("methods", "influence",
+    # "reflections" for the impact report).
+    slot: str
+    template: str  # included in the PDF with `section` = the context
+    # (*, projects, start, end) -> dict with "heading" (the CSV's section) and "rows" (list of
+    # (measure, value) strings, shown in both the CSV and the PDF), plus whatever the template
+    # needs; None leaves the section out.
+    context: Callable
+    order: int = 50
+
+
+REPORT_SECTIONS: list[ReportSection] = []
+
+
+def register_report_section(*, report: str, slot: str, template: str, context: Callable, order: int = 50):
+    REPORT_SECTIONS.append(ReportSection(report, slot, template, context, order))
+
+
+def report_sections_for(report: str, **kwargs) -> list[dict]:
+    out = []
+    for section in sorted((s for s in REPORT_SECTIONS if s.report == report), key=lambda s: s.order):
+        ctx = section.context(**kwargs)
+        if ctx is not None:
+            out.append({"slot": section.slot, "template": section.template, **ctx})
+    return out

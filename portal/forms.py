@@ -185,6 +185,31 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
         return obj.name_with_hint
 
 
+PICKER_CAP = 20  # options a people picker shows at most
+PICKER_SEARCH_FROM = 15  # more people than this and the picker starts as a search
+
+
+def limit_picker(form, name: str, people, find: str) -> None:
+    """Narrow a people picker for display (call it after validation, never before): with
+    more than 15 people to choose from it offers only what a search found, at most 20, or
+    before a search only the person already chosen; never a select of everyone. `people` is
+    everyone who may be chosen. Sets `searchable` and `found` on the field for
+    partials/person_search.html."""
+    field = form.fields[name]
+    field.searchable = bool(find) or people.count() > PICKER_SEARCH_FROM
+    matched = search_people(people, find)
+    field.found = matched.count() if find else None
+    if find or not field.searchable:
+        field.queryset = matched.order_by("name", "pk")[:PICKER_CAP]
+        return
+    try:
+        chosen = int(form.data.get(form.add_prefix(name), "")) if form.is_bound else None
+    except ValueError:
+        chosen = None
+    field.queryset = people.filter(pk=chosen) if chosen else people.none()
+    field.help_text = "Find the person first: search above by name or email."
+
+
 class AddParticipantForm(forms.Form):
     contributor = PersonChoiceField(queryset=_people(Role.CONTRIBUTOR), label="Contributor")
 
@@ -197,6 +222,7 @@ class AddParticipantForm(forms.Form):
             people = people.filter(pk__in=people_visible_to(user).values("pk"))
         if activity is not None:
             people = people.exclude(participations__activity=activity)
+        self.people = people
         self.fields["contributor"].queryset = search_people(people, find)
 
 

@@ -34,12 +34,14 @@ class StaffMfaMiddleware:
             and request.user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
             and (request.user.is_staff_role or request.user.is_superuser)
+            # Read from the session first: a session that used the second factor has an
+            # authenticator, and then no page asks the database (issue 12).
+            and not session_used_mfa(request)
         ):
             back = urlencode({"next": request.get_full_path()})
             if not has_authenticator(request.user):
                 return redirect(f"{reverse('mfa_activate_totp')}?{back}")
-            if not session_used_mfa(request):
-                return redirect(f"{reverse('mfa_reauthenticate')}?{back}")
+            return redirect(f"{reverse('mfa_reauthenticate')}?{back}")
         return self.get_response(request)
 
 
@@ -53,6 +55,39 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
+        return response
+
+
+_REFRESHED = "_portal_refreshed"
+
+
+def stamp_session_on_login(sender, request, user, **kwargs):
+    """Signing in saves the session anyway; stamping it then spares the first page a write."""
+    if hasattr(request, "session"):
+        request.session[_REFRESHED] = int(time.time())
+
+
+class SlidingSessionMiddleware:
+    """Sessions end after PORTAL_SESSION_IDLE_MINUTES of inactivity. Rewriting the session on
+    every request (SESSION_SAVE_EVERY_REQUEST) costs a write per page; instead the expiry is
+    pushed forward only when the last push is over PORTAL_SESSION_REFRESH_SECONDS old, so a
+    session ends at most that long before the idle time is up."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if session is not None and user is not None and user.is_authenticated:
+            now = int(time.time())
+            # A session saved anyway is stamped too: its expiry moves with that save.
+            if (
+                session.modified
+                or now - session.get(_REFRESHED, 0) >= settings.PORTAL_SESSION_REFRESH_SECONDS
+            ):
+                session[_REFRESHED] = now  # marks it modified: SessionMiddleware saves it
         return response
 
 

@@ -127,10 +127,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.name
 
+    @property
+    def _roles_cache_key(self) -> str:
+        # public_id as well as pk: test databases reuse primary keys, never UUIDs.
+        return f"portal:roles:{self.pk}:{self.public_id}"
+
     def has_role(self, role: str) -> bool:
-        # Cached per request object: role checks happen many times per page.
+        # Cached on the object (many checks per page) and in the cache (every page asks), the
+        # latter cleared whenever the person's groups change (portal.apps: forget_roles).
         if not hasattr(self, "_role_cache"):
-            self._role_cache = set(self.groups.values_list("name", flat=True))
+            from django.core.cache import cache
+
+            shared = self.pk and settings.PORTAL_SHARED_CACHE
+            names = cache.get(self._roles_cache_key) if shared else None
+            if names is None:
+                names = list(self.groups.values_list("name", flat=True)) if self.pk else []
+                if shared:
+                    cache.set(self._roles_cache_key, names, 300)
+            self._role_cache = set(names)
         return role in self._role_cache
 
     @property

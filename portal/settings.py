@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "impact",
     # At the end of the import chain: nothing imports it.
     "messaging",
+    # At the end of the chain: reads every app above, nothing imports it.
+    "coproduction",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,6 +135,11 @@ else:
         "store_processed": False,
     }
 
+# Whether every web process sees the same cache. Roles and the public page are cached across
+# requests only then: with a per-process cache, a role taken away or an entry unpublished in
+# one worker would linger in the others.
+PORTAL_SHARED_CACHE = env.bool("PORTAL_SHARED_CACHE", default=bool(REDIS_URL))
+
 CELERY_TIMEZONE = "Europe/London"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task gives the task back
@@ -185,7 +193,9 @@ MFA_TOTP_ISSUER = env.str("PORTAL_ORGANISATION_NAME", default="Northbridge Resea
 # Sessions end after this much inactivity: every request pushes the expiry forward.
 PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=60)
 SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry slides forward on use, but the session row is rewritten at most once a minute
+# (portal.middleware.SlidingSessionMiddleware), not on every request.
+PORTAL_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Coordinators and managers must set up an authenticator app before any staff page.
@@ -256,6 +266,8 @@ PORTAL_FEEDBACK_ESCALATE_AFTER_DAYS = env.int("PORTAL_FEEDBACK_ESCALATE_AFTER_DA
 PORTAL_IMPACT_EVIDENCE_MAX_MB = env.int("PORTAL_IMPACT_EVIDENCE_MAX_MB", default=10)
 # Report files (PDF, CSV, batches of certificates) are deleted this many days after they are made.
 PORTAL_IMPACT_REPORT_KEEP_DAYS = env.int("PORTAL_IMPACT_REPORT_KEEP_DAYS", default=30)
+# Days before a DBS check or training expires that the person and their coordinators are told.
+PORTAL_CHECK_REMINDER_DAYS = env.int("PORTAL_CHECK_REMINDER_DAYS", default=30)
 
 # --- Files, static, security ----------------------------------------------------------------
 STATIC_URL = "/static/"

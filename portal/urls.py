@@ -31,5 +31,6 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     # The admin's own password form would sign people in without allauth's second factor.
     path("admin/login/", views.admin_login),
+    path("coproduction/", include("coproduction.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import dashboard, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
-from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm
+from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm, limit_picker
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 
 
@@ -184,6 +184,9 @@ def activity_detail(request, public_id, add_form=None, status=200):
     find = request.GET.get("find", "").strip()
     if not can_manage:
         participations = participations.filter(contributor=request.user)
+    if can_manage:
+        add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
+        limit_picker(add_form, "contributor", add_form.people, find)
     return render(
         request,
         "portal/activity_detail.html",
@@ -191,8 +194,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "activity": activity,
             "participations": participations,
             "can_manage": can_manage,
-            "add_form": add_form
-            or (AddParticipantForm(activity=activity, user=request.user, find=find) if can_manage else None),
+            "add_form": add_form,
             "find": find,
             # Before the activity starts only invited/confirmed can be chosen (see the service).
             "status_choices": [

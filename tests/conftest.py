@@ -60,3 +60,12 @@ def _fail_on_error_logs(caplog):
 def _media_root(settings, tmp_path, request):
     # A module-scoped matrix world (tests.matrix.world_fixture) keeps its files for the module.
     settings.MEDIA_ROOT = getattr(request.module, "WORLD_MEDIA_ROOT", None) or tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: the database is rolled back between tests, and a
+    cached public page or role list must not outlive the rows it came from."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -287,3 +287,64 @@ def opted_in(user):
 
     Contributor.objects.update_or_create(user=user, defaults={"in_directory": True})
     return user
+
+
+# --- coproduction ---------------------------------------------------------------------------
+
+
+class GroundRulesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coproduction.GroundRules"
+
+    project = factory.SubFactory(ProjectFactory)
+    version = 1
+    text = "We listen to each other. What people share stays in the room."
+    written_by = factory.SelfAttribute("project.lead")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coproduction.Decision"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    decided_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=10))
+    stage = "design"
+    options = "Option A or option B."
+    method = "consensus"
+    views_changed_it = "yes"
+    how_views_changed_it = "Contributors chose B."
+    recorded_by = factory.SelfAttribute("project.lead")
+
+
+class CoproductionReflectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coproduction.Reflection"
+
+    project = factory.SubFactory(ProjectFactory)
+    author = factory.SubFactory(UserFactory, contributor=True)
+    stage = "design"
+    working = "Being asked early."
+    visibility = "team"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coproduction.Course"
+
+    title = factory.Sequence(lambda n: f"Research awareness {n}")
+    provider = "NIHR Learn"
+    format = "online_self"
+    length = "2 hours"
+    added_by = factory.SubFactory(UserFactory, coordinator=True)
+
+
+class CheckRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "coproduction.CheckRecord"
+
+    person = factory.SubFactory(UserFactory, contributor=True)
+    check_kind = "dbs_enhanced"
+    checked_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=700))
+    expires_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=20))
+    recorded_by = factory.SubFactory(UserFactory, coordinator=True)

@@ -20,6 +20,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # On the PostgreSQL run `make test` also sets REDIS_URL, and the cache is the real Redis.
 if not REDIS_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: the local cache is shared by every request, as Redis is in production.
+PORTAL_SHARED_CACHE = True
 PORTAL_REQUIRE_STAFF_MFA = False
 ACCOUNT_RATE_LIMITS = False
 MEDIA_ROOT = _TMP / "media"

@@ -165,12 +165,15 @@ def test_the_diversity_picture_hides_small_numbers(client, fatima, project):
 
 
 def test_role_register_csv_lists_who_holds_which_role(client, morgan, cara, project):
-    RoleAssignmentFactory(contributor=cara, project=project, role_type="lay_reviewer")
+    RoleAssignmentFactory(
+        contributor=cara, project=project, role_type="lay_reviewer", involvement_level="adviser"
+    )
     client.force_login(morgan)
     response = client.get(reverse("contributors:role_register_csv"))
     body = response.content.decode()
     assert response["Content-Type"].startswith("text/csv")
     assert "Getting home after a stroke,Cara Bennett,Lay reviewer" in body
+    assert body.splitlines()[1].endswith(",Adviser")
 
 
 def test_directory_lists_only_people_who_opted_in_and_finds_them_by_skill(client, fatima, cara, olu):

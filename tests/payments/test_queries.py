@@ -62,6 +62,7 @@ def _world(size: int, fatima, *, approve: bool) -> None:
 
 def _count(client, user, url) -> int:
     client.force_login(user)
+    client.get(url)  # warm: roles and content types cached, as on every page but the first
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -85,3 +86,55 @@ def test_the_page_costs_the_same_for_ten_times_the_claims(client, fatima, morgan
     large = _count(client, user, reverse(url_name))
     assert small == large
     assert large - _bare(client, user) <= 10
+
+
+@pytest.mark.parametrize(("waits", "median"), [([3, 10, 1, 7, 30], 7), ([4, 2, 9, 5], 4.5), ([6], 6)])
+def test_days_to_pay_median_and_longest_come_from_sql_not_every_row(waits, median):
+    from payments.selectors import time_to_pay
+    from tests.factories import ClaimFactory
+
+    submitted = timezone.now() - timedelta(days=60)
+    for wait in waits:
+        ClaimFactory(
+            status="paid", first_submitted_at=submitted, paid_on=(submitted + timedelta(days=wait)).date()
+        )
+    ClaimFactory(approved=True)  # not paid: not counted
+    with CaptureQueriesContext(connection) as queries:
+        timing = time_to_pay()
+    assert timing == {"count": len(waits), "median": median, "longest": max(waits)}
+    assert len(queries) == 2
+
+
+def _export(client, morgan, reference):
+    from payments.models import Claim
+
+    claims = list(
+        Claim.objects.filter(status="approved", contributor__contributor__bank_account__isnull=False).exclude(
+            payment_choice=PaymentChoice.VOUCHERS
+        )
+    )
+    batch = services.mark_claims_paid(
+        actor=morgan, claims=claims, paid_on=timezone.localdate(), reference=reference
+    )
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("payments:batch_export", args=[batch.public_id]))
+    assert response.status_code == 200
+    assert response.content.decode().count("\n") == len(claims) + 1
+    return len(queries), claims, [q["sql"][:140] for q in queries.captured_queries]
+
+
+def test_the_finance_export_costs_the_same_queries_for_ten_times_the_claims(client, fatima, morgan):
+    from portal.models import AuditEvent
+    from tests.mfa import pass_mfa
+
+    client.force_login(morgan)
+    pass_mfa(client, morgan)
+    _world(2, fatima, approve=True)
+    small, _, _ = _export(client, morgan, "RUN-1")
+    before = AuditEvent.objects.filter(action="bank_details.read").count()
+    _world(20, fatima, approve=True)
+    large, claims, sql = _export(client, morgan, "RUN-2")
+    assert small == large < 20, sql
+    # Each person's bank details read is still logged, one row each.
+    people = {c.contributor_id for c in claims}
+    assert AuditEvent.objects.filter(action="bank_details.read").count() - before == len(people) > 0

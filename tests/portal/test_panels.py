@@ -1,12 +1,14 @@
 """Every app hooks into the spine the same way, and its panel templates follow one scheme:
-`<app>/panels/<where>.html`, where is home (every role), home_<role>, project or activity."""
+`<app>/panels/<where>.html`, where is home (every role), home_<role>, project, activity or
+person (the contributor's profile)."""
 
 import re
 
 from portal import dashboard
 
 SCHEME = re.compile(
-    r"^(contributors|payments|feedback|impact|messaging)/panels/(home(_[a-z]+)?|project|activity)\.html$"
+    r"^(contributors|payments|feedback|impact|messaging|coproduction)/panels/"
+    r"(home(_[a-z]+)?|project|activity|person)\.html$"
 )
 
 

@@ -32,3 +32,28 @@ def test_the_participant_picker_shows_hints_in_natural_order_and_searches(db, pr
     found = AddParticipantForm(activity=ActivityFactory(project=project), find="member 1")
     assert {u.name for u in found.fields["contributor"].queryset} == {"Member 1", "Member 10"}
     assert search_people(User.objects.all(), "nobody-called-this").count() == 0
+
+
+def test_a_long_picker_is_a_search_showing_at_most_twenty_never_everyone(client, morgan, project):
+    from django.urls import reverse
+
+    for n in range(30):
+        UserFactory(name=f"Person {n}", contributor=True)
+    activity = ActivityFactory(project=project)
+    client.force_login(morgan)
+    url = reverse("portal:activity_detail", args=[activity.public_id])
+    page = client.get(url).content.decode()
+    assert "Find a person by name or email" in page
+    assert "Person 1 (" not in page  # before a search, nobody is listed
+    page = client.get(url, {"find": "person"}).content.decode()
+    assert "30 found for “person”" in page
+    assert page.count("<option value=") - page.count('<option value=""') == 20
+    page = client.get(url, {"find": "person 7"}).content.decode()
+    assert "Person 7 (" in page
+    # Adding still works for anyone who may be chosen, searched or not.
+    chosen = User.objects.get(name="Person 29")
+    response = client.post(
+        reverse("portal:participant_add", args=[activity.public_id]), {"contributor": chosen.pk}
+    )
+    assert response.status_code == 302
+    assert activity.participations.filter(contributor=chosen).exists()

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
 
-APPS = ("portal", "contributors", "payments", "feedback", "impact", "messaging")
+APPS = ("portal", "contributors", "payments", "feedback", "impact", "messaging", "coproduction")
 # URLs that are not behind sign-in and are tested on their own.
 PUBLIC = {"healthz"}
 

@@ -76,7 +76,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo = self._seed_spine()
             for config in apps.get_app_configs():
-                if config.name in ("contributors", "payments", "feedback", "impact", "messaging"):
+                if config.name in (
+                    "contributors",
+                    "payments",
+                    "feedback",
+                    "impact",
+                    "messaging",
+                    "coproduction",
+                ):
                     try:
                         module = importlib.import_module(f"{config.name}.demo")
                     except ModuleNotFoundError:

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributors', '0006_two_person_bank_changes_and_invitations'),
+        ('contributors', '0007_role_involvement_level'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

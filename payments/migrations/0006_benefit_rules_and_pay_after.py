@@ -32,7 +32,7 @@ def give_existing_claims_a_target(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0004_claim_reference_and_batch_method'),
+        ('payments', '0005_claim_status_project_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,32 @@
+"""One way to page a list (issue 12): Django's Paginator, the query string kept for the links
+(templates/partials/pagination.html), and a sort chosen from a fixed list."""
+
+from django.core.paginator import Page, Paginator
+
+PAGE_SIZE = 50
+
+
+def paginate(request, rows, per_page: int = PAGE_SIZE, param: str = "page") -> tuple[Page, str]:
+    """The requested page of `rows` (an ordered queryset) and the rest of the query string,
+    without `param`, for the pagination links (pass both to partials/pagination.html)."""
+    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop(param, None)
+    return page, query.urlencode()
+
+
+def sort_order(request, options: dict[str, tuple[str, tuple[str, ...]]], default: str):
+    """The sort the person asked for (`?sort=`) if it is one of `options` (key -> (label,
+    order_by fields)), else `default`: an unknown value never reaches order_by. Returns the
+    order_by fields and the links for partials/sort.html (each keeps the other filters and
+    goes back to the first page)."""
+    key = request.GET.get("sort", default)
+    if key not in options:
+        key = default
+    links = []
+    for option, (label, _fields) in options.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = option
+        links.append({"label": label, "query": query.urlencode(), "current": option == key})
+    return options[key][1], links
