@@ -67,16 +67,14 @@ CLAIMS_PAGE = 25
 @login_required
 def claim_list(request):
     user = request.user
-    claims = list(
-        Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).select_related(
-            "participation__activity", "project", "contributor"
-        )
+    claims = Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).select_related(
+        "participation__activity", "project", "contributor"
     )
+    participations = selectors.claimable_participations(user)
+    claims, query = paginate(request, claims.order_by("-created_at", "-pk"), per_page=CLAIMS_PAGE)
     today = timezone.localdate()
     for claim in claims:
         claim.expected_on = benefits.expected_payment_on(claim, today)
-    participations = selectors.claimable_participations(user)
-    claims, query = paginate(request, claims.order_by("-created_at", "-pk"), per_page=CLAIMS_PAGE)
     return render(
         request,
         "payments/claim_list.html",
