@@ -172,6 +172,22 @@ def _log(user: User) -> dict:
 register_section("account", _account)
 register_section("profile", _profile)
 register_section("equality_monitoring", _equality)
+
+
+def _benefit(user: User) -> dict:
+    from .models import BenefitAnswer
+
+    answer = BenefitAnswer.objects.filter(user=user).first()
+    if answer is None:
+        return {}
+    return {
+        "benefit": answer.get_benefit_display(),
+        "consent_given": _dt(answer.consent_given_at),
+        "updated": _dt(answer.updated_at),
+    }
+
+
+register_section("benefit", _benefit)
 register_section("involvement", _involvement)
 register_section("log", _log)
 

@@ -13,6 +13,7 @@ from . import equality
 from .models import (
     INVOLVEMENT_LEVEL_HINTS,
     AccessNeed,
+    Benefit,
     ContactMethod,
     ContributorStatus,
     InvolvementLevel,
@@ -520,3 +521,17 @@ class ErasureDecisionForm(forms.Form):
         if data.get("decision") == "refuse" and not data.get("note"):
             self.add_error("note", "Explain why the request is refused")
         return data
+
+
+class BenefitForm(forms.Form):
+    benefit = forms.ChoiceField(
+        choices=Benefit.choices,
+        widget=forms.RadioSelect,
+        label="Which benefit applies to you?",
+        help_text="Your award letter says which. If you are not sure, choose the last option.",
+        error_messages={"required": "Choose the benefit that applies to you"},
+    )
+    consent = forms.BooleanField(
+        label="I agree that the portal keeps this answer to check my payments against the benefit's limit",
+        error_messages={"required": "Tick the box to say you agree, or leave this page without saving"},
+    )

@@ -660,3 +660,50 @@ class ErasureRequest(TimeStampedModel):
 
     def __str__(self):
         return f"Erasure request {self.public_id} ({self.get_status_display()})"
+
+
+# --- Benefits ------------------------------------------------------------------------------------
+
+
+class Benefit(models.TextChoices):
+    """The benefits whose earnings limits payments knows about (payments.BenefitRule holds the
+    dated limits). The codes match the rows in payments/data/benefit-rules.csv."""
+
+    ESA_LOWER = (
+        "esa_permitted_work_lower",
+        "Employment and Support Allowance (ESA): permitted work, lower limit",
+    )
+    ESA_HIGHER = (
+        "esa_permitted_work_higher",
+        "Employment and Support Allowance (ESA): permitted work, higher limit (under 16 hours a week)",
+    )
+    UC_HOUSING = "uc_work_allowance_housing", "Universal Credit, with help with housing costs"
+    UC_NO_HOUSING = "uc_work_allowance_no_housing", "Universal Credit, without help with housing costs"
+    CARERS = "carers_allowance", "Carer’s Allowance"
+    OTHER = "other", "Another benefit, or I am not sure: I need advice"
+
+
+class BenefitAnswer(models.Model):
+    """Which benefit a contributor says applies to them, given with consent.
+
+    Special category data (it reveals health or disability), kept like equality answers: apart
+    from the profile, read only by the person and by their own payment checks, deleted when
+    they withdraw. Coordinators never see it, only that limits need checking."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="benefit_answer"
+    )
+    benefit = models.CharField(max_length=40, choices=Benefit)
+    consent_given_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(benefit__in=Benefit.values),
+                name="contributors_benefitanswer_benefit_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"Benefit answer #{self.pk}"

@@ -24,6 +24,8 @@ from .models import (
     AccessNeed,
     BankAccount,
     BankDetailsChange,
+    Benefit,
+    BenefitAnswer,
     ContactChannel,
     ContactMethod,
     ContactTask,
@@ -862,6 +864,7 @@ def anonymise_person(*, user: User) -> None:
     person_erased.send(sender=User, user=user)
     ErasureRequest.objects.filter(user=user).update(reason="", decision_note="")
     DiversityRecord.objects.filter(user=user).delete()
+    BenefitAnswer.objects.filter(user=user).delete()
     blank = dict.fromkeys(DiversityRecord.ANSWER_FIELDS, "")
     blank.update(year_of_birth=None, year_of_birth_prefer_not_to_say=False, has_answers=False)
     ParticipationDiversity.objects.filter(participation__contributor=user).update(**blank)
@@ -897,3 +900,35 @@ def anonymise_person(*, user: User) -> None:
     user.save()
     # Last: wherever anyone else typed their name or contacts (audit rows, notes, certificates).
     forget_identifiers(identifiers=identifiers)
+
+
+# --- Benefits ------------------------------------------------------------------------------------
+
+
+def benefit_of(*, user: User) -> str | None:
+    """The benefit a person said applies to them, for their own payment checks only."""
+    return BenefitAnswer.objects.filter(user=user).values_list("benefit", flat=True).first()
+
+
+@transaction.atomic
+def save_benefit(*, user: User, consent: bool, benefit: str) -> BenefitAnswer:
+    """Record which benefit applies, given with the person's explicit consent."""
+    if not consent:
+        raise ContributorError("Tick the box to say you agree, or leave this page without saving.")
+    answer = BenefitAnswer.objects.select_for_update().filter(user=user).first()
+    created = answer is None
+    if created:
+        answer = BenefitAnswer(user=user, consent_given_at=timezone.now())
+    answer.benefit = Benefit(benefit)
+    answer.save()
+    # Like equality answers, the answer itself never goes into the audit trail.
+    record_audit(actor=user, action="benefit.given" if created else "benefit.changed", target=user)
+    return answer
+
+
+@transaction.atomic
+def withdraw_benefit(*, user: User) -> None:
+    """Withdraw consent: the answer is deleted."""
+    deleted, _ = BenefitAnswer.objects.filter(user=user).delete()
+    if deleted:
+        record_audit(actor=user, action="benefit.withdrawn", target=user)

@@ -29,6 +29,7 @@ from .data_export import export_for, readable
 from .models import (
     AccessNeed,
     BankDetailsChange,
+    BenefitAnswer,
     ContactChannel,
     ContactTask,
     Contributor,
@@ -287,6 +288,33 @@ def equality_withdraw(request):
     services.withdraw_diversity(user=request.user)
     messages.success(request, "Your equality monitoring answers have been deleted.")
     return redirect("contributors:profile" if _own_profile(request) else "portal:home")
+
+
+# --- Benefits -----------------------------------------------------------------------------------
+
+
+@login_required
+def benefit_form(request):
+    """Which benefit applies: the person's own answer, used only for their own payment checks."""
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    answer = BenefitAnswer.objects.filter(user=request.user).first()
+    form = forms.BenefitForm(request.POST or None, initial={"benefit": answer.benefit} if answer else {})
+    if request.method == "POST" and form.is_valid():
+        services.save_benefit(user=request.user, consent=True, benefit=form.cleaned_data["benefit"])
+        messages.success(request, "Thank you. Your answer is saved.")
+        return redirect("contributors:benefit")
+    return _render(request, "contributors/benefit_form.html", {"form": form, "answer": answer}, form)
+
+
+@login_required
+@require_POST
+def benefit_withdraw(request):
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    services.withdraw_benefit(user=request.user)
+    messages.success(request, "Your answer about benefits has been deleted.")
+    return redirect("contributors:benefit")
 
 
 # --- Roles --------------------------------------------------------------------------------------
@@ -772,6 +800,9 @@ def person_detail(request, public_id):
                 "opportunity"
             ),
             "tasks": contributor.contact_tasks.filter(done_at__isnull=True),
+            # Staff learn only that limits matter, never which benefit (special category data).
+            "check_limits": contributor.receives_benefits
+            or BenefitAnswer.objects.filter(user=contributor.user).exists(),
             "panels": panels_for(request, "person", contributor),
         },
     )

@@ -9,7 +9,14 @@ class PaymentsConfig(AppConfig):
     # "Finance user" is the Manager role here.
     role_permissions = {
         "Coordinator": _DECIDE,
-        "Manager": [*_DECIDE, "pay_claim", "export_finance", "manage_ratecard", "view_ratecard"],
+        "Manager": [
+            *_DECIDE,
+            "pay_claim",
+            "export_finance",
+            "manage_ratecard",
+            "view_ratecard",
+            "manage_benefitrule",
+        ],
     }
 
     def ready(self):

@@ -12,6 +12,9 @@ from . import services
 from .models import Claim, ClaimEvent, PaymentChoice, RateCard
 
 CARD_CSV = Path(__file__).resolve().parent / "data" / "rate-card-demo.csv"
+BENEFIT_CSV = Path(__file__).resolve().parent / "data" / "benefit-rules.csv"
+# An ILLUSTRATIVE April rise, so the demo shows a limit that changes on a date.
+ESA_RISE_FROM = date(2026, 4, 6)
 CARD_NAME = "Illustrative demo rate card"
 UPLIFT_FROM = date(2025, 12, 16)
 
@@ -56,8 +59,35 @@ def _backdate(claim: Claim, days_after_work: int) -> None:
     ClaimEvent.objects.filter(claim=claim).update(created_at=when)
 
 
+def _benefits(demo) -> None:
+    """The sourced starting limits (an organisation checks them: production loads them on
+    purpose with `manage.py load_benefit_rules`), an illustrative April rise, and two
+    contributors who told us their benefit: Cara on ESA, Priya on Universal Credit."""
+    from contributors.models import Benefit
+    from contributors.services import save_benefit
+
+    from .models import BenefitRule
+
+    services.load_benefit_rules(BENEFIT_CSV)
+    if not BenefitRule.objects.filter(benefit=Benefit.ESA_HIGHER, applies_from=ESA_RISE_FROM).exists():
+        services.add_benefit_rule(
+            actor=None,
+            benefit=Benefit.ESA_HIGHER,
+            period="week",
+            limit=Decimal("203.00"),
+            applies_from=ESA_RISE_FROM,
+            source="ILLUSTRATIVE demo figure for an April rise: not a DWP figure.",
+            checked="not checked: demo only",
+        )
+    save_benefit(user=demo.cara, consent=True, benefit=Benefit.ESA_HIGHER)
+    priya = User.objects.filter(email="priya.shah@example.org").first()
+    if priya is not None:
+        save_benefit(user=priya, consent=True, benefit=Benefit.UC_HOUSING)
+
+
 def seed(demo) -> None:
     _cards(demo)
+    _benefits(demo)
     fatima, morgan = demo.fatima, demo.morgan
     a, o = demo.activities, demo.others
 
@@ -148,6 +178,33 @@ def seed(demo) -> None:
                 voucher_reference=f"VOUCHERS-DEMO-{number}",
             )
     _dennis(demo)
+    _settle_dates(demo)
+
+
+def _settle_dates(demo) -> None:
+    """Demo only: claims were decided "now" by the seed; make the timeline believable (decided
+    four days after submission, before payment) and the on-time target follow from the
+    backdated submission, so the manager home's on-time measures mean something."""
+    from django.conf import settings
+
+    from .benefits import add_working_days
+
+    now = demo.now
+    for c in Claim.objects.filter(first_submitted_at__isnull=False, created_at__lt=now - timedelta(days=1)):
+        updates = {
+            "pay_by": add_working_days(
+                c.first_submitted_at.date(), settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS
+            )
+        }
+        if c.decided_at is not None:
+            decided = c.first_submitted_at + timedelta(days=4)
+            if c.paid_on is not None:
+                latest = c.decided_at.replace(
+                    year=c.paid_on.year, month=c.paid_on.month, day=c.paid_on.day
+                ) - timedelta(days=1)
+                decided = min(decided, latest)
+            updates["decided_at"] = min(decided, now)
+        Claim.objects.filter(pk=c.pk).update(**updates)
 
 
 def _demo_bank_details(user) -> None:

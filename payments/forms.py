@@ -5,11 +5,12 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
+from contributors.models import Benefit
 from portal.forms import SANE_DATE, PersonChoiceField
 from portal.models import Participation, Project, User, offline_q
 from portal.people import people_visible_to
 
-from .models import ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
+from .models import BenefitPeriod, ClaimStatus, ExpenseKind, PaymentChoice, RateUnit
 from .services import check_receipt
 
 MONEY = {"max_digits": 8, "decimal_places": 2}
@@ -360,3 +361,70 @@ class RetireForm(forms.Form):
         widget=_date_widget(),
         help_text="For example, 2026-04-01",
     )
+
+
+class BenefitRuleForm(forms.Form):
+    benefit = forms.ChoiceField(choices=Benefit.choices, label="Benefit")
+    period = forms.ChoiceField(
+        choices=BenefitPeriod.choices, widget=forms.RadioSelect, label="The limit is for each"
+    )
+    limit = forms.DecimalField(
+        widget=_number_widget(),
+        label="Limit (£)",
+        required=False,
+        min_value=Decimal("0.00"),
+        help_text="Fees and vouchers paid in one period up to this amount. Leave empty if there is no "
+        "figure you can rely on: contributors are then told to get advice.",
+        **MONEY,
+    )
+    applies_from = forms.DateField(
+        label="Applies from",
+        help_text="Periods that start on or after this date use this limit. For example, 2026-04-06",
+        input_formats=DATE_FORMATS,
+        validators=SANE_DATE,
+        widget=_date_widget(),
+    )
+    source = forms.CharField(
+        label="Where the figure comes from",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say where the figure comes from, so others can check it"},
+    )
+    checked = forms.CharField(label="Who checked it, and when", max_length=300, required=False)
+
+
+class ClaimAdjustForm(forms.Form):
+    """A way out of going over a benefit limit, chosen on the check-answers page."""
+
+    option = forms.ChoiceField(
+        choices=[
+            ("reduced", "Take a reduced amount"),
+            ("expenses_only", "Take part unpaid and claim expenses only"),
+            ("pay_after", "Be paid in a later period"),
+            ("pay_as_usual", "Be paid as usual"),
+        ],
+        widget=forms.RadioSelect,
+        label="What would you like to do?",
+    )
+    reduced_amount = forms.DecimalField(
+        widget=_number_widget(),
+        label="Reduced amount (£)",
+        required=False,
+        min_value=Decimal("0.00"),
+        **MONEY,
+    )
+    pay_after = forms.DateField(
+        label="Do not pay me before",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=_date_widget(),
+        help_text="For example, 2026-04-06",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("option") == "reduced" and data.get("reduced_amount") is None:
+            self.add_error("reduced_amount", "Enter the reduced amount you would like, in pounds")
+        if data.get("option") == "pay_after" and not data.get("pay_after"):
+            self.add_error("pay_after", "Enter the date you would like to be paid from")
+        return data

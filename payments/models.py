@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from contributors.models import Benefit
 from portal.models import TimeStampedModel, coordinated_by_q
 from portal.storage import private_storage
 
@@ -94,6 +95,57 @@ class ExpenseRate(models.Model):
 
     def __str__(self):
         return f"{self.description}: £{self.amount}"
+
+
+class BenefitPeriod(models.TextChoices):
+    WEEK = "week", "Week (Monday to Sunday)"
+    MONTH = "month", "Calendar month"
+
+
+class BenefitRuleQuerySet(models.QuerySet):
+    def in_force_on(self, benefit: str, on: date):
+        """The row for `benefit` with the latest start on or before `on`."""
+        return self.filter(benefit=benefit, applies_from__lte=on).order_by("-applies_from", "-pk").first()
+
+
+class BenefitRule(TimeStampedModel):
+    """How much a person on a benefit may be paid in a week or month, from a date.
+
+    Dated rows, never a setting: limits change every April, and a past statement must keep the
+    limit that applied then. No limit means we could not source one: the person needs advice."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    benefit = models.CharField(max_length=40, choices=Benefit)
+    period = models.CharField(max_length=10, choices=BenefitPeriod)
+    limit = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    applies_from = models.DateField()
+    source = models.TextField(blank=True, help_text="Where the figure comes from.")
+    checked = models.CharField(max_length=300, blank=True, help_text="Who checked it, and when.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = BenefitRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["benefit", "-applies_from"]
+        permissions = [("manage_benefitrule", "Can add benefit limits")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit", "applies_from"], name="payments_benefitrule_once_a_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(limit__isnull=True) | Q(limit__gte=0),
+                name="payments_benefitrule_limit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=BenefitPeriod.values), name="payments_benefitrule_period_valid"
+            ),
+        ]
+
+    def __str__(self):
+        limit = f"£{self.limit} a {self.period}" if self.limit is not None else "no limit we could source"
+        return f"{self.get_benefit_display()}: {limit} from {self.applies_from:%d %b %Y}"
 
 
 class ClaimStatus(models.TextChoices):
@@ -298,6 +350,10 @@ class Claim(TimeStampedModel):
     second_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
     )
+    # Spreading payment: finance will not pay the claim before this date (benefit periods).
+    pay_after = models.DateField("do not pay before", null=True, blank=True)
+    # First submission + the organisation's target in working days: "on time" means paid by then.
+    pay_by = models.DateField(null=True, blank=True)
     batch = models.ForeignKey("PaymentBatch", on_delete=PROTECT, null=True, blank=True, related_name="claims")
     paid_on = models.DateField(null=True, blank=True)
     payment_reference = models.CharField(max_length=100, blank=True)

@@ -12,6 +12,7 @@ from portal.links import base_url
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"
+LATE_KIND = "payments_late_payment"
 
 
 def _contributor_panel(request):
@@ -51,6 +52,9 @@ def _manager_panel(request):
         "to_pay": Claim.objects.filter(status=ClaimStatus.APPROVED).count(),
         "timing": selectors.time_to_pay(),
         "spend": selectors.project_spend(),
+        "on_time": selectors.on_time_by_project()[:10],
+        "on_time_all": selectors.on_time_overall(),
+        "target_days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
     }
 
 
@@ -113,6 +117,7 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
         )
         if outcome.sent:
             lines.append(f"decision digest to {person} ({len(claims)} claims)")
+    lines += _late_payment_digest(now=now, period=period, dry_run=dry_run)
     draft_cutoff = now - timedelta(days=settings.PORTAL_DRAFT_CLAIM_REMINDER_DAYS)
     drafts = Claim.objects.filter(status=ClaimStatus.DRAFT, created_at__lt=draft_cutoff).select_related(
         "contributor", "participation__activity"
@@ -128,6 +133,45 @@ def decision_sweep(*, now, dry_run: bool) -> list[str]:
         )
         if outcome.sent:
             lines.append(f"draft reminder to {claim.contributor} for claim {claim.public_id}")
+    return lines
+
+
+def _late_payment_digest(*, now, period: str, dry_run: bool) -> list[str]:
+    """One weekly digest per manager of approved claims past the on-time target (first
+    submission + PORTAL_PAYMENT_TARGET_WORKING_DAYS). A claim the contributor asked to be paid
+    later is not late while it waits for that date."""
+    from django.db.models import Q
+
+    from portal.models import User
+
+    from .models import Claim, ClaimStatus
+
+    today = timezone.localtime(now).date()
+    late = list(
+        Claim.objects.filter(status=ClaimStatus.APPROVED, pay_by__lt=today)
+        .filter(Q(pay_after__isnull=True) | Q(pay_after__lte=today))
+        .select_related("contributor", "participation__activity")
+        .order_by("pay_by", "pk")
+    )
+    if not late:
+        return []
+    lines = []
+    for manager in User.objects.with_role("Manager"):
+        outcome = reminders.send_reminder_once(
+            kind=LATE_KIND,
+            object_key="digest",
+            recipient=manager,
+            period=period,
+            template="payments_late_digest",
+            context={
+                "claims": late,
+                "days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
+                "base_url": settings.PORTAL_BASE_URL,
+            },
+            dry_run=dry_run,
+        )
+        if outcome.sent:
+            lines.append(f"late payment digest to {manager} ({len(late)} claims)")
     return lines
 
 
@@ -238,7 +282,11 @@ def register() -> None:
     dashboard.register_nav(
         label="Rate cards", url_name="payments:ratecard_list", roles=("Manager",), order=33
     )
+    dashboard.register_nav(
+        label="Benefit limits", url_name="payments:benefitrule_list", roles=("Manager",), order=34
+    )
     reminders.register_kind(DECISION_KIND, "Weekly list of claims waiting for your decision")
     reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
+    reminders.register_kind(LATE_KIND, "Weekly list of approved claims past the payment target")
     reminders.register_sweep("payments", decision_sweep)
     data_export.register_section("payments", data_export_section)

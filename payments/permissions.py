@@ -152,6 +152,10 @@ def can_manage_ratecards(user: User) -> bool:
     return user.is_authenticated and user.has_perm("payments.manage_ratecard")
 
 
+def can_manage_benefit_rules(user: User) -> bool:
+    return user.is_authenticated and user.has_perm("payments.manage_benefitrule")
+
+
 def can_view_queue(user: User) -> bool:
     return user.is_authenticated and user.has_perm("payments.decide_claim")
 

@@ -88,6 +88,64 @@ def time_to_pay(claims=None) -> dict:
     return {"count": count, "median": statistics.median(middle), "longest": totals["longest"].days}
 
 
+def _timeliness() -> dict:
+    """Paid claims' on-time count and the average length of each step, as SQL aggregates."""
+    from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
+    from django.db.models.functions import TruncDate
+
+    approved_at = Coalesce("second_approved_at", "decided_at")
+    return {
+        "paid_count": Count("pk"),
+        "on_time": Count("pk", filter=Q(paid_on__lte=F("pay_by"))),
+        "to_approve": Avg(
+            ExpressionWrapper(approved_at - F("first_submitted_at"), output_field=DurationField())
+        ),
+        "to_pay": Avg(ExpressionWrapper(F("paid_on") - TruncDate(approved_at), output_field=DurationField())),
+    }
+
+
+def _timed_claims():
+    return Claim.objects.filter(
+        status=ClaimStatus.PAID,
+        pay_by__isnull=False,
+        first_submitted_at__isnull=False,
+        decided_at__isnull=False,
+    )
+
+
+def _row(values: dict) -> dict:
+    count = values["paid_count"]
+    to_approve, to_pay = values["to_approve"], values["to_pay"]
+    values["share"] = round(100 * values["on_time"] / count) if count else None
+    values["days_to_approve"] = (
+        round(to_approve.total_seconds() / 86400, 1) if to_approve is not None else None
+    )
+    values["days_to_pay"] = round(to_pay.total_seconds() / 86400, 1) if to_pay is not None else None
+    if to_approve is not None and to_pay is not None:
+        values["slowest"] = "submitted → approved" if to_approve >= to_pay else "approved → paid"
+    else:
+        values["slowest"] = ""
+    return values
+
+
+def on_time_by_project() -> list[dict]:
+    """Per project, over paid claims: the share paid by their target date and the average days
+    of each step (submitted → approved, approved → paid), lowest share first. One query."""
+    rows = (
+        _timed_claims()
+        .order_by()
+        .values("project__title", "project__public_id")
+        .annotate(**_timeliness())
+        .order_by("project__title")
+    )
+    return sorted((_row(r) for r in rows), key=lambda r: (r["share"] is None, r["share"]))
+
+
+def on_time_overall() -> dict:
+    """The same, for the whole organisation."""
+    return _row(_timed_claims().aggregate(**_timeliness()))
+
+
 @dataclass
 class Statement:
     contributor: User
@@ -101,8 +159,11 @@ class Statement:
     expenses: Decimal = ZERO
     weeks: list = field(default_factory=list)
     allowance: Decimal = ZERO
-    weekly_limit: Decimal = ZERO
     receives_benefits: bool = False
+    # The person's own benefit answer (only on their own statement) and its periods.
+    benefit: str = ""
+    benefit_label: str = ""
+    periods: list = field(default_factory=list)
 
     @property
     def income(self) -> Decimal:
@@ -121,8 +182,8 @@ class Statement:
         return not self.over_allowance and self.income >= settings.PORTAL_ALLOWANCE_WARNING_AT
 
     @property
-    def weeks_over_limit(self) -> list:
-        return [w for w in self.weeks if w["income"] > self.weekly_limit]
+    def periods_over_limit(self) -> list:
+        return [p for p in self.periods if p["over"]]
 
     @property
     def label(self) -> str:
@@ -133,11 +194,15 @@ def current_tax_year(today: date) -> int:
     return tax_year_start(today).year
 
 
-def statement(*, contributor: User, year: int) -> Statement:
+def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Statement:
     """What a contributor was paid in the tax year starting 6 April `year`: fees and vouchers
-    (income) apart from expenses (not income), by activity and by week (Monday to Sunday) of
-    payment, against the trading allowance."""
-    from contributors.models import Contributor
+    (income) apart from expenses (not income), by activity, by week (Monday to Sunday) of
+    payment and by the person's benefit period with the limit in force then, against the
+    trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person)."""
+    from contributors.models import Benefit, Contributor
+    from contributors.services import benefit_of
+
+    from .benefits import periods_for
 
     start, end = tax_year_bounds(year)
     profile = Contributor.objects.profile_of(contributor)
@@ -147,9 +212,9 @@ def statement(*, contributor: User, year: int) -> Statement:
         start=start,
         end=end,
         allowance=settings.PORTAL_TRADING_ALLOWANCE,
-        weekly_limit=settings.PORTAL_WEEKLY_BENEFITS_LIMIT,
         receives_benefits=bool(profile and profile.receives_benefits),
     )
+    benefit = benefit_of(user=contributor) if with_benefit else None
     base = Claim.objects.filter(contributor=contributor).select_related("participation__activity", "project")
     result.claims = list(
         base.filter(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end).order_by("paid_on", "pk")
@@ -167,11 +232,22 @@ def statement(*, contributor: User, year: int) -> Statement:
         monday = claim.paid_on - timedelta(days=claim.paid_on.weekday())
         week = weeks.setdefault(
             monday,
-            {"starts_on": monday, "ends_on": monday + timedelta(days=6), "income": ZERO, "expenses": ZERO},
+            {
+                "starts_on": monday,
+                "ends_on": monday + timedelta(days=6),
+                "fees": ZERO,
+                "vouchers": ZERO,
+                "income": ZERO,
+                "expenses": ZERO,
+            },
         )
+        week["vouchers" if claim.payment_choice == PaymentChoice.VOUCHERS else "fees"] += claim.fee_total
         week["income"] += claim.fee_total
         week["expenses"] += claim.expense_total
     result.weeks = list(weeks.values())
+    if benefit:
+        result.benefit, result.benefit_label = benefit, Benefit(benefit).label
+        result.periods = periods_for(benefit, result.claims)
     return result
 
 

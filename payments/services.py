@@ -20,6 +20,8 @@ from portal.services import record_audit
 from . import permissions, workflow
 from .models import (
     MILEAGE_KINDS,
+    BenefitPeriod,
+    BenefitRule,
     Claim,
     ClaimEvent,
     ClaimStatus,
@@ -171,6 +173,71 @@ def retire_rate_card(*, actor: User, card: RateCard, retired_on: date) -> RateCa
     card.save(update_fields=["retired_on", "updated_at"])
     record_audit(actor=actor, action="ratecard.retired", target=card, retired_on=retired_on.isoformat())
     return card
+
+
+# --- Benefit limits ----------------------------------------------------------------------------
+
+
+class BenefitRuleError(Exception):
+    """A benefit rule was broken. The message is safe to show to the user."""
+
+
+@transaction.atomic
+def add_benefit_rule(
+    *,
+    actor: User | None,
+    benefit: str,
+    period: str,
+    limit: Decimal | None,
+    applies_from: date,
+    source: str = "",
+    checked: str = "",
+) -> BenefitRule:
+    """A new dated limit for a benefit. Earlier rows stay: past periods keep their limit."""
+    if actor is not None and not permissions.can_manage_benefit_rules(actor):
+        raise PermissionDenied
+    if BenefitRule.objects.filter(benefit=benefit, applies_from=applies_from).exists():
+        raise BenefitRuleError("This benefit already has a limit from that date.")
+    rule = BenefitRule.objects.create(
+        benefit=benefit,
+        period=BenefitPeriod(period),
+        limit=None if limit is None else to_money(limit),
+        applies_from=applies_from,
+        source=source,
+        checked=checked,
+        created_by=actor,
+    )
+    record_audit(
+        actor=actor,
+        action="benefitrule.added",
+        target=rule,
+        benefit=benefit,
+        limit=str(rule.limit),
+        applies_from=applies_from.isoformat(),
+    )
+    return rule
+
+
+def load_benefit_rules(path) -> int:
+    """Rows from a CSV like payments/data/benefit-rules.csv that are not there yet."""
+    import csv
+
+    added = 0
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if BenefitRule.objects.filter(benefit=row["rule"], applies_from=row["applies_from"]).exists():
+                continue
+            add_benefit_rule(
+                actor=None,
+                benefit=row["rule"],
+                period=row["period"],
+                limit=Decimal(row["limit_gbp"]) if row["limit_gbp"] else None,
+                applies_from=date.fromisoformat(row["applies_from"]),
+                source=row["source"],
+                checked=row["checked"],
+            )
+            added += 1
+    return added
 
 
 # --- Claims: building one ---------------------------------------------------------------------
@@ -395,6 +462,34 @@ def _apply_choice(claim: Claim, payment_choice: str, reduced_amount, public_sect
     claim.public_sector_confirmed = public_sector_confirmed
     claim.save(update_fields=["payment_choice", "reduced_amount", "public_sector_confirmed", "updated_at"])
     _recalculate(claim)
+
+
+@transaction.atomic
+def adjust_for_limit(
+    *,
+    actor: User,
+    claim: Claim,
+    option: str,
+    reduced_amount: Decimal | None = None,
+    pay_after: date | None = None,
+) -> Claim:
+    """One of NIHR's ways to stay within a benefit limit: a reduced fee, expenses only, or
+    payment spread to a later period ("do not pay before", which the payment run respects).
+    "pay_as_usual" clears a later date."""
+    claim = _lock(claim)
+    _check_edit(actor, claim)
+    if option == "pay_after":
+        if pay_after is None or pay_after <= timezone.localdate():
+            raise ClaimError("Choose a date after today to be paid from.")
+        claim.pay_after = pay_after
+    else:
+        claim.pay_after = None
+    claim.save(update_fields=["pay_after", "updated_at"])
+    if option in (PaymentChoice.REDUCED, PaymentChoice.EXPENSES_ONLY):
+        _apply_choice(claim, option, reduced_amount, claim.public_sector_confirmed)
+    elif option not in ("pay_after", "pay_as_usual"):
+        raise ClaimError("Choose one of the options.")
+    return claim
 
 
 @transaction.atomic
@@ -625,7 +720,12 @@ def submit_claim(
     now = timezone.now()
     claim.declaration_accepted_at = now
     claim.submitted_at = now
-    claim.first_submitted_at = claim.first_submitted_at or now
+    if claim.first_submitted_at is None:
+        from .benefits import add_working_days
+
+        claim.first_submitted_at = now
+        # Fixed at the first submission: a return and resubmit does not move the target.
+        claim.pay_by = add_working_days(timezone.localdate(now), settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS)
     claim.decided_at = claim.decided_by = None
     claim.save(
         update_fields=[
@@ -633,6 +733,7 @@ def submit_claim(
             "declaration_accepted_at",
             "submitted_at",
             "first_submitted_at",
+            "pay_by",
             "decided_at",
             "decided_by",
             "updated_at",
@@ -768,6 +869,12 @@ def mark_claims_paid(*, actor: User, claims: list[Claim], paid_on: date, referen
     if not_ready:
         raise ClaimError(
             f"{len(not_ready)} of the chosen claims are no longer approved; nothing was marked paid."
+        )
+    too_soon = [c for c in locked if c.pay_after and c.pay_after > paid_on]
+    if too_soon:
+        raise ClaimError(
+            f"{', '.join(c.reference for c in too_soon)}: the contributor asked not to be paid before "
+            f"{too_soon[0].pay_after:%d %B %Y}; nothing was marked paid."
         )
     if any(c.total <= ZERO for c in locked):
         raise ClaimError("A claim for £0.00 owes nothing and cannot join a payment run.")

@@ -21,10 +21,12 @@ from portal.pagination import paginate
 from portal.people import hint as person_hint
 from portal.storage import private_file_response
 
-from . import permissions, selectors, services
+from . import benefits, permissions, selectors, services
 from .forms import (
     AdHocClaimForm,
+    BenefitRuleForm,
     ChoicesForm,
+    ClaimAdjustForm,
     DecisionForm,
     ExpenseLineForm,
     FeeLineForm,
@@ -36,8 +38,17 @@ from .forms import (
     SubmitForm,
     UpliftForm,
 )
-from .models import Claim, ClaimStatus, ExpenseLine, FeeLine, PaymentBatch, PaymentMethod, RateCard
-from .pdf import render_statement_pdf
+from .models import (
+    BenefitRule,
+    Claim,
+    ClaimStatus,
+    ExpenseLine,
+    FeeLine,
+    PaymentBatch,
+    PaymentMethod,
+    RateCard,
+)
+from .pdf import render_jobcentre_letter_pdf, render_statement_pdf
 
 
 def _get_claim(request, public_id) -> Claim:
@@ -62,6 +73,9 @@ def claim_list(request):
     )
     participations = selectors.claimable_participations(user)
     claims, query = paginate(request, claims.order_by("-created_at", "-pk"), per_page=CLAIMS_PAGE)
+    today = timezone.localdate()
+    for claim in claims:
+        claim.expected_on = benefits.expected_payment_on(claim, today)
     return render(
         request,
         "payments/claim_list.html",
@@ -168,6 +182,7 @@ def _detail(request, claim, status=200, **forms):
         "spend": selectors.project_spend(project=claim.project) if can_decide else None,
         "second_needed": can_decide and claim.awaiting_second_approval,
         "rows": rows,
+        "expected_on": benefits.expected_payment_on(claim, timezone.localdate()),
         "statement_year": selectors.current_tax_year(claim.paid_on or claim.work_on),
         "can_statement": claim.contributor_id != user.pk
         and permissions.can_view_statement_of(user, claim.contributor),
@@ -226,10 +241,28 @@ def claim_choices(request, public_id):
     return redirect("payments:claim_check", public_id=claim.public_id)
 
 
-def _check_answers(request, claim, form=None, status=200):
+def _check_answers(request, claim, form=None, status=200, adjust_form=None):
     """GOV.UK "Check your answers": what will be claimed, each with a way to change it, then
     the declaration. Later checks before submitting (such as benefits limits) add to
     `notices` here rather than to the template's logic."""
+    today = timezone.localdate()
+    notices = []
+    # The benefit answer is the contributor's own: never shown to a coordinator entering a claim.
+    check = benefits.limit_check(claim, today) if claim.contributor_id == request.user.pk else None
+    if check is not None:
+        notices.append(
+            {
+                "template": "payments/partials/notice_benefit_limit.html",
+                "check": check,
+                "adjust_form": adjust_form
+                or ClaimAdjustForm(
+                    initial={
+                        "reduced_amount": check.room,
+                        "pay_after": claim.pay_after or check.next_period_starts_on,
+                    }
+                ),
+            }
+        )
     return render(
         request,
         "payments/claim_check.html",
@@ -238,11 +271,29 @@ def _check_answers(request, claim, form=None, status=200):
             "fee_lines": claim.fee_lines.all(),
             "expense_lines": claim.expense_lines.all(),
             "needs_public_sector": services.needs_public_sector_confirmation(claim.contributor),
-            "notices": [],
+            "notices": notices,
+            "expected_on": benefits.expected_payment_on(claim, today),
             "submit_form": form or SubmitForm.for_claim(claim),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def claim_adjust(request, public_id):
+    """A way to stay within a benefit limit, chosen on the check-answers page."""
+    claim = _editable_claim(request, public_id)
+    form = ClaimAdjustForm(request.POST)
+    if not form.is_valid():
+        return _check_answers(request, claim, status=400, adjust_form=form)
+    try:
+        services.adjust_for_limit(actor=request.user, claim=claim, **form.cleaned_data)
+    except services.ClaimError as exc:
+        form.add_error(None, str(exc))
+        return _check_answers(request, claim, status=400, adjust_form=form)
+    messages.success(request, "Your claim is updated. Check the totals below.")
+    return redirect("payments:claim_check", public_id=claim.public_id)
 
 
 @login_required
@@ -492,9 +543,12 @@ PAYING_PAGE = 50
 
 
 def _payable():
-    """Approved claims that owe money, with how each is paid; £0.00 claims never join a run."""
+    """Approved claims that owe money, with how each is paid; £0.00 claims never join a run,
+    nor a claim whose contributor asked not to be paid before a later date."""
+    today = timezone.localdate()
     return (
         Claim.objects.filter(status=ClaimStatus.APPROVED, total__gt=0)
+        .filter(Q(pay_after__isnull=True) | Q(pay_after__lte=today))
         .with_payment_route()
         .select_related("contributor", "project", "participation__activity")
     )
@@ -526,6 +580,9 @@ def payment_list(request):
             "page": page,
             "select_all": select_all,
             "zero_claims": Claim.objects.filter(status=ClaimStatus.APPROVED, total=0).count(),
+            "later_claims": Claim.objects.filter(
+                status=ClaimStatus.APPROVED, total__gt=0, pay_after__gt=timezone.localdate()
+            ).count(),
             "batches": PaymentBatch.objects.select_related("created_by")[:20],
             # Other things paid from this page's role (a partner organisation's invoices).
             "paying_links": dashboard.links_for(user, "paying"),
@@ -757,6 +814,94 @@ def ratecard_retire(request, public_id):
     return ratecard_detail(request, public_id, retire=form, status=400)
 
 
+# --- Managers: benefit limits -------------------------------------------------------------------
+
+
+BENEFIT_RULES_PAGE = 50
+
+
+def _require_benefit_rules(request):
+    if not permissions.can_manage_benefit_rules(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def benefitrule_list(request):
+    """Every dated limit, a page at a time, and which one is in force today for each benefit."""
+    _require_benefit_rules(request)
+    today = timezone.localdate()
+    rules = BenefitRule.objects.select_related("created_by").order_by("benefit", "-applies_from", "-pk")
+    page = Paginator(rules, BENEFIT_RULES_PAGE).get_page(request.GET.get("page"))
+    in_force = {}
+    for rule in BenefitRule.objects.filter(applies_from__lte=today).order_by("benefit", "-applies_from"):
+        in_force.setdefault(rule.benefit, rule.pk)
+    return render(
+        request,
+        "payments/benefitrule_list.html",
+        {"page": page, "in_force": set(in_force.values()), "today": today},
+    )
+
+
+@login_required
+def benefitrule_create(request):
+    """Add a limit from a date; `?from=<rule>` starts from an existing row (a new April figure)."""
+    _require_benefit_rules(request)
+    initial = {}
+    based_on = request.GET.get("from")
+    if based_on:
+        base = BenefitRule.objects.filter(public_id__in=_uuids([based_on])).first()
+        if base is not None:
+            initial = {
+                "benefit": base.benefit,
+                "period": base.period,
+                "limit": base.limit,
+                "source": base.source,
+            }
+    form = BenefitRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_benefit_rule(actor=request.user, **form.cleaned_data)
+        except services.BenefitRuleError as exc:
+            form.add_error("applies_from", str(exc))
+        else:
+            messages.success(request, "Benefit limit saved.")
+            return redirect("payments:benefitrule_list")
+    return render(
+        request, "payments/benefitrule_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+# --- The Jobcentre letter -----------------------------------------------------------------------
+
+
+@login_required
+def jobcentre_letter(request):
+    """A letter for the contributor's work coach about what they were paid this tax year."""
+    if not request.user.is_contributor:
+        raise PermissionDenied
+    return _letter_pdf(request.user)
+
+
+@login_required
+def jobcentre_letter_for(request, person_id):
+    """The same letter, printed by the coordinator who claims for an offline contributor."""
+    from portal.models import User
+
+    person = get_object_or_404(User, public_id=person_id)
+    if not permissions.can_view_statement_of(request.user, person):
+        raise Http404
+    return _letter_pdf(person)
+
+
+def _letter_pdf(person):
+    today = timezone.localdate()
+    data = selectors.statement(contributor=person, year=selectors.current_tax_year(today), with_benefit=False)
+    return pdf_response(
+        render_jobcentre_letter_pdf(data, today=today, contact=selectors.organisation_contact()),
+        f"letter-about-payments-{today:%Y-%m-%d}.pdf",
+    )
+
+
 # --- Statements ---------------------------------------------------------------------------------
 
 
@@ -806,9 +951,9 @@ def statement_for(request, person_id, year):
     person = get_object_or_404(User, public_id=person_id)
     if not permissions.can_view_statement_of(request.user, person):
         raise Http404
-    return _statement_pdf(person, _year(request, year))
+    return _statement_pdf(person, _year(request, year), with_benefit=False)
 
 
-def _statement_pdf(person, year):
-    data = selectors.statement(contributor=person, year=year)
+def _statement_pdf(person, year, with_benefit=True):
+    data = selectors.statement(contributor=person, year=year, with_benefit=with_benefit)
     return pdf_response(render_statement_pdf(data, person=person), f"payment-statement-{data.label}.pdf")

@@ -242,8 +242,12 @@ PORTAL_PAYMENT_DETAILS_COOLING_DAYS = env.int("PORTAL_PAYMENT_DETAILS_COOLING_DA
 PORTAL_TRADING_ALLOWANCE = Decimal(env.str("PORTAL_TRADING_ALLOWANCE", default="1000.00"))
 # A contributor sees a notice once their fees in a tax year reach this much.
 PORTAL_ALLOWANCE_WARNING_AT = Decimal(env.str("PORTAL_ALLOWANCE_WARNING_AT", default="800.00"))
-# ESA permitted-work weekly limit: it changes every April, so update it then.
-PORTAL_WEEKLY_BENEFITS_LIMIT = Decimal(env.str("PORTAL_WEEKLY_BENEFITS_LIMIT", default="195.00"))
+# Benefit limits are dated rows (payments.BenefitRule), not settings: they change every April.
+# The weekday finance usually pays on (0 = Monday ... 4 = Friday): a claim is expected to be
+# paid on the first such day after it could be decided, and counts in that benefit period.
+PORTAL_PAYMENT_RUN_WEEKDAY = env.int("PORTAL_PAYMENT_RUN_WEEKDAY", default=3)
+# "Paid on time" means paid within this many working days (Monday to Friday) of first submission.
+PORTAL_PAYMENT_TARGET_WORKING_DAYS = env.int("PORTAL_PAYMENT_TARGET_WORKING_DAYS", default=20)
 # Expenses above this amount need a receipt.
 PORTAL_RECEIPT_REQUIRED_ABOVE = Decimal(env.str("PORTAL_RECEIPT_REQUIRED_ABOVE", default="10.00"))
 PORTAL_RECEIPT_MAX_BYTES = env.int("PORTAL_RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)

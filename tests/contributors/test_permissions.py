@@ -54,6 +54,12 @@ CASES = [
         method="post",
         data=lambda w: {"confirmed": "yes"},
     ),
+    Case("contributors:benefit", expect(**CONTRIBUTORS_ONLY)),
+    Case(
+        "contributors:benefit_withdraw",
+        expect(contributor=302, other_contributor=302, **CONTRIBUTORS_ONLY),
+        method="post",
+    ),
     Case("contributors:my_roles", expect(**CONTRIBUTORS_ONLY)),
     Case("contributors:my_data", expect()),
     Case("contributors:my_data_json", expect()),

@@ -105,6 +105,35 @@ CASES = [
         data=lambda w: {"confirmed": "yes"},
     ),
     Case(
+        "payments:claim_adjust",
+        method="post",
+        expect=EDIT,
+        kwargs=DRAFT,
+        data=lambda w: {"option": "expenses_only"},
+    ),
+    Case("payments:benefitrule_list", expect(**MANAGER_ONLY)),
+    Case("payments:benefitrule_create", expect(**MANAGER_ONLY)),
+    Case(
+        "payments:benefitrule_create",
+        method="post",
+        expect=expect(**MANAGER_ONLY, manager=302),
+        data=lambda w: {
+            "benefit": "esa_permitted_work_higher",
+            "period": "week",
+            "limit": "203.00",
+            "applies_from": "2099-04-06",
+            "source": "Test",
+        },
+        id="post payments:benefitrule_create",
+    ),
+    Case("payments:jobcentre_letter", expect(coordinator=403, other_coordinator=403, manager=403)),
+    # The letter for someone else: a manager, or the coordinator who claims for them (offline).
+    Case(
+        "payments:jobcentre_letter_for",
+        expect(other_contributor=404, coordinator=404, other_coordinator=404),
+        kwargs=lambda w: {"person_id": w["contributor"].public_id},
+    ),
+    Case(
         "payments:claim_decide",
         method="post",
         # Cara may see her own claim but never decide it.

@@ -592,14 +592,12 @@ def test_a_claims_stored_totals_are_the_exact_sum_of_its_pence_lines(quantities,
     RateCard.objects.filter(pk=row.card_id).update(retired_on=date(2000, 1, 2))
 
 
-def test_a_week_over_the_benefits_limit_is_flagged_for_people_on_benefits(cara):
+def test_a_period_over_the_benefit_limit_is_flagged(cara):
     s = selectors.Statement(
         contributor=cara,
         year=2025,
         start=date(2025, 4, 6),
         end=date(2026, 4, 5),
-        weekly_limit=Decimal("195.00"),
-        receives_benefits=True,
-        weeks=[{"income": Decimal("195.00")}, {"income": Decimal("195.01")}],
+        periods=[{"income": Decimal("195.00"), "over": False}, {"income": Decimal("195.51"), "over": True}],
     )
-    assert s.weeks_over_limit == [{"income": Decimal("195.01")}]
+    assert s.periods_over_limit == [{"income": Decimal("195.51"), "over": True}]
