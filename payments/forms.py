@@ -1,5 +1,6 @@
 """Forms only validate; services do the writing."""
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -118,7 +119,13 @@ class FeeLineForm(forms.Form):
         ]
 
 
+def _new_token() -> str:
+    return uuid.uuid4().hex
+
+
 class ExpenseLineForm(forms.Form):
+    # One per rendering of the form, so posting it twice (a double click) adds one line.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32, initial=_new_token)
     kind = forms.ChoiceField(label="Type of expense", choices=ExpenseKind.choices)
     description = forms.CharField(
         label="Details (optional)",

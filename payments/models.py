@@ -486,12 +486,19 @@ class ExpenseLine(models.Model):
     receipt = models.FileField(upload_to=receipt_path, storage=private_storage, blank=True)
     receipt_name = models.CharField(max_length=200, blank=True)
     receipt_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    form_token = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gte=0), name="payments_expenseline_amount_not_negative"
+            ),
+            # A double click posts the same form twice: its token makes the second a no-op.
+            models.UniqueConstraint(
+                fields=["claim", "form_token"],
+                condition=~Q(form_token=""),
+                name="payments_expenseline_form_token_once",
             ),
         ]
 

@@ -609,12 +609,18 @@ def add_expense_line(
     passengers: int = 0,
     description: str = "",
     receipt=None,
+    token: str = "",
 ) -> tuple[ExpenseLine, list[str]]:
-    """An expense at cost, or mileage at HMRC rates. Returns the line and any warnings."""
+    """An expense at cost, or mileage at HMRC rates. Returns the line and any warnings.
+
+    The same form `token` twice (a double click) returns the line the first one added: the
+    claim's row lock makes the second wait until the first is saved."""
     claim = _lock(claim)
     _check_edit(actor, claim)
+    if token and (already := claim.expense_lines.filter(form_token=token).first()):
+        return already, []
     kind = ExpenseKind(kind)
-    line = ExpenseLine(claim=claim, kind=kind, description=description[:300])
+    line = ExpenseLine(claim=claim, kind=kind, description=description[:300], form_token=token[:32])
     if kind in MILEAGE_KINDS:
         if miles is None or miles <= 0:
             raise ClaimError("Enter how many miles you travelled.")

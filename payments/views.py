@@ -335,6 +335,7 @@ def claim_expense_add(request, public_id):
             passengers=data.get("passengers") or 0,
             description=data.get("description", ""),
             receipt=data.get("receipt"),
+            token=data.get("token", ""),
         )
         messages.success(request, "Expense added.")
         for warning in warnings:

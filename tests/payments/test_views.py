@@ -43,6 +43,26 @@ def test_double_submitting_the_start_form_makes_one_claim(client, cara, particip
     assert claim.fee_total == Decimal("50.00")
 
 
+def test_a_double_clicked_expense_form_adds_one_line(client, cara, draft):
+    client.force_login(cara)
+    before = draft.total
+    page = client.get(reverse("payments:claim_detail", args=[draft.public_id]))
+    token = page.context["expense_form"]["token"].value()
+    post = {"token": token, "kind": "taxi", "amount": "8.50", "description": "Station to the meeting"}
+    url = reverse("payments:claim_expense_add", args=[draft.public_id])
+    first = client.post(url, post)
+    assert first.status_code == 302, first.context["expense_form"].errors
+    assert client.post(url, post).status_code == 302
+    draft.refresh_from_db()
+    assert [line.amount for line in draft.expense_lines.all()] == [Decimal("8.50")]
+    assert draft.total == before + Decimal("8.50")
+    # A fresh form (a new token) is a new line, as the person meant.
+    client.post(
+        url, {**post, "token": client.get(page.request["PATH_INFO"]).context["expense_form"]["token"].value()}
+    )
+    assert draft.expense_lines.count() == 2
+
+
 def test_another_contributors_claim_and_receipt_are_404(client, olu, cara, draft):
     line, _ = services.add_expense_line(
         actor=cara, claim=draft, kind="taxi", amount=Decimal("15"), receipt=SimpleUploadedFile("t.png", PNG)
