@@ -83,6 +83,7 @@ def test_a_partner_is_added_linked_paid_thanked_and_counted(page, browser, live_
     check_page(cara, "introduction")
     cara.get_by_role("button", name="Save").click()
     expect(cara.get_by_text("You told us Riverside Carers' Centre introduced you.")).to_be_visible()
+    cara.context.close()  # so the live server's request threads end cleanly
 
     # Fatima enters the centre's invoice; she may not approve it herself.
     fatima = _as(browser, live_server, "fatima@example.org")
@@ -109,6 +110,7 @@ def test_a_partner_is_added_linked_paid_thanked_and_counted(page, browser, live_
     fatima.get_by_role("button", name="Send feedback").click()
     expect(fatima.get_by_text("Feedback sent to 1 contact.")).to_be_visible()
     expect(fatima.get_by_text("We now ask about the first week on its own.")).to_be_visible()
+    fatima.context.close()
 
     # Morgan approves it and pays it in an organisations' run, then downloads the export.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Partners").click()
