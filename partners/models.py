@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from payments.models import ALLOWED_TRANSITIONS, ClaimStatus
+from payments.models import ALLOWED_TRANSITIONS, ClaimStatus, WorkflowEvent
 from portal.models import TimeStampedModel, coordinated_by_q
 
 PROTECT = models.PROTECT
@@ -226,18 +226,10 @@ class PartnerInvoice(TimeStampedModel):
         return self.status == ClaimStatus.SUBMITTED and self.decided_by_id is not None
 
 
-class InvoiceEvent(models.Model):
-    """One move in an invoice's life, never edited."""
+class InvoiceEvent(WorkflowEvent):
+    """An invoice's timeline."""
 
     invoice = models.ForeignKey(PartnerInvoice, on_delete=PROTECT, related_name="events")
-    created_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, related_name="+")
-    from_status = models.CharField(max_length=20, choices=ClaimStatus, blank=True)
-    to_status = models.CharField(max_length=20, choices=ClaimStatus)
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
 
     def __str__(self):
         return f"{self.invoice_id}: {self.from_status or 'new'} → {self.to_status}"

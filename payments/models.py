@@ -510,10 +510,10 @@ class ExpenseLine(models.Model):
         return self.kind in MILEAGE_KINDS
 
 
-class ClaimEvent(models.Model):
-    """One move in a claim's life, never edited: the timeline the contributor sees."""
+class WorkflowEvent(models.Model):
+    """One move in the life of something paid through the claims' workflow, never edited
+    (`payments.workflow.move` writes it): a claim's, or a partner invoice's, timeline."""
 
-    claim = models.ForeignKey(Claim, on_delete=PROTECT, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, related_name="+")
     from_status = models.CharField(max_length=20, choices=ClaimStatus, blank=True)
@@ -521,7 +521,14 @@ class ClaimEvent(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["created_at", "pk"]
+
+
+class ClaimEvent(WorkflowEvent):
+    """The timeline the contributor sees."""
+
+    claim = models.ForeignKey(Claim, on_delete=PROTECT, related_name="events")
 
     def __str__(self):
         return f"{self.claim_id}: {self.from_status or 'new'} → {self.to_status}"
