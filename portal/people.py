@@ -12,9 +12,9 @@ everyone; a contributor reaches only themself.
 import re
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Project, User
+from .models import Participation, Project, User
 
 # Each link takes the coordinator and returns a Q over User.
 _links: list[Callable[[User], Q]] = []
@@ -33,8 +33,13 @@ def people_q(user: User) -> Q:
         return Q()
     q = Q(pk=user.pk)
     if user.is_coordinator:
+        # Each link an EXISTS rather than a join: a join gives a row per participation (and per
+        # role, per interest...) to deduplicate, and EXISTS lets PostgreSQL probe the index for
+        # a page of people instead of hashing every participation in the coordinator's projects.
         projects = Project.objects.coordinated_by(user).values("pk")
-        q |= Q(participations__activity__project__in=projects)
+        q |= Q(
+            Exists(Participation.objects.filter(contributor=OuterRef("pk"), activity__project__in=projects))
+        )
         for link in _links:
             q |= link(user)
     return q
