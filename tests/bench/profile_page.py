@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("page")
     parser.add_argument("--explain", type=int, nargs="?", const=3, default=0, help="EXPLAIN the N slowest")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime...")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--query", default="", help="appended to the page's address, e.g. page=3")
     args = parser.parse_args()
@@ -68,7 +69,7 @@ def main() -> None:
         for _ in range(3):
             client.get(path)
         profiler.disable()
-        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats(args.sort).print_stats(45)
 
 
 if __name__ == "__main__":
