@@ -21,6 +21,8 @@ _links: list[Callable[[User], Q]] = []
 
 
 def register_link(link: Callable[[User], Q]) -> None:
+    """Add a link: a Q over User that matches each person once (an EXISTS or a one-to-one
+    join, never a join to many rows: people_visible_to does not deduplicate)."""
     if link not in _links:
         _links.append(link)
 
@@ -46,8 +48,9 @@ def people_q(user: User) -> Q:
 
 
 def people_visible_to(user: User):
-    """The people `user` may reach, as a User queryset without duplicates."""
-    return User.objects.filter(pk__in=User.objects.filter(people_q(user)).values("pk"))
+    """The people `user` may reach, as a User queryset without duplicates: every link is an
+    EXISTS or a one-to-one join, so the filter needs no deduplicating subquery around it."""
+    return User.objects.filter(people_q(user))
 
 
 def natural_key(text: str) -> list:
