@@ -58,8 +58,11 @@ def _large_print_css():
     return CSS(filename=str(LARGE_PRINT_CSS), url_fetcher=fetcher)
 
 
-def render_pdf(template_name: str, context: dict, *, large_print: bool = False) -> bytes:
+def render_pdf(template_name: str, context: dict, *, large_print: bool = False, target=None) -> bytes | None:
     """Render `templates/pdf/<name>.html`; images and CSS load from `static/` on disk only.
+
+    Given a `target` (a file open for writing), the PDF is written there and None returned:
+    a batch writes each PDF straight into its ZIP.
 
     `large_print` is the one switch for a person who asked for large print: the same template
     with the large-print stylesheet laid over it, so no template needs its own variant."""
@@ -71,5 +74,5 @@ def render_pdf(template_name: str, context: dict, *, large_print: bool = False) 
     fetcher = static_only_fetcher_class()(allowed_protocols=("file", "data"), allow_redirects=False)
     stylesheets = [_large_print_css()] if large_print else []
     return HTML(string=html, base_url=str(_static_root()), url_fetcher=fetcher).write_pdf(
-        stylesheets=stylesheets, font_config=_font_config()
+        target, stylesheets=stylesheets, font_config=_font_config()
     )
