@@ -188,23 +188,6 @@ def _first_attended(projects, start: date, end: date):
 
 
 _ANSWER_FIELDS = ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orientation", "religion", "carer")
-_SNAPSHOT_FIELDS = (
-    *_ANSWER_FIELDS,
-    "long_term_condition",
-    "condition_reduces_ability",
-    "year_of_birth",
-    "year_of_birth_prefer_not_to_say",
-)
-
-
-def _with_answers(participations):
-    """The participations with their snapshot's answers beside them (none: no snapshot)."""
-    snap = "diversity_snapshot"
-    return participations.annotate(
-        snap=F(f"{snap}__pk"),
-        age=ExtractYear("activity__starts_at") - F(f"{snap}__year_of_birth"),
-        **{f"a_{f}": F(f"{snap}__{f}") for f in _SNAPSHOT_FIELDS},
-    ).values("pk", "snap", "age", *(f"a_{f}" for f in _SNAPSHOT_FIELDS))
 
 
 def _tally(participations) -> tuple[set[int], list[tuple]]:
@@ -212,31 +195,41 @@ def _tally(participations) -> tuple[set[int], list[tuple]]:
 
     The participations (for the report, the first-attended window) are a CTE that every
     count reads, so the database works out who counts once, not once per question, and the
-    ids the differencing guard needs come back in the same result. Rows are (question, code,
-    second code, number, count); the ids come as ("pk", -, -, id, -)."""
-    inner, params = _with_answers(participations).query.sql_with_params()
-    answered = "snap IS NOT NULL"
+    ids the differencing guard needs come back in the same result. The window runs over
+    narrow rows; only the people it keeps are joined to their answers. Rows are (question,
+    code, second code, number, count); the ids come as ("pk", -, -, id, -)."""
+    from contributors.models import ParticipationDiversity
+
+    firsts, params = (
+        participations.order_by()
+        .annotate(year=ExtractYear("activity__starts_at"))
+        .values("pk", "year")
+        .query.sql_with_params()
+    )
+    answers = (
+        "SELECT d.*, f.year - d.year_of_birth AS age FROM firsts f"
+        f" JOIN {ParticipationDiversity._meta.db_table} d ON d.participation_id = f.pk"
+    )
     parts = ["SELECT 'pk', NULL, NULL, pk, NULL FROM firsts"]
     for field in _ANSWER_FIELDS:
         parts.append(
-            f"SELECT '{field}', a_{field}, NULL, NULL, COUNT(*) FROM firsts"
-            f" WHERE {answered} AND a_{field} <> '' GROUP BY a_{field}"
+            f"SELECT '{field}', {field}, NULL, NULL, COUNT(*) FROM answers WHERE {field} <> '' GROUP BY {field}"
         )
     parts.append(
-        "SELECT 'disability', a_long_term_condition, a_condition_reduces_ability, NULL, COUNT(*)"
-        f" FROM firsts WHERE {answered} GROUP BY a_long_term_condition, a_condition_reduces_ability"
+        "SELECT 'disability', long_term_condition, condition_reduces_ability, NULL, COUNT(*) FROM answers"
+        " GROUP BY long_term_condition, condition_reduces_ability"
     )
     # No year of birth here means "prefer not to say" (the WHERE lets nothing else through).
     parts.append(
-        "SELECT 'age', NULL, NULL, age, COUNT(*) FROM firsts"
-        f" WHERE {answered} AND (a_year_of_birth IS NOT NULL OR a_year_of_birth_prefer_not_to_say)"
-        " GROUP BY age"
+        "SELECT 'age', NULL, NULL, age, COUNT(*) FROM answers"
+        " WHERE year_of_birth IS NOT NULL OR year_of_birth_prefer_not_to_say GROUP BY age"
     )
-    sql = f"WITH firsts AS ({inner}) " + " UNION ALL ".join(parts)
+    sql = f"WITH firsts AS ({firsts}), answers AS ({answers}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {r[3] for r in rows if r[0] == "pk"}, [r for r in rows if r[0] != "pk"]
+    # PostgreSQL's EXTRACT is numeric, so the shared number column comes back as Decimal there.
+    return {int(r[3]) for r in rows if r[0] == "pk"}, [r for r in rows if r[0] != "pk"]
 
 
 def _answer_counts(rows, eq) -> dict[str, dict[str, int]]:
