@@ -1,0 +1,23 @@
+"""What the contributor services share: their error and the wording they write."""
+
+from portal.errors import PortalError
+
+from ..models import ContactMethod
+
+
+class ContributorError(PortalError):
+    """A rule about contributors was broken. The message is safe to show to the user."""
+
+
+ERASED_NAME = "Erased contributor"
+LARGE_PRINT_NOTE = "LARGE PRINT: print this letter in 16 point or larger."
+
+
+def _check_contact(fields: dict) -> None:
+    method = fields.get("contact_method")
+    if method == ContactMethod.PHONE and not fields.get("phone"):
+        raise ContributorError("Enter a phone number so we can call you.")
+    if method == ContactMethod.TEXT and not fields.get("phone"):
+        raise ContributorError("Enter a mobile phone number so we can text you.")
+    if method == ContactMethod.POST and not (fields.get("address") and fields.get("postcode")):
+        raise ContributorError("Enter an address and postcode so we can write to you.")
