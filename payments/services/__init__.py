@@ -33,7 +33,13 @@ from .expenses import (
     mileage_amount,
     remove_expense_line,
 )
-from .paying import mark_claims_paid, pay_run, record_finance_export
+from .paying import (
+    FINANCE_EXPORT_COLUMNS,
+    finance_export_rows,
+    mark_claims_paid,
+    pay_run,
+    record_finance_export,
+)
 from .rate_cards import (
     create_rate_card,
     percent_text,
@@ -44,6 +50,7 @@ from .rate_cards import (
 )
 
 __all__ = [
+    "FINANCE_EXPORT_COLUMNS",
     "RECEIPT_TYPES",
     "TEN_THOUSAND",
     "BenefitRuleError",
@@ -63,6 +70,7 @@ __all__ = [
     "email_claim_update",
     "expense_rate",
     "fee_amount",
+    "finance_export_rows",
     "load_benefit_rules",
     "mark_claims_paid",
     "mileage_amount",

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from portal.models import User
 from portal.money import ZERO
+from portal.people import hint as person_hint
 from portal.services import record_audit
 
 from .. import permissions
@@ -101,3 +102,73 @@ def pay_run(
 
 def record_finance_export(*, actor: User, batch: PaymentBatch | None, rows: int) -> None:
     record_audit(actor=actor, action="payments.finance_export", target=batch, rows=rows)
+
+
+FINANCE_EXPORT_COLUMNS = [
+    "payee",
+    # Tells two payees with the same name apart (portal.people.hint).
+    "payee_hint",
+    "claim",
+    "project",
+    "method",
+    "fee",
+    "expenses",
+    "total",
+    "account_name",
+    "sort_code",
+    "account_number",
+    "paid_on",
+    "reference",
+]
+
+
+def finance_export_rows(*, actor: User, batch: PaymentBatch) -> list[list[str]]:
+    """The finance CSV's rows for one payment run, in FINANCE_EXPORT_COLUMNS order. Bank details
+    are decrypted (and each read logged) only for a bank-transfer run; the export is recorded.
+    A fixed number of queries however many claims the run holds."""
+    from contributors.models import Contributor
+    from contributors.services.profile import reveal_bank_details_many
+
+    if not permissions.can_export_finance(actor):
+        raise PermissionDenied
+    claims = list(batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk"))
+    # One query for the profiles and one for the bank details of the whole run, not per claim.
+    profiles = {
+        c.user_id: c
+        for c in Contributor.objects.filter(
+            user__in={claim.contributor_id for claim in claims}
+        ).select_related("user")
+    }
+    # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
+    # repays the expenses of someone who declined the fee.
+    method = batch.method
+    banks = {}
+    if method == "bank_transfer":
+        banks = reveal_bank_details_many(
+            actor=actor,
+            contributors=list({p.pk: p for p in profiles.values()}.values()),
+            reason=f"finance export {batch.reference}",
+        )
+    rows = []
+    for claim in claims:
+        profile = profiles.get(claim.contributor_id)
+        bank = banks.get(profile.pk, {}) if profile else {}
+        rows.append(
+            [
+                claim.contributor.name,
+                person_hint(claim.contributor),
+                claim.reference,
+                claim.project.title,
+                method,
+                f"{claim.fee_total:.2f}",
+                f"{claim.expense_total:.2f}",
+                f"{claim.total:.2f}",
+                bank.get("account_name", ""),
+                bank.get("sort_code", ""),
+                bank.get("account_number", ""),
+                batch.paid_on.isoformat(),
+                batch.reference,
+            ]
+        )
+    record_finance_export(actor=actor, batch=batch, rows=len(rows))
+    return rows

@@ -15,7 +15,6 @@ from portal.downloads import csv_download
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
 from portal.money import ZERO
-from portal.people import hint as person_hint
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
@@ -142,66 +141,7 @@ def batch_export(request, public_id):
 @mfa_this_session()
 @reauthentication_required
 def _export_csv(request, batch):
-    from contributors.models import Contributor
-    from contributors.services import reveal_bank_details_many
-
-    claims = batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk")
     response, writer = csv_download(f"payment-run-{batch.paid_on:%Y-%m-%d}.csv")
-    writer.writerow(
-        [
-            "payee",
-            # Tells two payees with the same name apart (portal.people.hint).
-            "payee_hint",
-            "claim",
-            "project",
-            "method",
-            "fee",
-            "expenses",
-            "total",
-            "account_name",
-            "sort_code",
-            "account_number",
-            "paid_on",
-            "reference",
-        ]
-    )
-    claims = list(claims)
-    # One query for the profiles and one for the bank details of the whole run, not per claim.
-    profiles = {
-        c.user_id: c
-        for c in Contributor.objects.filter(
-            user__in={claim.contributor_id for claim in claims}
-        ).select_related("user")
-    }
-    # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
-    # repays the expenses of someone who declined the fee.
-    method = batch.method
-    banks = {}
-    if method == "bank_transfer":
-        banks = reveal_bank_details_many(
-            actor=request.user,
-            contributors=list({p.pk: p for p in profiles.values()}.values()),
-            reason=f"finance export {batch.reference}",
-        )
-    for claim in claims:
-        profile = profiles.get(claim.contributor_id)
-        bank = banks.get(profile.pk, {}) if profile else {}
-        writer.writerow(
-            [
-                claim.contributor.name,
-                person_hint(claim.contributor),
-                claim.reference,
-                claim.project.title,
-                method,
-                f"{claim.fee_total:.2f}",
-                f"{claim.expense_total:.2f}",
-                f"{claim.total:.2f}",
-                bank.get("account_name", ""),
-                bank.get("sort_code", ""),
-                bank.get("account_number", ""),
-                batch.paid_on.isoformat(),
-                batch.reference,
-            ]
-        )
-    services.record_finance_export(actor=request.user, batch=batch, rows=len(claims))
+    writer.writerow(services.FINANCE_EXPORT_COLUMNS)
+    writer.writerows(services.finance_export_rows(actor=request.user, batch=batch))
     return response
