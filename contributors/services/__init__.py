@@ -1,9 +1,9 @@
 """Every write (and every sensitive read) about contributors, one module per subject. Callers may
 import from here or from the module that holds the function."""
 
-from ._common import ERASED_NAME, LARGE_PRINT_NOTE, ContributorError
+from ._common import ContributorError
 from .benefits import benefit_of, save_benefit, withdraw_benefit
-from .data_rights import anonymise_person, decide_erasure, request_erasure
+from .data_rights import ERASED_NAME, anonymise_person, decide_erasure, request_erasure
 from .equality import read_own_diversity, save_diversity, snapshot_diversity, withdraw_diversity
 from .offline import (
     confirm_take_over_invitation,
@@ -31,7 +31,7 @@ from .profile import (
     set_payment_preferences,
     update_profile,
 )
-from .reaching import add_contact_task, mark_contact_task_done, notify
+from .reaching import LARGE_PRINT_NOTE, add_contact_task, mark_contact_task_done, notify
 from .roles import ROLE_FIELDS, accept_role, assign_role, end_role, update_role
 
 __all__ = [

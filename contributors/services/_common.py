@@ -1,4 +1,4 @@
-"""What the contributor services share: their error and the wording they write."""
+"""What the contributor services share: their error and the check on contact details."""
 
 from portal.errors import PortalError
 
@@ -7,10 +7,6 @@ from ..models import ContactMethod
 
 class ContributorError(PortalError):
     """A rule about contributors was broken. The message is safe to show to the user."""
-
-
-ERASED_NAME = "Erased contributor"
-LARGE_PRINT_NOTE = "LARGE PRINT: print this letter in 16 point or larger."
 
 
 def _check_contact(fields: dict) -> None:

@@ -21,7 +21,9 @@ from ..models import (
     ExpressionOfInterest,
     ParticipationDiversity,
 )
-from ._common import ERASED_NAME, ContributorError
+from ._common import ContributorError
+
+ERASED_NAME = "Erased contributor"
 
 
 @transaction.atomic

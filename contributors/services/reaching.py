@@ -10,7 +10,8 @@ from portal.services import record_audit
 
 from .. import permissions
 from ..models import AccessNeed, ContactChannel, ContactMethod, ContactTask, Contributor
-from ._common import LARGE_PRINT_NOTE
+
+LARGE_PRINT_NOTE = "LARGE PRINT: print this letter in 16 point or larger."
 
 
 def notify(

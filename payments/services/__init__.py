@@ -2,7 +2,7 @@
 row-locked where two people could race, permission-checked and audited. One module per subject;
 callers may import from here or from the module that holds the function."""
 
-from ._common import RECEIPT_TYPES, TEN_THOUSAND, ClaimError, RateCardError
+from ._common import ClaimError, RateCardError
 from .benefit_limits import BenefitRuleError, add_benefit_rule, load_benefit_rules
 from .claims import (
     add_fee_line,
@@ -25,6 +25,8 @@ from .decisions import (
 )
 from .emails import deciders_for, email_claim_update
 from .expenses import (
+    RECEIPT_TYPES,
+    TEN_THOUSAND,
     add_expense_line,
     car_miles_before,
     check_receipt,

@@ -13,14 +13,6 @@ from portal.money import MONEY_MAX, ZERO, fits_money_column, format_money, to_mo
 from .. import permissions, workflow
 from ..models import Claim, ClaimEvent, PaymentChoice
 
-TEN_THOUSAND = Decimal("10000")
-RECEIPT_TYPES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-
 
 class ClaimError(PortalError):
     """A claim rule was broken. The message is safe to show to the user."""

@@ -12,8 +12,16 @@ from portal.models import User
 from portal.money import to_money
 
 from ..models import MILEAGE_KINDS, Claim, ClaimStatus, ExpenseKind, ExpenseLine, ExpenseRate
-from ._common import RECEIPT_TYPES, TEN_THOUSAND, ClaimError, _check_edit, _check_fits, _lock, _recalculate
+from ._common import ClaimError, _check_edit, _check_fits, _lock, _recalculate
 from .dates import tax_year_start
+
+TEN_THOUSAND = Decimal("10000")
+RECEIPT_TYPES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
 
 
 def check_receipt(upload) -> str | None:
