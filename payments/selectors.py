@@ -201,7 +201,7 @@ def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Sta
     payment and by the person's benefit period with the limit in force then, against the
     trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person)."""
     from contributors.models import Benefit, Contributor
-    from contributors.services import benefit_of
+    from contributors.services.benefits import benefit_of
 
     from .benefits import periods_for
 
