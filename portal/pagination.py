@@ -16,6 +16,16 @@ def paginate(request, rows, per_page: int = PAGE_SIZE, param: str = "page") -> t
     return page, query.urlencode()
 
 
+def paginate_keys(request, keys, rows, per_page: int = PAGE_SIZE, param: str = "page") -> tuple[Page, str]:
+    """Like `paginate`, for a list whose filter is costly to work out (a coordinator's people
+    scope): `keys` is the ordered queryset of primary keys, read once, and only the page's
+    `rows` are fetched. `paginate` would work the filter out twice, to count and for the page."""
+    page, query = paginate(request, list(keys), per_page, param)
+    found = rows.in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page, query
+
+
 class CountedPaginator(Paginator):
     """A Paginator that counts the same rows with a leaner queryset: the annotations and joins
     a page shows (how each claim is paid, say) make PostgreSQL's count slower without changing
