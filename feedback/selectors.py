@@ -104,8 +104,9 @@ def compliance_by_project(
 
 def owed_activity_rows(user: User):
     """Per activity with feedback still to give: people owed and the first due date, overdue
-    first (the earliest due dates are the overdue ones), then by due date and start; in SQL so
-    that a list can page it (owed_rows turns a page into rows)."""
+    first (the earliest due dates are the overdue ones), then by due date and start; grouped
+    in SQL, one row per activity however many people are owed (owed_rows turns a page of
+    these into rows)."""
     return (
         FeedbackOwed.objects.visible_to(user)
         .due()
