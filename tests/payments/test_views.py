@@ -266,3 +266,27 @@ def test_a_fee_line_too_big_for_a_claim_is_refused_and_the_pages_still_work(clie
     page = client.get(reverse("payments:claim_detail", args=[draft.public_id]))
     assert page.status_code == 200
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_your_claims_page_newest_first_and_show_only_yours(client, cara, olu):
+    from tests.factories import ClaimFactory
+
+    claims = [
+        ClaimFactory(
+            participation=ParticipationFactory(contributor=cara, attended=True), reference=f"CL-T-{n:02d}"
+        )
+        for n in range(27)
+    ]
+    ClaimFactory(participation=ParticipationFactory(contributor=olu, attended=True), reference="CL-T-OLU")
+    client.force_login(cara)
+    url = reverse("payments:claim_list")
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    newest, oldest = claims[-1].reference, claims[0].reference
+    assert newest in first
+    assert claims[2].reference in first
+    assert claims[1].reference not in first
+    assert oldest in second
+    assert newest not in second
+    assert first.index(claims[-1].reference) < first.index(claims[-2].reference)
+    assert "CL-T-OLU" not in first + second
