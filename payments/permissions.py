@@ -110,13 +110,16 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
     return not touched_payment_details(user, claim.contributor)
 
 
-def decidable_claim_ids(user: User, claims) -> set[int]:
+def decidable_claim_ids(user: User, claims, *, coordinated: set[int] | None = None) -> set[int]:
     """`can_decide_claim` for a page of claims at once (the queue), with one query for the
-    projects the person coordinates instead of one per row. Services still check each claim."""
+    projects the person coordinates instead of one per row (none if the caller has them in
+    `coordinated`). Services still check each claim."""
     if not (user.is_authenticated and user.has_perm("payments.decide_claim")):
         return set()
     if can_view_organisation(user):
         projects = None
+    elif coordinated is not None:
+        projects = coordinated
     else:
         from portal.models import Project
 

@@ -31,7 +31,13 @@ def claim_queue(request):
         .with_flags()
         .select_related("contributor", "project", "participation__activity", "entered_by")
     )
-    claims = claims.filter(project__in=Project.objects.managed_by(user))
+    # The projects as a list, not a subquery: with the rows' five joins PostgreSQL spent 6 ms
+    # planning the subquery's version of this query, 2 ms this one (docs/performance.md). A
+    # manager manages every project, so there is nothing to narrow.
+    coordinated = None
+    if not user.is_manager:
+        coordinated = set(Project.objects.managed_by(user).values_list("pk", flat=True))
+        claims = claims.filter(project__in=sorted(coordinated))
     status = ""
     if form.is_valid():
         status = form.cleaned_data["status"]
@@ -45,7 +51,7 @@ def claim_queue(request):
         claims = claims.filter(status=status or ClaimStatus.SUBMITTED)
     claims = claims.order_by(F("submitted_at").asc(nulls_last=True), "pk")
     page = Paginator(claims, QUEUE_PAGE).get_page(request.GET.get("page"))
-    decidable = permissions.decidable_claim_ids(user, page.object_list)
+    decidable = permissions.decidable_claim_ids(user, page.object_list, coordinated=coordinated)
     select_all = request.GET.get("select") == "all"
     rows = []
     for c in page.object_list:
