@@ -51,8 +51,7 @@ def directory(request):
         query = form.cleaned_data["q"]
         people = people.search(query)
     offline = (
-        Contributor.objects.visible_to(request.user)
-        .offline()
+        Contributor.objects.visible_to(request.user, offline=True)
         .filter(erased_at__isnull=True)
         .order_by("user__name", "pk")
         .values_list("pk", flat=True)
