@@ -73,6 +73,7 @@ def data_export_section(user) -> dict:
                 "read": d.read_at.isoformat() if d.read_at else None,
                 "your_replies": [r.body for r in d.replies.all()],
             },
+            title="subject",
         ),
         "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
     }
