@@ -49,3 +49,16 @@ def test_cara_reads_her_claims_a_page_at_a_time_and_downloads_them_all(page, liv
 
     page.get_by_role("link", name="Your data").first.click()  # the breadcrumb
     expect(page.get_by_role("link", name="Ask us to erase your data")).to_be_visible()
+
+    # A section of several lists: each has its own pages, and paging one opens at it.
+    page.get_by_role("link", name="Your involvement", exact=True).click()
+    expect(page.get_by_role("link", name="Participations (30)")).to_be_visible()
+    page.get_by_role("navigation", name="Pages of participations").get_by_role(
+        "link", name="Next page"
+    ).click()
+    assert page.url.endswith("?participations=2#participations")
+    expect(page.locator(".govuk-summary-card")).to_have_count(5)
+    expect(page.get_by_role("heading", name="Roles (0)")).to_be_visible()
+    check_page(page, "your involvement, page 2")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.screenshot(path="/tmp/my-data-involvement-320.png", full_page=True)
