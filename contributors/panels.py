@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from portal import figures
+
 EQUALITY_REVIEW = "contributors.equality_review"
 
 
@@ -33,7 +35,8 @@ def _contributor_home(request):
         "roles": RoleAssignment.objects.filter(contributor=user).current().select_related("project"),
         "has_equality": record is not None,
         "equality_review_due": review_due,
-        "open_opportunities": Opportunity.objects.live().count(),
+        # Everyone's count, not the person's: cached (portal.figures).
+        "open_opportunities": figures.cached("contributors:open", lambda: Opportunity.objects.live().count()),
         "interests": ExpressionOfInterest.objects.filter(contributor=user, status=InterestStatus.INTERESTED)
         .select_related("opportunity")
         .order_by("-created_at")[:5],
@@ -52,17 +55,22 @@ def _coordinator_home(request):
     )
     return {
         "waiting": waiting,
-        "tasks": ContactTask.objects.filter(done_at__isnull=True).count(),
+        "tasks": figures.cached(
+            "contributors:tasks", lambda: ContactTask.objects.filter(done_at__isnull=True).count()
+        ),
     }
 
 
 def _manager_home(request):
     from .models import ErasureRequest, ErasureStatus, Opportunity, OpportunityStatus
 
-    return {
-        "erasures": ErasureRequest.objects.filter(status=ErasureStatus.REQUESTED).count(),
-        "pending_opportunities": Opportunity.objects.filter(status=OpportunityStatus.PENDING).count(),
-    }
+    return figures.cached(
+        "contributors:manager",
+        lambda: {
+            "erasures": ErasureRequest.objects.filter(status=ErasureStatus.REQUESTED).count(),
+            "pending_opportunities": Opportunity.objects.filter(status=OpportunityStatus.PENDING).count(),
+        },
+    )
 
 
 def _project_panel(request, project):
@@ -160,6 +168,9 @@ def register() -> None:
     from portal import dashboard, reminders
     from portal.models import Role
 
+    from .models import ContactTask, ErasureRequest, Opportunity
+
+    figures.forget_on_change(ContactTask, ErasureRequest, Opportunity)
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
         template="contributors/panels/home_contributor.html",

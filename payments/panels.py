@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contributors import data_export
-from portal import dashboard, reminders
+from portal import dashboard, figures, reminders
 from portal.links import base_url
 
 DECISION_KIND = "payments_claim_decision"
@@ -32,18 +32,21 @@ def _contributor_panel(request):
 
 
 def _coordinator_panel(request):
-    from .models import Claim
-
-    return {"waiting": Claim.objects.awaiting_decision_by(request.user).count()}
+    return {"waiting": _waiting_count(request)}
 
 
 def _waiting_count(request) -> int:
+    """Claims waiting for this person's decision: the coordinator's panel and the navigation
+    both show it, so it is asked once a request. Never cached across requests: it is theirs
+    and changes with each decision they make."""
     from .models import Claim
 
-    return Claim.objects.awaiting_decision_by(request.user).count()
+    if not hasattr(request, "_payments_waiting"):
+        request._payments_waiting = Claim.objects.awaiting_decision_by(request.user).count()
+    return request._payments_waiting
 
 
-def _manager_panel(request):
+def _manager_figures() -> dict:
     from . import selectors
     from .models import Claim, ClaimStatus
 
@@ -54,6 +57,13 @@ def _manager_panel(request):
         "spend": selectors.project_spend(),
         "on_time": selectors.on_time_by_project()[:10],
         "on_time_all": selectors.on_time_overall(),
+    }
+
+
+def _manager_panel(request):
+    # The same for every manager and a scan of every claim each: cached (portal.figures).
+    return {
+        **figures.cached("payments:manager", _manager_figures),
         "target_days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
     }
 
@@ -241,6 +251,11 @@ def _rate_codes(on):
 
 
 def register() -> None:
+    from portal.models import Project
+
+    from .models import Claim
+
+    figures.forget_on_change(Claim, Project)
     dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",

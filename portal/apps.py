@@ -25,15 +25,18 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self):
-        from . import dashboard
+        from . import dashboard, figures
         from .middleware import stamp_session_on_login
-        from .models import Role, User
+        from .models import Activity, Participation, Project, Role, User
         from .roles import sync_roles
 
         # Sent after every app's migrate, so each app's permissions exist by the last call.
         post_migrate.connect(sync_roles, dispatch_uid="portal.sync_roles")
         user_logged_in.connect(stamp_session_on_login, dispatch_uid="portal.stamp_session_on_login")
         m2m_changed.connect(forget_roles, sender=User.groups.through, dispatch_uid="portal.forget_roles")
+        # The organisation's counts on the manager's home (portal.figures).
+        figures.forget_on_change(Project, Activity, Participation)
+        m2m_changed.connect(figures.forget, sender=User.groups.through, dispatch_uid="portal.figures.groups")
         dashboard.register_nav(label="Home", url_name="portal:home", roles=tuple(Role.values), order=0)
         dashboard.register_nav(
             label="Projects",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import dashboard, permissions, reminders, selectors, services
+from . import dashboard, figures, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm, limit_picker
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
@@ -53,7 +53,8 @@ def home(request):
             {
                 "role": Role.MANAGER,
                 "heading": "The organisation",
-                "context": selectors.organisation_counts(),
+                # The same for every manager: cached (portal.figures).
+                "context": figures.cached("portal:organisation", selectors.organisation_counts),
                 "panels": dashboard.panels_for(request, Role.MANAGER),
             }
         )
