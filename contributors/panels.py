@@ -112,10 +112,11 @@ def _activity_panel(request, activity):
     """Beside the people taking part, what each needs: staff book rooms, interpreters and
     large-print papers from this."""
     from portal.permissions import can_manage_activity
+    from portal.selectors import participants
 
     if not can_manage_activity(request.user, activity):
         return None
-    participations = list(activity.participations.select_related("contributor"))
+    participations = participants(activity)
     if not participations:
         return None
     needs = _needs_by_user(p.contributor_id for p in participations)

@@ -82,8 +82,10 @@ def _activity_panel(request, activity):
     from .models import Claim
 
     user = request.user
+    if not user.is_contributor:  # roles are cached: staff who take no part ask nothing
+        return None
     participation = activity.participations.filter(contributor=user).first()
-    if participation is None or not user.is_contributor:
+    if participation is None:
         return None
     claim = Claim.objects.live_for(participation)
     if claim is None and participation.status != "attended":

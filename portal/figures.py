@@ -14,7 +14,6 @@ a person who has just acted must see it."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 TIMEOUT = 60
@@ -43,10 +42,10 @@ def _bump() -> None:
 
 
 def forget(**kwargs) -> None:
-    """Start a new generation now, and again after commit: a page in between may have cached
-    the figures as they were before the change."""
+    """Start a new generation. Not again after commit (as the public page does): saves are
+    many and their callbacks are counted elsewhere; a page read by another request between
+    the save and the commit keeps the old figure for at most TIMEOUT."""
     _bump()
-    transaction.on_commit(_bump)
 
 
 def forget_on_change(*models) -> None:

@@ -181,10 +181,13 @@ def activity_edit(request, public_id):
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
-    participations = activity.participations.select_related("contributor")
     find = request.GET.get("find", "").strip()
-    if not can_manage:
-        participations = participations.filter(contributor=request.user)
+    if can_manage:
+        participations = selectors.participants(activity)
+    else:
+        participations = activity.participations.select_related("contributor").filter(
+            contributor=request.user
+        )
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         limit_picker(add_form, "contributor", add_form.people, find)
