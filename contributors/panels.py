@@ -11,29 +11,23 @@ EQUALITY_REVIEW = "contributors.equality_review"
 
 
 def _contributor_home(request):
-    from .models import (
-        Contributor,
-        DiversityRecord,
-        ExpressionOfInterest,
-        InterestStatus,
-        Opportunity,
-        RoleAssignment,
-    )
-
-    user = request.user
-    contributor = Contributor.objects.profile_of(user)
-    if contributor is None:
-        return {"missing_profile": True}
-    record = DiversityRecord.objects.filter(user=user).only("updated_at").first()
     from django.utils import timezone
 
-    review_due = record is None or record.updated_at < timezone.now() - timedelta(
+    from .models import ExpressionOfInterest, InterestStatus, Opportunity, RoleAssignment
+    from .selectors import request_profile
+
+    user = request.user
+    contributor = request_profile(request)
+    if contributor is None:
+        return {"missing_profile": True}
+    answered = contributor.equality_updated_at
+    review_due = answered is None or answered < timezone.now() - timedelta(
         days=settings.PORTAL_DIVERSITY_REVIEW_DAYS
     )
     return {
         "contributor": contributor,
         "roles": RoleAssignment.objects.filter(contributor=user).current().select_related("project"),
-        "has_equality": record is not None,
+        "has_equality": answered is not None,
         "equality_review_due": review_due,
         # Everyone's count, not the person's: cached (portal.figures).
         "open_opportunities": figures.cached("contributors:open", lambda: Opportunity.objects.live().count()),

@@ -52,23 +52,32 @@ def _activity_panel(request, activity):
 
 
 def _contributor_home(request):
+    from portal import figures
+
     from . import selectors
     from .models import GroundRules, GroundRulesAgreement
 
     user = request.user
-    projects = list(selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10])
-    agreed = set(
-        GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
-            "rules_id", flat=True
+
+    def compute():
+        projects = list(
+            selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10]
         )
-    )
-    latest: dict[int, int] = {}  # project -> its current rules, newest version first
-    for project_id, rules_id in (
-        GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
-    ):
-        latest.setdefault(project_id, rules_id)
-    logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
-    return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
+        agreed = set(
+            GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
+                "rules_id", flat=True
+            )
+        )
+        latest: dict[int, int] = {}  # project -> its current rules, newest version first
+        for project_id, rules_id in (
+            GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
+        ):
+            latest.setdefault(project_id, rules_id)
+        logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
+        return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
+
+    # Kept for the person until they or staff save a check, a role or ground rules (portal.figures).
+    return figures.cached("coproduction:contributor", compute, scope=figures.person(user))
 
 
 def _staff_home(request):
@@ -87,7 +96,7 @@ def _staff_home(request):
         return {"expiring": list(checks[:5]), "more": max(checks.count() - 5, 0)}
 
     # Other people's checks in the person's scope: cached for them (portal.figures).
-    return figures.cached("coproduction:expiring", expiring, scope=user.pk)
+    return figures.cached("coproduction:expiring", expiring, scope=figures.person(user))
 
 
 def _person_panel(request, contributor):
@@ -308,9 +317,9 @@ def register() -> None:
     from portal import dashboard, figures, reminders
     from portal.models import Role
 
-    from .models import CheckRecord
+    from .models import CheckRecord, GroundRules, GroundRulesAgreement
 
-    figures.forget_on_change(CheckRecord, RoleAssignment)
+    figures.forget_on_change(CheckRecord, RoleAssignment, GroundRules, GroundRulesAgreement)
     dashboard.register_panel(
         role="project", template="coproduction/panels/project.html", context=_project_panel, order=25
     )

@@ -34,7 +34,7 @@ def coordinator_home(request) -> dict:
         "compliance": figures.cached(
             "feedback:compliance",
             lambda: selectors.feedback_compliance(projects=Project.objects.coordinated_by(user)),
-            scope=user.pk,
+            scope=figures.person(user),
         ),
     }
 

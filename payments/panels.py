@@ -16,12 +16,16 @@ LATE_KIND = "payments_late_payment"
 
 
 def _contributor_panel(request):
+    from contributors.selectors import request_profile
+
     from . import selectors
     from .models import Claim, ClaimStatus
 
     user = request.user
     today = timezone.localdate()
-    statement = selectors.statement(contributor=user, year=selectors.current_tax_year(today))
+    statement = selectors.statement(
+        contributor=user, year=selectors.current_tax_year(today), profile=request_profile(request)
+    )
     return {
         "claimable": selectors.claimable_participations(user)[:5],
         "open_claims": Claim.objects.filter(contributor=user)

@@ -194,18 +194,24 @@ def current_tax_year(today: date) -> int:
     return tax_year_start(today).year
 
 
-def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Statement:
+_ASK = object()
+
+
+def statement(*, contributor: User, year: int, with_benefit: bool = True, profile=_ASK) -> Statement:
     """What a contributor was paid in the tax year starting 6 April `year`: fees and vouchers
     (income) apart from expenses (not income), by activity, by week (Monday to Sunday) of
     payment and by the person's benefit period with the limit in force then, against the
-    trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person)."""
-    from contributors.models import Benefit, Contributor
+    trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person).
+    `profile`: the person's `contributors.selectors.own_profile`, if the caller has it."""
+    from contributors.models import Benefit
+    from contributors.selectors import own_profile
     from contributors.services import benefit_of
 
     from .benefits import periods_for
 
     start, end = tax_year_bounds(year)
-    profile = Contributor.objects.profile_of(contributor)
+    if profile is _ASK:  # the home page passes the one its other panels share
+        profile = own_profile(contributor)
     result = Statement(
         contributor=contributor,
         year=year,
@@ -214,13 +220,20 @@ def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Sta
         allowance=settings.PORTAL_TRADING_ALLOWANCE,
         receives_benefits=bool(profile and profile.receives_benefits),
     )
-    benefit = benefit_of(user=contributor) if with_benefit else None
-    base = Claim.objects.filter(contributor=contributor).select_related("participation__activity", "project")
-    result.claims = list(
-        base.filter(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end).order_by("paid_on", "pk")
+    benefit = None
+    if with_benefit:
+        benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
+    # Paid in the year and still waiting, in one query.
+    paid_in_year = Q(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end)
+    waiting = Q(status__in=[ClaimStatus.APPROVED, ClaimStatus.SUBMITTED])
+    rows = list(
+        Claim.objects.filter(contributor=contributor)
+        .filter(paid_in_year | waiting)
+        .select_related("participation__activity", "project")
     )
-    result.pending = list(
-        base.filter(Q(status=ClaimStatus.APPROVED) | Q(status=ClaimStatus.SUBMITTED)).order_by("work_on")
+    result.claims = sorted((c for c in rows if c.status == ClaimStatus.PAID), key=lambda c: (c.paid_on, c.pk))
+    result.pending = sorted(
+        (c for c in rows if c.status != ClaimStatus.PAID), key=lambda c: (c.work_on, c.pk)
     )
     weeks: OrderedDict[date, dict] = OrderedDict()
     for claim in result.claims:

@@ -9,8 +9,11 @@ what a bulk `update()` (which sends no signal) or the turn of the day leaves sta
 shared cache they are worked out on every request: each worker's own cache would keep a
 figure another worker changed.
 
-Figures about one person's own things (their claims, their messages) are never cached here:
-a person who has just acted must see it."""
+A few lists on a contributor's home (their upcoming activities and projects, the impact
+entries awaiting their reflection, their co-production logs and expiring checks) are kept
+the same way for that person alone: anything they or staff do to those rows saves one and so
+starts a new generation. Their claims, feedback and messages are never cached: those change
+by the person's own hand most often, and some by bulk updates that send no signal."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,6 +35,12 @@ def cached(name: str, compute, *, scope: object = ""):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def person(user) -> str:
+    """The scope of figures kept for one person: public_id as well as pk (test databases
+    reuse primary keys, never UUIDs)."""
+    return f"{user.pk}:{user.public_id}"
 
 
 def _bump() -> None:

@@ -13,7 +13,8 @@ def contributor_home(user: User) -> dict:
         .order_by("activity__starts_at")[:5]
     )
     projects = Project.objects.filter(activities__participations__contributor=user).distinct()
-    return {"upcoming_participations": upcoming, "my_projects": projects}
+    # Lists, not querysets: the home page caches them (portal.figures).
+    return {"upcoming_participations": list(upcoming), "my_projects": list(projects)}
 
 
 def coordinator_home(user: User) -> dict:

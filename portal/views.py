@@ -35,7 +35,10 @@ def home(request):
             {
                 "role": Role.CONTRIBUTOR,
                 "heading": "Your involvement",
-                "context": selectors.contributor_home(user),
+                # Kept for the person until a project, activity or participation is saved.
+                "context": figures.cached(
+                    "portal:contributor", lambda: selectors.contributor_home(user), scope=figures.person(user)
+                ),
                 "panels": dashboard.panels_for(request, Role.CONTRIBUTOR),
             }
         )
