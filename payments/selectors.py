@@ -291,12 +291,16 @@ def organisation_contact() -> dict:
 
 def claimable_participations(user: User):
     """Activities the person attended that have no live claim yet."""
+    from django.db.models import Exists, OuterRef
+
     from portal.models import Participation, ParticipationStatus
 
-    live = Claim.objects.live().filter(participation__isnull=False)
+    # NOT EXISTS per participation (the claim's participation index), not NOT IN over every
+    # live claim in the organisation, which PostgreSQL hashes on each call.
+    live = Claim.objects.live().filter(participation=OuterRef("pk"))
     return (
         Participation.objects.filter(contributor=user, status=ParticipationStatus.ATTENDED)
-        .exclude(pk__in=live.values("participation_id"))
+        .exclude(Exists(live))
         .select_related("activity__project")
         .order_by("-activity__starts_at")
     )
