@@ -23,7 +23,7 @@ def _contributor_panel(request):
 
     user = request.user
     today = timezone.localdate()
-    statement = selectors.statement(
+    statement = selectors.statement_summary(
         contributor=user, year=selectors.current_tax_year(today), profile=request_profile(request)
     )
     return {
