@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contributors.models import Contributor
-from contributors.services import add_contact_task
+from contributors.services.reaching import add_contact_task
 from portal.links import base_url
 from portal.models import (
     Activity,

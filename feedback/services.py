@@ -287,7 +287,7 @@ def _feedback_email_context(owed: FeedbackOwed, feedback: ActivityFeedback) -> d
 def _queue_letter(owed: FeedbackOwed, feedback: ActivityFeedback) -> None:
     """Someone reached by post or phone: a task on the coordinators' "letters to send and
     calls to make" list (through the contributors app), with the letter to print."""
-    from contributors.services import notify
+    from contributors.services.reaching import notify
 
     person = owed.participation.contributor
     letter = _absolute("feedback:owed_letter", owed.public_id)
@@ -447,7 +447,7 @@ def add_feedback_message(*, actor: User, owed: FeedbackOwed, body: str) -> Feedb
 
 def _tell_contributor(owed: FeedbackOwed, message: FeedbackMessage) -> None:
     """By email, and by letter or call for people who asked for one."""
-    from contributors.services import notify
+    from contributors.services.reaching import notify
 
     activity = owed.participation.activity
     notify(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from contributors.services import snapshot_diversity
+from contributors.services.equality import snapshot_diversity
 from feedback import services as feedback_services
 from feedback.models import ActivityFeedback, FeedbackOwed
 from portal.models import Activity, ActivityKind, ActivityMode, Participation, ParticipationStatus, Role, User

@@ -26,7 +26,7 @@ from contributors.models import (
     InterestStatus,
     RoleAssignment,
 )
-from contributors.services import add_contact_task
+from contributors.services.reaching import add_contact_task
 from portal.emails import send_templated_email
 from portal.models import Activity, Participation, ParticipationStatus, Project, User
 from portal.services import cancel_activity, record_audit

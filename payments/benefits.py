@@ -148,7 +148,7 @@ def limit_check(claim: Claim, today: date) -> LimitCheck | None:
     """What this claim does to the contributor's totals for the benefit period it will be paid
     in, for people who told us which benefit applies; None for everyone else."""
     from contributors.models import Benefit
-    from contributors.services import benefit_of
+    from contributors.services.benefits import benefit_of
 
     benefit = benefit_of(user=claim.contributor)
     if not benefit:

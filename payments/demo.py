@@ -64,7 +64,7 @@ def _benefits(demo) -> None:
     purpose with `manage.py load_benefit_rules`), an illustrative April rise, and two
     contributors who told us their benefit: Cara on ESA, Priya on Universal Credit."""
     from contributors.models import Benefit
-    from contributors.services import save_benefit
+    from contributors.services.benefits import save_benefit
 
     from .models import BenefitRule
 

@@ -205,7 +205,7 @@ def statement(*, contributor: User, year: int, with_benefit: bool = True, profil
     `profile`: the person's `contributors.selectors.own_profile`, if the caller has it."""
     from contributors.models import Benefit
     from contributors.selectors import own_profile
-    from contributors.services import benefit_of
+    from contributors.services.benefits import benefit_of
 
     from .benefits import periods_for
 
@@ -276,7 +276,7 @@ def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statemen
     with hundreds of claims made the full statement the home page's slowest part."""
     from contributors.models import Benefit
     from contributors.selectors import own_profile
-    from contributors.services import benefit_of
+    from contributors.services.benefits import benefit_of
 
     from .benefits import periods_for
 

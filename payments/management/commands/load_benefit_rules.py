@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from payments.services import load_benefit_rules
+from payments.services.benefit_limits import load_benefit_rules
 
 DEFAULT = Path(__file__).resolve().parents[2] / "data" / "benefit-rules.csv"
 

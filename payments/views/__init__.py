@@ -1,0 +1,1 @@
+"""Payment pages, one module per subject; payments/urls.py names each view by its module."""

@@ -1,0 +1,147 @@
+"""Managers: paying approved claims and the finance export."""
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from portal import dashboard
+from portal.downloads import csv_download
+from portal.errors import PortalError, show_error
+from portal.mfa import mfa_this_session
+from portal.money import ZERO
+
+from .. import permissions, selectors, services
+from ..forms import PayForm
+from ..models import Claim, ClaimStatus, PaymentBatch, PaymentMethod
+from ._common import _uuids
+
+PAYING_PAGE = 50
+
+
+def _payable():
+    """Approved claims that owe money, with how each is paid; £0.00 claims never join a run,
+    nor a claim whose contributor asked not to be paid before a later date."""
+    today = timezone.localdate()
+    return (
+        Claim.objects.filter(status=ClaimStatus.APPROVED, total__gt=0)
+        .filter(Q(pay_after__isnull=True) | Q(pay_after__lte=today))
+        .with_payment_route()
+        .select_related("contributor", "project", "participation__activity")
+    )
+
+
+@login_required
+def payment_list(request):
+    """Approved claims, longest-approved first, a page at a time. Nothing is ticked until the
+    person ticks it (or asks to select the whole page); the next step shows what was chosen."""
+    user = request.user
+    if not permissions.can_pay_claims(user):
+        raise PermissionDenied
+    claims = _payable().order_by(F("decided_at").asc(nulls_first=True), "pk")
+    page = Paginator(claims, PAYING_PAGE).get_page(request.GET.get("page"))
+    select_all = request.GET.get("select") == "all"
+    rows = [
+        {
+            "claim": c,
+            "payable": c.pays_by_vouchers or c.has_bank_details,
+            "checked": select_all and (c.pays_by_vouchers or c.has_bank_details),
+        }
+        for c in page.object_list
+    ]
+    return render(
+        request,
+        "payments/payment_list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "select_all": select_all,
+            "zero_claims": Claim.objects.filter(status=ClaimStatus.APPROVED, total=0).count(),
+            "later_claims": Claim.objects.filter(
+                status=ClaimStatus.APPROVED, total__gt=0, pay_after__gt=timezone.localdate()
+            ).count(),
+            "batches": PaymentBatch.objects.select_related("created_by")[:20],
+            # Other things paid from this page's role (a partner organisation's invoices).
+            "paying_links": dashboard.links_for(user, "paying"),
+            "timing": selectors.time_to_pay(),
+            "spend": selectors.project_spend(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claims_pay(request):
+    """Step 2 of a payment run. Without `confirm`: show the count and total of what was ticked,
+    split into bank transfers and vouchers, and ask for the date and references. With it:
+    record the run."""
+    user = request.user
+    if not permissions.can_pay_claims(user):
+        raise PermissionDenied
+    chosen = list(_payable().filter(public_id__in=_uuids(request.POST.getlist("claims"))).order_by("pk"))
+    if not chosen:
+        messages.error(request, "Select at least one claim to pay.")
+        return redirect("payments:payment_list")
+    groups = {}
+    for claim in chosen:
+        method = "vouchers" if claim.pays_by_vouchers else "bank_transfer"
+        group = groups.setdefault(
+            method, {"method": method, "label": PaymentMethod(method).label, "claims": [], "total": ZERO}
+        )
+        group["claims"].append(claim)
+        group["total"] += claim.total
+    confirming = "confirm" in request.POST
+    form = PayForm(
+        request.POST if confirming else None,
+        methods=groups,
+        initial={"paid_on": timezone.localdate()},
+    )
+    if confirming and form.is_valid():
+        try:
+            batches = services.pay_run(actor=user, claims=chosen, **form.cleaned_data)
+        except PortalError as exc:
+            show_error(request, exc)
+            return redirect("payments:payment_list")
+        for batch in batches:
+            messages.success(
+                request,
+                f"{batch.get_method_display()} run {batch.reference}: {batch.claims.count()} "
+                f"claim{'s' if batch.claims.count() != 1 else ''} marked paid.",
+            )
+        return redirect("payments:payment_list")
+    return render(
+        request,
+        "payments/payment_confirm.html",
+        {
+            "form": form,
+            "claims": chosen,
+            "groups": list(groups.values()),
+            "count": len(chosen),
+            "total": sum((c.total for c in chosen), ZERO),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def batch_export(request, public_id):
+    """The finance CSV with bank details: needs this session to have passed MFA and a fresh
+    password check."""
+    if not permissions.can_export_finance(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(PaymentBatch, public_id=public_id)
+    return _export_csv(request, batch)
+
+
+@mfa_this_session()
+@reauthentication_required
+def _export_csv(request, batch):
+    response, writer = csv_download(f"payment-run-{batch.paid_on:%Y-%m-%d}.csv")
+    writer.writerow(services.FINANCE_EXPORT_COLUMNS)
+    writer.writerows(services.finance_export_rows(actor=request.user, batch=batch))
+    return response
