@@ -38,7 +38,7 @@ def _setup(settings, db):
 
 def _world(size: int, project, cara) -> None:
     """`size` of everything: people in the directory, participations and claims (some Cara's),
-    feedback owed, impact entries (published and not)."""
+    feedback owed (and given to Cara), impact entries (published and not)."""
     activity = ActivityFactory(project=project, past=True)
     ParticipationFactory(
         activity=ActivityFactory(project=project, past=True), contributor=cara, status="attended"
@@ -59,6 +59,13 @@ def _world(size: int, project, cara) -> None:
             )
         )
         ImpactEntryFactory(project=project, published=n % 2 == 0)
+        # Feedback given to Cara: her home lists it, with who wrote it.
+        FeedbackOwedFactory(
+            participation=ParticipationFactory(
+                activity=ActivityFactory(project=project, past=True), contributor=cara, status="attended"
+            ),
+            given=True,
+        )
 
 
 def _count(client, user, url) -> int:
