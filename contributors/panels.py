@@ -165,7 +165,7 @@ def register() -> None:
 
     from .models import ContactTask, ErasureRequest, Opportunity
 
-    figures.forget_on_change(ContactTask, ErasureRequest, Opportunity)
+    figures.forget_on_change("contributors", ContactTask, ErasureRequest, Opportunity)
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
         template="contributors/panels/home_contributor.html",

@@ -319,7 +319,7 @@ def register() -> None:
 
     from .models import CheckRecord, GroundRules, GroundRulesAgreement
 
-    figures.forget_on_change(CheckRecord, RoleAssignment, GroundRules, GroundRulesAgreement)
+    figures.forget_on_change("coproduction", CheckRecord, RoleAssignment, GroundRules, GroundRulesAgreement)
     dashboard.register_panel(
         role="project", template="coproduction/panels/project.html", context=_project_panel, order=25
     )

@@ -75,7 +75,7 @@ def activity_panel(request, activity) -> dict | None:
 
 
 def register() -> None:
-    figures.forget_on_change(FeedbackOwed, ActivityFeedback)
+    figures.forget_on_change("feedback", FeedbackOwed, ActivityFeedback)
     participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
     person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
     reminders.register_sweep("feedback", feedback_reminders.sweep)

@@ -56,7 +56,7 @@ def _project(request, project):
 
 
 def register() -> None:
-    figures.forget_on_change(ImpactEntry, EntryContributor, Reflection)
+    figures.forget_on_change("impact", ImpactEntry, EntryContributor, Reflection)
     dashboard.register_panel(
         role="Contributor", template="impact/panels/home_contributor.html", context=_contributor, order=70
     )

@@ -261,7 +261,7 @@ def register() -> None:
 
     from .models import Claim
 
-    figures.forget_on_change(Claim, Project)
+    figures.forget_on_change("payments", Claim, Project)
     dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",

@@ -43,8 +43,13 @@ class PortalConfig(AppConfig):
             forget_perms, sender=Group.permissions.through, dispatch_uid="portal.forget_group_perms"
         )
         # The organisation's counts on the manager's home (portal.figures).
-        figures.forget_on_change(Project, Activity, Participation)
-        m2m_changed.connect(figures.forget, sender=User.groups.through, dispatch_uid="portal.figures.groups")
+        figures.forget_on_change("portal", Project, Activity, Participation)
+        m2m_changed.connect(
+            figures.receiver("portal"),
+            sender=User.groups.through,
+            weak=False,
+            dispatch_uid="portal.figures.groups",
+        )
         dashboard.register_nav(label="Home", url_name="portal:home", roles=tuple(Role.values), order=0)
         dashboard.register_nav(
             label="Projects",

@@ -3,8 +3,8 @@ organisation's counts, days to pay, spend against budget, feedback on time) or f
 scope (a coordinator's projects), and cost a scan of a large table each.
 
 They are cached for a minute where every web process shares the cache
-(`PORTAL_SHARED_CACHE`), under a generation number that any save or delete of a row they
-count bumps, so a change made through the portal shows on the next page. The minute bounds
+(`PORTAL_SHARED_CACHE`), under a generation number per area (an app's figures) that any save
+or delete of a row they count bumps, so a change made through the portal shows on the next page. The minute bounds
 what a bulk `update()` (which sends no signal) or the turn of the day leaves stale. Without a
 shared cache they are worked out on every request: each worker's own cache would keep a
 figure another worker changed.
@@ -20,16 +20,17 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 TIMEOUT = 60
-_GENERATION = "portal:figures:generation"
 
 
 def cached(name: str, compute, *, scope: object = ""):
-    """`compute()`'s answer (plain values: dicts, lists, numbers), cached under `name` and
-    `scope` (e.g. the coordinator whose projects it counts) in this generation."""
+    """`compute()`'s answer (plain values: dicts, lists, numbers, model instances), cached
+    under `name` ("<area>:<figure>") and `scope` (e.g. the coordinator whose projects it
+    counts) in the area's current generation."""
     if not settings.PORTAL_SHARED_CACHE:
         return compute()
-    generation = cache.get_or_set(_GENERATION, 1, None)
-    key = f"portal:figures:{generation}:{name}:{scope}"
+    area = name.split(":", 1)[0]
+    generation = cache.get_or_set(_generation_key(area), 1, None)
+    key = f"portal:figures:{area}:{generation}:{name}:{scope}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -43,23 +44,36 @@ def person(user) -> str:
     return f"{user.pk}:{user.public_id}"
 
 
-def _bump() -> None:
+def _generation_key(area: str) -> str:
+    return f"portal:figures:generation:{area}"
+
+
+def forget(area: str) -> None:
+    """Start a new generation of the area's figures. Not again after commit (as the public
+    page does): saves are many and their callbacks are counted elsewhere; a page read by
+    another request between the save and the commit keeps the old figure for at most TIMEOUT."""
     try:
-        cache.incr(_GENERATION)
+        cache.incr(_generation_key(area))
     except ValueError:  # not set yet: nothing is cached under any generation
-        cache.set(_GENERATION, 1, None)
+        cache.set(_generation_key(area), 1, None)
 
 
-def forget(**kwargs) -> None:
-    """Start a new generation. Not again after commit (as the public page does): saves are
-    many and their callbacks are counted elsewhere; a page read by another request between
-    the save and the commit keeps the old figure for at most TIMEOUT."""
-    _bump()
+def receiver(area: str):
+    """A signal receiver that forgets the area's figures, whatever the signal says."""
+
+    def forget_area(**kwargs) -> None:
+        forget(area)
+
+    return forget_area
 
 
-def forget_on_change(*models) -> None:
-    """Apps name the models their cached figures count, in their panels' register()."""
+def forget_on_change(area: str, *models) -> None:
+    """Apps name the models their cached figures (names starting "<area>:") count, in their
+    panels' register(). Each area is forgotten alone: a feedback saved does not throw away
+    the payments figures."""
+    forget_area = receiver(area)
     for model in models:
         label = model._meta.label_lower
-        post_save.connect(forget, sender=model, dispatch_uid=f"portal.figures.save.{label}")
-        post_delete.connect(forget, sender=model, dispatch_uid=f"portal.figures.delete.{label}")
+        uid = f"portal.figures.{area}.{label}"
+        post_save.connect(forget_area, sender=model, weak=False, dispatch_uid=f"{uid}.save")
+        post_delete.connect(forget_area, sender=model, weak=False, dispatch_uid=f"{uid}.delete")

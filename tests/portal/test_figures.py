@@ -122,3 +122,19 @@ def test_permissions_cost_no_query_once_cached(fatima):
     with CaptureQueriesContext(connection) as queries:
         assert again.has_perm("portal.add_project")
     assert len(queries) == 0
+
+
+def test_each_area_is_forgotten_alone():
+    from portal import figures
+
+    calls = []
+
+    def compute(label):
+        calls.append(label)
+        return len(calls)
+
+    assert figures.cached("payments:x", lambda: compute("payments")) == 1
+    assert figures.cached("feedback:x", lambda: compute("feedback")) == 2
+    figures.forget("feedback")
+    assert figures.cached("payments:x", lambda: compute("payments")) == 1  # kept
+    assert figures.cached("feedback:x", lambda: compute("feedback")) == 3  # asked again
