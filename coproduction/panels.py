@@ -52,34 +52,51 @@ def _activity_panel(request, activity):
 
 
 def _contributor_home(request):
+    from portal import figures
+
     from . import selectors
     from .models import GroundRules, GroundRulesAgreement
 
     user = request.user
-    projects = list(selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10])
-    agreed = set(
-        GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
-            "rules_id", flat=True
+
+    def compute():
+        projects = list(
+            selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10]
         )
-    )
-    latest: dict[int, int] = {}  # project -> its current rules, newest version first
-    for project_id, rules_id in (
-        GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
-    ):
-        latest.setdefault(project_id, rules_id)
-    logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
-    return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
+        agreed = set(
+            GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
+                "rules_id", flat=True
+            )
+        )
+        latest: dict[int, int] = {}  # project -> its current rules, newest version first
+        for project_id, rules_id in (
+            GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
+        ):
+            latest.setdefault(project_id, rules_id)
+        logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
+        return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
+
+    # Kept for the person until they or staff save a check, a role or ground rules (portal.figures).
+    return figures.cached("coproduction:contributor", compute, scope=figures.person(user))
 
 
 def _staff_home(request):
+    from portal import figures
+
     from . import selectors
 
-    expiring = (
-        selectors.checks_visible_to(request.user)
-        .filter(pk__in=selectors.checks_expiring().values("pk"))
-        .select_related("person")
-    )
-    return {"expiring": list(expiring[:5]), "more": max(expiring.count() - 5, 0)}
+    user = request.user
+
+    def expiring():
+        checks = (
+            selectors.checks_visible_to(user)
+            .filter(pk__in=selectors.checks_expiring().values("pk"))
+            .select_related("person")
+        )
+        return {"expiring": list(checks[:5]), "more": max(checks.count() - 5, 0)}
+
+    # Other people's checks in the person's scope: cached for them (portal.figures).
+    return figures.cached("coproduction:expiring", expiring, scope=figures.person(user))
 
 
 def _person_panel(request, contributor):
@@ -299,10 +316,14 @@ def check_expiry_sweep(*, now, dry_run: bool) -> list[str]:
 
 def register() -> None:
     from contributors.data_export import register_section
+    from contributors.models import RoleAssignment
     from contributors.selectors import register_role_warning
-    from portal import dashboard, reminders
+    from portal import dashboard, figures, reminders
     from portal.models import Role
 
+    from .models import CheckRecord, GroundRules, GroundRulesAgreement
+
+    figures.forget_on_change("coproduction", CheckRecord, RoleAssignment, GroundRules, GroundRulesAgreement)
     dashboard.register_panel(
         role="project", template="coproduction/panels/project.html", context=_project_panel, order=25
     )

@@ -39,13 +39,28 @@ def _home_for(role: str):
 
 
 def _home(request):
+    from django.db.models import F, Func, IntegerField, Subquery
+
+    from portal.models import User
+
     from .models import Delivery, Reply
 
-    unread = Delivery.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    replies = Reply.objects.filter(delivery__message__sender=request.user, read_at__isnull=True).count()
-    if not unread and not replies:
+    def count(rows):
+        # COUNT as a plain function, not an aggregate: no GROUP BY, one number per subquery.
+        return Subquery(
+            rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    user = request.user
+    # Both of the person's counts in one query (never cached: reading a message changes them).
+    counts = User.objects.filter(pk=user.pk).values(
+        unread=count(Delivery.objects.filter(recipient=user, read_at__isnull=True)),
+        replies=count(Reply.objects.filter(delivery__message__sender=user, read_at__isnull=True)),
+    )[0]
+    if not counts["unread"] and not counts["replies"]:
         return None
-    return {"unread": unread, "replies": replies}
+    return counts
 
 
 def data_export_section(user) -> dict:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contributors import data_export
-from portal import dashboard, reminders
+from portal import dashboard, figures, reminders
 from portal.links import base_url
 
 DECISION_KIND = "payments_claim_decision"
@@ -16,12 +16,16 @@ LATE_KIND = "payments_late_payment"
 
 
 def _contributor_panel(request):
+    from contributors.selectors import request_profile
+
     from . import selectors
     from .models import Claim, ClaimStatus
 
     user = request.user
     today = timezone.localdate()
-    statement = selectors.statement(contributor=user, year=selectors.current_tax_year(today))
+    statement = selectors.statement_summary(
+        contributor=user, year=selectors.current_tax_year(today), profile=request_profile(request)
+    )
     return {
         "claimable": selectors.claimable_participations(user)[:5],
         "open_claims": Claim.objects.filter(contributor=user)
@@ -32,18 +36,21 @@ def _contributor_panel(request):
 
 
 def _coordinator_panel(request):
-    from .models import Claim
-
-    return {"waiting": Claim.objects.awaiting_decision_by(request.user).count()}
+    return {"waiting": _waiting_count(request)}
 
 
 def _waiting_count(request) -> int:
+    """Claims waiting for this person's decision: the coordinator's panel and the navigation
+    both show it, so it is asked once a request. Never cached across requests: it is theirs
+    and changes with each decision they make."""
     from .models import Claim
 
-    return Claim.objects.awaiting_decision_by(request.user).count()
+    if not hasattr(request, "_payments_waiting"):
+        request._payments_waiting = Claim.objects.awaiting_decision_by(request.user).count()
+    return request._payments_waiting
 
 
-def _manager_panel(request):
+def _manager_figures() -> dict:
     from . import selectors
     from .models import Claim, ClaimStatus
 
@@ -54,6 +61,13 @@ def _manager_panel(request):
         "spend": selectors.project_spend(),
         "on_time": selectors.on_time_by_project()[:10],
         "on_time_all": selectors.on_time_overall(),
+    }
+
+
+def _manager_panel(request):
+    # The same for every manager and a scan of every claim each: cached (portal.figures).
+    return {
+        **figures.cached("payments:manager", _manager_figures),
         "target_days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
     }
 
@@ -72,8 +86,10 @@ def _activity_panel(request, activity):
     from .models import Claim
 
     user = request.user
+    if not user.is_contributor:  # roles are cached: staff who take no part ask nothing
+        return None
     participation = activity.participations.filter(contributor=user).first()
-    if participation is None or not user.is_contributor:
+    if participation is None:
         return None
     claim = Claim.objects.live_for(participation)
     if claim is None and participation.status != "attended":
@@ -240,6 +256,11 @@ def _rate_codes(on):
 
 
 def register() -> None:
+    from portal.models import Project
+
+    from .models import Claim
+
+    figures.forget_on_change("payments", Claim, Project)
     dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",
