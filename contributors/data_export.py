@@ -294,7 +294,17 @@ def _words(key: str, value) -> str:
         return date_format(parsed.date(), "j F Y")
     if isinstance(value, str) and value in ("email", "post", "phone"):
         return value.capitalize()
+    if isinstance(value, str) and _is_money(key) and MONEY.match(value):
+        return f"£{value}"
     return str(value)
+
+
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def _is_money(key: str) -> bool:
+    """Sections give amounts as strings (JSON has no decimals); their names say which are money."""
+    return key in ("rate", "fee", "amount") or key.endswith(("_total", "amount")) or key == "total"
 
 
 def _rows(record: dict) -> list[dict]:

@@ -205,8 +205,9 @@ def data_export_section(user) -> dict:
 
 def _claim_record(claim) -> dict:
     return {
-        "claim": str(claim.public_id),
         "for": claim.title,
+        "reference": claim.reference,
+        "claim": str(claim.public_id),
         "project": claim.project.title,
         "date_of_work": claim.work_on.isoformat(),
         "status": claim.get_status_display(),
