@@ -28,6 +28,7 @@ from contributors.models import (
 )
 from contributors.services.reaching import add_contact_task
 from portal.emails import send_templated_email
+from portal.errors import PortalError
 from portal.models import Activity, Participation, ParticipationStatus, Project, User
 from portal.services import cancel_activity, record_audit
 
@@ -38,7 +39,7 @@ from .models import CalendarFeed, Channel, Delivery, DeliveryStatus, Message, Re
 MESSAGE_KIND = "messaging.message"
 
 
-class MessagingError(Exception):
+class MessagingError(PortalError):
     """A messaging rule was broken. The message is safe to show to the user."""
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contributors.models import Opportunity, RoleType
+from portal.errors import PortalError, show_error
 from portal.models import Activity, Project
 
 from . import calendars, permissions, services
@@ -142,8 +143,8 @@ def _compose(request, *, project, form_class, audience_of, describe, activity=No
                     body=form.cleaned_data["body"],
                     recipients=recipients,
                 )
-            except services.MessagingError as error:
-                form.add_error("who", str(error))
+            except PortalError as exc:
+                show_error(request, exc, form=form, field="who")
             else:
                 messages.success(
                     request, f"Your message is on its way to {message.deliveries.count()} people."
