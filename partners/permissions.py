@@ -16,10 +16,6 @@ def can_manage_partners(user: User) -> bool:
     return user.is_authenticated and user.has_perm("partners.manage_partner")
 
 
-def can_view_partner(user: User, partner: Partner) -> bool:
-    return Partner.objects.visible_to(user).filter(pk=partner.pk).exists()
-
-
 def can_view_partners(user: User) -> bool:
     return user.is_authenticated and user.has_perm("partners.view_partner")
 

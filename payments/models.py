@@ -307,9 +307,6 @@ class ClaimQuerySet(models.QuerySet):
             ),
         )
 
-    def counting_towards_budget(self):
-        return self.filter(status__in=COMMITTED)
-
 
 class Claim(TimeStampedModel):
     """What we owe a contributor for one participation (or an agreed ad hoc task)."""
@@ -404,11 +401,6 @@ class Claim(TimeStampedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
-
-    @property
-    def fee_income(self) -> Decimal:
-        """Fees and vouchers count as income; expenses never do."""
-        return self.fee_total
 
     @property
     def awaiting_second_approval(self) -> bool:
