@@ -298,16 +298,9 @@ def pay_invoices(
         raise PartnerError("Choose at least one approved invoice to mark as paid.")
     if not reference.strip():
         raise PartnerError("Enter the bank run's reference.")
-    locked = list(
-        PartnerInvoice.objects.select_for_update(of=("self",))
-        .filter(pk__in=[i.pk for i in invoices])
-        .order_by("pk")
+    locked = workflow.lock_approved(
+        PartnerInvoice.objects.all(), invoices, error=PartnerError, nouns="invoices"
     )
-    not_ready = [i for i in locked if i.status != ClaimStatus.APPROVED]
-    if not_ready:
-        raise PartnerError(
-            f"{len(not_ready)} of the chosen invoices are no longer approved; nothing was marked paid."
-        )
     run = PartnerPayRun.objects.create(paid_on=paid_on, reference=reference.strip(), created_by=actor)
     for invoice in locked:
         _move(invoice, to=ClaimStatus.PAID, actor=actor, note=f"Payment reference {run.reference}")

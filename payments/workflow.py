@@ -75,3 +75,17 @@ def decide(
         move(obj, to=ClaimStatus.APPROVED, actor=actor, note=note)
         obj.decided_at, obj.decided_by = now, actor
     return ClaimStatus.APPROVED
+
+
+def lock_approved(queryset, chosen, *, error: type[Exception], nouns: str) -> list:
+    """Lock the chosen rows of `queryset` in id order (so two runs cannot deadlock) for one
+    payment run: if any is no longer approved, the whole run is refused and nothing is paid."""
+    locked = list(
+        queryset.select_for_update(of=("self",)).filter(pk__in=[o.pk for o in chosen]).order_by("pk")
+    )
+    not_ready = [o for o in locked if o.status != ClaimStatus.APPROVED]
+    if not_ready:
+        raise error(
+            f"{len(not_ready)} of the chosen {nouns} are no longer approved; nothing was marked paid."
+        )
+    return locked
