@@ -32,7 +32,7 @@ PAGE_SIZE = 20
 
 def _require_messaging_role(request) -> None:
     """Without the role it is 403; with it, a project that is not yours is 404."""
-    if not request.user.has_perm("messaging.add_message"):
+    if not permissions.can_send_messages(request.user):
         raise PermissionDenied
 
 
@@ -50,7 +50,7 @@ def inbox(request):
         .order_by("-message__created_at")
     )
     sent = None
-    if request.user.has_perm("messaging.view_message"):
+    if permissions.can_see_sent_messages(request.user):
         sent = _page(
             request,
             Message.objects.filter(sender=request.user)

@@ -51,3 +51,14 @@ def test_views_catch_portal_error_not_an_apps_own_error():
         if own.search(line)
     ]
     assert offenders == [], "catch PortalError and call portal.errors.show_error"
+
+
+def test_views_ask_predicates_never_has_perm():
+    # One vocabulary: what a role may do is decided inside the can_* predicates only.
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}:{n}"
+        for path in [*_sources("views.py"), *_sources("views/*.py"), *_sources("panels.py")]
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "has_perm(" in line
+    ]
+    assert offenders == [], "call a can_* predicate from permissions.py"
