@@ -102,12 +102,6 @@ class BenefitPeriod(models.TextChoices):
     MONTH = "month", "Calendar month"
 
 
-class BenefitRuleQuerySet(models.QuerySet):
-    def in_force_on(self, benefit: str, on: date):
-        """The row for `benefit` with the latest start on or before `on`."""
-        return self.filter(benefit=benefit, applies_from__lte=on).order_by("-applies_from", "-pk").first()
-
-
 class BenefitRule(TimeStampedModel):
     """How much a person on a benefit may be paid in a week or month, from a date.
 
@@ -124,8 +118,6 @@ class BenefitRule(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
     )
-
-    objects = BenefitRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["benefit", "-applies_from"]
