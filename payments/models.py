@@ -387,9 +387,6 @@ class Claim(TimeStampedModel):
             return self.participation.activity.title
         return self.ad_hoc_description or "an agreed task"
 
-    def can_move_to(self, status: str) -> bool:
-        return status in ALLOWED_TRANSITIONS.get(self.status, set())
-
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
