@@ -316,7 +316,7 @@ def record_provider_status(*, provider_id: str, status: str) -> str:
 def text_reminder(*, recipient: User, body: str, reference: str) -> None:
     """The text sender `portal.reminders` uses. An invalid number goes on the list of calls
     instead of failing every sweep."""
-    profile = Contributor.objects.filter(user=recipient).first()
+    profile = Contributor.objects.profile_of(recipient)
     if profile is None or not profile.phone:
         raise backends.TemporaryFailure("no phone number")
     try:
