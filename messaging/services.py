@@ -29,6 +29,7 @@ from contributors.models import (
 from contributors.services.reaching import add_contact_task
 from portal.emails import send_templated_email
 from portal.errors import PortalError
+from portal.links import absolute_url
 from portal.models import Activity, Participation, ParticipationStatus, Project, User
 from portal.services import cancel_activity, record_audit
 
@@ -165,12 +166,8 @@ def send_message(
     return message
 
 
-def _base_url() -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/")
-
-
 def _portal_link(delivery: Delivery) -> str:
-    return _base_url() + reverse("messaging:message_detail", args=[delivery.public_id])
+    return absolute_url(reverse("messaging:message_detail", args=[delivery.public_id]))
 
 
 def letter_text(delivery: Delivery) -> str:

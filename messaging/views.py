@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from contributors.models import Opportunity, RoleType
 from portal.errors import PortalError, show_error
+from portal.links import absolute_url
 from portal.models import Activity, Project
 
 from . import calendars, permissions, services
@@ -248,7 +249,8 @@ def activity_ics(request, public_id):
 @login_required
 def calendar_settings(request):
     feed = services.feed_for(user=request.user)
-    url = request.build_absolute_uri(reverse("messaging:calendar_feed", args=[feed.token]))
+    # The one base (portal.links), so the address is the same wherever it is copied from.
+    url = absolute_url(reverse("messaging:calendar_feed", args=[feed.token]))
     return render(
         request,
         "messaging/calendar.html",
