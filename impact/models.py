@@ -279,6 +279,10 @@ class ReportRequest(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     pdf_file = models.FileField(upload_to="impact/reports/%Y/%m/", storage=private_storage, blank=True)
     csv_file = models.FileField(upload_to="impact/reports/%Y/%m/", storage=private_storage, blank=True)
+    # A batch of certificates: a ZIP of one PDF per person, and how many of them are made.
+    zip_file = models.FileField(upload_to="impact/reports/%Y/%m/", storage=private_storage, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -3,7 +3,7 @@
 from portal.models import Project, User
 from portal.permissions import can_manage_project, can_view_organisation
 
-from .models import ImpactEntry
+from .models import ImpactEntry, ReportKind
 
 
 def can_log_any_impact(user: User) -> bool:
@@ -89,3 +89,14 @@ def can_download_certificate(user: User, cert) -> bool:
 
 def can_get_own_certificate(user: User) -> bool:
     return user.is_authenticated and user.is_contributor
+
+
+def can_download_report(user: User, report) -> bool:
+    """A made report's files: only the person who asked (others never see it: 404), and only
+    while they still may ask for it, so a coordinator who left the project loses its reports
+    and its certificate batches."""
+    if report.requested_by_id != user.pk:
+        return False
+    if report.kind == ReportKind.CERTIFICATES:
+        return report.project is not None and can_issue_project_certificates(user, report.project)
+    return can_request_report(user, report.project)

@@ -445,11 +445,11 @@ def certificate_pdf(cert) -> bytes:
     return certificates_pdf([cert], large_print=wants_large_print(cert.contributor))
 
 
-def certificates_pdf(certs, *, large_print: bool = False) -> bytes:
-    """One PDF, one page per person (a project's batch is printed at the usual size; each
-    person's own download honours their format)."""
+def certificates_pdf(certs, *, large_print: bool = False, target=None) -> bytes | None:
+    """One PDF, one page per certificate; written to `target` if given (see render_pdf)."""
     return render_pdf(
         "pdf/impact_certificate.html",
         {"certificates": [certificate_context(c) for c in certs], "verify_url": _verify_url()},
         large_print=large_print,
+        target=target,
     )

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
 from django.utils import timezone
@@ -186,42 +187,72 @@ def _first_attended(projects, start: date, end: date):
     return numbered.filter(n=1)
 
 
-def _answer_counts(snapshots, eq) -> dict[str, dict[str, int]]:
-    """Counts per question and answer code, each a GROUP BY in the database."""
-    out: dict[str, dict[str, int]] = {}
-    for field in ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orientation", "religion", "carer"):
-        rows = snapshots.exclude(**{field: ""}).values(field).annotate(n=Count("pk"))
-        counts: dict[str, int] = defaultdict(int)
-        for row in rows:
-            code = row[field]
-            if field == "ethnic_group" and code != eq.PREFER_NOT_TO_SAY:
-                code = eq.ETHNIC_GROUP_OF.get(code, code)
-            counts[code] += row["n"]
-        out[field] = counts
-    disability: dict[str, int] = defaultdict(int)
-    for row in snapshots.values("long_term_condition", "condition_reduces_ability").annotate(n=Count("pk")):
-        cond, reduces = row["long_term_condition"], row["condition_reduces_ability"]
-        category = eq.disability_category(cond, reduces)
-        if not category and eq.PREFER_NOT_TO_SAY in (cond, reduces):
-            category = eq.PREFER_NOT_TO_SAY
-        if category:
-            disability[category] += row["n"]
-    out["disability"] = disability
-    ages: dict[str, int] = defaultdict(int)
-    rows = (
-        snapshots.filter(Q(year_of_birth__isnull=False) | Q(year_of_birth_prefer_not_to_say=True))
-        .annotate(age=ExtractYear("participation__activity__starts_at") - F("year_of_birth"))
-        .values("age", "year_of_birth_prefer_not_to_say")
-        .annotate(n=Count("pk"))
+_ANSWER_FIELDS = ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orientation", "religion", "carer")
+
+
+def _tally(participations) -> tuple[set[int], list[tuple]]:
+    """One query: the participations' ids, and their answers counted question by question.
+
+    The participations (for the report, the first-attended window) are a CTE that every
+    count reads, so the database works out who counts once, not once per question, and the
+    ids the differencing guard needs come back in the same result. The window runs over
+    narrow rows; only the people it keeps are joined to their answers. Rows are (question,
+    code, second code, number, count); the ids come as ("pk", -, -, id, -)."""
+    from contributors.models import ParticipationDiversity
+
+    firsts, params = (
+        participations.order_by()
+        .annotate(year=ExtractYear("activity__starts_at"))
+        .values("pk", "year")
+        .query.sql_with_params()
     )
-    for row in rows:
-        if row["age"] is None:
-            ages[eq.PREFER_NOT_TO_SAY] += row["n"]
-            continue
-        for label, low, high in eq.AGE_BANDS:
-            if row["age"] >= low and (high is None or row["age"] <= high):
-                ages[label] += row["n"]
-    out["age"] = ages
+    answers = (
+        "SELECT d.*, f.year - d.year_of_birth AS age FROM firsts f"
+        f" JOIN {ParticipationDiversity._meta.db_table} d ON d.participation_id = f.pk"
+    )
+    parts = ["SELECT 'pk', NULL, NULL, pk, NULL FROM firsts"]
+    for field in _ANSWER_FIELDS:
+        parts.append(
+            f"SELECT '{field}', {field}, NULL, NULL, COUNT(*) FROM answers WHERE {field} <> '' GROUP BY {field}"
+        )
+    parts.append(
+        "SELECT 'disability', long_term_condition, condition_reduces_ability, NULL, COUNT(*) FROM answers"
+        " GROUP BY long_term_condition, condition_reduces_ability"
+    )
+    # No year of birth here means "prefer not to say" (the WHERE lets nothing else through).
+    parts.append(
+        "SELECT 'age', NULL, NULL, age, COUNT(*) FROM answers"
+        " WHERE year_of_birth IS NOT NULL OR year_of_birth_prefer_not_to_say GROUP BY age"
+    )
+    sql = f"WITH firsts AS ({firsts}), answers AS ({answers}) " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # PostgreSQL's EXTRACT is numeric, so the shared number column comes back as Decimal there.
+    return {int(r[3]) for r in rows if r[0] == "pk"}, [r for r in rows if r[0] != "pk"]
+
+
+def _answer_counts(rows, eq) -> dict[str, dict[str, int]]:
+    """Counts per question and answer code, from _tally's rows."""
+    out: dict[str, dict[str, int]] = {key: defaultdict(int) for key in (*_ANSWER_FIELDS, "disability", "age")}
+    for question, code, code2, number, n in rows:
+        if question == "disability":
+            category = eq.disability_category(code, code2)
+            if not category and eq.PREFER_NOT_TO_SAY in (code, code2):
+                category = eq.PREFER_NOT_TO_SAY
+            if category:
+                out["disability"][category] += n
+        elif question == "age":
+            if number is None:
+                out["age"][eq.PREFER_NOT_TO_SAY] += n
+                continue
+            for label, low, high in eq.AGE_BANDS:
+                if number >= low and (high is None or number <= high):
+                    out["age"][label] += n
+        else:
+            if question == "ethnic_group" and code != eq.PREFER_NOT_TO_SAY:
+                code = eq.ETHNIC_GROUP_OF.get(code, code)
+            out[question][code] += n
     return out
 
 
@@ -239,21 +270,24 @@ def diversity_report(*, projects=None, start: date | None = None, end: date | No
     `too_small` says the whole report is under the threshold: it then has nothing to show.
     """
     from contributors import equality as eq
-    from contributors.models import ParticipationDiversity
 
     start, end = start or FAR_PAST, end or FAR_FUTURE
     threshold = settings.PORTAL_SMALL_NUMBER_THRESHOLD
     scope_key = "all" if projects is None else ",".join(str(pk) for pk in sorted(p.pk for p in projects))
+    firsts, rows = _tally(_first_attended(projects, start, end))
     guarded = guard_population(
         kind="participation",
         key=f"diversity:{scope_key}:{start}:{end}",
-        population=set(_first_attended(projects, start, end).values_list("pk", flat=True)),
+        population=firsts,
         threshold=threshold,
     )
-    firsts = guarded.population or set()
-    people = len(firsts)
-    snapshots = ParticipationDiversity.objects.filter(participation__in=firsts)
-    counts = _answer_counts(snapshots, eq)
+    if guarded.population is None:
+        rows = []
+    elif guarded.population != firsts:
+        # An earlier table's people shown again: count them, as they took part then.
+        _, rows = _tally(Participation.objects.filter(pk__in=guarded.population))
+    people = len(guarded.population or ())
+    counts = _answer_counts(rows, eq)
     questions = []
     for q in _questions():
         given = counts[q["key"]]

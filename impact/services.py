@@ -1,13 +1,16 @@
 """Every write in the impact app with a business meaning, each audited."""
 
 import logging
+import tempfile
+import zipfile
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from portal.emails import send_templated_email
 from portal.errors import PortalError
@@ -315,7 +318,18 @@ def make_report(*, report_id: int) -> ReportRequest:
         report.refresh_from_db()
         return report
     report.status, report.progress, report.finished_at = ReportStatus.READY, 100, timezone.now()
-    report.save(update_fields=["status", "progress", "finished_at", "pdf_file", "csv_file"])
+    report.save(
+        update_fields=[
+            "status",
+            "progress",
+            "finished_at",
+            "pdf_file",
+            "csv_file",
+            "zip_file",
+            "done",
+            "total",
+        ]
+    )
     record_audit(actor=None, action="impact.report_ready", target=report)
     if report.requested_by.email:
         send_templated_email(
@@ -356,26 +370,51 @@ def _make_report_files(report: ReportRequest) -> None:
     report.csv_file.save(f"{stem}.csv", ContentFile(csv_text.encode("utf-8-sig")), save=False)
 
 
+def _certificate_member_name(cert: Certificate, person: User) -> str:
+    return f"certificate-{slugify(person.name) or 'person'}-{cert.code}.pdf"
+
+
 def _make_project_certificates(report: ReportRequest) -> None:
+    """Issue a certificate to everyone who attended an activity on the project, and put one PDF
+    per person (each in their own format: large print if they asked) into a ZIP.
+
+    Memory stays flat whatever the size of the project: each PDF is written straight into
+    the ZIP, which is a temporary file on disk that storage then copies in chunks (a multipart
+    upload on S3), and `done` out of `total` is saved every few people for the progress page."""
+    from contributors.models import Contributor
+
     from . import reports
 
     project = report.project
-    people = (
+    people = list(
         User.objects.filter(participations__activity__project=project, participations__status="attended")
         .distinct()
         .order_by("name")
     )
-    total = people.count() or 1
-    certificates = []
-    for n, person in enumerate(people, start=1):
-        with transaction.atomic():
-            certificates.append(_issue(actor=report.requested_by, contributor=person, project=project))
-        if n % 20 == 0:
-            _progress(report, 5 + int(80 * n / total))
-    if not certificates:
+    if not people:
         raise ImpactError("Nobody has attended an activity on this project yet.")
-    pdf = reports.certificates_pdf(certificates)
-    report.pdf_file.save(f"{report_file_stem(report)}.pdf", ContentFile(pdf), save=False)
+    large_print = {
+        c.user_id
+        for c in Contributor.objects.filter(user__in=people).only("user_id", "access_needs")
+        if c.wants_large_print
+    }
+    total = len(people)
+    ReportRequest.objects.filter(pk=report.pk).update(total=total, done=0)
+    with tempfile.TemporaryFile() as spool:
+        # PDFs are compressed already: deflating them again gains little and costs time.
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as bundle:
+            for n, person in enumerate(people, start=1):
+                with transaction.atomic():
+                    cert = _issue(actor=report.requested_by, contributor=person, project=project)
+                with bundle.open(_certificate_member_name(cert, person), "w") as member:
+                    reports.certificates_pdf([cert], large_print=person.pk in large_print, target=member)
+                if n % 10 == 0 or n == total:
+                    ReportRequest.objects.filter(pk=report.pk).update(
+                        done=n, progress=5 + int(90 * n / total)
+                    )
+        spool.seek(0)
+        report.zip_file.save(f"{report_file_stem(report)}.zip", File(spool), save=False)
+    report.done, report.total = total, total
 
 
 def delete_expired_report_files(*, now=None) -> int:
@@ -389,10 +428,10 @@ def delete_expired_report_files(*, now=None) -> int:
             status=ReportStatus.EXPIRED
         ):
             continue
-        for field in (report.pdf_file, report.csv_file):
+        for field in (report.pdf_file, report.csv_file, report.zip_file):
             if field:
                 field.delete(save=False)
-        ReportRequest.objects.filter(pk=report.pk).update(pdf_file="", csv_file="")
+        ReportRequest.objects.filter(pk=report.pk).update(pdf_file="", csv_file="", zip_file="")
         expired += 1
     if expired:
         record_audit(actor=None, action="impact.reports_expired", count=expired)

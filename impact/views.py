@@ -565,14 +565,12 @@ def report_detail(request, public_id):
 def report_download(request, public_id, fmt):
     report = _get_report(request, public_id)
     # Permission again at download: a coordinator who left the project loses its reports.
-    if report.kind != ReportKind.CERTIFICATES and not permissions.can_request_report(
-        request.user, report.project
-    ):
+    if not permissions.can_download_report(request.user, report):
         raise PermissionDenied
-    field = {"pdf": report.pdf_file, "csv": report.csv_file}.get(fmt)
+    field = {"pdf": report.pdf_file, "csv": report.csv_file, "zip": report.zip_file}.get(fmt)
     if not field:
         raise Http404
-    content_type = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
+    content_type = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "zip": "application/zip"}[fmt]
     # The stored key is random; the person gets a name that says what the report is.
     filename = f"{services.report_file_stem(report)}.{fmt}"
     return private_file_response(field, filename=filename, as_attachment=True, content_type=content_type)

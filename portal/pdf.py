@@ -1,5 +1,7 @@
 """The one PDF renderer: a template rendered to HTML, then to PDF by WeasyPrint."""
 
+import threading
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,18 +35,44 @@ def static_only_fetcher_class():
     return StaticOnlyFetcher
 
 
-def render_pdf(template_name: str, context: dict, *, large_print: bool = False) -> bytes:
+_fonts = threading.local()
+
+
+def _font_config():
+    """One WeasyPrint font configuration per thread, kept: building it asks fontconfig about
+    every font on the machine, a few milliseconds that a one-page certificate otherwise pays
+    each time. We load no @font-face fonts, so it never changes; Pango is not thread-safe,
+    hence one per thread."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_fonts, "config", None) is None:
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+@cache
+def _large_print_css():
+    from weasyprint import CSS
+
+    fetcher = static_only_fetcher_class()(allowed_protocols=("file", "data"), allow_redirects=False)
+    return CSS(filename=str(LARGE_PRINT_CSS), url_fetcher=fetcher)
+
+
+def render_pdf(template_name: str, context: dict, *, large_print: bool = False, target=None) -> bytes | None:
     """Render `templates/pdf/<name>.html`; images and CSS load from `static/` on disk only.
+
+    Given a `target` (a file open for writing), the PDF is written there and None returned:
+    a batch writes each PDF straight into its ZIP.
 
     `large_print` is the one switch for a person who asked for large print: the same template
     with the large-print stylesheet laid over it, so no template needs its own variant."""
     # Imported here: WeasyPrint takes about a second to import and most requests never need it.
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     ctx = {"organisation_name": settings.PORTAL_ORGANISATION_NAME, "large_print": large_print, **context}
     html = render_to_string(template_name, ctx)
     fetcher = static_only_fetcher_class()(allowed_protocols=("file", "data"), allow_redirects=False)
-    stylesheets = [CSS(filename=str(LARGE_PRINT_CSS), url_fetcher=fetcher)] if large_print else []
+    stylesheets = [_large_print_css()] if large_print else []
     return HTML(string=html, base_url=str(_static_root()), url_fetcher=fetcher).write_pdf(
-        stylesheets=stylesheets
+        target, stylesheets=stylesheets, font_config=_font_config()
     )

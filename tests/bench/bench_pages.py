@@ -223,6 +223,7 @@ def main() -> None:
         ("impact log", "manager", reverse("impact:entry_list")),
         ("public page", None, reverse("impact:public_changes")),
         ("your data", "contributor", reverse("contributors:my_data")),
+        ("your data: claims", "contributor", reverse("contributors:my_data_section", args=["payments"])),
         ("claims list", "contributor", reverse("payments:claim_list")),
         ("feedback owed", "coordinator", reverse("feedback:owed_list")),
         ("approval queue", "coordinator", reverse("payments:claim_queue")),
@@ -306,9 +307,26 @@ def floors() -> None:
         cursor.execute(sql, [timezone.now() - timedelta(days=365), timezone.now() + timedelta(days=1)])
         cursor.fetchall()
     floor = time.perf_counter() - t
+    # The floor above counts every participation; the report counts each person once, by their
+    # first participation in the period. The same GROUP BY behind that window, in raw SQL, is
+    # the floor for the work the report must do.
+    windowed = """
+        SELECT d.ethnic_group, d.sex, count(*) FROM (
+            SELECT p.id, row_number() OVER (PARTITION BY p.contributor_id ORDER BY a.starts_at, p.id) AS n
+            FROM portal_participation p JOIN portal_activity a ON a.id = p.activity_id
+            WHERE p.status = 'attended' AND a.starts_at >= %s AND a.starts_at < %s
+        ) f JOIN contributors_participationdiversity d ON d.participation_id = f.id
+        WHERE f.n = 1 GROUP BY d.ethnic_group, d.sex
+    """
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(windowed, [timezone.now() - timedelta(days=365), timezone.now() + timedelta(days=1)])
+        cursor.fetchall()
+    window_floor = time.perf_counter() - t
     say(
         f"\ndiversity report: {report * 1000:.0f} ms in {len(queries)} queries; raw SQL GROUP BY floor "
-        f"{floor * 1000:.0f} ms; ratio {report / floor:.1f}"
+        f"{floor * 1000:.0f} ms; ratio {report / floor:.1f}; the same behind the first-participation "
+        f"window {window_floor * 1000:.0f} ms; ratio {report / window_floor:.1f}"
     )
     from weasyprint import HTML
 

@@ -1,6 +1,9 @@
 """Certificates of involvement: what they say, the public check, and a project's batch."""
 
+import io
+import re
 import subprocess
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -8,8 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contributors.models import Contributor
 from impact import services
 from impact.models import Certificate, ReportRequest, ReportStatus
+from portal.models import AuditEvent
 from tests.factories import ActivityFactory, ParticipationFactory, UserFactory
 
 
@@ -73,7 +78,7 @@ def test_certificate_details_do_not_change_when_activities_change_later(cara, in
 
 
 def test_coordinator_makes_certificates_for_everyone_on_a_project(
-    client, fatima, cara, involvement, django_capture_on_commit_callbacks, mailoutbox
+    client, fatima, cara, involvement, django_capture_on_commit_callbacks, mailoutbox, tmp_path
 ):
     olu = UserFactory(contributor=True, name="Olu Adebayo")
     ParticipationFactory(activity=involvement.activities.first(), contributor=olu, status="attended")
@@ -88,10 +93,88 @@ def test_coordinator_makes_certificates_for_everyone_on_a_project(
         "Olu Adebayo",
     }
     assert all(c.project == involvement for c in Certificate.objects.all())
-    pdf = client.get(reverse("impact:report_download", args=[report.public_id, "pdf"]))
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert (report.done, report.total, report.progress) == (2, 2, 100)
+    assert not report.pdf_file
+    response = client.get(reverse("impact:report_download", args=[report.public_id, "zip"]))
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith('attachment; filename="certificates-project-')
+    pdfs = _pdfs_in(b"".join(response.streaming_content), tmp_path)
+    # One PDF per person, each named after them and their certificate's code.
+    assert sorted(name.rsplit("-", 3)[0] for name in pdfs) == [
+        "certificate-cara-bennett",
+        "certificate-olu-adebayo",
+    ]
+    for cert in Certificate.objects.all():
+        (text,) = [t for name, t in pdfs.items() if cert.code in name]
+        assert cert.details["name"] in text
+        assert cert.code in text
+        assert "Getting home after a stroke" in " ".join(text.split())
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == "The certificates for Getting home after a stroke are ready"
+    assert "a ZIP file with one PDF for each person" in mailoutbox[0].body
+    assert AuditEvent.objects.filter(action="impact.report_requested", actor=fatima).count() == 1
+    assert AuditEvent.objects.filter(action="impact.certificate_issued").count() == 2
+
+
+def _pdfs_in(data: bytes, tmp_path) -> dict[str, str]:
+    """The ZIP's members as name -> the PDF's text."""
+    out = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        for name in bundle.namelist():
+            path = tmp_path / name
+            path.write_bytes(bundle.read(name))
+            out[name] = subprocess.run(
+                ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+            ).stdout
+    return out
+
+
+def _word_height(pdf_path, word: str) -> float:
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf_path), "-"], capture_output=True, text=True).stdout
+    match = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', html)
+    return float(match.group(2)) - float(match.group(1))
+
+
+def test_a_batch_prints_each_person_in_their_own_format(
+    fatima, cara, involvement, django_capture_on_commit_callbacks, tmp_path
+):
+    olu = UserFactory(contributor=True, name="Olu Adebayo")
+    Contributor.objects.update_or_create(user=olu, defaults={"access_needs": ["large_print"]})
+    ParticipationFactory(activity=involvement.activities.first(), contributor=olu, status="attended")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(actor=fatima, kind="certificates", project=involvement)
+    report.refresh_from_db()
+    with report.zip_file.open("rb") as f:
+        _pdfs_in(f.read(), tmp_path)
+    (cara_pdf,) = tmp_path.glob("certificate-cara-bennett-*.pdf")
+    (olu_pdf,) = tmp_path.glob("certificate-olu-adebayo-*.pdf")
+    assert _word_height(olu_pdf, "Activities") >= 1.4 * _word_height(cara_pdf, "Activities")
+
+
+def test_the_waiting_page_counts_certificates_made(client, fatima, involvement):
+    report = ReportRequest.objects.create(
+        requested_by=fatima, kind="certificates", project=involvement, status="running", done=20, total=57
+    )
+    client.force_login(fatima)
+    response = client.get(reverse("impact:report_detail", args=[report.public_id]))
+    assert "20 of 57 certificates made" in " ".join(response.content.decode().split())
+
+
+def test_a_batch_is_for_who_asked_and_only_while_they_run_the_project(
+    client, fatima, morgan, cara, involvement, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.request_report(actor=fatima, kind="certificates", project=involvement)
+    url = reverse("impact:report_download", args=[report.public_id, "zip"])
+    for other in (morgan, cara):
+        client.force_login(other)
+        assert client.get(url).status_code == 404
+    client.force_login(fatima)
+    assert client.get(url).status_code == 200
+    involvement.lead = UserFactory(coordinator=True)
+    involvement.save()
+    involvement.coordinators.remove(fatima)
+    assert client.get(url).status_code == 403
 
 
 def test_other_contributor_cannot_download_someone_elses_certificate(client, cara, olu, involvement):

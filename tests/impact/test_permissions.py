@@ -66,6 +66,11 @@ CASES = [
         REQUESTER_ONLY,
         kwargs=lambda w: {"public_id": w["report"].public_id, "fmt": "csv"},
     ),
+    Case(
+        "impact:report_download",
+        REQUESTER_ONLY,
+        kwargs=lambda w: {"public_id": w["batch"].public_id, "fmt": "zip"},
+    ),
     Case("impact:public_changes", PUBLIC),
     Case(
         "impact:public_project_changes",
@@ -87,6 +92,10 @@ def _build(cara, olu, fatima, other_coordinator, morgan, project):
         requested_by=fatima, kind="diversity", project=project, status=ReportStatus.READY, progress=100
     )
     report.csv_file.save("diversity.csv", ContentFile(b"report,x\n"), save=True)
+    batch = ReportRequest.objects.create(
+        requested_by=fatima, kind="certificates", project=project, status=ReportStatus.READY, progress=100
+    )
+    batch.zip_file.save("certificates.zip", ContentFile(b"PK\x05\x06" + bytes(18)), save=True)
     return {
         "anonymous": None,
         "contributor": cara,
@@ -104,6 +113,7 @@ def _build(cara, olu, fatima, other_coordinator, morgan, project):
             details={"name": "Cara Bennett", "activities": []},
         ),
         "report": report,
+        "batch": batch,
     }
 
 

@@ -1,0 +1,137 @@
+"""The diversity report's one-query aggregation counts exactly what the per-question queries it
+replaced counted, over a world with every kind of answer, blank and missing snapshot."""
+
+import random
+from collections import defaultdict
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from contributors import equality as eq
+from contributors.models import ParticipationDiversity
+from impact import selectors
+from portal.models import Participation, Project
+from tests.factories import ActivityFactory, ParticipationFactory, ProjectFactory, UserFactory
+
+TODAY = timezone.localdate()
+START, END = TODAY - timedelta(days=365), TODAY
+
+
+def _old_answer_counts(snapshots) -> dict[str, dict[str, int]]:
+    """The per-question GROUP BYs the report ran before (issue 12), kept as the reference."""
+    out: dict[str, dict[str, int]] = {}
+    for field in ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orientation", "religion", "carer"):
+        counts: dict[str, int] = defaultdict(int)
+        for row in snapshots.exclude(**{field: ""}).values(field).annotate(n=Count("pk")):
+            code = row[field]
+            if field == "ethnic_group" and code != eq.PREFER_NOT_TO_SAY:
+                code = eq.ETHNIC_GROUP_OF.get(code, code)
+            counts[code] += row["n"]
+        out[field] = counts
+    disability: dict[str, int] = defaultdict(int)
+    for row in snapshots.values("long_term_condition", "condition_reduces_ability").annotate(n=Count("pk")):
+        cond, reduces = row["long_term_condition"], row["condition_reduces_ability"]
+        category = eq.disability_category(cond, reduces)
+        if not category and eq.PREFER_NOT_TO_SAY in (cond, reduces):
+            category = eq.PREFER_NOT_TO_SAY
+        if category:
+            disability[category] += row["n"]
+    out["disability"] = disability
+    ages: dict[str, int] = defaultdict(int)
+    rows = (
+        snapshots.filter(Q(year_of_birth__isnull=False) | Q(year_of_birth_prefer_not_to_say=True))
+        .annotate(age=ExtractYear("participation__activity__starts_at") - F("year_of_birth"))
+        .values("age", "year_of_birth_prefer_not_to_say")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        if row["age"] is None:
+            ages[eq.PREFER_NOT_TO_SAY] += row["n"]
+            continue
+        for label, low, high in eq.AGE_BANDS:
+            if row["age"] >= low and (high is None or row["age"] <= high):
+                ages[label] += row["n"]
+    out["age"] = ages
+    return out
+
+
+def _codes(choices) -> list[str]:
+    return [c for c, _ in choices.choices] + [""]
+
+
+@pytest.fixture
+def varied_world(fatima):
+    rng = random.Random(12)
+    projects = [ProjectFactory(lead=fatima) for _ in range(3)]
+    # Some activities before the period, so a person's first participation may fall outside it.
+    activities = [
+        ActivityFactory(
+            project=rng.choice(projects), starts_at=timezone.now() - timedelta(days=rng.randint(1, 500))
+        )
+        for _ in range(12)
+    ]
+    ethnic = [code for code, _ in eq.EthnicGroup.choices] + [""]
+    for _ in range(80):
+        person = UserFactory(contributor=True)
+        for activity in rng.sample(activities, rng.randint(1, 4)):
+            status = rng.choice(["attended", "attended", "attended", "confirmed"])
+            participation = ParticipationFactory(activity=activity, contributor=person, status=status)
+            if rng.random() < 0.1:
+                continue  # no snapshot: counted as a person who did not answer
+            pnts_year = rng.random() < 0.1
+            ParticipationDiversity.objects.create(
+                participation=participation,
+                has_answers=True,
+                ethnic_group=rng.choice(ethnic),
+                sex=rng.choice(_codes(eq.Sex)),
+                gender_same_as_birth=rng.choice(_codes(eq.YesNo)),
+                sexual_orientation=rng.choice(_codes(eq.SexualOrientation)),
+                long_term_condition=rng.choice(_codes(eq.YesNo)),
+                condition_reduces_ability=rng.choice(_codes(eq.ConditionReduces)),
+                religion=rng.choice(_codes(eq.Religion)),
+                carer=rng.choice(_codes(eq.Carer)),
+                year_of_birth=None if pnts_year or rng.random() < 0.1 else rng.randint(1930, 2012),
+                year_of_birth_prefer_not_to_say=pnts_year,
+            )
+    return projects
+
+
+@pytest.mark.parametrize("scope", ["organisation", "one project"])
+def test_one_query_counts_what_the_per_question_queries_counted(varied_world, scope):
+    projects = None if scope == "organisation" else Project.objects.filter(pk=varied_world[0].pk)
+    firsts = selectors._first_attended(projects, START, END)
+    old_ids = set(firsts.values_list("pk", flat=True))
+    old = _old_answer_counts(ParticipationDiversity.objects.filter(participation__in=old_ids))
+    with CaptureQueriesContext(connection) as queries:
+        ids, rows = selectors._tally(firsts)
+    assert len(queries) == 1
+    assert ids == old_ids
+    new = selectors._answer_counts(rows, eq)
+    assert {k: dict(v) for k, v in new.items()} == {k: dict(v) for k, v in old.items()}
+    assert sum(new["sex"].values()) > 20  # the world is big enough to say something
+
+
+def test_an_earlier_population_shown_again_is_counted_by_its_own_answers(varied_world):
+    """When the guard shows an earlier table's people again, they are counted as before."""
+    first = selectors.diversity_report(start=START, end=END)
+    # One more person takes part: too few to show a new table, so the old one is shown again.
+    newcomer = UserFactory(contributor=True)
+    activity = ActivityFactory(project=varied_world[0], starts_at=timezone.now() - timedelta(days=2))
+    participation = ParticipationFactory(activity=activity, contributor=newcomer, status="attended")
+    ParticipationDiversity.objects.create(participation=participation, has_answers=True, sex="male")
+    again = selectors.diversity_report(start=START, end=END)
+    assert again["held_since"] is not None
+    assert again["questions"] == first["questions"]
+    assert (
+        again["people"]
+        == first["people"]
+        == Participation.objects.filter(
+            pk__in=selectors._first_attended(None, START, END).values("pk")
+        ).count()
+        - 1
+    )
