@@ -521,10 +521,6 @@ class RoleAssignment(TimeStampedModel):
     def get_status_display(self) -> str:
         return RoleStatus(self.status).label
 
-    @property
-    def is_current(self) -> bool:
-        return self.status == RoleStatus.CURRENT
-
 
 # --- Opportunities -----------------------------------------------------------------------------
 

@@ -5,35 +5,32 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from portal import figures
+
 EQUALITY_REVIEW = "contributors.equality_review"
 
 
 def _contributor_home(request):
-    from .models import (
-        Contributor,
-        DiversityRecord,
-        ExpressionOfInterest,
-        InterestStatus,
-        Opportunity,
-        RoleAssignment,
-    )
-
-    user = request.user
-    contributor = Contributor.objects.profile_of(user)
-    if contributor is None:
-        return {"missing_profile": True}
-    record = DiversityRecord.objects.filter(user=user).only("updated_at").first()
     from django.utils import timezone
 
-    review_due = record is None or record.updated_at < timezone.now() - timedelta(
+    from .models import ExpressionOfInterest, InterestStatus, Opportunity, RoleAssignment
+    from .selectors import request_profile
+
+    user = request.user
+    contributor = request_profile(request)
+    if contributor is None:
+        return {"missing_profile": True}
+    answered = contributor.equality_updated_at
+    review_due = answered is None or answered < timezone.now() - timedelta(
         days=settings.PORTAL_DIVERSITY_REVIEW_DAYS
     )
     return {
         "contributor": contributor,
         "roles": RoleAssignment.objects.filter(contributor=user).current().select_related("project"),
-        "has_equality": record is not None,
+        "has_equality": answered is not None,
         "equality_review_due": review_due,
-        "open_opportunities": Opportunity.objects.live().count(),
+        # Everyone's count, not the person's: cached (portal.figures).
+        "open_opportunities": figures.cached("contributors:open", lambda: Opportunity.objects.live().count()),
         "interests": ExpressionOfInterest.objects.filter(contributor=user, status=InterestStatus.INTERESTED)
         .select_related("opportunity")
         .order_by("-created_at")[:5],
@@ -52,17 +49,22 @@ def _coordinator_home(request):
     )
     return {
         "waiting": waiting,
-        "tasks": ContactTask.objects.filter(done_at__isnull=True).count(),
+        "tasks": figures.cached(
+            "contributors:tasks", lambda: ContactTask.objects.filter(done_at__isnull=True).count()
+        ),
     }
 
 
 def _manager_home(request):
     from .models import ErasureRequest, ErasureStatus, Opportunity, OpportunityStatus
 
-    return {
-        "erasures": ErasureRequest.objects.filter(status=ErasureStatus.REQUESTED).count(),
-        "pending_opportunities": Opportunity.objects.filter(status=OpportunityStatus.PENDING).count(),
-    }
+    return figures.cached(
+        "contributors:manager",
+        lambda: {
+            "erasures": ErasureRequest.objects.filter(status=ErasureStatus.REQUESTED).count(),
+            "pending_opportunities": Opportunity.objects.filter(status=OpportunityStatus.PENDING).count(),
+        },
+    )
 
 
 def _project_panel(request, project):
@@ -104,10 +106,11 @@ def _activity_panel(request, activity):
     """Beside the people taking part, what each needs: staff book rooms, interpreters and
     large-print papers from this."""
     from portal.permissions import can_manage_activity
+    from portal.selectors import participants
 
     if not can_manage_activity(request.user, activity):
         return None
-    participations = list(activity.participations.select_related("contributor"))
+    participations = participants(activity)
     if not participations:
         return None
     needs = _needs_by_user(p.contributor_id for p in participations)
@@ -160,6 +163,9 @@ def register() -> None:
     from portal import dashboard, reminders
     from portal.models import Role
 
+    from .models import ContactTask, ErasureRequest, Opportunity
+
+    figures.forget_on_change("contributors", ContactTask, ErasureRequest, Opportunity)
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
         template="contributors/panels/home_contributor.html",

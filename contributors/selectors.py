@@ -18,6 +18,38 @@ NOT_ANSWERED = "Not answered or prefer not to say"
 ROLE_WARNINGS: list = []
 
 
+def own_profile(user: User) -> Contributor | None:
+    """A person's profile for pages that only read it, with when they last gave equality
+    answers (`equality_updated_at`, None if never) and their benefit answer
+    (`benefit_answer`), in one query. Services fetch (and lock) their own."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import BenefitAnswer
+
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Contributor.objects.select_related("user")
+        .filter(user=user)
+        .annotate(
+            equality_updated_at=Subquery(
+                DiversityRecord.objects.filter(user=OuterRef("user")).values("updated_at")[:1]
+            ),
+            benefit_answer=Subquery(
+                BenefitAnswer.objects.filter(user=OuterRef("user")).values("benefit")[:1]
+            ),
+        )
+        .first()
+    )
+
+
+def request_profile(request) -> Contributor | None:
+    """The signed-in person's own_profile, asked once a request: the home page's panels share it."""
+    if not hasattr(request, "_own_profile"):
+        request._own_profile = own_profile(request.user)
+    return request._own_profile
+
+
 def register_role_warning(fn) -> None:
     ROLE_WARNINGS.append(fn)
 

@@ -52,34 +52,51 @@ def _activity_panel(request, activity):
 
 
 def _contributor_home(request):
+    from portal import figures
+
     from . import selectors
     from .models import GroundRules, GroundRulesAgreement
 
     user = request.user
-    projects = list(selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10])
-    agreed = set(
-        GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
-            "rules_id", flat=True
+
+    def compute():
+        projects = list(
+            selectors.log_projects(user).filter(role_assignments__contributor=user).distinct()[:10]
         )
-    )
-    latest: dict[int, int] = {}  # project -> its current rules, newest version first
-    for project_id, rules_id in (
-        GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
-    ):
-        latest.setdefault(project_id, rules_id)
-    logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
-    return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
+        agreed = set(
+            GroundRulesAgreement.objects.filter(person=user, rules__project__in=projects).values_list(
+                "rules_id", flat=True
+            )
+        )
+        latest: dict[int, int] = {}  # project -> its current rules, newest version first
+        for project_id, rules_id in (
+            GroundRules.objects.filter(project__in=projects).order_by("-version").values_list("project", "pk")
+        ):
+            latest.setdefault(project_id, rules_id)
+        logs = [{"project": p, "to_agree": p.pk in latest and latest[p.pk] not in agreed} for p in projects]
+        return {"logs": logs, "expiring": list(selectors.checks_expiring().filter(person=user))}
+
+    # Kept for the person until they or staff save a check, a role or ground rules (portal.figures).
+    return figures.cached("coproduction:contributor", compute, scope=figures.person(user))
 
 
 def _staff_home(request):
+    from portal import figures
+
     from . import selectors
 
-    expiring = (
-        selectors.checks_visible_to(request.user)
-        .filter(pk__in=selectors.checks_expiring().values("pk"))
-        .select_related("person")
-    )
-    return {"expiring": list(expiring[:5]), "more": max(expiring.count() - 5, 0)}
+    user = request.user
+
+    def expiring():
+        checks = (
+            selectors.checks_visible_to(user)
+            .filter(pk__in=selectors.checks_expiring().values("pk"))
+            .select_related("person")
+        )
+        return {"expiring": list(checks[:5]), "more": max(checks.count() - 5, 0)}
+
+    # Other people's checks in the person's scope: cached for them (portal.figures).
+    return figures.cached("coproduction:expiring", expiring, scope=figures.person(user))
 
 
 def _person_panel(request, contributor):
@@ -106,48 +123,52 @@ def _role_warnings(*, people, project, role_type):
 
 
 def _data_export(user) -> dict:
+    from contributors.data_export import Records
+
     from .models import CheckRecord, GroundRulesAgreement, LearningRecord, Reflection
 
     return {
-        "learning": [
-            {
+        "learning": Records(
+            LearningRecord.objects.filter(person=user).select_related("course"),
+            lambda r: {
                 "course": r.course.title,
                 "provider": r.course.provider,
                 "completed_on": r.completed_on.isoformat(),
                 "evidence": r.evidence,
                 "recorded": r.get_source_display(),
                 "on_certificate": r.on_certificate,
-            }
-            for r in LearningRecord.objects.filter(person=user).select_related("course")
-        ],
-        "checks": [
-            {
+            },
+        ),
+        "checks": Records(
+            CheckRecord.objects.filter(person=user).order_by("expires_on", "pk"),
+            lambda c: {
                 "check": c.get_check_kind_display(),
                 "checked_on": c.checked_on.isoformat(),
                 "expires_on": c.expires_on.isoformat(),
                 "reference": c.reference,
-            }
-            for c in CheckRecord.objects.filter(person=user)
-        ],
-        "ground_rules_agreed": [
-            {
+            },
+        ),
+        "ground_rules_agreed": Records(
+            GroundRulesAgreement.objects.filter(person=user)
+            .select_related("rules__project")
+            .order_by("agreed_at", "pk"),
+            lambda a: {
                 "project": a.rules.project.title,
                 "version": a.rules.version,
                 "agreed_at": a.agreed_at.isoformat(),
                 "how": a.get_method_display(),
-            }
-            for a in GroundRulesAgreement.objects.filter(person=user).select_related("rules__project")
-        ],
-        "reflections": [
-            {
+            },
+        ),
+        "reflections": Records(
+            Reflection.objects.filter(author=user).select_related("project").order_by("-created_at", "pk"),
+            lambda r: {
                 "project": r.project.title,
                 "stage": r.get_stage_display(),
                 "written_at": r.created_at.isoformat(),
                 "who_can_read_it": r.get_visibility_display(),
                 "answers": dict(r.answers()),
-            }
-            for r in Reflection.objects.filter(author=user).select_related("project")
-        ],
+            },
+        ),
     }
 
 
@@ -295,10 +316,14 @@ def check_expiry_sweep(*, now, dry_run: bool) -> list[str]:
 
 def register() -> None:
     from contributors.data_export import register_section
+    from contributors.models import RoleAssignment
     from contributors.selectors import register_role_warning
-    from portal import dashboard, reminders
+    from portal import dashboard, figures, reminders
     from portal.models import Role
 
+    from .models import CheckRecord, GroundRules, GroundRulesAgreement
+
+    figures.forget_on_change("coproduction", CheckRecord, RoleAssignment, GroundRules, GroundRulesAgreement)
     dashboard.register_panel(
         role="project", template="coproduction/panels/project.html", context=_project_panel, order=25
     )
@@ -352,7 +377,13 @@ def register() -> None:
         template="coproduction/pdf/rows.html",
         context=_certificate_learning,
     )
-    register_section("learning_checks_and_coproduction", _data_export)
+    register_section(
+        "learning_checks_and_coproduction",
+        _data_export,
+        title="Learning, checks and co-production",
+        about="Courses and training you completed, DBS and other checks, the ground rules you "
+        "agreed to and the reflections you wrote.",
+    )
     register_role_warning(_role_warnings)
     reminders.register_kind(
         CHECK_EXPIRING, "When a DBS check or training you or your team need is about to expire"

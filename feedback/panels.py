@@ -1,8 +1,9 @@
 """Context for the feedback panels on home, project and activity pages (None hides a panel)."""
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from portal import dashboard, reminders
+from portal import dashboard, figures, reminders
 from portal.models import Project
 from portal.permissions import can_manage_project
 from portal.signals import participation_changed, person_erased
@@ -21,17 +22,25 @@ def coordinator_home(request) -> dict:
     user = request.user
     rows = selectors.owed_activity_rows(user)
     today = timezone.localdate()
-    total = rows.count()
+    # Both counts over the grouped rows in one query.
+    counts = rows.aggregate(
+        total=Count("first_due"), overdue=Count("first_due", filter=Q(first_due__lt=today))
+    )
     return {
         "rows": selectors.owed_rows(rows[:5], today=today),
-        "more": max(total - 5, 0),
-        "overdue_activities": rows.filter(first_due__lt=today).count(),
-        "compliance": selectors.feedback_compliance(projects=Project.objects.coordinated_by(user)),
+        "more": max(counts["total"] - 5, 0),
+        "overdue_activities": counts["overdue"],
+        # Counts over every obligation in the person's projects: cached for them (portal.figures).
+        "compliance": figures.cached(
+            "feedback:compliance",
+            lambda: selectors.feedback_compliance(projects=Project.objects.coordinated_by(user)),
+            scope=figures.person(user),
+        ),
     }
 
 
 def manager_home(request) -> dict:
-    return {"compliance": selectors.feedback_compliance()}
+    return {"compliance": figures.cached("feedback:compliance", selectors.feedback_compliance)}
 
 
 def project_panel(request, project) -> dict | None:
@@ -66,6 +75,7 @@ def activity_panel(request, activity) -> dict | None:
 
 
 def register() -> None:
+    figures.forget_on_change("feedback", FeedbackOwed, ActivityFeedback)
     participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
     person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
     reminders.register_sweep("feedback", feedback_reminders.sweep)

@@ -157,7 +157,8 @@ def contributor_feedback(user: User, *, today: date | None = None) -> dict:
     last_turn = FeedbackMessage.objects.filter(owed=OuterRef("pk")).order_by("-created_at", "-pk")
     rows = (
         FeedbackOwed.objects.filter(participation__contributor=user)
-        .select_related("participation__activity__project", "feedback", "owner")
+        # With who wrote it: the home page and the feedback page name them on each item.
+        .select_related("participation__activity__project", "feedback__written_by", "owner")
         # The coordinator had the last word: the person has an answer waiting for them.
         .annotate(answered_by_staff=Subquery(last_turn.values("is_from_staff")[:1]))
         .order_by("-participation__activity__starts_at")

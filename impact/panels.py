@@ -2,29 +2,41 @@
 
 from django.db.models import Count, Q
 
-from portal import dashboard
+from portal import dashboard, figures
 from portal.models import Project
 
 from . import permissions
-from .models import EntryStatus, ImpactEntry, Reflection
+from .models import EntryContributor, EntryStatus, ImpactEntry, Reflection
 
 
 def _contributor(request):
     user = request.user
-    named = ImpactEntry.objects.filter(people__contributor=user)
-    reflected = Reflection.objects.filter(contributor=user).values("entry_id")
-    return {"awaiting_reflection": named.exclude(pk__in=reflected).select_related("project")[:5]}
+
+    def awaiting():
+        named = ImpactEntry.objects.filter(people__contributor=user)
+        reflected = Reflection.objects.filter(contributor=user).values("entry_id")
+        return list(named.exclude(pk__in=reflected).select_related("project")[:5])
+
+    # Kept for the person until an entry, a naming or a reflection is saved (portal.figures).
+    return {"awaiting_reflection": figures.cached("impact:awaiting", awaiting, scope=figures.person(user))}
 
 
 def _staff(request):
     user = request.user
     entries = ImpactEntry.objects.all()
     entries = entries.filter(project__in=Project.objects.managed_by(user))
-    counts = entries.aggregate(
-        drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
-        published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),
-    )
-    return {**counts, "is_manager": user.is_manager}
+
+    def counts():
+        return entries.aggregate(
+            drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
+            published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),
+        )
+
+    # Counts over the person's projects: cached for them (portal.figures).
+    return {
+        **figures.cached("impact:staff", counts, scope=figures.person(user)),
+        "is_manager": user.is_manager,
+    }
 
 
 def _project(request, project):
@@ -44,6 +56,7 @@ def _project(request, project):
 
 
 def register() -> None:
+    figures.forget_on_change("impact", ImpactEntry, EntryContributor, Reflection)
     dashboard.register_panel(
         role="Contributor", template="impact/panels/home_contributor.html", context=_contributor, order=70
     )

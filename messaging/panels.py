@@ -39,25 +39,46 @@ def _home_for(role: str):
 
 
 def _home(request):
+    from django.db.models import F, Func, IntegerField, Subquery
+
+    from portal.models import User
+
     from .models import Delivery, Reply
 
-    unread = Delivery.objects.filter(recipient=request.user, read_at__isnull=True).count()
-    replies = Reply.objects.filter(delivery__message__sender=request.user, read_at__isnull=True).count()
-    if not unread and not replies:
+    def count(rows):
+        # COUNT as a plain function, not an aggregate: no GROUP BY, one number per subquery.
+        return Subquery(
+            rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+            output_field=IntegerField(),
+        )
+
+    user = request.user
+    # Both of the person's counts in one query (never cached: reading a message changes them).
+    counts = User.objects.filter(pk=user.pk).values(
+        unread=count(Delivery.objects.filter(recipient=user, read_at__isnull=True)),
+        replies=count(Reply.objects.filter(delivery__message__sender=user, read_at__isnull=True)),
+    )[0]
+    if not counts["unread"] and not counts["replies"]:
         return None
-    return {"unread": unread, "replies": replies}
+    return counts
 
 
 def data_export_section(user) -> dict:
     """A person's messages, what became of each, their replies, and whether they have a feed."""
+    from contributors.data_export import Records
+
     from .models import CalendarFeed, Delivery
 
     deliveries = (
-        Delivery.objects.filter(recipient=user).select_related("message__sender").prefetch_related("replies")
+        Delivery.objects.filter(recipient=user)
+        .select_related("message__sender")
+        .prefetch_related("replies")
+        .order_by("-message__created_at", "pk")
     )
     return {
-        "messages": [
-            {
+        "messages": Records(
+            deliveries,
+            lambda d: {
                 "from": str(d.message.sender),
                 "sent": d.message.created_at.isoformat(),
                 "subject": d.message.subject,
@@ -66,9 +87,9 @@ def data_export_section(user) -> dict:
                 "status": d.get_status_display(),
                 "read": d.read_at.isoformat() if d.read_at else None,
                 "your_replies": [r.body for r in d.replies.all()],
-            }
-            for d in deliveries
-        ],
+            },
+            title="subject",
+        ),
         "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
     }
 
@@ -102,4 +123,10 @@ def register() -> None:
     reminders.register_text_sender(services.text_reminder, available=backends.can_send_texts)
     from contributors.data_export import register_section
 
-    register_section("messages", data_export_section)
+    register_section(
+        "messages",
+        data_export_section,
+        title="Messages",
+        about="Messages coordinators sent you, how each reached you, whether you read it, your "
+        "replies, and whether you have a calendar feed.",
+    )

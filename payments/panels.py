@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from contributors import data_export
-from portal import dashboard, reminders
+from portal import dashboard, figures, reminders
 from portal.links import base_url
 
 DECISION_KIND = "payments_claim_decision"
@@ -16,12 +16,16 @@ LATE_KIND = "payments_late_payment"
 
 
 def _contributor_panel(request):
+    from contributors.selectors import request_profile
+
     from . import selectors
     from .models import Claim, ClaimStatus
 
     user = request.user
     today = timezone.localdate()
-    statement = selectors.statement(contributor=user, year=selectors.current_tax_year(today))
+    statement = selectors.statement_summary(
+        contributor=user, year=selectors.current_tax_year(today), profile=request_profile(request)
+    )
     return {
         "claimable": selectors.claimable_participations(user)[:5],
         "open_claims": Claim.objects.filter(contributor=user)
@@ -32,18 +36,21 @@ def _contributor_panel(request):
 
 
 def _coordinator_panel(request):
-    from .models import Claim
-
-    return {"waiting": Claim.objects.awaiting_decision_by(request.user).count()}
+    return {"waiting": _waiting_count(request)}
 
 
 def _waiting_count(request) -> int:
+    """Claims waiting for this person's decision: the coordinator's panel and the navigation
+    both show it, so it is asked once a request. Never cached across requests: it is theirs
+    and changes with each decision they make."""
     from .models import Claim
 
-    return Claim.objects.awaiting_decision_by(request.user).count()
+    if not hasattr(request, "_payments_waiting"):
+        request._payments_waiting = Claim.objects.awaiting_decision_by(request.user).count()
+    return request._payments_waiting
 
 
-def _manager_panel(request):
+def _manager_figures() -> dict:
     from . import selectors
     from .models import Claim, ClaimStatus
 
@@ -54,6 +61,13 @@ def _manager_panel(request):
         "spend": selectors.project_spend(),
         "on_time": selectors.on_time_by_project()[:10],
         "on_time_all": selectors.on_time_overall(),
+    }
+
+
+def _manager_panel(request):
+    # The same for every manager and a scan of every claim each: cached (portal.figures).
+    return {
+        **figures.cached("payments:manager", _manager_figures),
         "target_days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
     }
 
@@ -72,8 +86,10 @@ def _activity_panel(request, activity):
     from .models import Claim
 
     user = request.user
+    if not user.is_contributor:  # roles are cached: staff who take no part ask nothing
+        return None
     participation = activity.participations.filter(contributor=user).first()
-    if participation is None or not user.is_contributor:
+    if participation is None:
         return None
     claim = Claim.objects.live_for(participation)
     if claim is None and participation.status != "attended":
@@ -179,52 +195,52 @@ def data_export_section(user) -> dict:
     """A person's claims and lines, for their subject access download (Decimals as strings)."""
     from .models import Claim
 
-    out = []
     claims = (
         Claim.objects.filter(contributor=user)
         .select_related("project", "participation__activity")
         .prefetch_related("fee_lines", "expense_lines", "events")
     )
-    for claim in claims:
-        out.append(
+    return {"claims": data_export.Records(claims, _claim_record, title="for")}
+
+
+def _claim_record(claim) -> dict:
+    return {
+        "for": claim.title,
+        "reference": claim.reference,
+        "claim": str(claim.public_id),
+        "project": claim.project.title,
+        "date_of_work": claim.work_on.isoformat(),
+        "status": claim.get_status_display(),
+        "payment_choice": claim.get_payment_choice_display(),
+        "fee_total": str(claim.fee_total),
+        "expense_total": str(claim.expense_total),
+        "total": str(claim.total),
+        "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
+        "payment_reference": claim.payment_reference,
+        "fees": [
             {
-                "claim": str(claim.public_id),
-                "for": claim.title,
-                "project": claim.project.title,
-                "date_of_work": claim.work_on.isoformat(),
-                "status": claim.get_status_display(),
-                "payment_choice": claim.get_payment_choice_display(),
-                "fee_total": str(claim.fee_total),
-                "expense_total": str(claim.expense_total),
-                "total": str(claim.total),
-                "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
-                "payment_reference": claim.payment_reference,
-                "fees": [
-                    {
-                        "description": f.description,
-                        "rate": str(f.unit_amount),
-                        "quantity": str(f.quantity),
-                        "amount": str(f.amount),
-                    }
-                    for f in claim.fee_lines.all()
-                ],
-                "expenses": [
-                    {
-                        "type": e.get_kind_display(),
-                        "description": e.description,
-                        "miles": str(e.miles or ""),
-                        "amount": str(e.amount),
-                        "receipt": e.receipt_name,
-                    }
-                    for e in claim.expense_lines.all()
-                ],
-                "timeline": [
-                    {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
-                    for ev in claim.events.all()
-                ],
+                "description": f.description,
+                "rate": str(f.unit_amount),
+                "quantity": str(f.quantity),
+                "amount": str(f.amount),
             }
-        )
-    return {"claims": out}
+            for f in claim.fee_lines.all()
+        ],
+        "expenses": [
+            {
+                "type": e.get_kind_display(),
+                "description": e.description,
+                "miles": str(e.miles or ""),
+                "amount": str(e.amount),
+                "receipt": e.receipt_name,
+            }
+            for e in claim.expense_lines.all()
+        ],
+        "timeline": [
+            {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
+            for ev in claim.events.all()
+        ],
+    }
 
 
 def _rate_codes(on):
@@ -241,6 +257,11 @@ def _rate_codes(on):
 
 
 def register() -> None:
+    from portal.models import Project
+
+    from .models import Claim
+
+    figures.forget_on_change("payments", Claim, Project)
     dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",
@@ -289,4 +310,10 @@ def register() -> None:
     reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
     reminders.register_kind(LATE_KIND, "Weekly list of approved claims past the payment target")
     reminders.register_sweep("payments", decision_sweep)
-    data_export.register_section("payments", data_export_section)
+    data_export.register_section(
+        "payments",
+        data_export_section,
+        title="Payments",
+        about="Your claims for fees and expenses: each line, what happened to each claim and when "
+        "it was paid.",
+    )

@@ -195,18 +195,24 @@ def current_tax_year(today: date) -> int:
     return tax_year_start(today).year
 
 
-def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Statement:
+_ASK = object()
+
+
+def statement(*, contributor: User, year: int, with_benefit: bool = True, profile=_ASK) -> Statement:
     """What a contributor was paid in the tax year starting 6 April `year`: fees and vouchers
     (income) apart from expenses (not income), by activity, by week (Monday to Sunday) of
     payment and by the person's benefit period with the limit in force then, against the
-    trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person)."""
-    from contributors.models import Benefit, Contributor
+    trading allowance. `with_benefit=False` leaves the benefit out (anyone but the person).
+    `profile`: the person's `contributors.selectors.own_profile`, if the caller has it."""
+    from contributors.models import Benefit
+    from contributors.selectors import own_profile
     from contributors.services.benefits import benefit_of
 
     from .benefits import periods_for
 
     start, end = tax_year_bounds(year)
-    profile = Contributor.objects.profile_of(contributor)
+    if profile is _ASK:  # the home page passes the one its other panels share
+        profile = own_profile(contributor)
     result = Statement(
         contributor=contributor,
         year=year,
@@ -215,21 +221,24 @@ def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Sta
         allowance=settings.PORTAL_TRADING_ALLOWANCE,
         receives_benefits=bool(profile and profile.receives_benefits),
     )
-    benefit = benefit_of(user=contributor) if with_benefit else None
-    base = Claim.objects.filter(contributor=contributor).select_related("participation__activity", "project")
-    result.claims = list(
-        base.filter(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end).order_by("paid_on", "pk")
+    benefit = None
+    if with_benefit:
+        benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
+    # Paid in the year and still waiting, in one query.
+    paid_in_year = Q(status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end)
+    waiting = Q(status__in=[ClaimStatus.APPROVED, ClaimStatus.SUBMITTED])
+    rows = list(
+        Claim.objects.filter(contributor=contributor)
+        .filter(paid_in_year | waiting)
+        .select_related("participation__activity", "project")
     )
-    result.pending = list(
-        base.filter(Q(status=ClaimStatus.APPROVED) | Q(status=ClaimStatus.SUBMITTED)).order_by("work_on")
+    result.claims = sorted((c for c in rows if c.status == ClaimStatus.PAID), key=lambda c: (c.paid_on, c.pk))
+    result.pending = sorted(
+        (c for c in rows if c.status != ClaimStatus.PAID), key=lambda c: (c.work_on, c.pk)
     )
+    _add_totals(result, result.claims)
     weeks: OrderedDict[date, dict] = OrderedDict()
     for claim in result.claims:
-        if claim.payment_choice == PaymentChoice.VOUCHERS:
-            result.vouchers += claim.fee_total
-        else:
-            result.fees += claim.fee_total
-        result.expenses += claim.expense_total
         monday = claim.paid_on - timedelta(days=claim.paid_on.weekday())
         week = weeks.setdefault(
             monday,
@@ -249,6 +258,52 @@ def statement(*, contributor: User, year: int, with_benefit: bool = True) -> Sta
     if benefit:
         result.benefit, result.benefit_label = benefit, Benefit(benefit).label
         result.periods = periods_for(benefit, result.claims)
+    return result
+
+
+def _add_totals(result: Statement, paid: list) -> None:
+    for claim in paid:
+        if claim.payment_choice == PaymentChoice.VOUCHERS:
+            result.vouchers += claim.fee_total
+        else:
+            result.fees += claim.fee_total
+        result.expenses += claim.expense_total
+
+
+def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statement:
+    """The person's own `statement` as far as the home page shows it (income and expenses in
+    the tax year, the allowance and benefit-period warnings), without its lines: the paid
+    claims' four figures in one light query, nothing joined and nothing waiting. A person
+    with hundreds of claims made the full statement the home page's slowest part."""
+    from contributors.models import Benefit
+    from contributors.selectors import own_profile
+    from contributors.services.benefits import benefit_of
+
+    from .benefits import periods_for
+
+    start, end = tax_year_bounds(year)
+    if profile is _ASK:
+        profile = own_profile(contributor)
+    result = Statement(
+        contributor=contributor,
+        year=year,
+        start=start,
+        end=end,
+        allowance=settings.PORTAL_TRADING_ALLOWANCE,
+        receives_benefits=bool(profile and profile.receives_benefits),
+    )
+    paid = list(
+        Claim.objects.filter(
+            contributor=contributor, status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end
+        )
+        .only("paid_on", "payment_choice", "fee_total", "expense_total")
+        .order_by("paid_on", "pk")
+    )
+    _add_totals(result, paid)
+    benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
+    if benefit:
+        result.benefit, result.benefit_label = benefit, Benefit(benefit).label
+        result.periods = periods_for(benefit, paid)
     return result
 
 
@@ -283,12 +338,12 @@ def claimable_participations(user: User):
 
     from portal.models import Participation, ParticipationStatus
 
-    # NOT EXISTS, not NOT IN: PostgreSQL checks each of the person's participations against the
-    # claims' participation index instead of hashing every live claim (docs/performance.md).
-    claimed = Claim.objects.live().filter(participation=OuterRef("pk"))
+    # NOT EXISTS per participation (the claim's participation index), not NOT IN over every
+    # live claim in the organisation, which PostgreSQL hashes on each call.
+    live = Claim.objects.live().filter(participation=OuterRef("pk"))
     return (
         Participation.objects.filter(contributor=user, status=ParticipationStatus.ATTENDED)
-        .exclude(Exists(claimed))
+        .exclude(Exists(live))
         .select_related("activity__project")
         .order_by("-activity__starts_at")
     )

@@ -74,6 +74,9 @@ def offline_q(path: str = "user") -> Q:
     )
 
 
+PERMS_GENERATION = "portal:perms:generation"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who can sign in, or (email empty) someone a coordinator acts for offline."""
 
@@ -146,6 +149,38 @@ class User(AbstractBaseUser, PermissionsMixin):
                     cache.set(self._roles_cache_key, names, 300)
             self._role_cache = set(names)
         return role in self._role_cache
+
+    @property
+    def _perms_cache_key(self) -> str:
+        from django.core.cache import cache
+
+        # A new generation whenever a group's permissions change (portal.apps: forget_perms).
+        generation = cache.get_or_set(PERMS_GENERATION, 1, None)
+        return f"portal:perms:{generation}:{self.pk}:{self.public_id}:{self.is_superuser}"
+
+    def _load_perms(self) -> None:
+        """Django's backends keep a person's permissions on the object for the request; every
+        page that checks one asked the database twice for them. Cached like the roles, cleared
+        when the person's groups or own permissions change."""
+        if hasattr(self, "_perm_cache") or not (self.pk and self.is_active and settings.PORTAL_SHARED_CACHE):
+            return
+        from django.contrib.auth.backends import ModelBackend
+        from django.core.cache import cache
+
+        key = self._perms_cache_key
+        perms = cache.get(key)
+        if perms is None:
+            perms = ModelBackend().get_all_permissions(self)
+            cache.set(key, list(perms), 300)
+        self._perm_cache = set(perms)
+
+    def has_perm(self, perm, obj=None):
+        self._load_perms()
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        self._load_perms()
+        return super().has_module_perms(app_label)
 
     @property
     def is_contributor(self) -> bool:

@@ -13,7 +13,8 @@ def contributor_home(user: User) -> dict:
         .order_by("activity__starts_at")[:5]
     )
     projects = Project.objects.filter(activities__participations__contributor=user).distinct()
-    return {"upcoming_participations": upcoming, "my_projects": projects}
+    # Lists, not querysets: the home page caches them (portal.figures).
+    return {"upcoming_participations": list(upcoming), "my_projects": list(projects)}
 
 
 def coordinator_home(user: User) -> dict:
@@ -40,3 +41,14 @@ def organisation_counts() -> dict:
             ),
         ]
     }
+
+
+def participants(activity: Activity) -> list[Participation]:
+    """Everyone taking part in an activity, with the person: fetched once on the activity (the
+    page and its panels all list them), however many ask."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    prefetch_related_objects(
+        [activity], Prefetch("participations", queryset=Participation.objects.select_related("contributor"))
+    )
+    return list(activity.participations.all())

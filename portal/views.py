@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import dashboard, permissions, reminders, selectors, services
+from . import dashboard, figures, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
 from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm, limit_picker
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
@@ -35,7 +35,10 @@ def home(request):
             {
                 "role": Role.CONTRIBUTOR,
                 "heading": "Your involvement",
-                "context": selectors.contributor_home(user),
+                # Kept for the person until a project, activity or participation is saved.
+                "context": figures.cached(
+                    "portal:contributor", lambda: selectors.contributor_home(user), scope=figures.person(user)
+                ),
                 "panels": dashboard.panels_for(request, Role.CONTRIBUTOR),
             }
         )
@@ -53,7 +56,8 @@ def home(request):
             {
                 "role": Role.MANAGER,
                 "heading": "The organisation",
-                "context": selectors.organisation_counts(),
+                # The same for every manager: cached (portal.figures).
+                "context": figures.cached("portal:organisation", selectors.organisation_counts),
                 "panels": dashboard.panels_for(request, Role.MANAGER),
             }
         )
@@ -180,10 +184,13 @@ def activity_edit(request, public_id):
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
-    participations = activity.participations.select_related("contributor")
     find = request.GET.get("find", "").strip()
-    if not can_manage:
-        participations = participations.filter(contributor=request.user)
+    if can_manage:
+        participations = selectors.participants(activity)
+    else:
+        participations = activity.participations.select_related("contributor").filter(
+            contributor=request.user
+        )
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         limit_picker(add_form, "contributor", add_form.people, find)

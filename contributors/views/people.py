@@ -314,7 +314,7 @@ def contact_tasks(request):
 def contact_letters(request):
     """Every letter still to post, in one PDF: a page (or more) per person, in large print for
     those who asked for it, so the whole pile is printed at once."""
-    if not request.user.has_perm("contributors.view_contacttask"):
+    if not permissions.can_view_contact_tasks(request.user):
         raise PermissionDenied
     tasks = (
         ContactTask.objects.filter(done_at__isnull=True, channel=ContactChannel.POST)

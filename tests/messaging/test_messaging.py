@@ -359,11 +359,11 @@ def test_letters_and_email_can_go_through_notify(
 def test_my_data_download_has_my_messages(
     client, people_ready, activity, fatima, django_capture_on_commit_callbacks
 ):
-    from contributors.data_export import SECTIONS
+    from contributors.data_export import export_for
 
     with django_capture_on_commit_callbacks(execute=True):
         send(fatima, activity)
-    [entry] = SECTIONS["messages"](people_ready["email"])["messages"]
+    [entry] = export_for(people_ready["email"])["messages"]["messages"]
     assert (entry["subject"], entry["by"]) == ("The meeting has moved", "Email")
 
 

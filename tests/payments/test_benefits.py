@@ -406,3 +406,16 @@ def test_erasure_deletes_the_benefit_answer(on_esa):
 
     anonymise_person(user=on_esa)
     assert not BenefitAnswer.objects.filter(user=on_esa).exists()
+
+
+def test_the_home_pages_summary_gives_the_statements_totals_and_warnings(on_esa, project, fatima, morgan):
+    _paid(on_esa, project, "190.00", date(2026, 3, 31), fatima, morgan, expenses="25.00")
+    _paid(on_esa, project, "30.00", date(2026, 4, 1), fatima, morgan, work_on=date(2026, 3, 25))
+    _claim(on_esa, project, "50.00", work_on=date(2026, 3, 26))  # a draft: in neither
+    full = selectors.statement(contributor=on_esa, year=2025)
+    summary = selectors.statement_summary(contributor=on_esa, year=2025)
+    assert (summary.fees, summary.vouchers, summary.expenses) == (full.fees, full.vouchers, full.expenses)
+    assert summary.income == Decimal("220.00")
+    assert summary.periods == full.periods
+    assert [p["income"] for p in summary.periods_over_limit] == [Decimal("220.00")]
+    assert (summary.benefit_label, summary.receives_benefits) == (full.benefit_label, full.receives_benefits)

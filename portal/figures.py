@@ -1,0 +1,79 @@
+"""Figures on the home pages that take the same answer for everyone who may see them (the
+organisation's counts, days to pay, spend against budget, feedback on time) or for one
+scope (a coordinator's projects), and cost a scan of a large table each.
+
+They are cached for a minute where every web process shares the cache
+(`PORTAL_SHARED_CACHE`), under a generation number per area (an app's figures) that any save
+or delete of a row they count bumps, so a change made through the portal shows on the next page. The minute bounds
+what a bulk `update()` (which sends no signal) or the turn of the day leaves stale. Without a
+shared cache they are worked out on every request: each worker's own cache would keep a
+figure another worker changed.
+
+A few lists on a contributor's home (their upcoming activities and projects, the impact
+entries awaiting their reflection, their co-production logs and expiring checks) are kept
+the same way for that person alone: anything they or staff do to those rows saves one and so
+starts a new generation. Their claims, feedback and messages are never cached: those change
+by the person's own hand most often, and some by bulk updates that send no signal."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+TIMEOUT = 60
+
+
+def cached(name: str, compute, *, scope: object = ""):
+    """`compute()`'s answer (plain values: dicts, lists, numbers, model instances), cached
+    under `name` ("<area>:<figure>") and `scope` (e.g. the coordinator whose projects it
+    counts) in the area's current generation."""
+    if not settings.PORTAL_SHARED_CACHE:
+        return compute()
+    area = name.split(":", 1)[0]
+    generation = cache.get_or_set(_generation_key(area), 1, None)
+    key = f"portal:figures:{area}:{generation}:{name}:{scope}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def person(user) -> str:
+    """The scope of figures kept for one person: public_id as well as pk (test databases
+    reuse primary keys, never UUIDs)."""
+    return f"{user.pk}:{user.public_id}"
+
+
+def _generation_key(area: str) -> str:
+    return f"portal:figures:generation:{area}"
+
+
+def forget(area: str) -> None:
+    """Start a new generation of the area's figures. Not again after commit (as the public
+    page does): saves are many and their callbacks are counted elsewhere; a page read by
+    another request between the save and the commit keeps the old figure for at most TIMEOUT."""
+    try:
+        cache.incr(_generation_key(area))
+    except ValueError:  # not set yet: nothing is cached under any generation
+        cache.set(_generation_key(area), 1, None)
+
+
+def receiver(area: str):
+    """A signal receiver that forgets the area's figures, whatever the signal says."""
+
+    def forget_area(**kwargs) -> None:
+        forget(area)
+
+    return forget_area
+
+
+def forget_on_change(area: str, *models) -> None:
+    """Apps name the models their cached figures (names starting "<area>:") count, in their
+    panels' register(). Each area is forgotten alone: a feedback saved does not throw away
+    the payments figures."""
+    forget_area = receiver(area)
+    for model in models:
+        label = model._meta.label_lower
+        uid = f"portal.figures.{area}.{label}"
+        post_save.connect(forget_area, sender=model, weak=False, dispatch_uid=f"{uid}.save")
+        post_delete.connect(forget_area, sender=model, weak=False, dispatch_uid=f"{uid}.delete")
