@@ -223,7 +223,13 @@ def _send_by_channel(delivery: Delivery) -> str:
             if delivery.channel == Channel.POST
             else f"Call {person} and tell them:\n\n{message.body}"
         )
-        add_contact_task(user=person, channel=delivery.channel, subject=message.subject, body=body)
+        add_contact_task(
+            user=person,
+            channel=delivery.channel,
+            subject=message.subject,
+            body=body,
+            letter=f"{message.body}\n\nFrom {message.sender}.",
+        )
     return ""
 
 
@@ -282,6 +288,7 @@ def fail_delivery(*, delivery_id: int, reason: str) -> Delivery | None:
             f"({reason}). Please reach them another way and check their contact details.\n\n"
             f"The message:\n{message.body}"
         ),
+        letter=f"{message.body}\n\nFrom {message.sender}.",
     )
     record_audit(
         actor=None,
@@ -324,6 +331,7 @@ def text_reminder(*, recipient: User, body: str, reference: str) -> None:
             channel="phone",
             subject="Text reminder not delivered",
             body=f"A text to {recipient} could not be sent ({error}). Please call them:\n\n{body}",
+            letter=body,
         )
 
 

@@ -182,7 +182,7 @@ def _late_payment_digest(*, now, period: str, dry_run: bool) -> list[str]:
             context={
                 "claims": late,
                 "days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
-                "base_url": settings.PORTAL_BASE_URL,
+                "base_url": base_url(),
             },
             dry_run=dry_run,
         )

@@ -117,6 +117,10 @@ def test_each_person_gets_it_by_their_channel_and_opt_outs_hold(
     assert letter.body.startswith("LARGE PRINT")
     assert "Room 9" in letter.body
     assert "Dear Pat" in letter.body
+    # The combined letters PDF has its own "Dear Pat": the letter is the message, not the note.
+    assert "Room 9" in letter.letter
+    assert "Dear" not in letter.letter
+    assert "LARGE PRINT" not in letter.letter
     call = ContactTask.objects.get(contributor__user=people["phone"], channel="phone")
     assert "Room 9" in call.body
     assert not Delivery.objects.filter(recipient__in=[people["left"], people["no_show"]]).exists()
