@@ -138,3 +138,15 @@ def test_the_finance_export_costs_the_same_queries_for_ten_times_the_claims(clie
     # Each person's bank details read is still logged, one row each.
     people = {c.contributor_id for c in claims}
     assert AuditEvent.objects.filter(action="bank_details.read").count() - before == len(people) > 0
+
+
+def test_the_days_waited_index_is_the_expression_the_median_orders_by():
+    """Migration 0009 writes the expression down (migrations are frozen); if the model's copy
+    changes, the index no longer serves the query, and a new migration is needed."""
+    from importlib import import_module
+
+    from payments.models import days_waited
+
+    migration = import_module("payments.migrations.0009_claim_indexes_for_paying_page")
+    [index] = [i for i in migration.indexes() if i.name == "claim_status_days_waited"]
+    assert index.expressions[1] == days_waited()
