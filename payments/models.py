@@ -165,7 +165,7 @@ COMMITTED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
 def days_waited():
     """From first submission to payment (a duration in whole days; the submission's date as
     Python's .date() gives it on the stored UTC time). One definition for the median query
-    (payments.selectors.time_to_pay) and the index that serves it (Claim.Meta)."""
+    (payments.selectors.time_to_pay); migration 0009 writes the same down for its index."""
     from zoneinfo import ZoneInfo
 
     from django.db.models import DurationField, ExpressionWrapper, F
