@@ -11,7 +11,7 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import Coalesce, TruncDate
 
 from portal.models import Project, User
-from portal.money import ZERO
+from portal.money import ZERO, percentage, round_half_up
 
 from .models import COMMITTED, Claim, ClaimStatus, PaymentChoice, days_waited
 from .services import tax_year_bounds, tax_year_start
@@ -114,14 +114,16 @@ def _timed_claims():
     )
 
 
+def _days(duration) -> Decimal | None:
+    return None if duration is None else round_half_up(Decimal(duration.total_seconds()) / 86400, 1)
+
+
 def _row(values: dict) -> dict:
     count = values["paid_count"]
     to_approve, to_pay = values["to_approve"], values["to_pay"]
-    values["share"] = round(100 * values["on_time"] / count) if count else None
-    values["days_to_approve"] = (
-        round(to_approve.total_seconds() / 86400, 1) if to_approve is not None else None
-    )
-    values["days_to_pay"] = round(to_pay.total_seconds() / 86400, 1) if to_pay is not None else None
+    values["share"] = percentage(values["on_time"], count, 0)
+    values["days_to_approve"] = _days(to_approve)
+    values["days_to_pay"] = _days(to_pay)
     if to_approve is not None and to_pay is not None:
         values["slowest"] = "submitted → approved" if to_approve >= to_pay else "approved → paid"
     else:
