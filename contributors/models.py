@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from portal import crypto
@@ -51,9 +51,16 @@ def contributor_links(user) -> Q:
     the directory, which never reaches someone who cannot sign in (so it never lets a
     coordinator act for them)."""
     projects = Project.objects.coordinated_by(user).values("pk")
+    # EXISTS, not joins (see portal.people.people_q).
     return (
-        Q(role_assignments__project__in=projects)
-        | Q(expressions_of_interest__opportunity__project__in=projects)
+        Q(Exists(RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects)))
+        | Q(
+            Exists(
+                ExpressionOfInterest.objects.filter(
+                    contributor=OuterRef("pk"), opportunity__project__in=projects
+                )
+            )
+        )
         | Q(contributor__registered_by=user)
         | (
             Q(contributor__in_directory=True, contributor__erased_at__isnull=True)

@@ -126,7 +126,9 @@ class FeedbackOwedQuerySet(models.QuerySet):
         q = Q(participation__contributor=user)
         if user.is_coordinator:
             q |= Q(owner=user) | coordinated_by_q(user, path="participation__activity__project")
-        return self.filter(q).distinct()
+        # Every join here is to one row (coordinated_by_q's coordinators are a subquery), so no
+        # DISTINCT, which made the lists built on this deduplicate every row first.
+        return self.filter(q)
 
 
 class FeedbackOwed(TimeStampedModel):

@@ -106,13 +106,13 @@ def owed_activity_rows(user: User):
     """Per activity with feedback still to give: people owed and the first due date, overdue
     first (the earliest due dates are the overdue ones), then by due date and start; in SQL so
     that a list can page it (owed_rows turns a page into rows)."""
-    visible = FeedbackOwed.objects.visible_to(user).due().values("pk")
     return (
-        FeedbackOwed.objects.filter(pk__in=visible)
+        FeedbackOwed.objects.visible_to(user)
+        .due()
         .order_by()
         .values("participation__activity")
         .annotate(
-            people=Count("pk", distinct=True),
+            people=Count("pk"),
             first_due=Min("due_on"),
             starts_at=Min("participation__activity__starts_at"),
         )

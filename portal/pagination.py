@@ -2,6 +2,7 @@
 (templates/partials/pagination.html), and a sort chosen from a fixed list."""
 
 from django.core.paginator import Page, Paginator
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 50
 
@@ -13,6 +14,30 @@ def paginate(request, rows, per_page: int = PAGE_SIZE, param: str = "page") -> t
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()
+
+
+def paginate_keys(request, keys, rows, per_page: int = PAGE_SIZE, param: str = "page") -> tuple[Page, str]:
+    """Like `paginate`, for a list whose filter is costly to work out (a coordinator's people
+    scope): `keys` is the ordered queryset of primary keys, read once, and only the page's
+    `rows` are fetched. `paginate` would work the filter out twice, to count and for the page."""
+    page, query = paginate(request, list(keys), per_page, param)
+    found = rows.in_bulk(page.object_list)
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page, query
+
+
+class CountedPaginator(Paginator):
+    """A Paginator that counts the same rows with a leaner queryset: the annotations and joins
+    a page shows (how each claim is paid, say) make PostgreSQL's count slower without changing
+    it (docs/performance.md)."""
+
+    def __init__(self, object_list, per_page, *, count_rows, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count_rows = count_rows
+
+    @cached_property
+    def count(self) -> int:
+        return self._count_rows.count()
 
 
 def sort_order(request, options: dict[str, tuple[str, tuple[str, ...]]], default: str):

@@ -12,15 +12,17 @@ everyone; a contributor reaches only themself.
 import re
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from .models import Project, User
+from .models import Participation, Project, User
 
 # Each link takes the coordinator and returns a Q over User.
 _links: list[Callable[[User], Q]] = []
 
 
 def register_link(link: Callable[[User], Q]) -> None:
+    """Add a link: a Q over User that matches each person once (an EXISTS or a one-to-one
+    join, never a join to many rows: people_visible_to does not deduplicate)."""
     if link not in _links:
         _links.append(link)
 
@@ -33,16 +35,22 @@ def people_q(user: User) -> Q:
         return Q()
     q = Q(pk=user.pk)
     if user.is_coordinator:
+        # Each link an EXISTS rather than a join: a join gives a row per participation (and per
+        # role, per interest...) to deduplicate, and EXISTS lets PostgreSQL probe the index for
+        # a page of people instead of hashing every participation in the coordinator's projects.
         projects = Project.objects.coordinated_by(user).values("pk")
-        q |= Q(participations__activity__project__in=projects)
+        q |= Q(
+            Exists(Participation.objects.filter(contributor=OuterRef("pk"), activity__project__in=projects))
+        )
         for link in _links:
             q |= link(user)
     return q
 
 
 def people_visible_to(user: User):
-    """The people `user` may reach, as a User queryset without duplicates."""
-    return User.objects.filter(pk__in=User.objects.filter(people_q(user)).values("pk"))
+    """The people `user` may reach, as a User queryset without duplicates: every link is an
+    EXISTS or a one-to-one join, so the filter needs no deduplicating subquery around it."""
+    return User.objects.filter(people_q(user))
 
 
 def natural_key(text: str) -> list:

@@ -17,7 +17,7 @@ from portal.dashboard import panels_for
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
-from portal.pagination import paginate
+from portal.pagination import paginate, paginate_keys
 from portal.pdf import render_pdf
 
 from .. import forms, permissions, services
@@ -54,11 +54,13 @@ def directory(request):
         Contributor.objects.visible_to(request.user)
         .offline()
         .filter(erased_at__isnull=True)
-        .select_related("user", "registered_by")
         .order_by("user__name", "pk")
+        .values_list("pk", flat=True)
     )
     people, people_query = paginate(request, people.order_by("user__name", "pk"))
-    offline, offline_query = paginate(request, offline, param="offline_page")
+    offline, offline_query = paginate_keys(
+        request, offline, Contributor.objects.select_related("user", "registered_by"), param="offline_page"
+    )
     return render(
         request,
         "contributors/directory.html",

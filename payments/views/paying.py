@@ -4,7 +4,6 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from portal.downloads import csv_download
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
 from portal.money import ZERO
+from portal.pagination import CountedPaginator
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
@@ -24,13 +24,19 @@ from ._common import _uuids
 PAYING_PAGE = 50
 
 
-def _payable():
-    """Approved claims that owe money, with how each is paid; £0.00 claims never join a run,
-    nor a claim whose contributor asked not to be paid before a later date."""
+def _payable_claims():
+    """Approved claims that owe money: £0.00 claims never join a run, nor a claim whose
+    contributor asked not to be paid before a later date."""
     today = timezone.localdate()
+    return Claim.objects.filter(status=ClaimStatus.APPROVED, total__gt=0).filter(
+        Q(pay_after__isnull=True) | Q(pay_after__lte=today)
+    )
+
+
+def _payable():
+    """The payable claims with how each is paid."""
     return (
-        Claim.objects.filter(status=ClaimStatus.APPROVED, total__gt=0)
-        .filter(Q(pay_after__isnull=True) | Q(pay_after__lte=today))
+        _payable_claims()
         .with_payment_route()
         .select_related("contributor", "project", "participation__activity")
     )
@@ -44,7 +50,8 @@ def payment_list(request):
     if not permissions.can_pay_claims(user):
         raise PermissionDenied
     claims = _payable().order_by(F("decided_at").asc(nulls_first=True), "pk")
-    page = Paginator(claims, PAYING_PAGE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(claims, PAYING_PAGE, count_rows=_payable_claims())
+    page = paginator.get_page(request.GET.get("page"))
     select_all = request.GET.get("select") == "all"
     rows = [
         {

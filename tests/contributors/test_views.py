@@ -185,6 +185,28 @@ def test_directory_lists_only_people_who_opted_in_and_finds_them_by_skill(client
     assert "Olu Adebayo" not in page
 
 
+def test_the_people_who_do_not_use_the_portal_page_in_name_order_within_the_scope(
+    client, fatima, other_coordinator
+):
+    from portal.models import User
+
+    for n in range(52):
+        person = User.objects.create_user(email=None, password=None, name=f"Offline {n:02d}")
+        ContributorFactory(user=person, registered_by=fatima, contact_method="post")
+    stranger = User.objects.create_user(email=None, password=None, name="Offline Stranger")
+    ContributorFactory(user=stranger, registered_by=other_coordinator, contact_method="post")
+    client.force_login(fatima)
+    url = reverse("contributors:directory")
+    first = client.get(url).content.decode()
+    assert "Offline 49" in first
+    assert "Offline 50" not in first
+    assert first.index("Offline 00") < first.index("Offline 01") < first.index("Offline 49")
+    last = client.get(url, {"offline_page": 2}).content.decode()
+    assert "Offline 51" in last
+    assert "Offline 49" not in last
+    assert "Offline Stranger" not in first + last
+
+
 def test_registering_the_same_name_and_postcode_warns_before_saving(client, fatima):
     client.force_login(fatima)
     data = {

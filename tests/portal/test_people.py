@@ -57,3 +57,18 @@ def test_a_long_picker_is_a_search_showing_at_most_twenty_never_everyone(client,
     )
     assert response.status_code == 302
     assert activity.participations.filter(contributor=chosen).exists()
+
+
+def test_a_person_linked_many_ways_is_in_the_scope_once(fatima, project):
+    """The scope has no deduplicating subquery around it: each link must match a person once."""
+    from contributors.models import Contributor
+    from portal.people import people_visible_to
+    from tests.factories import ContributorFactory, ParticipationFactory, RoleAssignmentFactory
+
+    person = ContributorFactory(registered_by=fatima).user
+    for _ in range(3):
+        ParticipationFactory(activity=ActivityFactory(project=project), contributor=person)
+    RoleAssignmentFactory(contributor=person, project=project)
+    RoleAssignmentFactory(contributor=person, project=project)
+    assert list(people_visible_to(fatima).filter(pk=person.pk)) == [person]
+    assert Contributor.objects.visible_to(fatima).filter(user=person).count() == 1
