@@ -15,7 +15,14 @@ from django.views.decorators.http import require_POST
 
 from . import dashboard, figures, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
-from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm, limit_picker
+from .forms import (
+    ActivityForm,
+    AddParticipantForm,
+    ParticipationStatusForm,
+    ProjectForm,
+    limit_picker,
+    more_than_picker,
+)
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 
 
@@ -193,7 +200,15 @@ def activity_detail(request, public_id, add_form=None, status=200):
         )
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
-        limit_picker(add_form, "contributor", add_form.people, find)
+        # Whether the picker starts as a search: a count over the coordinator's whole scope,
+        # kept a minute for them and this activity. Stale, it only shows a search where a short
+        # list would do, or the reverse; either way everyone in scope can be added.
+        many = figures.cached(
+            "portal:picker_many",
+            lambda: more_than_picker(add_form.people),
+            scope=f"{figures.person(request.user)}:{activity.pk}",
+        )
+        limit_picker(add_form, "contributor", lambda: add_form.people, find, many=many)
     return render(
         request,
         "portal/activity_detail.html",
