@@ -24,6 +24,7 @@ from .forms import (
     more_than_picker,
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
+from .pagination import paginate
 
 
 def admin_login(request):
@@ -192,12 +193,14 @@ def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     find = request.GET.get("find", "").strip()
+    participations = activity.participations.select_related("contributor")
+    page = query = None
     if can_manage:
-        participations = selectors.participants(activity)
+        # Paged: a big activity has hundreds taking part, each row a form.
+        page, query = paginate(request, participations.order_by("contributor__name", "pk"))
+        participations = page.object_list
     else:
-        participations = activity.participations.select_related("contributor").filter(
-            contributor=request.user
-        )
+        participations = participations.filter(contributor=request.user)
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         # Whether the picker starts as a search: a count over the coordinator's whole scope,
@@ -215,6 +218,8 @@ def activity_detail(request, public_id, add_form=None, status=200):
         {
             "activity": activity,
             "participations": participations,
+            "page": page,
+            "query": query,
             "can_manage": can_manage,
             "add_form": add_form,
             "find": find,
