@@ -204,13 +204,12 @@ def limit_picker(form, name: str, people, find: str, *, many: bool | None = None
     them); `many` is `more_than_picker(people)` if the caller already knows it. Sets
     `searchable` and `found` on the field for partials/person_search.html."""
     field = form.fields[name]
-    if callable(people):
-        people = people()
+    scope = people if callable(people) else lambda: people
     if many is None:
-        many = more_than_picker(people)
+        many = more_than_picker(scope())
     field.searchable = bool(find) or many
     if find or not field.searchable:
-        matched = search_people(people, find)
+        matched = search_people(scope(), find)
         field.found = matched.count() if find else None
         field.queryset = matched.order_by("name", "pk")[:PICKER_CAP]
         return
@@ -219,7 +218,7 @@ def limit_picker(form, name: str, people, find: str, *, many: bool | None = None
         chosen = int(form.data.get(form.add_prefix(name), "")) if form.is_bound else None
     except ValueError:
         chosen = None
-    field.queryset = people.filter(pk=chosen) if chosen else people.none()
+    field.queryset = scope().filter(pk=chosen) if chosen else field.queryset.none()
     field.help_text = "Find the person first: search above by name or email."
 
 
