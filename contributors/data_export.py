@@ -1,12 +1,17 @@
-"""Everything the portal holds about a person, for their subject access download.
+"""Everything the portal holds about a person: their subject access download and the pages
+that show it in words.
 
-Other apps add what they hold by calling `register_section(name, fn)` in their
-AppConfig.ready(), where `fn(user) -> dict` returns JSON-safe data (Decimals as strings).
+Other apps add what they hold by calling `register_section(name, fn, title=…, about=…)` in
+their AppConfig.ready(), where `fn(user) -> dict` returns JSON-safe data (Decimals as strings)
+and wraps each list of records that can grow in `Records(rows, record)`: the download reads
+all of it, the section's page one page of it, from the same function.
 """
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -14,12 +19,47 @@ from django.utils.formats import date_format
 
 from portal import reminders
 from portal.models import AuditEvent, SentReminder, User
+from portal.pagination import paginate
 
-SECTIONS: dict[str, Callable[[User], dict]] = {}
+
+@dataclass(frozen=True)
+class Records:
+    """A list of a person's records, fetched only when read. `rows` is an ordered queryset
+    (with a unique tie-break, so pages neither repeat nor skip a record) that fetches what
+    `record` needs; `record(row)` is one record as JSON-safe data. On the page each record is a
+    card titled by its `title` value (its first value if not given)."""
+
+    rows: Any
+    record: Callable[[Any], dict]
+    title: str = ""
+
+    def all(self) -> list[dict]:
+        return [self.record(row) for row in self.rows]
 
 
-def register_section(name: str, fn: Callable[[User], dict]) -> None:
-    SECTIONS[name] = fn
+@dataclass(frozen=True)
+class Section:
+    name: str
+    fn: Callable[[User], dict]
+    title: str
+    about: str
+
+    @property
+    def slug(self) -> str:
+        return self.name.replace("_", "-")
+
+
+SECTIONS: dict[str, Section] = {}
+
+
+def register_section(name: str, fn: Callable[[User], dict], *, title: str = "", about: str = "") -> None:
+    """`title` names the section in plain words, `about` says what it covers (the "Your data"
+    page lists both)."""
+    SECTIONS[name] = Section(name=name, fn=fn, title=title or _label(name), about=about)
+
+
+def section_by_slug(slug: str) -> Section | None:
+    return next((s for s in SECTIONS.values() if s.slug == slug), None)
 
 
 def _dt(value):
@@ -61,35 +101,35 @@ def _profile(user: User) -> dict:
         "is_public_sector_employee": c.is_public_sector_employee,
         # Shown masked even here: the full number is only shown on the bank details page.
         "bank_account": bank.masked if bank else None,
-        "bank_details_entered_for_you": [
-            {
+        "bank_details_entered_for_you": Records(
+            c.bank_changes.order_by("-entered_at", "pk"),
+            lambda change: {
                 "account": change.masked,
                 "entered": _dt(change.entered_at),
                 "status": change.get_status_display(),
                 "decided": _dt(change.decided_at),
-            }
-            for change in c.bank_changes.all()
-        ],
-        "invitations_to_use_the_portal": [
-            {
+            },
+        ),
+        "invitations_to_use_the_portal": Records(
+            c.invitations.order_by("-invited_at", "pk"),
+            lambda inv: {
                 "email": inv.email,
                 "invited": _dt(inv.invited_at),
                 "status": inv.get_status_display(),
                 "decided": _dt(inv.decided_at),
-            }
-            for inv in c.invitations.all()
-        ],
+            },
+        ),
         "registered_by_a_coordinator": c.registered_by_id is not None,
         "privacy_notice_agreed": _dt(c.privacy_agreed_at),
-        "letters_and_calls": [
-            {
+        "letters_and_calls": Records(
+            c.contact_tasks.order_by("done_at", "-created_at", "pk"),
+            lambda t: {
                 "channel": t.get_channel_display(),
                 "subject": t.subject,
                 "created": _dt(t.created_at),
                 "done": _dt(t.done_at),
-            }
-            for t in c.contact_tasks.all()
-        ],
+            },
+        ),
     }
 
 
@@ -113,17 +153,20 @@ def _involvement(user: User) -> dict:
     from .models import ExpressionOfInterest, RoleAssignment
 
     return {
-        "participations": [
-            {
+        "participations": Records(
+            user.participations.select_related("activity__project").order_by("activity__starts_at", "pk"),
+            lambda p: {
                 "activity": p.activity.title,
                 "project": p.activity.project.title,
                 "date": p.activity.occurs_on.isoformat(),
                 "status": p.get_status_display(),
-            }
-            for p in user.participations.select_related("activity__project")
-        ],
-        "roles": [
-            {
+            },
+        ),
+        "roles": Records(
+            RoleAssignment.objects.filter(contributor=user)
+            .select_related("project")
+            .order_by("-starts_on", "pk"),
+            lambda r: {
                 "project": r.project.title,
                 "role": r.role_label,
                 "starts_on": r.starts_on.isoformat(),
@@ -132,18 +175,19 @@ def _involvement(user: User) -> dict:
                 "frequency": r.frequency,
                 "payment_offered": r.payment_offered,
                 "feedback_arrangements": r.feedback_arrangements,
-            }
-            for r in RoleAssignment.objects.filter(contributor=user).select_related("project")
-        ],
-        "expressions_of_interest": [
-            {
+            },
+        ),
+        "expressions_of_interest": Records(
+            ExpressionOfInterest.objects.filter(contributor=user)
+            .select_related("opportunity")
+            .order_by("created_at", "pk"),
+            lambda i: {
                 "opportunity": i.opportunity.title,
                 "message": i.message,
                 "status": i.get_status_display(),
                 "when": _dt(i.created_at),
-            }
-            for i in ExpressionOfInterest.objects.filter(contributor=user).select_related("opportunity")
-        ],
+            },
+        ),
     }
 
 
@@ -158,20 +202,19 @@ def _log(user: User) -> dict:
     for ct, key in targets:
         events |= AuditEvent.objects.filter(target_type=ct, target_id=key)
     return {
-        "access_and_change_log": [
-            {"when": _dt(e.created_at), "action": e.action, "by": "you" if e.actor_id == user.pk else "staff"}
-            for e in events.order_by("created_at")
-        ],
-        "reminders_sent": [
-            {"kind": r.kind, "when": _dt(r.sent_at), "channel": r.channel}
-            for r in SentReminder.objects.filter(recipient=user)
-        ],
+        "access_and_change_log": Records(
+            events.order_by("created_at", "pk"),
+            lambda e: {
+                "when": _dt(e.created_at),
+                "action": e.action,
+                "by": "you" if e.actor_id == user.pk else "staff",
+            },
+        ),
+        "reminders_sent": Records(
+            SentReminder.objects.filter(recipient=user).order_by("-sent_at", "pk"),
+            lambda r: {"kind": r.kind, "when": _dt(r.sent_at), "channel": r.channel},
+        ),
     }
-
-
-register_section("account", _account)
-register_section("profile", _profile)
-register_section("equality_monitoring", _equality)
 
 
 def _benefit(user: User) -> dict:
@@ -187,14 +230,15 @@ def _benefit(user: User) -> dict:
     }
 
 
-register_section("benefit", _benefit)
-register_section("involvement", _involvement)
-register_section("log", _log)
-
-
 def export_for(user: User) -> dict:
-    """All sections, in registration order (the contributors' own first)."""
-    return {name: fn(user) for name, fn in SECTIONS.items()}
+    """All sections, complete, in registration order (the contributors' own first)."""
+    return {name: export_section(section, user) for name, section in SECTIONS.items()}
+
+
+def export_section(section: Section, user: User) -> dict:
+    return {
+        key: value.all() if isinstance(value, Records) else value for key, value in section.fn(user).items()
+    }
 
 
 # --- The readable page ------------------------------------------------------------------------
@@ -250,7 +294,17 @@ def _words(key: str, value) -> str:
         return date_format(parsed.date(), "j F Y")
     if isinstance(value, str) and value in ("email", "post", "phone"):
         return value.capitalize()
+    if isinstance(value, str) and _is_money(key) and MONEY.match(value):
+        return f"£{value}"
     return str(value)
+
+
+MONEY = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def _is_money(key: str) -> bool:
+    """Sections give amounts as strings (JSON has no decimals); their names say which are money."""
+    return key in ("rate", "fee", "amount") or key.endswith(("_total", "amount")) or key == "total"
 
 
 def _rows(record: dict) -> list[dict]:
@@ -264,22 +318,94 @@ def _rows(record: dict) -> list[dict]:
     return rows
 
 
-def readable(data: dict) -> list[dict]:
-    """The export as headed sections: facts as a summary list, each list of records as cards
-    titled by their first value (never a wide table, so it reads at 320px)."""
-    sections = []
-    for name, section in data.items():
-        facts, groups = {}, []
-        for key, value in (section or {}).items():
-            if isinstance(value, list) and value and isinstance(value[0], dict):
-                cards = []
-                for item in value:
-                    (first_key, first), *rest = item.items()
-                    cards.append({"title": _words(first_key, first), "rows": _rows(dict(rest))})
-                groups.append({"label": _label(key), "cards": cards})
-            elif isinstance(value, list) and not value:
-                facts[key] = "None"
-            else:
-                facts[key] = value
-        sections.append({"name": _label(name), "rows": _rows(facts), "groups": groups})
-    return sections
+PAGE_SIZE = 25
+
+
+def _is_records(value) -> bool:
+    return isinstance(value, Records) or (
+        isinstance(value, list) and bool(value) and isinstance(value[0], dict)
+    )
+
+
+def _card(record: dict, title: str = "") -> dict:
+    """A record as a summary card titled by one of its values (never a wide table, so it reads
+    at 320px)."""
+    title = title or next(iter(record))
+    rest = {key: value for key, value in record.items() if key != title}
+    return {"title": _words(title, record[title]), "rows": _rows(rest)}
+
+
+def summary(section: Section, user: User) -> list[dict]:
+    """A section's facts as summary-list rows, leaving out its lists of records (which only its
+    own page fetches)."""
+    facts = {}
+    for key, value in section.fn(user).items():
+        if not _is_records(value):
+            facts[key] = "None" if value == [] else value
+    return _rows(facts)
+
+
+def readable_section(request, section: Section, user: User) -> dict:
+    """One section as its page shows it: the facts as a summary list, and each list of records
+    as cards, one page of PAGE_SIZE at a time. Each list pages by its own query parameter (its
+    name), so two lists in one section page separately."""
+    facts, groups = {}, []
+    for key, value in section.fn(user).items():
+        if _is_records(value):
+            records = value if isinstance(value, Records) else Records(value, dict)
+            page, query = paginate(request, records.rows, per_page=PAGE_SIZE, param=key)
+            groups.append(
+                {
+                    "id": key.replace("_", "-"),
+                    "label": _label(key),
+                    "param": key,
+                    "page": page,
+                    "query": query,
+                    "cards": [_card(records.record(row), records.title) for row in page],
+                }
+            )
+        else:
+            facts[key] = "None" if value == [] else value
+    return {"title": section.title, "about": section.about, "rows": _rows(facts), "groups": groups}
+
+
+register_section(
+    "account",
+    _account,
+    title="Your account",
+    about="Your name, email address, when you joined, what you can do in the portal and the reminders "
+    "you switched off.",
+)
+register_section(
+    "profile",
+    _profile,
+    title="Your profile",
+    about="How to contact you, your access needs, what you told us about yourself, how you are paid "
+    "(bank account masked), and letters and calls we made to you.",
+)
+register_section(
+    "equality_monitoring",
+    _equality,
+    title="Equality monitoring answers",
+    about="Your answers to the equality monitoring questions, if you gave any.",
+)
+register_section(
+    "benefit",
+    _benefit,
+    title="Benefits",
+    about="The benefit you told us you receive, if you did, so we can check what you can be paid.",
+)
+register_section(
+    "involvement",
+    _involvement,
+    title="Your involvement",
+    about="Activities you took part in, the roles you hold or held, and opportunities you were "
+    "interested in.",
+)
+register_section(
+    "log",
+    _log,
+    title="Who looked at or changed your record",
+    about="Each time your record was looked at or changed, by you or by staff, and the reminders "
+    "we sent you.",
+)

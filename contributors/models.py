@@ -276,7 +276,10 @@ class ContactTask(models.Model):
     contributor = models.ForeignKey(Contributor, on_delete=models.CASCADE, related_name="contact_tasks")
     channel = models.CharField(max_length=10, choices=ContactChannel)
     subject = models.CharField(max_length=200)
+    # `body` is the note to staff (what to do); `letter` is what the person is told, printed in
+    # their letter or read out on the call. Blank where the body already speaks to the person.
     body = models.TextField()
+    letter = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
@@ -292,6 +295,10 @@ class ContactTask(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()}: {self.subject} ({self.contributor})"
+
+    @property
+    def for_the_person(self) -> str:
+        return self.letter or self.body
 
 
 # --- Equality monitoring ----------------------------------------------------------------------
@@ -518,10 +525,6 @@ class RoleAssignment(TimeStampedModel):
 
     def get_status_display(self) -> str:
         return RoleStatus(self.status).label
-
-    @property
-    def is_current(self) -> bool:
-        return self.status == RoleStatus.CURRENT
 
 
 # --- Opportunities -----------------------------------------------------------------------------

@@ -54,14 +54,6 @@ def can_view_erasure_requests(user: User) -> bool:
     return user.is_authenticated and user.has_perm("contributors.decide_erasure")
 
 
-def can_view_profile(user: User, contributor: Contributor) -> bool:
-    """Themself; coordinators and managers (contact details and access needs for their work)."""
-    return user.is_authenticated and (
-        contributor.user_id == user.pk
-        or (user.has_perm("contributors.view_contributor") and can_reach(user, contributor))
-    )
-
-
 def can_confirm_bank_change(user: User, change: BankDetailsChange) -> bool:
     """The second person: the contributor themself, or staff who may act for them and did not
     enter the change."""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("my-data/", data_rights.my_data, name="my_data"),
     path("my-data/download.json", data_rights.my_data_json, name="my_data_json"),
     path("my-data/erase/", data_rights.erasure_request, name="erasure_request"),
+    path("my-data/<slug:section>/", data_rights.my_data_section, name="my_data_section"),
     # Opportunities
     path("opportunities/", opportunities.opportunity_list, name="opportunity_list"),
     path("opportunities/<uuid:public_id>/", opportunities.opportunity_detail, name="opportunity_detail"),

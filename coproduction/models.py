@@ -307,7 +307,3 @@ class CheckRecord(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_check_kind_display()} for {self.person}, expires {self.expires_on}"
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_on < timezone.localdate()

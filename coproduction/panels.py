@@ -123,48 +123,52 @@ def _role_warnings(*, people, project, role_type):
 
 
 def _data_export(user) -> dict:
+    from contributors.data_export import Records
+
     from .models import CheckRecord, GroundRulesAgreement, LearningRecord, Reflection
 
     return {
-        "learning": [
-            {
+        "learning": Records(
+            LearningRecord.objects.filter(person=user).select_related("course"),
+            lambda r: {
                 "course": r.course.title,
                 "provider": r.course.provider,
                 "completed_on": r.completed_on.isoformat(),
                 "evidence": r.evidence,
                 "recorded": r.get_source_display(),
                 "on_certificate": r.on_certificate,
-            }
-            for r in LearningRecord.objects.filter(person=user).select_related("course")
-        ],
-        "checks": [
-            {
+            },
+        ),
+        "checks": Records(
+            CheckRecord.objects.filter(person=user).order_by("expires_on", "pk"),
+            lambda c: {
                 "check": c.get_check_kind_display(),
                 "checked_on": c.checked_on.isoformat(),
                 "expires_on": c.expires_on.isoformat(),
                 "reference": c.reference,
-            }
-            for c in CheckRecord.objects.filter(person=user)
-        ],
-        "ground_rules_agreed": [
-            {
+            },
+        ),
+        "ground_rules_agreed": Records(
+            GroundRulesAgreement.objects.filter(person=user)
+            .select_related("rules__project")
+            .order_by("agreed_at", "pk"),
+            lambda a: {
                 "project": a.rules.project.title,
                 "version": a.rules.version,
                 "agreed_at": a.agreed_at.isoformat(),
                 "how": a.get_method_display(),
-            }
-            for a in GroundRulesAgreement.objects.filter(person=user).select_related("rules__project")
-        ],
-        "reflections": [
-            {
+            },
+        ),
+        "reflections": Records(
+            Reflection.objects.filter(author=user).select_related("project").order_by("-created_at", "pk"),
+            lambda r: {
                 "project": r.project.title,
                 "stage": r.get_stage_display(),
                 "written_at": r.created_at.isoformat(),
                 "who_can_read_it": r.get_visibility_display(),
                 "answers": dict(r.answers()),
-            }
-            for r in Reflection.objects.filter(author=user).select_related("project")
-        ],
+            },
+        ),
     }
 
 
@@ -373,7 +377,13 @@ def register() -> None:
         template="coproduction/pdf/rows.html",
         context=_certificate_learning,
     )
-    register_section("learning_checks_and_coproduction", _data_export)
+    register_section(
+        "learning_checks_and_coproduction",
+        _data_export,
+        title="Learning, checks and co-production",
+        about="Courses and training you completed, DBS and other checks, the ground rules you "
+        "agreed to and the reflections you wrote.",
+    )
     register_role_warning(_role_warnings)
     reminders.register_kind(
         CHECK_EXPIRING, "When a DBS check or training you or your team need is about to expire"

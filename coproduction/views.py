@@ -1,14 +1,11 @@
 """Pages of the co-production log, learning and checks. Views call services; outside a
 person's scope is 404, a missing role 403."""
 
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +14,7 @@ from contributors.models import Contributor, RoleAssignment
 from feedback.models import FeedbackItem
 from impact.models import ImpactEntry
 from portal.errors import PortalError, show_error
+from portal.lookups import get_by_public_id_or_404
 from portal.models import Activity, User
 from portal.permissions import can_manage_activity
 
@@ -117,11 +115,9 @@ def rules_agree(request, public_id):
     project = _get_project(request, public_id)
     if not permissions.can_take_part(request.user, project):
         raise PermissionDenied
-    try:
-        rules_id = uuid.UUID(request.POST.get("rules", ""))
-    except ValueError:
-        raise Http404 from None
-    rules = get_object_or_404(GroundRules, project=project, public_id=rules_id)
+    rules = get_by_public_id_or_404(
+        GroundRules.objects.filter(project=project), request.POST.get("rules", "")
+    )
     try:
         services.agree_ground_rules(actor=request.user, rules=rules)
     except PortalError as exc:

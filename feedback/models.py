@@ -17,16 +17,11 @@ from portal.models import TimeStampedModel, coordinated_by_q
 
 
 class FeedbackOwedStatus(models.TextChoices):
+    """Due, then given, then read: only feedback.services moves it, each step from the one before."""
+
     DUE = "due", "Due"
     GIVEN = "given", "Given"
     ACKNOWLEDGED = "acknowledged", "Read"
-
-
-# The whole workflow. Only feedback.services changes FeedbackOwed.status.
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    FeedbackOwedStatus.DUE: {FeedbackOwedStatus.GIVEN},
-    FeedbackOwedStatus.GIVEN: {FeedbackOwedStatus.ACKNOWLEDGED},
-}
 
 
 class WhyNotReason(models.TextChoices):
@@ -208,9 +203,6 @@ class FeedbackOwed(TimeStampedModel):
         if self.given_at is None:
             return None
         return timezone.localdate(self.given_at) <= self.due_on
-
-    def can_move_to(self, status: str) -> bool:
-        return status in ALLOWED_TRANSITIONS.get(self.status, set())
 
 
 class FeedbackMessage(models.Model):

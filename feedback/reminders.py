@@ -199,6 +199,10 @@ def _remind_of_activity(p: Participation, *, lead: int, day: date, dry_run: bool
                         f"Remind {person} that {where} is {_when_words(lead)} ({place}).{prepare} "
                         f"Questions to {coordinator} ({contact})."
                     ),
+                    letter=(
+                        f"This is a reminder that {where} is {_when_words(lead)} ({place}).{prepare} "
+                        f"If you have any questions, please contact {coordinator} ({contact})."
+                    ),
                 )
     if noted:
         return []

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contributors.models import RoleAssignment
@@ -299,6 +300,9 @@ def _queue_letter(owed: FeedbackOwed, feedback: ActivityFeedback) -> None:
             f"Send {person.name} the feedback on {feedback.activity.title}, or read it to them. "
             f"Print the letter: {letter}"
         ),
+        letter=render_to_string(
+            "letters/feedback_given.txt", _feedback_email_context(owed, feedback)
+        ).strip(),
         context=_feedback_email_context(owed, feedback),
     )
 
@@ -455,6 +459,7 @@ def _tell_contributor(owed: FeedbackOwed, message: FeedbackMessage) -> None:
         template="feedback_message",
         subject=f"{message.author.name} answered your reply about {activity.title}",
         body=message.body,
+        letter=f"{message.author.name} wrote about the feedback on {activity.title}:\n\n{message.body}",
         context={
             "message": message,
             "activity": activity,

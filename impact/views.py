@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from feedback.models import FeedbackItem
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
+from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project
 from portal.pagination import paginate, sort_order
 from portal.storage import private_file_response
@@ -52,10 +53,7 @@ def _get_entry(request, public_id) -> ImpactEntry:
 
 
 def _get_project(request, public_id) -> Project:
-    try:
-        return get_object_or_404(Project.objects.visible_to(request.user), public_id=public_id)
-    except ValidationError as exc:  # a malformed id in a query string
-        raise Http404 from exc
+    return get_by_public_id_or_404(Project.objects.visible_to(request.user), public_id)
 
 
 def _manageable_projects(user):
@@ -102,18 +100,12 @@ def entry_list(request):
 
 def _feedback_initial(request, item_id) -> tuple[dict, Project | None]:
     """Prefill a new entry from a feedback item the user can see."""
-    try:
-        item = (
-            FeedbackItem.objects.filter(
-                public_id=item_id, feedback__activity__project__in=_manageable_projects(request.user)
-            )
-            .select_related("feedback__activity__project")
-            .first()
-        )
-    except ValidationError as exc:
-        raise Http404 from exc
-    if item is None:
-        raise Http404
+    item = get_by_public_id_or_404(
+        FeedbackItem.objects.filter(
+            feedback__activity__project__in=_manageable_projects(request.user)
+        ).select_related("feedback__activity__project"),
+        item_id,
+    )
     activity = item.feedback.activity
     return (
         {
@@ -297,12 +289,10 @@ def entry_consent(request, public_id):
     if request.POST.get("person"):
         if not permissions.can_change_entry(request.user, entry):
             raise PermissionDenied
-        try:
-            mention = entry.people.select_related("contributor").get(
-                contributor__public_id=request.POST["person"]
-            )
-        except (EntryContributor.DoesNotExist, ValidationError) as exc:
-            raise Http404 from exc
+        ids = public_ids([request.POST["person"]])
+        mention = entry.people.select_related("contributor").filter(contributor__public_id__in=ids).first()
+        if mention is None:
+            raise Http404
         person = mention.contributor
     elif not permissions.can_reflect_on_entry(request.user, entry):
         raise PermissionDenied

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from portal.links import absolute_url
 from portal.models import Activity, ActivityMode, ParticipationStatus, coordinated_by_q
 
 LONDON = ZoneInfo("Europe/London")
@@ -38,8 +39,7 @@ def _access_info(activity: Activity) -> str:
 
 
 def event_for(activity: Activity) -> Event:
-    base = settings.PORTAL_BASE_URL.rstrip("/")
-    url = base + reverse("portal:activity_detail", args=[activity.public_id])
+    url = absolute_url(reverse("portal:activity_detail", args=[activity.public_id]))
     starts = activity.starts_at.astimezone(LONDON)
     hours = float(activity.expected_hours or 1) or 1.0
     event = Event()

@@ -65,14 +65,20 @@ def _home(request):
 
 def data_export_section(user) -> dict:
     """A person's messages, what became of each, their replies, and whether they have a feed."""
+    from contributors.data_export import Records
+
     from .models import CalendarFeed, Delivery
 
     deliveries = (
-        Delivery.objects.filter(recipient=user).select_related("message__sender").prefetch_related("replies")
+        Delivery.objects.filter(recipient=user)
+        .select_related("message__sender")
+        .prefetch_related("replies")
+        .order_by("-message__created_at", "pk")
     )
     return {
-        "messages": [
-            {
+        "messages": Records(
+            deliveries,
+            lambda d: {
                 "from": str(d.message.sender),
                 "sent": d.message.created_at.isoformat(),
                 "subject": d.message.subject,
@@ -81,9 +87,9 @@ def data_export_section(user) -> dict:
                 "status": d.get_status_display(),
                 "read": d.read_at.isoformat() if d.read_at else None,
                 "your_replies": [r.body for r in d.replies.all()],
-            }
-            for d in deliveries
-        ],
+            },
+            title="subject",
+        ),
         "has_calendar_feed": CalendarFeed.objects.filter(user=user).exists(),
     }
 
@@ -117,4 +123,10 @@ def register() -> None:
     reminders.register_text_sender(services.text_reminder, available=backends.can_send_texts)
     from contributors.data_export import register_section
 
-    register_section("messages", data_export_section)
+    register_section(
+        "messages",
+        data_export_section,
+        title="Messages",
+        about="Messages coordinators sent you, how each reached you, whether you read it, your "
+        "replies, and whether you have a calendar feed.",
+    )

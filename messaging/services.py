@@ -28,6 +28,8 @@ from contributors.models import (
 )
 from contributors.services.reaching import add_contact_task
 from portal.emails import send_templated_email
+from portal.errors import PortalError
+from portal.links import absolute_url
 from portal.models import Activity, Participation, ParticipationStatus, Project, User
 from portal.services import cancel_activity, record_audit
 
@@ -38,7 +40,7 @@ from .models import CalendarFeed, Channel, Delivery, DeliveryStatus, Message, Re
 MESSAGE_KIND = "messaging.message"
 
 
-class MessagingError(Exception):
+class MessagingError(PortalError):
     """A messaging rule was broken. The message is safe to show to the user."""
 
 
@@ -164,12 +166,8 @@ def send_message(
     return message
 
 
-def _base_url() -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/")
-
-
 def _portal_link(delivery: Delivery) -> str:
-    return _base_url() + reverse("messaging:message_detail", args=[delivery.public_id])
+    return absolute_url(reverse("messaging:message_detail", args=[delivery.public_id]))
 
 
 def letter_text(delivery: Delivery) -> str:
@@ -225,7 +223,13 @@ def _send_by_channel(delivery: Delivery) -> str:
             if delivery.channel == Channel.POST
             else f"Call {person} and tell them:\n\n{message.body}"
         )
-        add_contact_task(user=person, channel=delivery.channel, subject=message.subject, body=body)
+        add_contact_task(
+            user=person,
+            channel=delivery.channel,
+            subject=message.subject,
+            body=body,
+            letter=f"{message.body}\n\nFrom {message.sender}.",
+        )
     return ""
 
 
@@ -284,6 +288,7 @@ def fail_delivery(*, delivery_id: int, reason: str) -> Delivery | None:
             f"({reason}). Please reach them another way and check their contact details.\n\n"
             f"The message:\n{message.body}"
         ),
+        letter=f"{message.body}\n\nFrom {message.sender}.",
     )
     record_audit(
         actor=None,
@@ -315,7 +320,7 @@ def record_provider_status(*, provider_id: str, status: str) -> str:
 def text_reminder(*, recipient: User, body: str, reference: str) -> None:
     """The text sender `portal.reminders` uses. An invalid number goes on the list of calls
     instead of failing every sweep."""
-    profile = Contributor.objects.filter(user=recipient).first()
+    profile = Contributor.objects.profile_of(recipient)
     if profile is None or not profile.phone:
         raise backends.TemporaryFailure("no phone number")
     try:
@@ -326,6 +331,7 @@ def text_reminder(*, recipient: User, body: str, reference: str) -> None:
             channel="phone",
             subject="Text reminder not delivered",
             body=f"A text to {recipient} could not be sent ({error}). Please call them:\n\n{body}",
+            letter=body,
         )
 
 

@@ -14,6 +14,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from contributors.models import Opportunity, RoleType
+from portal.errors import PortalError, show_error
+from portal.links import absolute_url
 from portal.models import Activity, Project
 
 from . import calendars, permissions, services
@@ -31,7 +33,7 @@ PAGE_SIZE = 20
 
 def _require_messaging_role(request) -> None:
     """Without the role it is 403; with it, a project that is not yours is 404."""
-    if not request.user.has_perm("messaging.add_message"):
+    if not permissions.can_send_messages(request.user):
         raise PermissionDenied
 
 
@@ -49,7 +51,7 @@ def inbox(request):
         .order_by("-message__created_at")
     )
     sent = None
-    if request.user.has_perm("messaging.view_message"):
+    if permissions.can_see_sent_messages(request.user):
         sent = _page(
             request,
             Message.objects.filter(sender=request.user)
@@ -142,8 +144,8 @@ def _compose(request, *, project, form_class, audience_of, describe, activity=No
                     body=form.cleaned_data["body"],
                     recipients=recipients,
                 )
-            except services.MessagingError as error:
-                form.add_error("who", str(error))
+            except PortalError as exc:
+                show_error(request, exc, form=form, field="who")
             else:
                 messages.success(
                     request, f"Your message is on its way to {message.deliveries.count()} people."
@@ -247,7 +249,8 @@ def activity_ics(request, public_id):
 @login_required
 def calendar_settings(request):
     feed = services.feed_for(user=request.user)
-    url = request.build_absolute_uri(reverse("messaging:calendar_feed", args=[feed.token]))
+    # The one base (portal.links), so the address is the same wherever it is copied from.
+    url = absolute_url(reverse("messaging:calendar_feed", args=[feed.token]))
     return render(
         request,
         "messaging/calendar.html",

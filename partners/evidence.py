@@ -6,11 +6,11 @@ A framework's standard names its source (Standard.evidence_source), so a new fra
 """
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
 from portal.models import Project
+from portal.money import percentage
 
 from .models import EvidenceSource, Introduction
 
@@ -25,7 +25,7 @@ def _share(part: int, whole: int) -> str:
     """ "7 of 8 (88%)": a whole percentage, rounded half up as people expect."""
     if not whole:
         return f"{part} of {whole}"
-    percent = (Decimal(part * 100) / whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    percent = percentage(part, whole, places=0)
     return f"{part} of {whole} ({percent}%)"
 
 

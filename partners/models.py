@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from payments.models import ALLOWED_TRANSITIONS, ClaimStatus, WorkflowEvent
+from payments.models import ClaimStatus, WorkflowEvent
 from portal.models import TimeStampedModel, coordinated_by_q
 
 PROTECT = models.PROTECT
@@ -217,9 +217,6 @@ class PartnerInvoice(TimeStampedModel):
 
     def __str__(self):
         return f"{self.reference or 'Invoice'} from {self.partner} ({self.invoice_reference})"
-
-    def can_move_to(self, status: str) -> bool:
-        return status in ALLOWED_TRANSITIONS.get(self.status, set())
 
     @property
     def awaiting_second_approval(self) -> bool:

@@ -75,4 +75,9 @@ def register() -> None:
     )
     from contributors.data_export import register_section
 
-    register_section("community_partner", data_export_section)
+    register_section(
+        "community_partner",
+        data_export_section,
+        title="Community partner",
+        about="The community partner you said introduced you, and when you agreed that they may count it.",
+    )

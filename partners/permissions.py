@@ -6,6 +6,7 @@ are the claims' rules (payments.decide_claim, payments.pay_claim), so one role c
 
 from payments.permissions import can_export_finance, can_pay_claims
 from portal.models import Project, User
+from portal.permissions import can_manage_project
 
 from .models import Partner, PartnerInvoice
 
@@ -16,16 +17,8 @@ def can_manage_partners(user: User) -> bool:
     return user.is_authenticated and user.has_perm("partners.manage_partner")
 
 
-def can_view_partner(user: User, partner: Partner) -> bool:
-    return Partner.objects.visible_to(user).filter(pk=partner.pk).exists()
-
-
 def can_view_partners(user: User) -> bool:
     return user.is_authenticated and user.has_perm("partners.view_partner")
-
-
-def _runs(user: User, project: Project) -> bool:
-    return user.is_manager or (user.is_coordinator and project.is_coordinated_by(user))
 
 
 def can_enter_invoice(user: User, partner: Partner, project: Project) -> bool:
@@ -33,7 +26,7 @@ def can_enter_invoice(user: User, partner: Partner, project: Project) -> bool:
     return (
         user.is_authenticated
         and user.has_perm("partners.add_partnerinvoice")
-        and _runs(user, project)
+        and can_manage_project(user, project)
         and partner.links.filter(project=project).exists()
     )
 
@@ -44,14 +37,14 @@ def can_decide_invoice(user: User, invoice: PartnerInvoice) -> bool:
         return False
     if user.pk == invoice.submitted_by_id:
         return False
-    return _runs(user, invoice.project)
+    return can_manage_project(user, invoice.project)
 
 
 def can_give_partner_feedback(user: User, partner: Partner, project: Project) -> bool:
     return (
         user.is_authenticated
         and user.has_perm("partners.add_partnerfeedback")
-        and _runs(user, project)
+        and can_manage_project(user, project)
         and partner.links.filter(project=project).exists()
     )
 

@@ -4,7 +4,6 @@ use case, each atomic, row-locked where two people could race, permission-checke
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -251,12 +250,6 @@ def enter_invoice(
     return invoice
 
 
-def needs_second_approval(invoice: PartnerInvoice) -> bool:
-    """The claims' threshold (PORTAL_SECOND_APPROVAL_ABOVE) applies to invoices too."""
-    limit = settings.PORTAL_SECOND_APPROVAL_ABOVE
-    return bool(limit and limit > 0 and invoice.amount > limit)
-
-
 @transaction.atomic
 def decide_invoice(*, actor: User, invoice: PartnerInvoice, approve: bool, note: str = "") -> PartnerInvoice:
     """Approve or reject an invoice; never the person who entered it. Above the claims'
@@ -264,35 +257,22 @@ def decide_invoice(*, actor: User, invoice: PartnerInvoice, approve: bool, note:
     invoice = _lock(invoice)
     if not permissions.can_decide_invoice(actor, invoice):
         raise PermissionDenied
-    if invoice.status != ClaimStatus.SUBMITTED:
-        raise PartnerError(f"This invoice is already {invoice.get_status_display().lower()}.")
-    now = timezone.now()
-    if not approve:
-        if not note.strip():
-            raise PartnerError("Give a reason for rejecting the invoice.")
-        _move(invoice, to=ClaimStatus.REJECTED, actor=actor, note=note.strip())
-        invoice.decided_at, invoice.decided_by = now, actor
-        action = "partner.invoice_rejected"
-    elif needs_second_approval(invoice) and invoice.decided_by_id is None:
-        invoice.decided_at, invoice.decided_by = now, actor
-        InvoiceEvent.objects.create(
-            invoice=invoice,
-            actor=actor,
-            from_status=invoice.status,
-            to_status=ClaimStatus.SUBMITTED,
-            note=note.strip() or "First approval; a second approver is needed.",
-        )
-        action = "partner.invoice_first_approval"
-    elif invoice.decided_by_id is not None:
-        if invoice.decided_by_id == actor.pk:
-            raise PartnerError("A second, different person must approve this invoice.")
-        _move(invoice, to=ClaimStatus.APPROVED, actor=actor, note=note.strip() or "Second approval")
-        invoice.second_approved_at, invoice.second_approved_by = now, actor
-        action = "partner.invoice_approved"
-    else:
-        _move(invoice, to=ClaimStatus.APPROVED, actor=actor, note=note.strip())
-        invoice.decided_at, invoice.decided_by = now, actor
-        action = "partner.invoice_approved"
+    outcome = workflow.decide(
+        invoice,
+        actor=actor,
+        approve=approve,
+        note=note,
+        amount=invoice.amount,
+        move=_move,
+        error=PartnerError,
+        noun="invoice",
+        reason_prompt="Give a reason for rejecting the invoice.",
+    )
+    action = {
+        ClaimStatus.REJECTED: "partner.invoice_rejected",
+        workflow.FIRST_APPROVAL: "partner.invoice_first_approval",
+        ClaimStatus.APPROVED: "partner.invoice_approved",
+    }[outcome]
     invoice.save(
         update_fields=[
             "status",
@@ -318,16 +298,9 @@ def pay_invoices(
         raise PartnerError("Choose at least one approved invoice to mark as paid.")
     if not reference.strip():
         raise PartnerError("Enter the bank run's reference.")
-    locked = list(
-        PartnerInvoice.objects.select_for_update(of=("self",))
-        .filter(pk__in=[i.pk for i in invoices])
-        .order_by("pk")
+    locked = workflow.lock_approved(
+        PartnerInvoice.objects.all(), invoices, error=PartnerError, nouns="invoices"
     )
-    not_ready = [i for i in locked if i.status != ClaimStatus.APPROVED]
-    if not_ready:
-        raise PartnerError(
-            f"{len(not_ready)} of the chosen invoices are no longer approved; nothing was marked paid."
-        )
     run = PartnerPayRun.objects.create(paid_on=paid_on, reference=reference.strip(), created_by=actor)
     for invoice in locked:
         _move(invoice, to=ClaimStatus.PAID, actor=actor, note=f"Payment reference {run.reference}")

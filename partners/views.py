@@ -1,11 +1,8 @@
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_POST
 from payments.models import ClaimStatus
 from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
+from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project
 from portal.pdf import render_pdf
 
@@ -302,16 +300,6 @@ def invoice_decide(request, public_id):
     return redirect("partners:invoice_detail", public_id=invoice.public_id)
 
 
-def _uuids(values) -> list[uuid.UUID]:
-    out = []
-    for v in values:
-        try:
-            out.append(uuid.UUID(v))
-        except ValueError:
-            continue
-    return out
-
-
 @login_required
 def paying(request):
     """Approved invoices to pay, and the organisations' runs so far with their finance export."""
@@ -320,7 +308,7 @@ def paying(request):
     approved = PartnerInvoice.objects.filter(status=ClaimStatus.APPROVED).select_related("partner", "project")
     form = PayRunForm(request.POST or None, initial={"paid_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        chosen = list(approved.filter(public_id__in=_uuids(request.POST.getlist("invoices"))))
+        chosen = list(approved.filter(public_id__in=public_ids(request.POST.getlist("invoices"))))
         try:
             run = services.pay_invoices(actor=request.user, invoices=chosen, **form.cleaned_data)
         except PortalError as exc:
@@ -427,12 +415,7 @@ def reach(request):
         raise PermissionDenied
     project = None
     if request.GET.get("project"):
-        try:
-            project = get_object_or_404(
-                Project.objects.managed_by(request.user), public_id=request.GET["project"]
-            )
-        except ValidationError as exc:  # a malformed id in a query string
-            raise Http404 from exc
+        project = get_by_public_id_or_404(Project.objects.managed_by(request.user), request.GET["project"])
     elif not permissions.can_view_organisation_reach(request.user):
         raise PermissionDenied
     partners = Partner.objects.visible_to(request.user)

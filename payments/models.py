@@ -102,12 +102,6 @@ class BenefitPeriod(models.TextChoices):
     MONTH = "month", "Calendar month"
 
 
-class BenefitRuleQuerySet(models.QuerySet):
-    def in_force_on(self, benefit: str, on: date):
-        """The row for `benefit` with the latest start on or before `on`."""
-        return self.filter(benefit=benefit, applies_from__lte=on).order_by("-applies_from", "-pk").first()
-
-
 class BenefitRule(TimeStampedModel):
     """How much a person on a benefit may be paid in a week or month, from a date.
 
@@ -124,8 +118,6 @@ class BenefitRule(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=PROTECT, null=True, blank=True, related_name="+"
     )
-
-    objects = BenefitRuleQuerySet.as_manager()
 
     class Meta:
         ordering = ["benefit", "-applies_from"]
@@ -342,9 +334,6 @@ class ClaimQuerySet(models.QuerySet):
             ),
         )
 
-    def counting_towards_budget(self):
-        return self.filter(status__in=COMMITTED)
-
 
 class Claim(TimeStampedModel):
     """What we owe a contributor for one participation (or an agreed ad hoc task)."""
@@ -440,17 +429,9 @@ class Claim(TimeStampedModel):
             return self.participation.activity.title
         return self.ad_hoc_description or "an agreed task"
 
-    def can_move_to(self, status: str) -> bool:
-        return status in ALLOWED_TRANSITIONS.get(self.status, set())
-
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE
-
-    @property
-    def fee_income(self) -> Decimal:
-        """Fees and vouchers count as income; expenses never do."""
-        return self.fee_total
 
     @property
     def awaiting_second_approval(self) -> bool:

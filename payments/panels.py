@@ -187,7 +187,7 @@ def _late_payment_digest(*, now, period: str, dry_run: bool) -> list[str]:
             context={
                 "claims": late,
                 "days": settings.PORTAL_PAYMENT_TARGET_WORKING_DAYS,
-                "base_url": settings.PORTAL_BASE_URL,
+                "base_url": base_url(),
             },
             dry_run=dry_run,
         )
@@ -200,52 +200,52 @@ def data_export_section(user) -> dict:
     """A person's claims and lines, for their subject access download (Decimals as strings)."""
     from .models import Claim
 
-    out = []
     claims = (
         Claim.objects.filter(contributor=user)
         .select_related("project", "participation__activity")
         .prefetch_related("fee_lines", "expense_lines", "events")
     )
-    for claim in claims:
-        out.append(
+    return {"claims": data_export.Records(claims, _claim_record, title="for")}
+
+
+def _claim_record(claim) -> dict:
+    return {
+        "for": claim.title,
+        "reference": claim.reference,
+        "claim": str(claim.public_id),
+        "project": claim.project.title,
+        "date_of_work": claim.work_on.isoformat(),
+        "status": claim.get_status_display(),
+        "payment_choice": claim.get_payment_choice_display(),
+        "fee_total": str(claim.fee_total),
+        "expense_total": str(claim.expense_total),
+        "total": str(claim.total),
+        "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
+        "payment_reference": claim.payment_reference,
+        "fees": [
             {
-                "claim": str(claim.public_id),
-                "for": claim.title,
-                "project": claim.project.title,
-                "date_of_work": claim.work_on.isoformat(),
-                "status": claim.get_status_display(),
-                "payment_choice": claim.get_payment_choice_display(),
-                "fee_total": str(claim.fee_total),
-                "expense_total": str(claim.expense_total),
-                "total": str(claim.total),
-                "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
-                "payment_reference": claim.payment_reference,
-                "fees": [
-                    {
-                        "description": f.description,
-                        "rate": str(f.unit_amount),
-                        "quantity": str(f.quantity),
-                        "amount": str(f.amount),
-                    }
-                    for f in claim.fee_lines.all()
-                ],
-                "expenses": [
-                    {
-                        "type": e.get_kind_display(),
-                        "description": e.description,
-                        "miles": str(e.miles or ""),
-                        "amount": str(e.amount),
-                        "receipt": e.receipt_name,
-                    }
-                    for e in claim.expense_lines.all()
-                ],
-                "timeline": [
-                    {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
-                    for ev in claim.events.all()
-                ],
+                "description": f.description,
+                "rate": str(f.unit_amount),
+                "quantity": str(f.quantity),
+                "amount": str(f.amount),
             }
-        )
-    return {"claims": out}
+            for f in claim.fee_lines.all()
+        ],
+        "expenses": [
+            {
+                "type": e.get_kind_display(),
+                "description": e.description,
+                "miles": str(e.miles or ""),
+                "amount": str(e.amount),
+                "receipt": e.receipt_name,
+            }
+            for e in claim.expense_lines.all()
+        ],
+        "timeline": [
+            {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
+            for ev in claim.events.all()
+        ],
+    }
 
 
 def _rate_codes(on):
@@ -315,4 +315,10 @@ def register() -> None:
     reminders.register_kind(DRAFT_KIND, "A claim you started but did not submit")
     reminders.register_kind(LATE_KIND, "Weekly list of approved claims past the payment target")
     reminders.register_sweep("payments", decision_sweep)
-    data_export.register_section("payments", data_export_section)
+    data_export.register_section(
+        "payments",
+        data_export_section,
+        title="Payments",
+        about="Your claims for fees and expenses: each line, what happened to each claim and when "
+        "it was paid.",
+    )

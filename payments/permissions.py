@@ -11,7 +11,7 @@ from portal.models import AuditEvent, User
 from portal.people import people_visible_to
 from portal.permissions import can_manage_project, can_view_organisation
 
-from .models import EDITABLE, Claim, ClaimStatus
+from .models import EDITABLE, Claim
 
 # Audit actions by which a staff member touched how, or where, a person is paid or reached.
 PAYMENT_DETAIL_ACTIONS = (
@@ -129,15 +129,6 @@ def decidable_claim_ids(user: User, claims) -> set[int]:
         and (projects is None or c.project_id in projects)
         and c.contributor_id not in touched
     }
-
-
-def can_second_approve_claim(user: User, claim: Claim) -> bool:
-    return (
-        claim.status == ClaimStatus.SUBMITTED
-        and claim.decided_by_id is not None
-        and claim.decided_by_id != user.pk
-        and can_decide_claim(user, claim)
-    )
 
 
 def can_pay_claims(user: User) -> bool:

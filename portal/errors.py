@@ -1,7 +1,8 @@
 """The one kind of error a person is shown: a rule the action broke, in words safe to show.
 
 Every app's service error (`ParticipationError`, `ContributorError`, `ClaimError`,
-`RateCardError`, `FeedbackError`, `ImpactError`) is a `PortalError`. Views catch
+`RateCardError`, `BenefitRuleError`, `FeedbackError`, `ImpactError`, `MessagingError`,
+`PartnerError`, `CoproductionError`) is a `PortalError` (tests/test_architecture.py checks). Views catch
 `PortalError` and hand it to `show_error`, which puts the message where the person will see
 it: on the form they sent (at the top, or beside one field) or, after a redirect, as a
 message on the next page.

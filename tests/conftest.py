@@ -1,15 +1,30 @@
 """Personas and shared fixtures. Cara and Olu contribute, Fatima coordinates, Morgan manages."""
 
+import importlib
 import logging
 import os
 
 import pytest
+from django.apps import apps as django_apps
+from django.db.models.signals import post_migrate
 
 from tests.factories import ProjectFactory, UserFactory
 
 # Playwright's sync API runs an event loop; Django's live_server then refuses ORM calls
 # from the test thread without this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _hmrc_mileage_rates(sender, apps=django_apps, **kwargs):
+    """The HMRC rows migration payments/0002 freezes, written again after every flush.
+
+    Migrations run when the test database is built, but a browser (transactional) test
+    flushes every table afterwards; a flush sends post_migrate, so the rows come back from
+    the migration's own constants and the code under test has no fallback to lean on."""
+    importlib.import_module("payments.migrations.0002_hmrc_mileage_rates").load(apps, None)
+
+
+post_migrate.connect(_hmrc_mileage_rates, sender=django_apps.get_app_config("payments"))
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ Each app's `tests/<app>/test_permissions.py` defines `CASES` (a list of `Case`) 
 `_build(cara, olu, fatima, other_coordinator, morgan, project)` that makes the objects the URLs
 need; `world = world_fixture(_build)` builds it once per module, and the test (taking `db`, so
 each request's changes are rolled back) parametrizes `check` over its cases. `check` asserts
-the effect as well as the status: a redirect carrying an error message is `REFUSED`, and a
-POST case's URL must answer GET with 405 unless a GET case covers it.
+the effect as well as the status: a redirect carrying an error message is `REFUSED`, a POST
+case's URL must answer GET with 405 unless a GET case covers it, and a GET case's URL, where no
+POST case covers it, is also posted to: whoever the GET refuses, the POST refuses the same way
+(or 405), so every method a view takes is checked for every persona.
 `tests/portal/test_url_coverage.py` fails if any named URL is missing from every matrix.
 """
 
@@ -83,6 +85,12 @@ def check(client, world: dict, case: Case, persona: str) -> None:
         assert got == 405, f"{persona} GET on POST-only {url}: got {got}, expected 405"
     response = client.post(url, data) if case.method == "post" else client.get(url)
     expected = case.expect[persona]
+    if case.method == "get" and case.url_name not in _POST_ALSO:
+        # The other method a view may take: a form page's POST must refuse whoever its GET
+        # refuses (a permission checked only on GET is a hole), and nothing may fail on it.
+        got = client.post(url).status_code
+        allowed = (200, 302, 400, 405) if expected == 200 else (302 if expected == REFUSED else expected, 405)
+        assert got in allowed, f"{persona} POST on {url} (a GET case): got {got}, expected one of {allowed}"
     errors = _errors_shown(response) if response.status_code == 302 else []
     got = REFUSED if errors else response.status_code
     assert got == expected, (
@@ -93,8 +101,8 @@ def check(client, world: dict, case: Case, persona: str) -> None:
         assert "/accounts/login/" in response["Location"]
 
 
-def _views_with_a_get_case() -> set[str]:
-    """URLs a GET case covers too (a form page that also takes the POST)."""
+def _views_with_a_case(method: str) -> set[str]:
+    """URLs a case of this method covers (a form page takes both GET and POST)."""
     import importlib
     import pkgutil
 
@@ -106,18 +114,23 @@ def _views_with_a_get_case() -> set[str]:
             mod = importlib.import_module(f"tests.{module.name}.test_permissions")
         except ModuleNotFoundError:
             continue
-        names |= {c.url_name for c in getattr(mod, "CASES", []) if c.method == "get"}
+        names |= {c.url_name for c in getattr(mod, "CASES", []) if c.method == method}
     return names
 
 
 class _Lazy(set):
+    def __init__(self, method: str):
+        super().__init__()
+        self.method = method
+
     def __contains__(self, item):
         if not self:
-            self.update(_views_with_a_get_case() or {""})
+            self.update(_views_with_a_case(self.method) or {""})
         return super().__contains__(item)
 
 
-_GET_ALSO = _Lazy()
+_GET_ALSO = _Lazy("get")
+_POST_ALSO = _Lazy("post")
 
 
 def _personas() -> dict:

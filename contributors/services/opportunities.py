@@ -180,8 +180,8 @@ def select_candidates(
                 template="contributors_interest_not_selected",
                 subject=f"{opportunity.title}: not this time",
                 body=(
-                    f"Thank you for {interest.contributor.name}'s interest in {opportunity.title}. "
-                    "We had more people than places and did not choose them this time."
+                    f"Thank you for your interest in {opportunity.title}. We had more people than "
+                    "places and did not choose you this time."
                 ),
                 context={"opportunity": opportunity},
             )

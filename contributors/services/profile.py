@@ -131,9 +131,9 @@ def set_bank_details(
         template="contributors_bank_details_changed",
         subject="New bank details are waiting to be confirmed",
         body=(
-            f"{actor} entered new bank details for {contributor.user.name} on {when} "
-            f"({change.masked}). They are not used until someone else confirms them. "
-            "If they did not ask for this change, please call us."
+            f"{actor} entered new bank details for you on {when} ({change.masked}). They are "
+            "not used until someone else confirms them. If you did not ask for this change, "
+            "please call us."
         ),
         context={"masked": change.masked, "when": when, "pending": True},
         raised_by=actor,
@@ -163,8 +163,8 @@ def _apply_bank_details(*, actor: User, contributor: Contributor, details: dict,
         template="contributors_bank_details_changed",
         subject="Your bank details were changed",
         body=(
-            f"The bank details we hold for {contributor.user.name} were changed on {when} "
-            f"(now {account.masked}). If they did not make this change, please call us."
+            f"The bank details we hold for you were changed on {when} (now {account.masked}). "
+            "If you did not make this change, please call us."
         ),
         context={"masked": account.masked, "when": when},
         raised_by=confirmed_change.entered_by if confirmed_change else None,

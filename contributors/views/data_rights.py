@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,18 +15,39 @@ from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
 
 from .. import forms, permissions, services
-from ..data_export import export_for, readable
+from ..data_export import SECTIONS, export_for, readable_section, section_by_slug, summary
 from ..models import ErasureRequest, ErasureStatus
 from ._common import _render
 
 
 @login_required
 def my_data(request):
-    """Everything the portal holds about you, to read."""
-    data = export_for(request.user)
+    """Everything the portal holds about you: your account and profile, and a link to each
+    section (which can be long: hundreds of claims) rather than all of it on one page."""
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
     return render(
-        request, "contributors/my_data.html", {"sections": readable(data), "pending_erasure": pending}
+        request,
+        "contributors/my_data.html",
+        {
+            "account": summary(SECTIONS["account"], request.user),
+            "profile": summary(SECTIONS["profile"], request.user),
+            "sections": SECTIONS.values(),
+            "pending_erasure": pending,
+        },
+    )
+
+
+@login_required
+def my_data_section(request, section):
+    """One section of your data, its lists a page at a time. Always the signed-in person's own:
+    no one else's data has a URL here."""
+    found = section_by_slug(section)
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "contributors/my_data_section.html",
+        {"section": readable_section(request, found, request.user)},
     )
 
 

@@ -22,7 +22,6 @@ from portal.pdf import render_pdf
 
 from .. import forms, permissions, services
 from ..models import (
-    AccessNeed,
     BankDetailsChange,
     BenefitAnswer,
     ContactChannel,
@@ -300,11 +299,13 @@ def contact_tasks(request):
     tasks = ContactTask.objects.filter(
         contributor__in=Contributor.objects.visible_to(request.user)
     ).select_related("contributor__user", "done_by")
+    pending, query = paginate(request, tasks.filter(done_at__isnull=True).order_by("-created_at", "pk"))
     return render(
         request,
         "contributors/contact_tasks.html",
         {
-            "pending": tasks.filter(done_at__isnull=True),
+            "pending": pending,
+            "query": query,
             "letters_due": tasks.filter(done_at__isnull=True, channel=ContactChannel.POST).count(),
             "done": tasks.filter(done_at__isnull=False)[:20],
         },
@@ -315,17 +316,21 @@ def contact_tasks(request):
 def contact_letters(request):
     """Every letter still to post, in one PDF: a page (or more) per person, in large print for
     those who asked for it, so the whole pile is printed at once."""
-    if not request.user.has_perm("contributors.view_contacttask"):
+    if not permissions.can_view_contact_tasks(request.user):
         raise PermissionDenied
     tasks = (
-        ContactTask.objects.filter(done_at__isnull=True, channel=ContactChannel.POST)
+        ContactTask.objects.filter(
+            done_at__isnull=True,
+            channel=ContactChannel.POST,
+            contributor__in=Contributor.objects.visible_to(request.user),
+        )
         .select_related("contributor__user")
         .order_by("contributor__user__name", "contributor__pk", "created_at")
     )
     people = [
         {
             "contributor": contributor,
-            "large_print": AccessNeed.LARGE_PRINT in (contributor.access_needs or []),
+            "large_print": contributor.wants_large_print,
             "letters": list(letters),
         }
         for contributor, letters in groupby(tasks, key=lambda t: t.contributor)

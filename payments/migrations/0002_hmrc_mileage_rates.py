@@ -1,9 +1,9 @@
 """HMRC approved mileage rates: national facts, so production gets them too.
 
 The rates as published for the tax years 2020-21 to 2025-26, so they apply from 6 April 2020.
-They are written here, not read from payments/data/expense-rates.csv, so that editing that file
-can never change what this migration did: a later change is a new row with a later
-effective_from (a new migration or the admin).
+They are written here, not read from a data file, so that nothing edited later can change what
+this migration did: a later change is a new row with a later effective_from (a new migration
+or the admin).
 """
 
 from datetime import date

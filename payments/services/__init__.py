@@ -18,7 +18,6 @@ from .dates import tax_year_bounds, tax_year_start
 from .decisions import (
     bulk_approve,
     decide_claim,
-    needs_second_approval,
     return_claim,
     submit_claim,
     withdraw_claim,
@@ -77,7 +76,6 @@ __all__ = [
     "mark_claims_paid",
     "mileage_amount",
     "needs_public_sector_confirmation",
-    "needs_second_approval",
     "pay_run",
     "percent_text",
     "rate_card_in_force",

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Sum
 
 from portal.errors import PortalError
@@ -12,6 +11,7 @@ from portal.money import MONEY_MAX, ZERO, fits_money_column, format_money, to_mo
 
 from .. import permissions, workflow
 from ..models import Claim, ClaimEvent, PaymentChoice
+from .emails import email_claim_update
 
 
 class ClaimError(PortalError):
@@ -96,6 +96,6 @@ def _apply_choice(claim: Claim, payment_choice: str, reduced_amount, public_sect
 
 
 def _notify(claim: Claim, event: ClaimEvent) -> None:
-    from ..tasks import email_claim_update as email_claim_update_task
-
-    transaction.on_commit(lambda: email_claim_update_task.delay(event.pk))
+    # The OutgoingEmail row is written in the service's transaction, so a rolled-back change
+    # sends nothing; portal.emails queues the retried delivery once it commits.
+    email_claim_update(claim=claim, event=event)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from portal.errors import PortalError
 from portal.models import User
 from portal.money import to_money
 from portal.services import record_audit
@@ -14,7 +15,7 @@ from .. import permissions
 from ..models import BenefitPeriod, BenefitRule
 
 
-class BenefitRuleError(Exception):
+class BenefitRuleError(PortalError):
     """A benefit rule was broken. The message is safe to show to the user."""
 
 

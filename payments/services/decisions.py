@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from portal.models import User
 
-from .. import permissions
+from .. import permissions, workflow
 from ..models import Claim, ClaimStatus
-from ._common import ClaimError, _apply_choice, _check_edit, _entered_note, _event, _lock, _move, _notify
+from ._common import ClaimError, _apply_choice, _check_edit, _entered_note, _lock, _move, _notify
 from .claims import needs_public_sector_confirmation
 
 
@@ -84,46 +84,25 @@ def withdraw_claim(*, actor: User, claim: Claim) -> Claim:
     return claim
 
 
-def needs_second_approval(claim: Claim) -> bool:
-    limit = settings.PORTAL_SECOND_APPROVAL_ABOVE
-    return bool(limit and limit > 0 and claim.total > limit)
-
-
 @transaction.atomic
 def decide_claim(*, claim: Claim, approver: User, approve: bool, note: str = "") -> Claim:
-    """Approve or reject a submitted claim and queue the email to the contributor.
+    """Approve or reject a submitted claim and email the contributor.
 
     Above PORTAL_SECOND_APPROVAL_ABOVE an approval needs a second, different approver."""
     claim = _lock(claim)
     if not permissions.can_decide_claim(approver, claim):
         raise PermissionDenied
-    if claim.status != ClaimStatus.SUBMITTED:
-        raise ClaimError(f"This claim is already {claim.get_status_display().lower()}.")
-    now = timezone.now()
-    if not approve:
-        if not note.strip():
-            raise ClaimError("Give a reason for rejecting the claim: the contributor will see it.")
-        _move(claim, to=ClaimStatus.REJECTED, actor=approver, note=note.strip())
-        claim.decided_at, claim.decided_by = now, approver
-    elif needs_second_approval(claim) and claim.decided_by_id is None:
-        # First of two approvals: the claim waits for a second approver.
-        claim.decided_at, claim.decided_by = now, approver
-        _event(
-            claim,
-            actor=approver,
-            to=ClaimStatus.SUBMITTED,
-            note=note or "First approval; a second approver is needed.",
-        )
-        claim.save(update_fields=["decided_at", "decided_by", "updated_at"])
-        return claim
-    elif claim.decided_by_id is not None:
-        if claim.decided_by_id == approver.pk:
-            raise ClaimError("A second, different person must approve this claim.")
-        _move(claim, to=ClaimStatus.APPROVED, actor=approver, note=note or "Second approval")
-        claim.second_approved_at, claim.second_approved_by = now, approver
-    else:
-        _move(claim, to=ClaimStatus.APPROVED, actor=approver, note=note)
-        claim.decided_at, claim.decided_by = now, approver
+    outcome = workflow.decide(
+        claim,
+        actor=approver,
+        approve=approve,
+        note=note,
+        amount=claim.total,
+        move=_move,
+        error=ClaimError,
+        noun="claim",
+        reason_prompt="Give a reason for rejecting the claim: the contributor will see it.",
+    )
     claim.save(
         update_fields=[
             "status",
@@ -134,7 +113,8 @@ def decide_claim(*, claim: Claim, approver: User, approve: bool, note: str = "")
             "updated_at",
         ]
     )
-    _notify(claim, claim.events.last())
+    if outcome != workflow.FIRST_APPROVAL:
+        _notify(claim, claim.events.last())
     return claim
 
 

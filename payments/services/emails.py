@@ -1,5 +1,6 @@
 """Who hears about a claim's change, and the email they get."""
 
+from portal.emails import send_templated_email
 from portal.links import base_url
 from portal.models import User
 
@@ -18,14 +19,8 @@ def deciders_for(claim: Claim) -> set[User]:
     return people
 
 
-def email_claim_update(*, event_id: int) -> None:
+def email_claim_update(*, claim: Claim, event: ClaimEvent) -> None:
     """Tell the contributor (or the project's coordinators, for a submission) what happened."""
-    from portal.emails import send_templated_email
-
-    event = ClaimEvent.objects.select_related("claim__contributor", "claim__project", "actor").get(
-        pk=event_id
-    )
-    claim = event.claim
     if event.to_status == ClaimStatus.SUBMITTED:
         to = [p.email for p in deciders_for(claim) if p.email]
         send_templated_email(

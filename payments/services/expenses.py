@@ -52,23 +52,9 @@ def _sha256(upload) -> str:
 
 def expense_rate(code: str, on: date) -> Decimal:
     rate = ExpenseRate.objects.filter(code=code, effective_from__lte=on).order_by("-effective_from").first()
-    if rate is not None:
-        return rate.amount
-    # The table is filled by a data migration; a database built without migrations (a fast
-    # test run) falls back to the same CSV.
-    fallback = _csv_expense_rates().get(code)
-    if fallback is None:
+    if rate is None:
         raise ClaimError("Mileage rates are not set up. Please tell the involvement team.")
-    return fallback
-
-
-def _csv_expense_rates() -> dict[str, Decimal]:
-    import csv
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent / "data" / "expense-rates.csv"
-    with path.open(newline="", encoding="utf-8") as f:
-        return {row["code"]: Decimal(row["amount_gbp"]) for row in csv.DictReader(f)}
+    return rate.amount
 
 
 def car_miles_before(*, contributor: User, on: date, exclude_claim: Claim | None = None) -> Decimal:

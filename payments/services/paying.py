@@ -10,7 +10,7 @@ from portal.money import ZERO
 from portal.people import hint as person_hint
 from portal.services import record_audit
 
-from .. import permissions
+from .. import permissions, workflow
 from ..models import Claim, ClaimStatus, PaymentBatch, PaymentMethod
 from ._common import ClaimError, _move, _notify
 
@@ -27,17 +27,9 @@ def mark_claims_paid(*, actor: User, claims: list[Claim], paid_on: date, referen
         raise PermissionDenied
     if not claims:
         raise ClaimError("Choose at least one approved claim to mark as paid.")
-    locked = list(
-        Claim.objects.select_for_update(of=("self",))
-        .with_payment_route()
-        .filter(pk__in=[c.pk for c in claims])
-        .order_by("pk")
+    locked = workflow.lock_approved(
+        Claim.objects.with_payment_route(), claims, error=ClaimError, nouns="claims"
     )
-    not_ready = [c for c in locked if c.status != ClaimStatus.APPROVED]
-    if not_ready:
-        raise ClaimError(
-            f"{len(not_ready)} of the chosen claims are no longer approved; nothing was marked paid."
-        )
     too_soon = [c for c in locked if c.pay_after and c.pay_after > paid_on]
     if too_soon:
         raise ClaimError(

@@ -2,6 +2,8 @@
 
 from django.shortcuts import get_object_or_404
 
+from portal.lookups import public_ids
+
 from ..models import Claim
 
 
@@ -13,13 +15,5 @@ def _get_claim(request, public_id) -> Claim:
     return get_object_or_404(claims, public_id=public_id)
 
 
-def _uuids(values):
-    import uuid
-
-    out = []
-    for v in values:
-        try:
-            out.append(uuid.UUID(v))
-        except ValueError:
-            continue
-    return out
+# The one reading of ids sent back in a form, under the name this package's views use.
+_uuids = public_ids

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from portal.errors import PortalError, show_error
+
 from .. import permissions, services
 from ..forms import BenefitRuleForm
 from ..models import BenefitRule
@@ -56,8 +58,8 @@ def benefitrule_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.add_benefit_rule(actor=request.user, **form.cleaned_data)
-        except services.BenefitRuleError as exc:
-            form.add_error("applies_from", str(exc))
+        except PortalError as exc:
+            show_error(request, exc, form=form, field="applies_from")
         else:
             messages.success(request, "Benefit limit saved.")
             return redirect("payments:benefitrule_list")

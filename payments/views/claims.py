@@ -257,8 +257,8 @@ def claim_adjust(request, public_id):
         return _check_answers(request, claim, status=400, adjust_form=form)
     try:
         services.adjust_for_limit(actor=request.user, claim=claim, **form.cleaned_data)
-    except services.ClaimError as exc:
-        form.add_error(None, str(exc))
+    except PortalError as exc:
+        show_error(request, exc, form=form)
         return _check_answers(request, claim, status=400, adjust_form=form)
     messages.success(request, "Your claim is updated. Check the totals below.")
     return redirect("payments:claim_check", public_id=claim.public_id)

@@ -198,6 +198,7 @@ def key_pages(who) -> list[tuple[str, str | None, str]]:
         ("impact log", "manager", reverse("impact:entry_list")),
         ("public page", None, reverse("impact:public_changes")),
         ("your data", "contributor", reverse("contributors:my_data")),
+        ("your data: claims", "contributor", reverse("contributors:my_data_section", args=["payments"])),
         ("claims list", "contributor", reverse("payments:claim_list")),
         ("feedback owed", "coordinator", reverse("feedback:owed_list")),
         ("approval queue", "coordinator", reverse("payments:claim_queue")),

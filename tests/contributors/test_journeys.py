@@ -105,26 +105,22 @@ def test_an_ended_role_cannot_be_accepted(cara, project):
     assert role.accepted_at is None
 
 
-def test_your_data_page_says_things_in_words_and_keeps_no_codes():
-    from contributors.data_export import readable
+def test_your_data_page_says_things_in_words_and_keeps_no_codes(rf):
+    from contributors.data_export import Section, readable_section
 
-    sections = readable(
-        {
-            "log": {
-                "access_and_change_log": [{"when": "2026-01-02T10:00:00+00:00", "action": "diversity.read"}]
-            },
-            "payments": {
-                "claims": [{"for": "Meeting", "fees": [{"description": "Attending", "amount": "25.00"}]}]
-            },
-        }
+    section = Section(
+        name="test",
+        title="Test",
+        about="",
+        fn=lambda user: {
+            "access_and_change_log": [{"when": "2026-01-02T10:00:00+00:00", "action": "diversity.read"}],
+            "claims": [{"for": "Meeting", "fees": [{"description": "Attending", "amount": "25.00"}]}],
+        },
     )
-    log, payments = sections
-    assert (
-        log["groups"][0]["cards"][0]["rows"][0]["value"]
-        == "Your equality monitoring answers were shown to you"
-    )
-    fees = payments["groups"][0]["cards"][0]["rows"][0]
-    assert fees["lines"] == ["Description: Attending; Amount: 25.00"]
+    log, claims = readable_section(rf.get("/"), section, user=None)["groups"]
+    assert log["cards"][0]["rows"][0]["value"] == "Your equality monitoring answers were shown to you"
+    fees = claims["cards"][0]["rows"][0]
+    assert fees["lines"] == ["Description: Attending; Amount: £25.00"]
 
 
 def test_who_wants_large_print(cara, olu):

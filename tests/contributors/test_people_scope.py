@@ -197,6 +197,28 @@ def test_the_letters_and_calls_list_shows_only_people_in_scope(client, world):
     assert erin_task.done_at is None
 
 
+def test_the_letters_pdf_prints_only_letters_to_people_in_scope(client, world):
+    import subprocess
+
+    ContactTask.objects.create(contributor=world["erin"], channel="post", subject="Letter for Erin", body="x")
+    ContactTask.objects.create(
+        contributor=world["dennis"], channel="post", subject="Letter for Dennis", body="y"
+    )
+
+    def printed(user) -> str:
+        client.force_login(user)
+        pdf = client.get(reverse("contributors:contact_letters")).content
+        return subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+
+    sams, fatimas = printed(world["sam"]), printed(world["fatima"])
+    assert "Letter for Erin" in sams
+    assert "Letter for Dennis" not in sams
+    assert "Letter for Dennis" in fatimas
+    assert "Erin" not in fatimas
+
+
 def test_the_directory_lists_offline_people_only_to_coordinators_who_reach_them(client, world):
     client.force_login(world["sam"])
     assert "Dennis Morris" not in client.get(reverse("contributors:directory")).content.decode()

@@ -63,6 +63,8 @@ CASES = [
     Case("contributors:my_roles", expect(**CONTRIBUTORS_ONLY)),
     Case("contributors:my_data", expect()),
     Case("contributors:my_data_json", expect()),
+    # Always the signed-in person's own section: there is no one else's to reach.
+    Case("contributors:my_data_section", expect(), kwargs=lambda w: {"section": "payments"}),
     Case("contributors:erasure_request", expect()),
     Case("contributors:opportunity_list", expect()),
     Case("contributors:opportunity_detail", expect(), kwargs=_opp),

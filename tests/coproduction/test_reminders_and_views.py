@@ -318,6 +318,6 @@ def test_the_data_page_and_download_show_a_persons_learning(client, cara):
         completed_on=timezone.localdate(),
     )
     client.force_login(cara)
-    page = client.get(reverse("contributors:my_data"))
+    page = client.get(reverse("contributors:my_data_section", args=["learning-checks-and-coproduction"]))
     assert page.status_code == 200
     assert "Reviewing grant applications" in page.content.decode()

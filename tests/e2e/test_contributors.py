@@ -159,7 +159,7 @@ def test_contributor_downloads_their_data_and_changes_payment_preferences(page, 
     check_page(page, "my data")
     expect(page.get_by_text("plain English")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download your data (JSON)").click()
+        page.get_by_role("button", name="Download all your data (JSON)").click()
     assert download.value.suggested_filename.startswith("my-data-")
     page.get_by_role("link", name="Ask us to erase your data").click()
     check_page(page, "erasure request")

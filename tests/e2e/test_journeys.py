@@ -134,20 +134,26 @@ def test_your_data_reads_in_words_at_320px(page, live_server, cara, project):
     page.goto(live_server.url + reverse("contributors:my_data"))
     check_page(page, "your data")
     page.set_viewport_size({"width": 320, "height": 800})
-    body = page.locator("main").inner_text()
-    assert "{'" not in body
-    assert "diversity." not in body
-    assert "_" not in body
-    assert page.locator("main table").count() == 0
-    expect(page.get_by_role("heading", name="Payments")).to_be_visible()
-    expect(page.get_by_text(re.compile("Description: .*Amount: 50.00"))).to_be_visible()
-    expect(page.get_by_text("Your equality monitoring answers were shown to you").first).to_be_visible()
     expect(page.get_by_text("Large print")).to_be_visible()
     page.screenshot(path="/tmp/journeys-my-data-320.png", full_page=True)
+    for section, says in [
+        ("Payments", re.compile("Description: .*Amount: 50.00")),
+        ("Who looked at or changed your record", "Your equality monitoring answers were shown to you"),
+    ]:
+        page.goto(live_server.url + reverse("contributors:my_data"))
+        page.get_by_role("link", name=section, exact=True).click()
+        check_page(page, section)
+        body = page.locator("main").inner_text()
+        assert "{'" not in body
+        assert "diversity." not in body
+        assert "_" not in body
+        assert page.locator("main table").count() == 0
+        expect(page.get_by_role("heading", name=section, level=1)).to_be_visible()
+        expect(page.get_by_text(says).first).to_be_visible()
 
     # The download keeps the raw data for programs.
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download your data (JSON)").click()
+        page.get_by_role("button", name="Download all your data (JSON)").click()
     raw = download.value.path().read_text()
     assert '"action": "diversity.read"' in raw
 

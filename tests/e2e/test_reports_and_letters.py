@@ -44,7 +44,11 @@ def letters_due(db, fatima):
     link = "http://localhost:8105/feedback/given/7f1d2a9e-6b4c-4f0e-9d57-2c1b8e3a4f60/letter.pdf"
     for user, subject in ((ann, "Feedback on Leaflet review"), (ann, "Your new role"), (ben, "Thank you")):
         ContactTask.objects.create(
-            contributor=user.contributor, channel="post", subject=subject, body=f"Print the letter: {link}"
+            contributor=user.contributor,
+            channel="post",
+            subject=subject,
+            body=f"Send them this. Print the letter: {link}",
+            letter=f"Some news about {subject.lower()}.",
         )
     ContactTask.objects.create(
         contributor=cal.contributor, channel="phone", subject="Call Cal", body="About Monday"
@@ -73,6 +77,9 @@ def test_letters_page_fits_320px_and_prints_every_letter_due_in_one_pdf(
     assert "Dear Ben" not in ann_page
     assert any("Dear Ben" in p for p in pages)
     assert "Cal Phone" not in text
+    # What the person reads, never the note to staff.
+    assert "Some news about your new role." in ann_page
+    assert "Print the letter" not in text
 
 
 def test_report_waiting_page_has_no_meta_refresh_and_updates_itself(page, live_server, fatima, project):

@@ -150,6 +150,11 @@ def test_sending_feedback_gives_it_to_everyone_and_emails_those_online(
     task = olu.contributor.contact_tasks.get()
     assert (task.channel, task.subject) == ("post", "Feedback on Leaflet review")
     assert f"/feedback/given/{olu_owed.public_id}/letter.pdf" in task.body
+    # What Olu reads is the feedback itself, not the note to staff.
+    assert task.letter.startswith("Thank you for taking part in Leaflet review")
+    assert "WHAT YOUR INPUT CHANGED" in task.letter
+    assert "Print the letter" not in task.letter
+    assert "Send Olu" not in task.letter
     assert sorted(m.to[0] for m in mail.outbox) == ["cara@example.org", "olu@example.org"]
     message = next(m for m in mail.outbox if m.to == ["cara@example.org"])
     assert "Your point about pictures was spot on." in message.body

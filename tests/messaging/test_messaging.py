@@ -117,6 +117,10 @@ def test_each_person_gets_it_by_their_channel_and_opt_outs_hold(
     assert letter.body.startswith("LARGE PRINT")
     assert "Room 9" in letter.body
     assert "Dear Pat" in letter.body
+    # The combined letters PDF has its own "Dear Pat": the letter is the message, not the note.
+    assert "Room 9" in letter.letter
+    assert "Dear" not in letter.letter
+    assert "LARGE PRINT" not in letter.letter
     call = ContactTask.objects.get(contributor__user=people["phone"], channel="phone")
     assert "Room 9" in call.body
     assert not Delivery.objects.filter(recipient__in=[people["left"], people["no_show"]]).exists()
@@ -359,11 +363,11 @@ def test_letters_and_email_can_go_through_notify(
 def test_my_data_download_has_my_messages(
     client, people_ready, activity, fatima, django_capture_on_commit_callbacks
 ):
-    from contributors.data_export import SECTIONS
+    from contributors.data_export import export_for
 
     with django_capture_on_commit_callbacks(execute=True):
         send(fatima, activity)
-    [entry] = SECTIONS["messages"](people_ready["email"])["messages"]
+    [entry] = export_for(people_ready["email"])["messages"]["messages"]
     assert (entry["subject"], entry["by"]) == ("The meeting has moved", "Email")
 
 

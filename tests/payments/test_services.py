@@ -257,16 +257,43 @@ def test_submitting_needs_the_declaration(card, cara, project):
 def test_approving_a_submitted_claim_records_who_and_when_and_emails_after_commit(
     card, cara, fatima, project, django_capture_on_commit_callbacks
 ):
+    from portal.models import OutgoingEmail
+
     claim = _submitted(cara, project)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.decide_claim(claim=claim, approver=fatima, approve=True)
+        # Recorded in the decision's own transaction; nothing has gone yet.
+        assert OutgoingEmail.objects.filter(
+            template="payments_claim_update", to=["cara@example.org"]
+        ).exists()
+        assert mail.outbox == []
     claim.refresh_from_db()
     assert (claim.status, claim.decided_by) == (ClaimStatus.APPROVED, fatima)
     assert claim.events.last().to_status == ClaimStatus.APPROVED
-    assert len(callbacks) == 2  # the claim's notification, then the email it queues
+    assert len(callbacks) == 1  # one path: portal.emails queues the delivery
     assert mail.outbox[0].to == ["cara@example.org"]
     assert "approved" in mail.outbox[0].subject
+
+
+def test_a_decision_that_rolls_back_records_no_email(card, cara, fatima, project):
+    from django.db import transaction
+
+    from portal.models import OutgoingEmail
+
+    claim = _submitted(cara, project)
+    before = OutgoingEmail.objects.count()
+
+    def decide_then_fail():
+        with transaction.atomic():
+            services.decide_claim(claim=claim, approver=fatima, approve=True)
+            raise RuntimeError("the surrounding change failed")
+
+    with pytest.raises(RuntimeError):
+        decide_then_fail()
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.SUBMITTED
+    assert OutgoingEmail.objects.count() == before
 
 
 def test_a_coordinator_who_also_contributes_cannot_approve_their_own_claim(card, fatima, project):
@@ -565,10 +592,10 @@ def test_a_forgotten_draft_reminds_the_contributor_once(card, cara, project):
 
 
 def test_a_persons_data_download_includes_their_claims(card, cara, project):
-    from contributors.data_export import SECTIONS
+    from contributors.data_export import export_for
 
     services.start_claim(actor=cara, participation=_attended(cara, project))
-    section = SECTIONS["payments"](cara)
+    section = export_for(cara)["payments"]
     assert section["claims"][0]["total"] == "55.00"
     assert section["claims"][0]["fees"][0]["rate"] == "27.50"
 

@@ -1,0 +1,123 @@
+"""'Your data' (issue 12): an overview and one page per section, long lists paged; the download
+stays complete."""
+
+from django.urls import reverse
+
+from tests.factories import ActivityFactory, ClaimFactory, ContributorFactory, ParticipationFactory
+
+
+def _claims(person, project, n, title="Meeting"):
+    for i in range(n):
+        ClaimFactory(
+            participation=ParticipationFactory(
+                activity=ActivityFactory(project=project, past=True, title=f"{title} {i}"),
+                contributor=person,
+                status="attended",
+            ),
+            approved=True,
+        )
+
+
+def test_the_overview_shows_the_account_and_profile_and_links_every_section(client, cara, project):
+    from contributors.data_export import SECTIONS
+
+    ContributorFactory(user=cara, skills="plain English")
+    _claims(cara, project, 3)
+    client.force_login(cara)
+    page = client.get(reverse("contributors:my_data")).content.decode()
+    assert "cara@example.org" in page
+    assert "plain English" in page
+    for section in SECTIONS.values():
+        assert reverse("contributors:my_data_section", args=[section.slug]) in page
+        assert section.title in page
+    assert "Your claims for fees and expenses" in page
+    assert "Meeting 0" not in page  # claims are on their own page
+    assert "Download all your data (JSON)" in page
+    assert reverse("contributors:erasure_request") in page
+
+
+def test_sixty_claims_are_paged_and_the_download_has_all_of_them(client, cara, project):
+    ContributorFactory(user=cara)
+    _claims(cara, project, 60)
+    client.force_login(cara)
+    url = reverse("contributors:my_data_section", args=["payments"])
+    first = client.get(url)
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert html.count('class="govuk-summary-card"') == 25
+    assert "Claims (60)" in html
+    assert 'rel="next"' in html
+    assert "?claims=2#claims" in html
+    assert "Download all your data (JSON)" in html
+    assert len(first.content) < 200_000
+
+    last = client.get(url, {"claims": 3}).content.decode()
+    assert last.count('class="govuk-summary-card"') == 10
+    assert 'rel="next"' not in last
+
+    data = client.get(reverse("contributors:my_data_json")).json()
+    assert len(data["payments"]["claims"]) == 60
+
+
+def test_a_section_page_shows_only_your_own_data(client, cara, olu, project):
+    ContributorFactory(user=cara)
+    ContributorFactory(user=olu, skills="origami")
+    _claims(olu, project, 2, title="Olu's panel")
+    _claims(cara, project, 1, title="Cara's panel")
+    client.force_login(cara)
+    for slug in ("payments", "involvement", "profile"):
+        html = client.get(reverse("contributors:my_data_section", args=[slug])).content.decode()
+        assert "Olu" not in html, slug
+        assert "origami" not in html, slug
+    assert (
+        "Cara&#x27;s panel 0"
+        in client.get(reverse("contributors:my_data_section", args=["payments"])).content.decode()
+    )
+    assert client.get(reverse("contributors:my_data_section", args=["nothing-here"])).status_code == 404
+    # The JSON section name, with underscores, is not a page: one address per section.
+    assert (
+        client.get(reverse("contributors:my_data_section", args=["equality_monitoring"])).status_code == 404
+    )
+
+
+def test_a_section_with_several_lists_pages_each_on_its_own(client, cara, project):
+    ContributorFactory(user=cara)
+    for i in range(30):
+        ParticipationFactory(
+            activity=ActivityFactory(project=project, past=True, title=f"Workshop {i}"), contributor=cara
+        )
+    client.force_login(cara)
+    url = reverse("contributors:my_data_section", args=["involvement"])
+    html = client.get(url, {"participations": 2}).content.decode()
+    assert html.count('class="govuk-summary-card"') == 5
+    assert 'href="#participations"' in html
+    assert 'id="roles"' in html
+
+
+def test_every_section_page_costs_at_most_ten_queries_whatever_you_hold(client, cara, project):
+    """The claims page is in tests/portal/test_query_budgets.py; this holds every other section
+    (the profile and co-production ones have three and four lists, each a count and a page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contributors.data_export import SECTIONS
+
+    ContributorFactory(user=cara)
+    client.force_login(cara)
+
+    def costs():
+        out = {}
+        for section in SECTIONS.values():
+            url = reverse("contributors:my_data_section", args=[section.slug])
+            client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out[section.slug] = len(queries)
+        return out
+
+    _claims(cara, project, 2)
+    small = costs()
+    _claims(cara, project, 20, title="Panel")
+    large = costs()
+    assert small == large
+    assert max(large.values()) <= 10, large
