@@ -104,21 +104,24 @@ def _needs_by_user(user_ids) -> dict:
 
 def _activity_panel(request, activity):
     """Beside the people taking part, what each needs: staff book rooms, interpreters and
-    large-print papers from this."""
+    large-print papers from this. Only the people who told us of one are read (the
+    participants table beside it is paged; this list is as long as the needs)."""
     from portal.permissions import can_manage_activity
-    from portal.selectors import participants
+
+    from .models import Contributor
 
     if not can_manage_activity(request.user, activity):
         return None
-    participations = participants(activity)
-    if not participations:
+    profiles = (
+        Contributor.objects.filter(user__participations__activity=activity)
+        .filter(~Q(access_needs=[]) | ~Q(access_needs_other=""))
+        .select_related("user")
+        .only("access_needs", "access_needs_other", "user")
+        .order_by("user__name", "user_id")
+    )
+    people = [{"person": c.user, "needs": needs} for c in profiles if (needs := c.get_access_needs_display())]
+    if not people and not activity.participations.exists():
         return None
-    needs = _needs_by_user(p.contributor_id for p in participations)
-    people = [
-        {"person": p.contributor, "needs": needs[p.contributor_id]}
-        for p in participations
-        if needs.get(p.contributor_id)
-    ]
     return {"people": people}
 
 

@@ -1,6 +1,6 @@
 """Context for the feedback panels on home, project and activity pages (None hides a panel)."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from portal import dashboard, figures, reminders
@@ -15,7 +15,7 @@ from .services import on_participation_changed
 
 
 def contributor_home(request) -> dict:
-    return selectors.contributor_feedback(request.user)
+    return selectors.contributor_feedback(request.user, unread_only=True)
 
 
 def coordinator_home(request) -> dict:
@@ -52,17 +52,21 @@ def project_panel(request, project) -> dict | None:
 def activity_panel(request, activity) -> dict | None:
     user = request.user
     if permissions.can_give_feedback(user, activity):
-        rows = list(FeedbackOwed.objects.filter(participation__activity=activity))
-        if not rows and not activity.is_past:
+        # Counted in SQL, not a row per person taking part (a big activity has hundreds).
+        due = Q(status=FeedbackOwedStatus.DUE)
+        counts = FeedbackOwed.objects.filter(participation__activity=activity).aggregate(
+            owed=Count("pk"),
+            given=Count("pk", filter=~due),
+            overdue=Count("pk", filter=due & Q(due_on__lt=timezone.localdate())),
+            first_due=Min("due_on", filter=due),
+        )
+        if not counts["owed"] and not activity.is_past:
             return None
         return {
             "mode": "coordinator",
             "activity": activity,
             "feedback": ActivityFeedback.objects.filter(activity=activity).first(),
-            "owed": len(rows),
-            "given": sum(1 for r in rows if r.status != FeedbackOwedStatus.DUE),
-            "overdue": sum(1 for r in rows if r.is_overdue),
-            "first_due": min((r.due_on for r in rows if r.status == FeedbackOwedStatus.DUE), default=None),
+            **counts,
         }
     owed = (
         FeedbackOwed.objects.filter(participation__activity=activity, participation__contributor=user)

@@ -151,12 +151,16 @@ def owed_by_activity(user: User, *, today: date | None = None) -> list[dict]:
     return owed_rows(owed_activity_rows(user), today=today)
 
 
-def contributor_feedback(user: User, *, today: date | None = None) -> dict:
-    """What a contributor has been told, and what they are still owed."""
+def contributor_feedback(user: User, *, today: date | None = None, unread_only: bool = False) -> dict:
+    """What a contributor has been told, and what they are still owed. `unread_only` (the home
+    page, which shows only new and owed) leaves out what they have read, usually most of it."""
     today = today or timezone.localdate()
     last_turn = FeedbackMessage.objects.filter(owed=OuterRef("pk")).order_by("-created_at", "-pk")
+    rows = FeedbackOwed.objects.filter(participation__contributor=user)
+    if unread_only:
+        rows = rows.filter(status__in=[FeedbackOwedStatus.DUE, FeedbackOwedStatus.GIVEN])
     rows = (
-        FeedbackOwed.objects.filter(participation__contributor=user)
+        rows
         # With who wrote it: the home page and the feedback page name them on each item.
         .select_related("participation__activity__project", "feedback__written_by", "owner")
         # The coordinator had the last word: the person has an answer waiting for them.

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
@@ -189,24 +190,35 @@ PICKER_CAP = 20  # options a people picker shows at most
 PICKER_SEARCH_FROM = 15  # more people than this and the picker starts as a search
 
 
-def limit_picker(form, name: str, people, find: str) -> None:
+def more_than_picker(people) -> bool:
+    """Whether a picker over `people` starts as a search: more than PICKER_SEARCH_FROM of them.
+    Counts no further than that, in no order (a count of the whole scope grew with it)."""
+    return people.order_by()[: PICKER_SEARCH_FROM + 1].count() > PICKER_SEARCH_FROM
+
+
+def limit_picker(form, name: str, people, find: str, *, many: bool | None = None) -> None:
     """Narrow a people picker for display (call it after validation, never before): with
     more than 15 people to choose from it offers only what a search found, at most 20, or
     before a search only the person already chosen; never a select of everyone. `people` is
-    everyone who may be chosen. Sets `searchable` and `found` on the field for
-    partials/person_search.html."""
+    everyone who may be chosen, or a function giving them (asked only if the page needs
+    them); `many` is `more_than_picker(people)` if the caller already knows it. Sets
+    `searchable` and `found` on the field for partials/person_search.html."""
     field = form.fields[name]
-    field.searchable = bool(find) or people.count() > PICKER_SEARCH_FROM
-    matched = search_people(people, find)
-    field.found = matched.count() if find else None
+    scope = people if callable(people) else lambda: people
+    if many is None:
+        many = more_than_picker(scope())
+    field.searchable = bool(find) or many
     if find or not field.searchable:
+        matched = search_people(scope(), find)
+        field.found = matched.count() if find else None
         field.queryset = matched.order_by("name", "pk")[:PICKER_CAP]
         return
+    field.found = None
     try:
         chosen = int(form.data.get(form.add_prefix(name), "")) if form.is_bound else None
     except ValueError:
         chosen = None
-    field.queryset = people.filter(pk=chosen) if chosen else people.none()
+    field.queryset = scope().filter(pk=chosen) if chosen else field.queryset.none()
     field.help_text = "Find the person first: search above by name or email."
 
 
@@ -215,15 +227,21 @@ class AddParticipantForm(forms.Form):
 
     def __init__(self, *args, activity=None, user=None, find="", **kwargs):
         super().__init__(*args, **kwargs)
-        # Only people the coordinator may already reach; anyone else comes through an
-        # opportunity or the directory's opt-in (both of which make them reachable).
+        self._activity, self._user = activity, user
+        if self.is_bound or find:  # validation chooses from everyone in scope
+            self.fields["contributor"].queryset = search_people(self.people, find)
+
+    @cached_property
+    def people(self):
+        """Only people the coordinator may already reach; anyone else comes through an
+        opportunity or the directory's opt-in (both of which make them reachable). Worked
+        out when asked: the page before a search shows no one."""
         people = _people(Role.CONTRIBUTOR)
-        if user is not None:
-            people = people.filter(pk__in=people_visible_to(user).values("pk"))
-        if activity is not None:
-            people = people.exclude(participations__activity=activity)
-        self.people = people
-        self.fields["contributor"].queryset = search_people(people, find)
+        if self._user is not None:
+            people = people.filter(pk__in=people_visible_to(self._user).values("pk"))
+        if self._activity is not None:
+            people = people.exclude(participations__activity=self._activity)
+        return people
 
 
 class ParticipationStatusForm(forms.Form):

@@ -41,14 +41,3 @@ def organisation_counts() -> dict:
             ),
         ]
     }
-
-
-def participants(activity: Activity) -> list[Participation]:
-    """Everyone taking part in an activity, with the person: fetched once on the activity (the
-    page and its panels all list them), however many ask."""
-    from django.db.models import Prefetch, prefetch_related_objects
-
-    prefetch_related_objects(
-        [activity], Prefetch("participations", queryset=Participation.objects.select_related("contributor"))
-    )
-    return list(activity.participations.all())

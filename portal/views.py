@@ -15,8 +15,16 @@ from django.views.decorators.http import require_POST
 
 from . import dashboard, figures, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
-from .forms import ActivityForm, AddParticipantForm, ParticipationStatusForm, ProjectForm, limit_picker
+from .forms import (
+    ActivityForm,
+    AddParticipantForm,
+    ParticipationStatusForm,
+    ProjectForm,
+    limit_picker,
+    more_than_picker,
+)
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
+from .pagination import paginate
 
 
 def admin_login(request):
@@ -185,21 +193,33 @@ def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     find = request.GET.get("find", "").strip()
+    participations = activity.participations.select_related("contributor")
+    page = query = None
     if can_manage:
-        participations = selectors.participants(activity)
+        # Paged: a big activity has hundreds taking part, each row a form.
+        page, query = paginate(request, participations.order_by("contributor__name", "pk"))
+        participations = page.object_list
     else:
-        participations = activity.participations.select_related("contributor").filter(
-            contributor=request.user
-        )
+        participations = participations.filter(contributor=request.user)
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
-        limit_picker(add_form, "contributor", add_form.people, find)
+        # Whether the picker starts as a search: a count over the coordinator's whole scope,
+        # kept a minute for them and this activity. Stale, it only shows a search where a short
+        # list would do, or the reverse; either way everyone in scope can be added.
+        many = figures.cached(
+            "portal:picker_many",
+            lambda: more_than_picker(add_form.people),
+            scope=f"{figures.person(request.user)}:{activity.pk}",
+        )
+        limit_picker(add_form, "contributor", lambda: add_form.people, find, many=many)
     return render(
         request,
         "portal/activity_detail.html",
         {
             "activity": activity,
             "participations": participations,
+            "page": page,
+            "query": query,
             "can_manage": can_manage,
             "add_form": add_form,
             "find": find,

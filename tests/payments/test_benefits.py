@@ -412,10 +412,14 @@ def test_the_home_pages_summary_gives_the_statements_totals_and_warnings(on_esa,
     _paid(on_esa, project, "190.00", date(2026, 3, 31), fatima, morgan, expenses="25.00")
     _paid(on_esa, project, "30.00", date(2026, 4, 1), fatima, morgan, work_on=date(2026, 3, 25))
     _claim(on_esa, project, "50.00", work_on=date(2026, 3, 26))  # a draft: in neither
+    # Two more paid the same day, one as vouchers: the summary sums a day's claims in SQL.
+    _paid(on_esa, project, "12.00", date(2026, 3, 31), fatima, morgan, work_on=date(2026, 3, 24))
+    vouchers = _paid(on_esa, project, "8.00", date(2026, 3, 31), fatima, morgan, work_on=date(2026, 3, 23))
+    Claim.objects.filter(pk=vouchers.pk).update(payment_choice=PaymentChoice.VOUCHERS)
     full = selectors.statement(contributor=on_esa, year=2025)
     summary = selectors.statement_summary(contributor=on_esa, year=2025)
     assert (summary.fees, summary.vouchers, summary.expenses) == (full.fees, full.vouchers, full.expenses)
-    assert summary.income == Decimal("220.00")
+    assert (summary.income, summary.vouchers) == (Decimal("240.00"), Decimal("8.00"))
     assert summary.periods == full.periods
-    assert [p["income"] for p in summary.periods_over_limit] == [Decimal("220.00")]
+    assert [p["income"] for p in summary.periods_over_limit] == [Decimal("240.00")]
     assert (summary.benefit_label, summary.receives_benefits) == (full.benefit_label, full.receives_benefits)
