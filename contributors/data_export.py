@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from portal import reminders
 from portal.models import AuditEvent, SentReminder, User
-from portal.pagination import paginate
+from portal.pagination import paginate, paginate_keys
 
 
 @dataclass(frozen=True)
@@ -345,6 +346,17 @@ def summary(section: Section, user: User) -> list[dict]:
     return _rows(facts)
 
 
+def _page(request, rows, param: str):
+    """One page of a list of records. A queryset is paged by its keys (read in order, which
+    also counts them) and only the page's rows are fetched with their joins: a busy person's
+    600 claims joined to participations and activities before the limit made PostgreSQL hash
+    the whole participations table on every page (docs/performance.md)."""
+    if isinstance(rows, QuerySet):
+        keys = rows.values_list("pk", flat=True).prefetch_related(None)
+        return paginate_keys(request, keys, rows, per_page=PAGE_SIZE, param=param)
+    return paginate(request, rows, per_page=PAGE_SIZE, param=param)
+
+
 def readable_section(request, section: Section, user: User) -> dict:
     """One section as its page shows it: the facts as a summary list, and each list of records
     as cards, one page of PAGE_SIZE at a time. Each list pages by its own query parameter (its
@@ -353,7 +365,7 @@ def readable_section(request, section: Section, user: User) -> dict:
     for key, value in section.fn(user).items():
         if _is_records(value):
             records = value if isinstance(value, Records) else Records(value, dict)
-            page, query = paginate(request, records.rows, per_page=PAGE_SIZE, param=key)
+            page, query = _page(request, records.rows, key)
             groups.append(
                 {
                     "id": key.replace("_", "-"),
