@@ -121,3 +121,29 @@ def test_every_section_page_costs_at_most_ten_queries_whatever_you_hold(client, 
     large = costs()
     assert small == large
     assert max(large.values()) <= 10, large
+
+
+def test_a_card_is_marked_up_as_the_summary_list_template_would_mark_it_up():
+    """The cards build their summary lists in Python (docs/performance.md); what a person sees
+    must stay what partials/data_rows.html shows, escaping and line breaks included."""
+    from django.template.loader import render_to_string
+
+    from contributors.data_export import _rows, summary_list
+
+    rows = _rows(
+        {
+            "reference": "BN-<1> & 'two'",
+            "note": 'First line\r\nsecond "line" <b>',
+            "paid_on": "2026-11-23",
+            "when": "2026-11-23T10:30:00+00:00",
+            "total": "12.50",
+            "empty": "",
+            "none": None,
+            "flag": True,
+            "codes": [],
+            "fees": [{"description": "Prep <i>", "amount": "5.00"}, {"description": "Meeting\nday"}],
+        }
+    )
+    assert summary_list(rows) == render_to_string("contributors/partials/data_rows.html", {"rows": rows})
+    assert "&lt;b&gt;" in summary_list(rows)
+    assert "line<br>second" in summary_list(rows)
