@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from portal import crypto
-from portal.models import ActivityMode, Project, TimeStampedModel, coordinated_by_q, offline_q
-from portal.people import people_visible_to
+from portal.models import ActivityMode, Project, TimeStampedModel, User, coordinated_by_q, offline_q
+from portal.people import narrowed, people_q, people_visible_to
 
 from . import equality
 
@@ -45,19 +45,28 @@ class AccessNeed(models.TextChoices):
     SUPPORTER = "supporter", "A carer or supporter comes with me"
 
 
-def contributor_links(user) -> Q:
+def contributor_links(user, among: Q | None = None) -> Q:
     """The links to a person this app knows, for a coordinator (a Q over User): a role on, or
     interest in, one of their projects; having registered them; or the person's own opt-in to
     the directory, which never reaches someone who cannot sign in (so it never lets a
-    coordinator act for them)."""
+    coordinator act for them). `among` narrows the EXISTS (portal.people.people_q)."""
     projects = Project.objects.coordinated_by(user).values("pk")
     # EXISTS, not joins (see portal.people.people_q).
     return (
-        Q(Exists(RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects)))
+        Q(
+            Exists(
+                narrowed(
+                    RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects), among
+                )
+            )
+        )
         | Q(
             Exists(
-                ExpressionOfInterest.objects.filter(
-                    contributor=OuterRef("pk"), opportunity__project__in=projects
+                narrowed(
+                    ExpressionOfInterest.objects.filter(
+                        contributor=OuterRef("pk"), opportunity__project__in=projects
+                    ),
+                    among,
                 )
             )
         )
@@ -76,9 +85,10 @@ class ContributorQuerySet(models.QuerySet):
         `offline=True` keeps only people who cannot sign in themselves, narrowed inside the
         scope, so that PostgreSQL works the scope out for those few people rather than for
         everyone and then keeps the offline ones (docs/performance.md)."""
-        people = people_visible_to(user)
         if offline:
-            people = people.filter(offline_q(path=""))
+            people = User.objects.filter(people_q(user, among=offline_q(path=""))).filter(offline_q(path=""))
+        else:
+            people = people_visible_to(user)
         return self.filter(user__in=people.values("pk"))
 
     def profile_of(self, user):

@@ -17,18 +17,24 @@ from django.db.models import Exists, OuterRef, Q
 from .models import Participation, Project, User
 
 # Each link takes the coordinator and returns a Q over User.
-_links: list[Callable[[User], Q]] = []
+_links: list[Callable[..., Q]] = []
 
 
-def register_link(link: Callable[[User], Q]) -> None:
-    """Add a link: a Q over User that matches each person once (an EXISTS or a one-to-one
-    join, never a join to many rows: people_visible_to does not deduplicate)."""
+def register_link(link: Callable[..., Q]) -> None:
+    """Add a link: `link(user, among=None)` gives a Q over User that matches each person once
+    (an EXISTS or a one-to-one join, never a join to many rows: people_visible_to does not
+    deduplicate). `among`, when given, is a Q over User the caller narrows to anyway: narrow
+    each EXISTS to those people too (see people_q)."""
     if link not in _links:
         _links.append(link)
 
 
-def people_q(user: User) -> Q:
-    """A Q over User for the people `user` may see and act within their role for."""
+def people_q(user: User, among: Q | None = None) -> Q:
+    """A Q over User for the people `user` may see and act within their role for. `among` is a
+    Q over User that the caller also filters by (the offline people, say): each link's EXISTS
+    is narrowed to those people as well, since PostgreSQL works an EXISTS inside an OR out
+    once for everyone (a hash of every participation in the coordinator's projects) rather
+    than for the few people the caller keeps (docs/performance.md)."""
     if not user.is_authenticated:
         return Q(pk__in=[])
     if user.is_manager:
@@ -39,12 +45,18 @@ def people_q(user: User) -> Q:
         # role, per interest...) to deduplicate, and EXISTS lets PostgreSQL probe the index for
         # a page of people instead of hashing every participation in the coordinator's projects.
         projects = Project.objects.coordinated_by(user).values("pk")
-        q |= Q(
-            Exists(Participation.objects.filter(contributor=OuterRef("pk"), activity__project__in=projects))
-        )
+        taking_part = Participation.objects.filter(contributor=OuterRef("pk"), activity__project__in=projects)
+        q |= Q(Exists(narrowed(taking_part, among)))
         for link in _links:
-            q |= link(user)
+            q |= link(user, among=among)
     return q
+
+
+def narrowed(rows, among: Q | None, path: str = "contributor"):
+    """`rows` (a link's subquery) kept to the people `among` (a Q over User) by its `path`."""
+    if among is None:
+        return rows
+    return rows.filter(**{f"{path}__in": User.objects.filter(among).values("pk")})
 
 
 def people_visible_to(user: User):

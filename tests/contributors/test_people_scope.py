@@ -414,3 +414,35 @@ def test_the_mfa_redirect_encodes_next(client, fatima, settings):
     response = client.get(path)
     assert response.status_code == 302
     assert "next=" + quote(path, safe="") in response["Location"]
+
+
+def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whatever_the_link(world):
+    """`visible_to(offline=True)` narrows each link's EXISTS to offline people (for PostgreSQL's
+    sake, docs/performance.md): it must keep exactly the scope's offline people, reached by a
+    role, an interest, taking part or having registered them, and nobody who signs in."""
+    from contributors.models import Contributor, ExpressionOfInterest
+    from tests.factories import OpportunityFactory, RoleAssignmentFactory
+
+    sam, sams_project = world["sam"], world["sams_project"]
+
+    def offline(name):
+        return ContributorFactory(user=UserFactory(email=None, name=name, contributor=True))
+
+    by_role, by_interest, taking_part, unlinked = (offline(n) for n in ("Rae", "Ines", "Pat", "Una"))
+    RoleAssignmentFactory(contributor=by_role.user, project=sams_project)
+    ExpressionOfInterest.objects.create(
+        opportunity=OpportunityFactory(project=sams_project), contributor=by_interest.user
+    )
+    ParticipationFactory(activity=world["sams_activity"], contributor=taking_part.user)
+    signs_in = ContributorFactory(user=UserFactory(name="Sid", contributor=True))
+    RoleAssignmentFactory(contributor=signs_in.user, project=sams_project)
+
+    for coordinator in (sam, world["fatima"]):
+        whole = {c.pk for c in Contributor.objects.visible_to(coordinator) if c.user.is_offline}
+        assert (
+            set(Contributor.objects.visible_to(coordinator, offline=True).values_list("pk", flat=True))
+            == whole
+        )
+    assert set(Contributor.objects.visible_to(sam, offline=True)) == {by_role, by_interest, taking_part}
+    assert set(Contributor.objects.visible_to(world["fatima"], offline=True)) == {world["dennis"]}
+    assert unlinked not in Contributor.objects.visible_to(sam)
