@@ -32,6 +32,7 @@ from ..models import (
     Opportunity,
     RoleAssignment,
     TakeOverInvitation,
+    offline_keys_visible_to,
 )
 from ._common import _pending, _render
 from ._profile_forms import _bank_form_view, _payment_form_view, _profile_form_view
@@ -49,12 +50,7 @@ def directory(request):
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = people.search(query)
-    offline = (
-        Contributor.objects.visible_to(request.user, offline=True)
-        .filter(erased_at__isnull=True)
-        .order_by("user__name", "pk")
-        .values_list("pk", flat=True)
-    )
+    offline = offline_keys_visible_to(request.user)
     people, people_query = paginate(request, people.order_by("user__name", "pk"))
     offline, offline_query = paginate_keys(
         request, offline, Contributor.objects.select_related("user", "registered_by"), param="offline_page"
