@@ -137,7 +137,7 @@ def test_your_data_reads_in_words_at_320px(page, live_server, cara, project):
     expect(page.get_by_text("Large print")).to_be_visible()
     page.screenshot(path="/tmp/journeys-my-data-320.png", full_page=True)
     for section, says in [
-        ("Payments", re.compile("Description: .*Amount: 50.00")),
+        ("Payments", re.compile("Description: .*Amount: £50.00")),
         ("Who looked at or changed your record", "Your equality monitoring answers were shown to you"),
     ]:
         page.goto(live_server.url + reverse("contributors:my_data"))
