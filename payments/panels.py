@@ -46,12 +46,19 @@ def _coordinator_panel(request):
 
 def _waiting_count(request) -> int:
     """Claims waiting for this person's decision: the coordinator's panel and the navigation
-    both show it, so it is asked once a request. Never cached across requests: it is theirs
-    and changes with each decision they make."""
+    both show it, so it is asked once a request, and kept a minute for the person
+    (portal.figures): at 200,000 claims it was 30 ms on every staff page. A decision, a claim
+    submitted or withdrawn, or a change to a project's coordinators saves a row that starts a
+    new generation, so it is never stale after a change made in the portal."""
     from .models import Claim
 
     if not hasattr(request, "_payments_waiting"):
-        request._payments_waiting = Claim.objects.awaiting_decision_by(request.user).count()
+        user = request.user
+        request._payments_waiting = figures.cached(
+            "payments:waiting",
+            lambda: Claim.objects.awaiting_decision_by(user).count(),
+            scope=figures.person(user),
+        )
     return request._payments_waiting
 
 
@@ -62,8 +69,8 @@ def _manager_figures() -> dict:
     return {
         "routed": Claim.objects.routed_to_managers().count(),
         "to_pay": Claim.objects.filter(status=ClaimStatus.APPROVED).count(),
-        "timing": selectors.time_to_pay(),
-        "spend": selectors.project_spend(),
+        "timing": selectors.organisation_time_to_pay(),
+        "spend": selectors.organisation_spend(),
         "on_time": selectors.on_time_by_project()[:10],
         "on_time_all": selectors.on_time_overall(),
     }
@@ -262,11 +269,21 @@ def _rate_codes(on):
 
 
 def register() -> None:
+    from django.db.models.signals import m2m_changed
+
     from portal.models import Project
 
     from .models import Claim
 
     figures.forget_on_change("payments", Claim, Project)
+    # Who coordinates a project decides whose "claims to check" count a claim is in; adding or
+    # removing a coordinator saves no Project.
+    m2m_changed.connect(
+        figures.receiver("payments"),
+        sender=Project.coordinators.through,
+        weak=False,
+        dispatch_uid="portal.figures.payments.project_coordinators",
+    )
     dashboard.register_rate_codes(_rate_codes)
     dashboard.register_panel(
         role="Contributor",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, DecimalField, DurationField, ExpressionWrapper, F, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 
+from portal import figures
 from portal.models import Project, User
 from portal.money import ZERO, percentage, round_half_up
 
@@ -88,6 +89,33 @@ def time_to_pay(claims=None) -> dict:
         ]
     ]
     return {"count": count, "median": statistics.median(middle), "longest": totals["longest"].days}
+
+
+def organisation_time_to_pay() -> dict:
+    """time_to_pay() over every paid claim, cached (portal.figures): the paying page and the
+    manager home both show it, and at 200,000 claims it reads 120,000 of them (60 ms)."""
+    return figures.cached("payments:time_to_pay", time_to_pay)
+
+
+def organisation_spend() -> dict:
+    """project_spend() for the whole organisation, cached like organisation_time_to_pay."""
+    return figures.cached("payments:spend", project_spend)
+
+
+def paying_counts(today: date) -> dict:
+    """The approved claims the paying page counts, in one pass over them rather than three:
+    `payable` (owe money and may be paid today: the page's rows), `zero` (£0.00) and `later`
+    (the contributor asked to be paid after today). Cached for the day's figures."""
+
+    def count() -> dict:
+        owed = Q(total__gt=0)
+        return Claim.objects.filter(status=ClaimStatus.APPROVED).aggregate(
+            payable=Count("pk", filter=owed & (Q(pay_after__isnull=True) | Q(pay_after__lte=today))),
+            zero=Count("pk", filter=Q(total=0)),
+            later=Count("pk", filter=owed & Q(pay_after__gt=today)),
+        )
+
+    return figures.cached("payments:paying_counts", count, scope=today.isoformat())
 
 
 def _timeliness() -> dict:

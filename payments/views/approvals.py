@@ -26,18 +26,21 @@ def claim_queue(request):
     if not permissions.can_view_queue(user):
         raise PermissionDenied
     form = QueueFilterForm(request.GET or None, user=user)
-    claims = (
-        Claim.objects.visible_to(user)
-        .with_flags()
-        .select_related("contributor", "project", "participation__activity", "entered_by")
-    )
     # The projects as a list, not a subquery: with the rows' five joins PostgreSQL spent 6 ms
     # planning the subquery's version of this query, 2 ms this one (docs/performance.md). A
-    # manager manages every project, so there is nothing to narrow.
+    # manager manages every project, so there is nothing to narrow. A coordinator's claims in
+    # those projects are all visible to them, so visible_to's "or their own, or entered by
+    # them" adds nothing but makes the page's count read every waiting claim's row (30 ms at
+    # 200,000 claims) instead of the (status, project) index (docs/performance.md).
     coordinated = None
-    if not user.is_manager:
+    if user.is_manager:
+        claims = Claim.objects.visible_to(user)
+    else:
         coordinated = set(Project.objects.managed_by(user).values_list("pk", flat=True))
-        claims = claims.filter(project__in=sorted(coordinated))
+        claims = Claim.objects.filter(project__in=sorted(coordinated))
+    claims = claims.with_flags().select_related(
+        "contributor", "project", "participation__activity", "entered_by"
+    )
     status = ""
     if form.is_valid():
         status = form.cleaned_data["status"]

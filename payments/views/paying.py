@@ -4,6 +4,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,7 +15,6 @@ from portal.downloads import csv_download
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
 from portal.money import ZERO
-from portal.pagination import CountedPaginator
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
@@ -22,6 +22,15 @@ from ..models import Claim, ClaimStatus, PaymentBatch, PaymentMethod
 from ._common import _uuids
 
 PAYING_PAGE = 50
+
+
+class _CountedPages(Paginator):
+    """Pages of the payable claims, counted by selectors.paying_counts (one pass over the
+    approved claims for the page's three counts, cached) rather than by a COUNT of their own."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
 
 
 def _payable_claims():
@@ -50,8 +59,9 @@ def payment_list(request):
     if not permissions.can_pay_claims(user):
         raise PermissionDenied
     claims = _payable().order_by(F("decided_at").asc(nulls_first=True), "pk")
-    paginator = CountedPaginator(claims, PAYING_PAGE, count_rows=_payable_claims())
-    page = paginator.get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    counts = selectors.paying_counts(today)
+    page = _CountedPages(claims, PAYING_PAGE, count=counts["payable"]).get_page(request.GET.get("page"))
     select_all = request.GET.get("select") == "all"
     rows = [
         {
@@ -68,15 +78,14 @@ def payment_list(request):
             "rows": rows,
             "page": page,
             "select_all": select_all,
-            "zero_claims": Claim.objects.filter(status=ClaimStatus.APPROVED, total=0).count(),
-            "later_claims": Claim.objects.filter(
-                status=ClaimStatus.APPROVED, total__gt=0, pay_after__gt=timezone.localdate()
-            ).count(),
+            "zero_claims": counts["zero"],
+            "later_claims": counts["later"],
             "batches": PaymentBatch.objects.select_related("created_by")[:20],
             # Other things paid from this page's role (a partner organisation's invoices).
             "paying_links": dashboard.links_for(user, "paying"),
-            "timing": selectors.time_to_pay(),
-            "spend": selectors.project_spend(),
+            # The organisation's figures, the same for every manager: cached (portal.figures).
+            "timing": selectors.organisation_time_to_pay(),
+            "spend": selectors.organisation_spend(),
         },
     )
 
