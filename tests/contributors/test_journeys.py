@@ -118,9 +118,11 @@ def test_your_data_page_says_things_in_words_and_keeps_no_codes(rf):
         },
     )
     log, claims = readable_section(rf.get("/"), section, user=None)["groups"]
-    assert log["cards"][0]["rows"][0]["value"] == "Your equality monitoring answers were shown to you"
-    fees = claims["cards"][0]["rows"][0]
-    assert fees["lines"] == ["Description: Attending; Amount: £25.00"]
+    # A card's rows are its summary list's markup (data_export.summary_list).
+    assert "<dd class=\"govuk-summary-list__value\">Your equality monitoring answers were shown to you" in (
+        log["cards"][0]["rows"]
+    )
+    assert "<li>Description: Attending; Amount: £25.00</li>" in claims["cards"][0]["rows"]
 
 
 def test_who_wants_large_print(cara, olu):
