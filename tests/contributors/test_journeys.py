@@ -119,8 +119,9 @@ def test_your_data_page_says_things_in_words_and_keeps_no_codes(rf):
     )
     log, claims = readable_section(rf.get("/"), section, user=None)["groups"]
     # A card's rows are its summary list's markup (data_export.summary_list).
-    assert "<dd class=\"govuk-summary-list__value\">Your equality monitoring answers were shown to you" in (
-        log["cards"][0]["rows"]
+    assert (
+        '<dd class="govuk-summary-list__value">Your equality monitoring answers were shown to you'
+        in (log["cards"][0]["rows"])
     )
     assert "<li>Description: Attending; Amount: £25.00</li>" in claims["cards"][0]["rows"]
 
