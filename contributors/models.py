@@ -296,7 +296,8 @@ class ContactTask(models.Model):
     channel = models.CharField(max_length=10, choices=ContactChannel)
     subject = models.CharField(max_length=200)
     # `body` is the note to staff (what to do); `letter` is what the person is told, printed in
-    # their letter or read out on the call. Blank where the body already speaks to the person.
+    # their letter or read out on the call (the body again when that already speaks to the person;
+    # blank only on tasks made before the two were kept apart).
     body = models.TextField()
     letter = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

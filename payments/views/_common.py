@@ -2,8 +2,6 @@
 
 from django.shortcuts import get_object_or_404
 
-from portal.lookups import public_ids
-
 from ..models import Claim
 
 
@@ -13,7 +11,3 @@ def _get_claim(request, public_id) -> Claim:
         "contributor", "project", "participation__activity", "entered_by", "decided_by"
     )
     return get_object_or_404(claims, public_id=public_id)
-
-
-# The one reading of ids sent back in a form, under the name this package's views use.
-_uuids = public_ids

@@ -8,12 +8,12 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.lookups import public_ids
 from portal.models import Project
 
 from .. import permissions, selectors, services
 from ..forms import QueueFilterForm
 from ..models import Claim, ClaimStatus
-from ._common import _uuids
 
 QUEUE_PAGE = 50
 
@@ -89,7 +89,7 @@ def claim_bulk_approve(request):
     if not permissions.can_view_queue(user):
         raise PermissionDenied
     ids = request.POST.getlist("claims")
-    claims = list(Claim.objects.visible_to(user).filter(public_id__in=_uuids(ids)))
+    claims = list(Claim.objects.visible_to(user).filter(public_id__in=public_ids(ids)))
     if not claims:
         messages.error(request, "Choose at least one claim to approve.")
         return redirect("payments:claim_queue")

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from portal.errors import PortalError, show_error
+from portal.lookups import public_ids
 
 from .. import permissions, services
 from ..forms import BenefitRuleForm
 from ..models import BenefitRule
-from ._common import _uuids
 
 BENEFIT_RULES_PAGE = 50
 
@@ -46,7 +46,7 @@ def benefitrule_create(request):
     initial = {}
     based_on = request.GET.get("from")
     if based_on:
-        base = BenefitRule.objects.filter(public_id__in=_uuids([based_on])).first()
+        base = BenefitRule.objects.filter(public_id__in=public_ids([based_on])).first()
         if base is not None:
             initial = {
                 "benefit": base.benefit,

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST
 from portal import dashboard
 from portal.downloads import csv_download
 from portal.errors import PortalError, show_error
+from portal.lookups import public_ids
 from portal.mfa import mfa_this_session
 from portal.money import ZERO
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
 from ..models import Claim, ClaimStatus, PaymentBatch, PaymentMethod
-from ._common import _uuids
 
 PAYING_PAGE = 50
 
@@ -99,7 +99,7 @@ def claims_pay(request):
     user = request.user
     if not permissions.can_pay_claims(user):
         raise PermissionDenied
-    chosen = list(_payable().filter(public_id__in=_uuids(request.POST.getlist("claims"))).order_by("pk"))
+    chosen = list(_payable().filter(public_id__in=public_ids(request.POST.getlist("claims"))).order_by("pk"))
     if not chosen:
         messages.error(request, "Select at least one claim to pay.")
         return redirect("payments:payment_list")
