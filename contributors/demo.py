@@ -411,6 +411,9 @@ def _letters_and_calls(david: Contributor, dennis: Contributor) -> None:
             "channel": ContactChannel.POST,
             "body": "David Lloyd's advisory group role on Getting home after a stroke has ended. Send the "
             "thank-you letter and his certificate in large print.",
+            "letter": "Your time on the Getting home after a stroke advisory group has come to an end. "
+            "Thank you for all the advice you gave the group. "
+            "Your certificate of involvement is with this letter.",
         },
     )
     ContactTask.objects.get_or_create(
@@ -420,5 +423,7 @@ def _letters_and_calls(david: Contributor, dennis: Contributor) -> None:
             "channel": ContactChannel.PHONE,
             "body": "Call Dennis to say we have his interest in the stroke advisory group and will "
             "ring him with the outcome after the closing date.",
+            "letter": "We have your interest in the stroke advisory group. We will ring you with the "
+            "outcome after the closing date.",
         },
     )
