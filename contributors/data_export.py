@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal import reminders
 from portal.models import AuditEvent, SentReminder, User
-from portal.pagination import paginate, paginate_keys
+from portal.pagination import PAGE_SIZE, paginate, paginate_keys
 
 
 @dataclass(frozen=True)
@@ -320,9 +320,6 @@ def _rows(record: dict) -> list[dict]:
         else:
             rows.append({"label": _label(key), "value": _words(key, value)})
     return rows
-
-
-PAGE_SIZE = 25
 
 
 def _is_records(value) -> bool:

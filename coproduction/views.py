@@ -16,6 +16,7 @@ from impact.models import ImpactEntry
 from portal.errors import PortalError, show_error
 from portal.lookups import get_by_public_id_or_404
 from portal.models import Activity, User
+from portal.pagination import PAGE_SIZE
 from portal.permissions import can_manage_activity
 
 from . import forms, permissions, selectors, services
@@ -30,10 +31,8 @@ from .models import (
     Visibility,
 )
 
-PER_PAGE = 20
 
-
-def _page(request, queryset, per_page=PER_PAGE):
+def _page(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 

@@ -419,7 +419,7 @@ def _public_page(request, project):
             )
         else:
             entries = entries.filter(project=project)
-        context["entries"], context["entries_query"] = paginate(request, entries, per_page=20)
+        context["entries"], context["entries_query"] = paginate(request, entries)
         # No request: the body must not depend on who is looking (nor run context processors).
         body = render_to_string("impact/partials/public_changes_body.html", context)
         if settings.PORTAL_SHARED_CACHE:

@@ -17,6 +17,7 @@ from contributors.models import Opportunity, RoleType
 from portal.errors import PortalError, show_error
 from portal.links import absolute_url
 from portal.models import Activity, Project
+from portal.pagination import PAGE_SIZE
 
 from . import calendars, permissions, services
 from .forms import (
@@ -27,8 +28,6 @@ from .forms import (
     ShortlistMessageForm,
 )
 from .models import CalendarFeed, Delivery, Message
-
-PAGE_SIZE = 20
 
 
 def _require_messaging_role(request) -> None:

@@ -12,6 +12,7 @@ from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
 from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project
+from portal.pagination import PAGE_SIZE
 from portal.pdf import render_pdf
 
 from . import permissions, selectors, services
@@ -38,11 +39,9 @@ from .models import (
     PartnerPayRun,
 )
 
-PAGE = 25
-
 
 def _page(request, qs):
-    return Paginator(qs, PAGE).get_page(request.GET.get("page"))
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _get_partner(request, public_id) -> Partner:

@@ -4,7 +4,9 @@
 from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
-PAGE_SIZE = 50
+# One page size for every list: a GOV.UK table of 25 rows reads on a phone and renders in a
+# few milliseconds (docs/performance.md); a page size per list was a rule in seven places.
+PAGE_SIZE = 25
 
 
 def paginate(request, rows, per_page: int = PAGE_SIZE, param: str = "page") -> tuple[Page, str]:

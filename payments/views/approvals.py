@@ -10,12 +10,11 @@ from django.views.decorators.http import require_POST
 
 from portal.lookups import public_ids
 from portal.models import Project
+from portal.pagination import PAGE_SIZE
 
 from .. import permissions, selectors, services
 from ..forms import QueueFilterForm
 from ..models import Claim, ClaimStatus
-
-QUEUE_PAGE = 50
 
 
 @login_required
@@ -53,7 +52,7 @@ def claim_queue(request):
     if status != "all":
         claims = claims.filter(status=status or ClaimStatus.SUBMITTED)
     claims = claims.order_by(F("submitted_at").asc(nulls_last=True), "pk")
-    page = Paginator(claims, QUEUE_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     decidable = permissions.decidable_claim_ids(user, page.object_list, coordinated=coordinated)
     select_all = request.GET.get("select") == "all"
     rows = []

@@ -9,12 +9,11 @@ from django.utils import timezone
 
 from portal.errors import PortalError, show_error
 from portal.lookups import public_ids
+from portal.pagination import PAGE_SIZE
 
 from .. import permissions, services
 from ..forms import BenefitRuleForm
 from ..models import BenefitRule
-
-BENEFIT_RULES_PAGE = 50
 
 
 def _require_benefit_rules(request):
@@ -28,7 +27,7 @@ def benefitrule_list(request):
     _require_benefit_rules(request)
     today = timezone.localdate()
     rules = BenefitRule.objects.select_related("created_by").order_by("benefit", "-applies_from", "-pk")
-    page = Paginator(rules, BENEFIT_RULES_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(rules, PAGE_SIZE).get_page(request.GET.get("page"))
     in_force = {}
     for rule in BenefitRule.objects.filter(applies_from__lte=today).order_by("benefit", "-applies_from"):
         in_force.setdefault(rule.benefit, rule.pk)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project, offline_q
-from portal.pagination import paginate_keys
+from portal.pagination import PAGE_SIZE, paginate_keys
 from portal.storage import private_file_response
 
 from .. import benefits, permissions, selectors, services
@@ -30,8 +30,6 @@ from ..forms import (
 from ..models import Claim, ClaimStatus, ExpenseLine, FeeLine
 from ._common import _get_claim
 
-CLAIMS_PAGE = 25
-
 
 @login_required
 def claim_list(request):
@@ -45,7 +43,7 @@ def claim_list(request):
         request,
         mine.values_list("pk", flat=True),
         Claim.objects.select_related("participation__activity", "project", "contributor"),
-        per_page=CLAIMS_PAGE,
+        per_page=PAGE_SIZE,
     )
     today = timezone.localdate()
     for claim in claims:

@@ -16,12 +16,11 @@ from portal.errors import PortalError, show_error
 from portal.lookups import public_ids
 from portal.mfa import mfa_this_session
 from portal.money import ZERO
+from portal.pagination import PAGE_SIZE
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
 from ..models import Claim, ClaimStatus, PaymentBatch, PaymentMethod
-
-PAYING_PAGE = 50
 
 
 class _CountedPages(Paginator):
@@ -61,7 +60,7 @@ def payment_list(request):
     claims = _payable().order_by(F("decided_at").asc(nulls_first=True), "pk")
     today = timezone.localdate()
     counts = selectors.paying_counts(today)
-    page = _CountedPages(claims, PAYING_PAGE, count=counts["payable"]).get_page(request.GET.get("page"))
+    page = _CountedPages(claims, PAGE_SIZE, count=counts["payable"]).get_page(request.GET.get("page"))
     select_all = request.GET.get("select") == "all"
     rows = [
         {

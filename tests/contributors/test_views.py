@@ -189,8 +189,9 @@ def test_the_people_who_do_not_use_the_portal_page_in_name_order_within_the_scop
     client, fatima, other_coordinator
 ):
     from portal.models import User
+    from portal.pagination import PAGE_SIZE
 
-    for n in range(52):
+    for n in range(PAGE_SIZE + 2):
         person = User.objects.create_user(email=None, password=None, name=f"Offline {n:02d}")
         ContributorFactory(user=person, registered_by=fatima, contact_method="post")
     stranger = User.objects.create_user(email=None, password=None, name="Offline Stranger")
@@ -198,12 +199,13 @@ def test_the_people_who_do_not_use_the_portal_page_in_name_order_within_the_scop
     client.force_login(fatima)
     url = reverse("contributors:directory")
     first = client.get(url).content.decode()
-    assert "Offline 49" in first
-    assert "Offline 50" not in first
-    assert first.index("Offline 00") < first.index("Offline 01") < first.index("Offline 49")
+    last_on_first = f"Offline {PAGE_SIZE - 1:02d}"
+    assert last_on_first in first
+    assert f"Offline {PAGE_SIZE:02d}" not in first
+    assert first.index("Offline 00") < first.index("Offline 01") < first.index(last_on_first)
     last = client.get(url, {"offline_page": 2}).content.decode()
-    assert "Offline 51" in last
-    assert "Offline 49" not in last
+    assert f"Offline {PAGE_SIZE + 1:02d}" in last
+    assert last_on_first not in last
     assert "Offline Stranger" not in first + last
 
 
