@@ -259,9 +259,26 @@ class QueueFilterForm(forms.Form):
     person = forms.CharField(required=False, label="Contributor name")
     waiting_for_me = forms.BooleanField(required=False, label="Only claims waiting for my decision")
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, projects: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.managed_by(user)
+        # `projects` (key -> title, in the order of managed_by) the view read already for the
+        # rows: the select is written out from them (partials/select_field.html), not by the
+        # widget, which read the projects again and rendered each option through a template.
+        self.project_choices = [("", self.fields["project"].empty_label), *projects.items()]
+
+    def options(self, name: str) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) of the select `name`, selected as Django's Select marks it."""
+        choices = self.project_choices if name == "project" else self.fields[name].choices
+        value = self[name].value()
+        current = "" if value is None else str(value)
+        return [(str(key), label, str(key) == current) for key, label in choices]
+
+    def status_options(self):
+        return self.options("status")
+
+    def project_options(self):
+        return self.options("project")
 
 
 class PayForm(forms.Form):

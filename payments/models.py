@@ -185,6 +185,14 @@ class PaymentChoice(models.TextChoices):
     EXPENSES_ONLY = "expenses_only", "No fee: expenses only"
 
 
+def claim_title(activity_title: str | None, ad_hoc_description: str) -> str:
+    """What a claim is for (Claim.title): its activity, else the task a coordinator agreed.
+    Also for lists that read the two columns rather than the claim (payments.selectors.listed)."""
+    if activity_title is not None:
+        return activity_title
+    return ad_hoc_description or "an agreed task"
+
+
 def claim_reference(pk: int, year: int) -> str:
     """Unique because the number is the row's id; the year only helps people read it."""
     return f"CL-{year}-{pk:05d}"
@@ -200,13 +208,15 @@ class _FlaggedClaims(models.query.ModelIterable):
         claims = list(super().__iter__())
         spend = committed_by_project() if any(c.status == ClaimStatus.SUBMITTED for c in claims) else {}
         for claim in claims:
-            budget, committed = spend.get(claim.project_id, (None, None))
-            claim.is_over_budget = (
-                claim.status == ClaimStatus.SUBMITTED
-                and budget is not None
-                and budget < committed + claim.total
-            )
+            claim.is_over_budget = over_budget(spend, claim.project_id, claim.status, claim.total)
         yield from claims
+
+
+def over_budget(spend: dict, project_id: int, status: str, total) -> bool:
+    """Would approving this waiting claim take its project's committed spend past the budget?
+    `spend` is `committed_by_project()` (empty if no row on the page is waiting)."""
+    budget, committed = spend.get(project_id, (None, None))
+    return status == ClaimStatus.SUBMITTED and budget is not None and budget < committed + total
 
 
 def committed_by_project() -> dict:
@@ -305,6 +315,13 @@ class ClaimQuerySet(models.QuerySet):
         `is_over_budget` (approving it would take the project's committed spend past its
         budget), set on each claim from one sum per project over the rows' projects
         (`_FlaggedClaims`)."""
+        flagged = self.with_duplicate_receipt()
+        flagged._iterable_class = _FlaggedClaims
+        return flagged
+
+    def with_duplicate_receipt(self):
+        """Annotate `has_duplicate_receipt`: a receipt file on this claim is also on another.
+        Alone (without with_flags' model rows) for lists that read only a few columns."""
         from django.db.models import Exists, OuterRef
 
         other_use = ExpenseLine.objects.filter(receipt_sha256=OuterRef("receipt_sha256")).exclude(
@@ -315,9 +332,7 @@ class ClaimQuerySet(models.QuerySet):
             .exclude(receipt_sha256="")
             .filter(Exists(other_use))
         )
-        flagged = self.annotate(has_duplicate_receipt=Exists(duplicate))
-        flagged._iterable_class = _FlaggedClaims
-        return flagged
+        return self.annotate(has_duplicate_receipt=Exists(duplicate))
 
     def with_payment_route(self):
         """Annotate `pays_by_vouchers` and `has_bank_details` in SQL, once for the whole list:
@@ -430,9 +445,9 @@ class Claim(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        if self.participation_id:
-            return self.participation.activity.title
-        return self.ad_hoc_description or "an agreed task"
+        return claim_title(
+            self.participation.activity.title if self.participation_id else None, self.ad_hoc_description
+        )
 
     @property
     def is_editable(self) -> bool:
