@@ -118,6 +118,21 @@ def paying_counts(today: date) -> dict:
     return figures.cached("payments:paying_counts", count, scope=today.isoformat())
 
 
+def paying_page_figures(today: date) -> dict:
+    """The paying page's figures (`counts`: paying_counts, `timing`, `spend`) in one cache read
+    rather than three: each figure is two round trips to the cache, about a millisecond each on
+    a busy machine. The same generation as the figures in it, so forgotten with them."""
+    return figures.cached(
+        "payments:paying_page",
+        lambda: {
+            "counts": paying_counts(today),
+            "timing": organisation_time_to_pay(),
+            "spend": organisation_spend(),
+        },
+        scope=today.isoformat(),
+    )
+
+
 def waiting_by_project() -> dict[int, int]:
     """Each project's waiting (submitted) claims, by project key: the approval queue's count
     when nothing narrows it but the project, from the (status, project) index. Not the
@@ -135,6 +150,16 @@ def waiting_by_project() -> dict[int, int]:
         )
 
     return figures.cached("payments:waiting_by_project", count)
+
+
+def queue_figures() -> dict:
+    """The approval queue's figures (`waiting`: waiting_by_project, `committed`:
+    committed_by_project, for the budget warnings) in one cache read, as paying_page_figures."""
+    from .models import committed_by_project
+
+    return figures.cached(
+        "payments:queue", lambda: {"waiting": waiting_by_project(), "committed": committed_by_project()}
+    )
 
 
 # The columns a list of claims shows (`listed`), read as values: a page of model instances

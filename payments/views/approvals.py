@@ -15,6 +15,7 @@ from portal.pagination import PAGE_SIZE
 from .. import permissions, selectors, services
 from ..forms import QueueFilterForm
 from ..models import Claim, ClaimStatus, committed_by_project, over_budget
+from . import rows as row_markup
 
 # What a row of the queue shows and needs to decide whether it may be ticked: read as values
 # (payments.selectors.listed), not as five model instances per row with every column.
@@ -69,17 +70,20 @@ def claim_queue(request):
         claims = claims.filter(status=status)
     claims = claims.order_by(F("submitted_at").asc(nulls_last=True), "pk")
     paginator = Paginator(claims.with_duplicate_receipt().values(*_ROW), PAGE_SIZE)
+    figures = None
     if status == ClaimStatus.SUBMITTED and not narrowed:
         # The count of the page links from each project's waiting claims (a figure, the same
         # for everyone) rather than a COUNT of this person's: 3-5 ms at 200,000 claims.
-        waiting = selectors.waiting_by_project()
+        figures = selectors.queue_figures()
+        waiting = figures["waiting"]
         scope = [project.pk] if project else (coordinated if coordinated is not None else waiting)
         paginator.count = sum(waiting.get(pk, 0) for pk in scope)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.listed(page.object_list, people=("contributor", "entered_by"), hints=True)
     decidable = permissions.decidable_claim_ids(user, page.object_list, coordinated=coordinated)
-    waiting_here = any(c["status"] == ClaimStatus.SUBMITTED for c in page.object_list)
-    spend = committed_by_project() if waiting_here else {}
+    spend = {}
+    if any(c["status"] == ClaimStatus.SUBMITTED for c in page.object_list):
+        spend = figures["committed"] if figures else committed_by_project()
     select_all = request.GET.get("select") == "all"
     for c in page.object_list:
         c["project"] = projects.get(c["project_id"], "")
@@ -99,6 +103,7 @@ def claim_queue(request):
         {
             "form": form,
             "rows": page.object_list,
+            "rows_html": row_markup.queue_rows(page.object_list),
             "page": page,
             "query": query.urlencode(),
             "filters": filters.urlencode(),
