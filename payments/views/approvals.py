@@ -80,18 +80,21 @@ def claim_queue(request):
         paginator.count = sum(waiting.get(pk, 0) for pk in scope)
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.listed(page.object_list, people=("contributor", "entered_by"), hints=True)
-    decidable = permissions.decidable_claim_ids(user, page.object_list, coordinated=coordinated)
     spend = {}
     if any(c["status"] == ClaimStatus.SUBMITTED for c in page.object_list):
         spend = figures["committed"] if figures else committed_by_project()
-    select_all = request.GET.get("select") == "all"
     for c in page.object_list:
         c["project"] = projects.get(c["project_id"], "")
         c["status_label"] = ClaimStatus(c["status"]).label
         c["second_approval"] = c["status"] == ClaimStatus.SUBMITTED and c["decided_by_id"] is not None
         c["over_budget"] = over_budget(spend, c["project_id"], c["status"], c["total"])
         c["flagged"] = c["has_duplicate_receipt"] or c["over_budget"]
-        c["selectable"] = c["pk"] in decidable and c["status"] == ClaimStatus.SUBMITTED and not c["flagged"]
+    # Only a waiting claim with no warning can be ticked, so only those are asked about.
+    tickable = [c for c in page.object_list if c["status"] == ClaimStatus.SUBMITTED and not c["flagged"]]
+    decidable = permissions.decidable_claim_ids(user, tickable, coordinated=coordinated)
+    select_all = request.GET.get("select") == "all"
+    for c in page.object_list:
+        c["selectable"] = c["pk"] in decidable
         c["checked"] = c["selectable"] and select_all
     query = request.GET.copy()
     query.pop("select", None)
