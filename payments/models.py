@@ -261,6 +261,27 @@ def _duplicate_receipt():
     return Exists(duplicate)
 
 
+@functools.cache
+def _payment_route():
+    """ClaimQuerySet.with_payment_route's two expressions, built once (as _duplicate_receipt)."""
+    from contributors.models import BankAccount, PaymentMethod
+
+    return {
+        "pays_by_vouchers": models.Case(
+            models.When(
+                Q(payment_choice=PaymentChoice.VOUCHERS)
+                | Q(contributor__contributor__payment_method=PaymentMethod.VOUCHERS),
+                then=models.Value(True),
+            ),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+        "has_bank_details": models.Exists(
+            BankAccount.objects.filter(contributor__user=models.OuterRef("contributor"))
+        ),
+    }
+
+
 class ClaimQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Your own claims; a coordinator's projects' claims; every claim for a manager."""
@@ -344,22 +365,7 @@ class ClaimQuerySet(models.QuerySet):
     def with_payment_route(self):
         """Annotate `pays_by_vouchers` and `has_bank_details` in SQL, once for the whole list:
         vouchers if chosen on the claim or the profile, otherwise a bank transfer."""
-        from contributors.models import BankAccount, PaymentMethod
-
-        return self.annotate(
-            pays_by_vouchers=models.Case(
-                models.When(
-                    Q(payment_choice=PaymentChoice.VOUCHERS)
-                    | Q(contributor__contributor__payment_method=PaymentMethod.VOUCHERS),
-                    then=models.Value(True),
-                ),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            ),
-            has_bank_details=models.Exists(
-                BankAccount.objects.filter(contributor__user=models.OuterRef("contributor"))
-            ),
-        )
+        return self.annotate(**_payment_route())
 
 
 class Claim(TimeStampedModel):
