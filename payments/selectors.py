@@ -180,10 +180,11 @@ def person_columns(path: str) -> tuple[str, ...]:
     return (f"{path}_id", f"{path}__name", f"{path}__email", f"{path}__public_id")
 
 
-def listed(rows, *, people=("contributor",), hints=False) -> list[dict]:
+def listed(rows, *, people=("contributor",), hints=()) -> list[dict]:
     """Rows of LISTED (and `person_columns` of each of `people`) with what the list shows:
     `title` as Claim.title gives it, each person's name as User's str gives it (None when
-    there is nobody there) and with `hints`, `<path>_hint` as the person_hint filter gives it."""
+    there is nobody there) and for each of `hints`, `<path>_hint` as the person_hint filter
+    gives it."""
     from types import SimpleNamespace
 
     from portal.people import hint
@@ -201,7 +202,7 @@ def listed(rows, *, people=("contributor",), hints=False) -> list[dict]:
                 name=row[f"{path}__name"], email=row[f"{path}__email"], public_id=row[f"{path}__public_id"]
             )
             row[path] = User.__str__(person)
-            if hints:
+            if path in hints:
                 row[f"{path}_hint"] = hint(person)
     return rows
 

@@ -79,7 +79,9 @@ def claim_queue(request):
         scope = [project.pk] if project else (coordinated if coordinated is not None else waiting)
         paginator.count = sum(waiting.get(pk, 0) for pk in scope)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = selectors.listed(page.object_list, people=("contributor", "entered_by"), hints=True)
+    page.object_list = selectors.listed(
+        page.object_list, people=("contributor", "entered_by"), hints=("contributor",)
+    )
     spend = {}
     if any(c["status"] == ClaimStatus.SUBMITTED for c in page.object_list):
         spend = figures["committed"] if figures else committed_by_project()
