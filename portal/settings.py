@@ -368,6 +368,11 @@ CELERY_BEAT_SCHEDULE["portal-deliver-unsent-email"] = {
     "task": "portal.tasks.deliver_unsent_email",
     "schedule": crontab(minute=30),  # half past every hour: what a broker outage left unsent
 }
+CELERY_BEAT_SCHEDULE["messaging-sweep-deliveries"] = {
+    "task": "messaging.tasks.sweep_deliveries",
+    # quarter to every hour: messages a broker outage or a stopped worker left unsent
+    "schedule": crontab(minute=45),
+}
 
 # === Several nodes: shared private files, sessions, logs, error reports (issue 14) ==========
 # Private files (receipts, evidence, reports, certificate batches) live in one storage,
