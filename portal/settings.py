@@ -368,6 +368,10 @@ CELERY_BEAT_SCHEDULE["portal-deliver-unsent-email"] = {
     "task": "portal.tasks.deliver_unsent_email",
     "schedule": crontab(minute=30),  # half past every hour: what a broker outage left unsent
 }
+CELERY_BEAT_SCHEDULE["impact-sweep-reports"] = {
+    "task": "impact.tasks.sweep_reports",
+    "schedule": crontab(minute=50),  # reports a broker outage left waiting or a worker left half made
+}
 CELERY_BEAT_SCHEDULE["messaging-sweep-deliveries"] = {
     "task": "messaging.tasks.sweep_deliveries",
     # quarter to every hour: messages a broker outage or a stopped worker left unsent
