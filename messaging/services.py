@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import timedelta
 from email.utils import parseaddr
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -219,7 +220,12 @@ def _send_by_channel(delivery: Delivery) -> str:
     if delivery.channel == Channel.TEXT:
         if not backends.can_send_texts():
             raise backends.PermanentFailure("No text-message service is set up")
-        text = f"{message.subject}: {message.body}\n\nReply in the portal: {_portal_link(delivery)}"
+        how = (
+            "Reply to this text, or in the portal"
+            if settings.PORTAL_MESSAGING_TEXT_REPLIES
+            else "Reply in the portal"
+        )
+        text = f"{message.subject}: {message.body}\n\n{how}: {_portal_link(delivery)}"
         return backends.send_text(phone=person.contributor.phone, body=text, reference=reference)
     if delivery.channel == Channel.POST and backends.letters_via_notify():
         profile = person.contributor
@@ -442,6 +448,37 @@ def reply_from_email(*, to: str, sender: str, text: str) -> Reply | None:
     if not body:
         return None
     return reply(actor=delivery.recipient, delivery=delivery, body=body)
+
+
+# A text back is taken as a reply to the last text the number was sent within this long.
+TEXT_REPLY_WINDOW_DAYS = 30
+
+
+def reply_from_text(*, source_number: str, text: str) -> Reply | None:
+    """A text someone sent back, posted by Notify's received-text callback. Texts carry no
+    thread, so it answers the newest message that went to that number by text in the last
+    TEXT_REPLY_WINDOW_DAYS days; a number two people share (a carer's) answers the newer of
+    their messages. Texts from other numbers, or long after, are dropped."""
+    if not settings.PORTAL_MESSAGING_TEXT_REPLIES or not (text or "").strip():
+        return None
+    digits = re.sub(r"[^0-9+]", "", source_number or "")
+    try:
+        # Notify gives "447700912345": international, without the plus.
+        number = phonenumbers.parse(digits if digits.startswith(("+", "0")) else f"+{digits}", "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    since = timezone.now() - timedelta(days=TEXT_REPLY_WINDOW_DAYS)
+    delivery = (
+        Delivery.objects.select_related("recipient")
+        .filter(channel=Channel.TEXT, recipient__contributor__phone=phone, message__created_at__gte=since)
+        .exclude(status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED))
+        .order_by("-message__created_at", "-pk")
+        .first()
+    )
+    if delivery is None or not permissions.can_reply(delivery.recipient, delivery):
+        return None
+    return reply(actor=delivery.recipient, delivery=delivery, body=text.strip())
 
 
 def mark_replies_read(*, user: User, message: Message) -> None:

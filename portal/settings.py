@@ -469,3 +469,7 @@ PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="
 # with this bearer token. Unset: people reply in the portal only.
 PORTAL_MESSAGING_REPLY_DOMAIN = env.str("PORTAL_MESSAGING_REPLY_DOMAIN", default="")
 PORTAL_MESSAGING_INBOUND_TOKEN = env.str("PORTAL_MESSAGING_INBOUND_TOKEN", default="")
+# Replies by text: on when the Notify service receives text messages and its received-text
+# callback posts to /messages/notify/received-text/ (with PORTAL_NOTIFY_CALLBACK_TOKEN). Texts
+# then say "reply to this text"; off, they send people to the portal to reply.
+PORTAL_MESSAGING_TEXT_REPLIES = env.bool("PORTAL_MESSAGING_TEXT_REPLIES", default=False)

@@ -337,6 +337,72 @@ def test_a_reply_by_email_reaches_the_senders_inbox(
     assert (reply.author, reply.body, reply.delivery) == (people_ready["email"], "Room 9 is fine.", delivery)
 
 
+def _text_back(client, number, text, token=CALLBACK_TOKEN):
+    return client.post(
+        reverse("messaging:notify_received_text"),
+        {
+            "id": "b2c3",
+            "source_number": number,
+            "destination_number": "07700987654",
+            "message": text,
+            "date_received": "2026-12-01T10:00:00.000000Z",
+        },
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_a_text_back_reaches_the_senders_inbox_as_a_reply(
+    client, settings, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_MESSAGING_TEXT_REPLIES = True
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    [text] = notify.texts_to(TEXT_PHONE)
+    assert "Reply to this text, or in the portal" in text["personalisation"]["body"]
+    delivery = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    assert _text_back(client, "447400123456", "Room 9 is fine", token="wrong").status_code == 401
+    assert _text_back(client, "447999999999", "Who is this?").json() == {"result": "ignored"}
+    assert not Reply.objects.exists()
+    # Notify's number has no plus; the profile's is +44...: the same person.
+    assert _text_back(client, "447400123456", " Room 9 is fine ").json() == {"result": "reply"}
+    reply = Reply.objects.get()
+    assert (reply.author, reply.body, reply.delivery) == (people_ready["text"], "Room 9 is fine", delivery)
+    client.force_login(fatima)
+    page = client.get(reverse("messaging:sent_detail", args=[message.public_id])).content.decode()
+    assert "Room 9 is fine" in page
+
+
+def test_texts_back_are_dropped_when_replies_by_text_are_off_or_too_late(
+    client, settings, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    [text] = notify.texts_to(TEXT_PHONE)
+    assert "Reply in the portal" in text["personalisation"]["body"]
+    assert _text_back(client, "447400123456", "Fine").json() == {"result": "ignored"}  # off
+    settings.PORTAL_MESSAGING_TEXT_REPLIES = True
+    Message.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(days=services.TEXT_REPLY_WINDOW_DAYS + 1)
+    )
+    assert _text_back(client, "447400123456", "Fine").json() == {"result": "ignored"}
+    assert _text_back(client, "not a number", "Fine").json() == {"result": "ignored"}
+    assert (
+        client.post(
+            reverse("messaging:notify_received_text"),
+            "{",
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {CALLBACK_TOKEN}"},
+        ).status_code
+        == 400
+    )
+    assert not Reply.objects.exists()
+
+
 def test_without_a_text_service_text_people_are_called(people_ready, activity):
     preview = services.preview(services.activity_audience(activity, "everyone"))
     assert dict(preview["by_channel"])["Phone call"] == 2
