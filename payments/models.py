@@ -194,6 +194,12 @@ def claim_title(activity_title: str | None, ad_hoc_description: str) -> str:
     return ad_hoc_description or "an agreed task"
 
 
+def awaiting_second_approval(status: str, decided_by_id: int | None) -> bool:
+    """Approved once and waiting for a second approver (Claim.awaiting_second_approval; also
+    for lists that read the two columns)."""
+    return status == ClaimStatus.SUBMITTED and decided_by_id is not None
+
+
 def claim_reference(pk: int, year: int) -> str:
     """Unique because the number is the row's id; the year only helps people read it."""
     return f"CL-{year}-{pk:05d}"
@@ -472,7 +478,7 @@ class Claim(TimeStampedModel):
 
     @property
     def awaiting_second_approval(self) -> bool:
-        return self.status == ClaimStatus.SUBMITTED and self.decided_by_id is not None
+        return awaiting_second_approval(self.status, self.decided_by_id)
 
     @property
     def days_to_pay(self) -> int | None:

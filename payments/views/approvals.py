@@ -14,7 +14,7 @@ from portal.pagination import PAGE_SIZE
 
 from .. import permissions, selectors, services
 from ..forms import QueueFilterForm
-from ..models import Claim, ClaimStatus, committed_by_project, over_budget
+from ..models import Claim, ClaimStatus, awaiting_second_approval, committed_by_project, over_budget
 from . import rows as row_markup
 
 # What a row of the queue shows and needs to decide whether it may be ticked: read as values
@@ -88,7 +88,7 @@ def claim_queue(request):
     for c in page.object_list:
         c["project"] = projects.get(c["project_id"], "")
         c["status_label"] = ClaimStatus(c["status"]).label
-        c["second_approval"] = c["status"] == ClaimStatus.SUBMITTED and c["decided_by_id"] is not None
+        c["second_approval"] = awaiting_second_approval(c["status"], c["decided_by_id"])
         c["over_budget"] = over_budget(spend, c["project_id"], c["status"], c["total"])
         c["flagged"] = c["has_duplicate_receipt"] or c["over_budget"]
     # Only a waiting claim with no warning can be ticked, so only those are asked about.
