@@ -472,7 +472,9 @@ def finance_export_floor(claims: int = 1500) -> None:
             .filter(pays_by_vouchers=False)
             .order_by(F("decided_at").asc(nulls_first=True), "pk")[:claims]
         )
-        people = Contributor.objects.filter(user__in={c.contributor_id for c in chosen}, bank_account=None)
+        people = Contributor.objects.filter(
+            user__in={c.contributor_id for c in chosen}, bank_account=None
+        ).order_by("pk")
         accounts = []
         for n, profile in enumerate(people):
             account = BankAccount(contributor=profile)
