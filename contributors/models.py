@@ -5,12 +5,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 
 from portal import crypto
 from portal.models import ActivityMode, Project, TimeStampedModel, User, coordinated_by_q, offline_q
-from portal.people import narrowed, people_q, people_visible_to
+from portal.people import linked, people_q, people_visible_to
 
 from . import equality
 
@@ -49,26 +49,16 @@ def contributor_links(user, among: Q | None = None) -> Q:
     """The links to a person this app knows, for a coordinator (a Q over User): a role on, or
     interest in, one of their projects; having registered them; or the person's own opt-in to
     the directory, which never reaches someone who cannot sign in (so it never lets a
-    coordinator act for them). `among` narrows the EXISTS (portal.people.people_q)."""
+    coordinator act for them). `among` as in portal.people.people_q."""
     projects = Project.objects.coordinated_by(user).values("pk")
-    # EXISTS, not joins (see portal.people.people_q).
+    # Subqueries, not joins (see portal.people.people_q).
     return (
-        Q(
-            Exists(
-                narrowed(
-                    RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects), among
-                )
-            )
-        )
-        | Q(
-            Exists(
-                narrowed(
-                    ExpressionOfInterest.objects.filter(
-                        contributor=OuterRef("pk"), opportunity__project__in=projects
-                    ),
-                    among,
-                )
-            )
+        linked(RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects), among)
+        | linked(
+            ExpressionOfInterest.objects.filter(
+                contributor=OuterRef("pk"), opportunity__project__in=projects
+            ),
+            among,
         )
         | Q(contributor__registered_by=user)
         | (
