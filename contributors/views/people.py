@@ -1,5 +1,6 @@
 """People: the directory, offline contributors, bank-detail changes, invitations, letters and calls."""
 
+import uuid
 from itertools import groupby
 
 from allauth.account.decorators import reauthentication_required
@@ -55,6 +56,7 @@ def directory(request):
     offline, offline_query = paginate_keys(
         request, offline, Contributor.objects.select_related("user", "registered_by"), param="offline_page"
     )
+    _link_people([*people, *offline])
     return render(
         request,
         "contributors/directory.html",
@@ -68,6 +70,15 @@ def directory(request):
             "can_register": permissions.can_register_offline(request.user),
         },
     )
+
+
+def _link_people(contributors) -> None:
+    """Give each row its person's address (`detail_url`), reversed once for the page rather than
+    once a row: `{% url %}` was a fifth of the directory's rendering for its 50 rows."""
+    placeholder = str(uuid.UUID(int=0))
+    before, after = reverse("contributors:person_detail", args=[placeholder]).split(placeholder)
+    for contributor in contributors:
+        contributor.detail_url = f"{before}{contributor.public_id}{after}"
 
 
 def _get_person(request, public_id) -> Contributor:
