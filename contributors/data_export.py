@@ -76,7 +76,8 @@ def _account(user: User) -> dict:
         "preferred_name": user.preferred_name,
         "email": user.email,
         "joined": _dt(user.date_joined),
-        "roles": sorted(user.groups.values_list("name", flat=True)),
+        # From the roles every page reads anyway (forgotten whenever they change).
+        "roles": sorted(user.role_names()),
         "reminders_switched_off": list(user.muted_reminders or []),
     }
 
