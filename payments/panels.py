@@ -209,11 +209,27 @@ def data_export_section(user) -> dict:
 
     from .models import Claim
 
-    # Prefetched into lists: prefetched into the related managers, Django builds a filtered
-    # queryset per claim per relation (75 for a page of 25 cards, about 2 ms of the page).
+    # Only what _claim_record says, and the lines prefetched into lists: prefetched into the
+    # related managers, Django builds a filtered queryset per claim per relation (75 for a page
+    # of 25 cards); the two together were about 3 ms of each "Your data: Payments" page.
     claims = (
         Claim.objects.filter(contributor=user)
         .select_related("project", "participation__activity")
+        .only(
+            "public_id",
+            "reference",
+            "project__title",
+            "participation__activity__title",
+            "ad_hoc_description",
+            "work_on",
+            "status",
+            "payment_choice",
+            "fee_total",
+            "expense_total",
+            "total",
+            "paid_on",
+            "payment_reference",
+        )
         .prefetch_related(
             Prefetch("fee_lines", to_attr="exported_fee_lines"),
             Prefetch("expense_lines", to_attr="exported_expense_lines"),
