@@ -54,34 +54,38 @@ def in_directory_q(path: str = "") -> Q:
     )
 
 
-def contributor_links(user, among: Q | None = None) -> Q:
+def contributor_links(user, offline_only: bool = False) -> Q:
     """The links to a person this app knows, for a coordinator (a Q over User): a role on, or
     interest in, one of their projects; having registered them; or the person's own opt-in to
     the directory, which never reaches someone who cannot sign in (so it never lets a
-    coordinator act for them). `among` as in portal.people.people_q."""
+    coordinator act for them, and is left out for `offline_only`, portal.people.people_q)."""
     projects = Project.objects.coordinated_by(user).values("pk")
     # Subqueries, not joins (see portal.people.people_q).
-    return (
-        linked(RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects), among)
+    links = (
+        linked(RoleAssignment.objects.filter(contributor=OuterRef("pk"), project__in=projects), offline_only)
         | linked(
             ExpressionOfInterest.objects.filter(
                 contributor=OuterRef("pk"), opportunity__project__in=projects
             ),
-            among,
+            offline_only,
         )
         | Q(contributor__registered_by=user)
-        | (in_directory_q(path="contributor") & ~offline_q(path=""))
     )
+    if offline_only:
+        # Left out rather than left to PostgreSQL: the opt-in reads the user's email and
+        # password, which made it scan every user instead of the offline people's index.
+        return links
+    return links | (in_directory_q(path="contributor") & ~offline_q(path=""))
 
 
 def offline_keys_visible_to(user):
     """The keys of the profiles, not erased, of the people `user` may reach who cannot sign in
-    themselves, in name order (the directory's second list). The offline rule is applied inside
-    the scope (`people_q`'s `among`), so PostgreSQL checks the scope for those few people rather
-    than for everyone, and the keys are read from the users' side, joining the profiles once
-    rather than filtering them by a subquery that joins them again (docs/performance.md)."""
+    themselves, in name order (the directory's second list). The scope is checked for those few
+    people only (`people_q`'s `offline_only`), and the keys are read from the users' side,
+    joining the profiles once rather than filtering them by a subquery that joins them again
+    (docs/performance.md)."""
     return (
-        User.objects.filter(people_q(user, among=offline_q(path="")))
+        User.objects.filter(people_q(user, offline_only=True))
         .filter(offline_q(path=""), contributor__isnull=False, contributor__erased_at__isnull=True)
         .order_by("name", "contributor__pk")
         .values_list("contributor__pk", flat=True)
