@@ -146,7 +146,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_role(self, role: str) -> bool:
         return role in self.role_names()
 
-    def role_names(self) -> set[str]:
+    def role_names(self) -> frozenset[str]:
         """The person's roles (their groups' names)."""
         # Cached on the object (many checks per page) and in the cache (every page asks), the
         # latter cleared whenever the person's groups change (portal.apps: forget_roles).
@@ -159,7 +159,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 names = list(self.groups.values_list("name", flat=True)) if self.pk else []
                 if shared:
                     cache.set(self._roles_cache_key, names, 300)
-            self._role_cache = set(names)
+            self._role_cache = frozenset(names)
         return self._role_cache
 
     @property
