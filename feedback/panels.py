@@ -4,7 +4,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from portal import dashboard, figures, reminders
-from portal.models import Project
+from portal.models import Activity, Project
 from portal.permissions import can_manage_project
 from portal.signals import participation_changed, person_erased
 
@@ -22,14 +22,10 @@ def coordinator_home(request) -> dict:
     user = request.user
     rows = selectors.owed_activity_rows(user)
     today = timezone.localdate()
-    # Both counts over the grouped rows in one query.
-    counts = rows.aggregate(
-        total=Count("first_due"), overdue=Count("first_due", filter=Q(first_due__lt=today))
-    )
     return {
         "rows": selectors.owed_rows(rows[:5], today=today),
-        "more": max(counts["total"] - 5, 0),
-        "overdue_activities": counts["overdue"],
+        "more": max(len(rows) - 5, 0),
+        "overdue_activities": sum(1 for row in rows if row["first_due"] < today),
         # Counts over every obligation in the person's projects: cached for them (portal.figures).
         "compliance": figures.cached(
             "feedback:compliance",
@@ -79,7 +75,8 @@ def activity_panel(request, activity) -> dict | None:
 
 
 def register() -> None:
-    figures.forget_on_change("feedback", FeedbackOwed, ActivityFeedback)
+    # Activity: its start orders feedback owed (selectors._owed_everywhere).
+    figures.forget_on_change("feedback", FeedbackOwed, ActivityFeedback, Activity)
     participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
     person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
     reminders.register_sweep("feedback", feedback_reminders.sweep)

@@ -50,9 +50,8 @@ def owed_list(request):
     if not permissions.can_view_feedback_owed(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    # One small row per activity: read them once and page the list, rather than grouping every
-    # due obligation in the scope twice (once to count, once for the page).
-    page, query = paginate(request, list(selectors.owed_activity_rows(request.user)))
+    # One small row per activity, from the organisation's figure (selectors.owed_activity_rows).
+    page, query = paginate(request, selectors.owed_activity_rows(request.user))
     return render(
         request,
         "feedback/owed_list.html",

@@ -1,0 +1,132 @@
+"""Feedback owed (issue 12): the organisation's per-activity counts are kept as a figure and
+scoped per person; what each person sees is what FeedbackOwed.visible_to shows, and a change
+shows on the next page."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Count, Min
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback import services
+from feedback.models import FeedbackOwed
+from feedback.selectors import owed_activity_rows
+from tests.factories import (
+    ActivityFactory,
+    FeedbackItemFactory,
+    FeedbackOwedFactory,
+    ProjectFactory,
+    UserFactory,
+)
+
+
+def _by_visible_to(user) -> list[tuple]:
+    """The list as it was counted before the figure: grouped over visible_to in SQL."""
+    rows = (
+        FeedbackOwed.objects.visible_to(user)
+        .due()
+        .order_by()
+        .values("participation__activity")
+        .annotate(
+            people=Count("pk"), first_due=Min("due_on"), starts_at=Min("participation__activity__starts_at")
+        )
+        .order_by("first_due", "starts_at", "participation__activity")
+    )
+    return [(r["participation__activity"], r["people"], r["first_due"]) for r in rows]
+
+
+def _rows(user) -> list[tuple]:
+    return [(r["participation__activity"], r["people"], r["first_due"]) for r in owed_activity_rows(user)]
+
+
+@pytest.fixture
+def world(fatima, project, cara, olu):
+    """Fatima leads `project` and coordinates `theirs` through the coordinators table; in a
+    project she does not run she owns one obligation and is owed another herself."""
+    theirs = ProjectFactory(title="Co-run")
+    theirs.coordinators.add(fatima)
+    elsewhere = ProjectFactory(title="Elsewhere")
+    past = timezone.now() - timedelta(days=40)
+    led = ActivityFactory(project=project, starts_at=past)
+    FeedbackOwedFactory(participation__activity=led, participation__contributor=cara)
+    FeedbackOwedFactory(participation__activity=led, participation__contributor=olu)
+    FeedbackOwedFactory(participation__activity=ActivityFactory(project=theirs, starts_at=past))
+    other = ActivityFactory(project=elsewhere, starts_at=past - timedelta(days=1))
+    FeedbackOwedFactory(participation__activity=other, owner=fatima)
+    FeedbackOwedFactory(participation__activity=other)  # not hers: not counted for her
+    FeedbackOwedFactory(
+        participation__activity=ActivityFactory(project=elsewhere), participation__contributor=fatima
+    )
+    FeedbackOwedFactory(participation__activity=ActivityFactory(project=elsewhere))  # nobody she knows
+    FeedbackOwedFactory(participation__activity=led, given=True)  # given: owed no longer
+    return {"led": led, "other": other}
+
+
+def test_everyone_sees_what_visible_to_shows_counted_the_same_way(
+    world, fatima, other_coordinator, morgan, cara
+):
+    for user in (fatima, other_coordinator, morgan, cara):
+        assert _rows(user) == _by_visible_to(user), user
+    counts = {activity: people for activity, people, _ in _rows(fatima)}
+    assert counts[world["led"].pk] == 2
+    assert counts[world["other"].pk] == 1  # only the one she owns
+    assert len(_rows(fatima)) == 4
+    assert len(_rows(morgan)) == 5
+
+
+def test_a_second_coordinator_of_a_project_sees_all_of_its_obligations(world, project, fatima):
+    second = UserFactory(coordinator=True)
+    project.coordinators.add(second)
+    assert _rows(second) == _by_visible_to(second)
+    assert [people for activity, people, _ in _rows(second)] == [2]
+
+
+def test_feedback_sent_leaves_the_list_on_the_next_page(client, fatima, world):
+    client.force_login(fatima)
+    url = reverse("feedback:owed_list")
+    led = world["led"]
+    assert led.title in client.get(url).content.decode()
+    feedback = FeedbackItemFactory(feedback__activity=led, feedback__written_by=fatima).feedback
+    services.send_activity_feedback(actor=fatima, feedback=feedback)
+    assert led.title not in client.get(url).content.decode()
+
+
+def test_new_obligations_and_a_moved_activity_show_on_the_next_page(client, fatima, project, world):
+    client.force_login(fatima)
+    url = reverse("feedback:owed_list")
+    client.get(url)
+    fresh = ActivityFactory(
+        project=project, title="Just attended", starts_at=timezone.now() - timedelta(days=80)
+    )
+    FeedbackOwedFactory(participation__activity=fresh, due_on=timezone.localdate() - timedelta(days=60))
+    html = client.get(url).content.decode()
+    assert "Just attended" in html
+    assert html.index("Just attended") < html.index(world["led"].title)  # longest overdue first
+
+    # Ordered by first due date, then by start: moving an activity reorders the list.
+    led = world["led"]
+    led_due = FeedbackOwed.objects.filter(participation__activity=led).due().first().due_on
+    FeedbackOwed.objects.filter(participation__activity=fresh).update(due_on=led_due)  # no signal
+    fresh.starts_at = led.starts_at + timedelta(hours=1)
+    fresh.save()
+    html = client.get(url).content.decode()
+    assert html.index(led.title) < html.index("Just attended")
+
+
+def test_the_list_costs_the_same_queries_for_one_activity_or_many(client, fatima, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(fatima)
+    url = reverse("feedback:owed_list")
+    FeedbackOwedFactory(participation__activity=ActivityFactory(project=project, past=True))
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(30):
+        FeedbackOwedFactory(participation__activity=ActivityFactory(project=project, past=True))
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(one) <= 6
