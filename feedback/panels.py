@@ -45,25 +45,34 @@ def project_panel(request, project) -> dict | None:
     return {"project": project, "compliance": selectors.feedback_compliance(projects=[project])}
 
 
+def _activity_counts(activity, today) -> dict:
+    # Counted in SQL, not a row per person taking part (a big activity has hundreds).
+    due = Q(status=FeedbackOwedStatus.DUE)
+    counts = FeedbackOwed.objects.filter(participation__activity=activity).aggregate(
+        owed=Count("pk"),
+        given=Count("pk", filter=~due),
+        overdue=Count("pk", filter=due & Q(due_on__lt=today)),
+        first_due=Min("due_on", filter=due),
+    )
+    counts["feedback"] = ActivityFeedback.objects.filter(activity=activity).first()
+    return counts
+
+
 def activity_panel(request, activity) -> dict | None:
     user = request.user
     if permissions.can_give_feedback(user, activity):
-        # Counted in SQL, not a row per person taking part (a big activity has hundreds).
-        due = Q(status=FeedbackOwedStatus.DUE)
-        counts = FeedbackOwed.objects.filter(participation__activity=activity).aggregate(
-            owed=Count("pk"),
-            given=Count("pk", filter=~due),
-            overdue=Count("pk", filter=due & Q(due_on__lt=timezone.localdate())),
-            first_due=Min("due_on", filter=due),
+        today = timezone.localdate()
+        # The same for everyone who coordinates the activity, and two queries on every view of
+        # its page: kept as a figure, forgotten when an obligation, the feedback or the
+        # activity is saved (register), and by the day (what is overdue).
+        counts = figures.cached(
+            "feedback:activity",
+            lambda: _activity_counts(activity, today),
+            scope=f"{activity.pk}:{activity.public_id}:{today.isoformat()}",
         )
         if not counts["owed"] and not activity.is_past:
             return None
-        return {
-            "mode": "coordinator",
-            "activity": activity,
-            "feedback": ActivityFeedback.objects.filter(activity=activity).first(),
-            **counts,
-        }
+        return {"mode": "coordinator", "activity": activity, **counts}
     owed = (
         FeedbackOwed.objects.filter(participation__activity=activity, participation__contributor=user)
         .select_related("feedback")

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -188,12 +190,37 @@ def activity_edit(request, public_id):
     )
 
 
+def _participant_rows(request, participations, status_choices) -> list[Participation]:
+    """The page's people taking part, each with its name once and, for a coordinator, the
+    address and options of its status form. Each status's options are rendered once rather than
+    an option at a time on every row: the rows were most of the page's rendering (issue 12)."""
+    rows = list(participations)
+    options = {}
+    if status_choices is not None:
+        options = {
+            value: render_to_string(
+                "portal/partials/participation_status_options.html",
+                {"choices": status_choices, "selected": value},
+            )
+            for value in {p.status for p in rows}
+        }
+    for p in rows:
+        p.person = str(p.contributor)
+        if status_choices is not None:
+            p.status_options = options[p.status]
+            p.status_url = reverse("portal:participation_status", args=[p.public_id])
+    return rows
+
+
 @login_required
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     find = request.GET.get("find", "").strip()
-    participations = activity.participations.select_related("contributor")
+    # Only what the table shows of each person (their name, or email for someone without one).
+    participations = activity.participations.select_related("contributor").only(
+        "public_id", "status", "activity", "contributor__name", "contributor__email", "contributor__public_id"
+    )
     page = query = None
     if can_manage:
         # Paged: a big activity has hundreds taking part, each row a form.
@@ -201,6 +228,13 @@ def activity_detail(request, public_id, add_form=None, status=200):
         participations = page.object_list
     else:
         participations = participations.filter(contributor=request.user)
+    # Before the activity starts only invited/confirmed can be chosen (see the service).
+    status_choices = [
+        (value, label)
+        for value, label in ParticipationStatusForm().fields["status"].choices
+        if activity.is_past or value not in OUTCOME_STATUSES
+    ]
+    participations = _participant_rows(request, participations, status_choices if can_manage else None)
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         # Whether the picker starts as a search: a count over the coordinator's whole scope,
@@ -223,12 +257,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "can_manage": can_manage,
             "add_form": add_form,
             "find": find,
-            # Before the activity starts only invited/confirmed can be chosen (see the service).
-            "status_choices": [
-                (value, label)
-                for value, label in ParticipationStatusForm().fields["status"].choices
-                if activity.is_past or value not in OUTCOME_STATUSES
-            ],
+            "csrf_input": csrf_input(request),
             "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,
