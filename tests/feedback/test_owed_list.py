@@ -130,3 +130,22 @@ def test_the_list_costs_the_same_queries_for_one_activity_or_many(client, fatima
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(one) <= 6
+
+
+def test_each_row_says_how_many_are_owed_and_for_how_long_in_words(client, fatima, project):
+    today = timezone.localdate()
+    one = ActivityFactory(project=project, title="One person", starts_at=timezone.now() - timedelta(days=30))
+    FeedbackOwedFactory(participation__activity=one, due_on=today - timedelta(days=1))
+    two = ActivityFactory(project=project, title="Two people", starts_at=timezone.now() - timedelta(days=20))
+    for _ in range(2):
+        FeedbackOwedFactory(participation__activity=two, due_on=today - timedelta(days=3))
+    client.force_login(fatima)
+    html = client.get(reverse("feedback:owed_list")).content.decode()
+    longest_overdue, then = html.split(">One person</a>")  # overdue longest first
+    assert "owed to 2 people ·" in longest_overdue
+    assert ">3 days</span>" in longest_overdue
+    assert "owed to 1 person ·" in then
+    assert ">1 day</span>" in then
+    assert f"{(today - timedelta(days=3)):%-d %b %Y}</td>" in html
+    write = reverse("feedback:activity_feedback_write", args=[two.public_id])
+    assert f'<a class="govuk-link" href="{write}">Two people</a>' in html
