@@ -9,7 +9,6 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -27,6 +26,7 @@ from .forms import (
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 from .pagination import paginate
+from .participant_rows import participant_rows
 
 
 def admin_login(request):
@@ -190,37 +190,13 @@ def activity_edit(request, public_id):
     )
 
 
-def _participant_rows(request, participations, status_choices) -> list[Participation]:
-    """The page's people taking part, each with its name once and, for a coordinator, the
-    address and options of its status form. Each status's options are rendered once rather than
-    an option at a time on every row: the rows were most of the page's rendering (issue 12)."""
-    rows = list(participations)
-    options = {}
-    if status_choices is not None:
-        options = {
-            value: render_to_string(
-                "portal/partials/participation_status_options.html",
-                {"choices": status_choices, "selected": value},
-            )
-            for value in {p.status for p in rows}
-        }
-    for p in rows:
-        p.person = str(p.contributor)
-        if status_choices is not None:
-            p.status_options = options[p.status]
-            p.status_url = reverse("portal:participation_status", args=[p.public_id])
-    return rows
-
-
 @login_required
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     find = request.GET.get("find", "").strip()
     # Only what the table shows of each person (their name, or email for someone without one).
-    participations = activity.participations.select_related("contributor").only(
-        "public_id", "status", "activity", "contributor__name", "contributor__email", "contributor__public_id"
-    )
+    participations = activity.participations.all()
     page = query = None
     if can_manage:
         # Paged: a big activity has hundreds taking part, each row a form.
@@ -234,7 +210,9 @@ def activity_detail(request, public_id, add_form=None, status=200):
         for value, label in ParticipationStatusForm().fields["status"].choices
         if activity.is_past or value not in OUTCOME_STATUSES
     ]
-    participations = _participant_rows(request, participations, status_choices if can_manage else None)
+    participations, participant_rows_html = participant_rows(
+        participations, status_choices=status_choices if can_manage else None, csrf_input=csrf_input(request)
+    )
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         # Whether the picker starts as a search: a count over the coordinator's whole scope,
@@ -257,7 +235,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "can_manage": can_manage,
             "add_form": add_form,
             "find": find,
-            "csrf_input": csrf_input(request),
+            "participant_rows": participant_rows_html,
             "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,
