@@ -190,6 +190,13 @@ def activity_edit(request, public_id):
     )
 
 
+def _select_options(field) -> list[tuple[str, str, bool]]:
+    """A bound select field's options as partials/select_field_with_hint.html writes them:
+    (value, label, selected), chosen as Django's Select widget chooses."""
+    chosen = field.field.widget.format_value(field.value())
+    return [(str(value), label, str(value) in chosen) for value, label in field.field.choices]
+
+
 @login_required
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
@@ -213,6 +220,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
     participations, participant_rows_html = participant_rows(
         participations, status_choices=status_choices if can_manage else None, csrf_input=csrf_input(request)
     )
+    contributor_options = None
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         # Whether the picker starts as a search: a count over the coordinator's whole scope,
@@ -224,6 +232,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             scope=f"{figures.person(request.user)}:{activity.pk}",
         )
         limit_picker(add_form, "contributor", lambda: add_form.people, find, many=many)
+        contributor_options = _select_options(add_form["contributor"])
     return render(
         request,
         "portal/activity_detail.html",
@@ -236,6 +245,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "add_form": add_form,
             "find": find,
             "participant_rows": participant_rows_html,
+            "contributor_options": contributor_options,
             "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,

@@ -164,3 +164,32 @@ def test_the_feedback_panel_changes_on_the_next_page_after_feedback_is_owed_or_g
     body = client.get(url).content.decode()
     assert "Overdue" not in body
     assert f"due by {(today + timedelta(days=5)).strftime('%-d %B %Y')}" in body
+
+
+def test_the_add_form_is_the_gov_uk_select_crispy_forms_gds_made(client, fatima, project):
+    """The picker's select is written out (partials/select_field_with_hint.html): the same label,
+    hint, error message and attributes as crispy-forms-gds gave it."""
+    activity = ActivityFactory(project=project, past=True)
+    few = UserFactory(name="Only Person", contributor=True)
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=few)  # in her scope
+    client.force_login(fatima)
+    body = client.get(reverse("portal:activity_detail", args=[activity.public_id])).content.decode()
+    assert '<label for="id_contributor" class="govuk-label">Contributor</label>' in body
+    assert '<select name="contributor" class="govuk-select" required id="id_contributor">' in body
+    assert '<option value="" selected>---------</option>' in body
+    assert f'<option value="{few.pk}">{few.name_with_hint}</option>' in body
+
+    response = client.post(reverse("portal:participant_add", args=[activity.public_id]), {"contributor": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<a href="#id_contributor">This field is required.</a>' in body  # the error summary
+    assert 'class="govuk-form-group govuk-form-group--error">' in body
+    assert (
+        '<span id="id_contributor_1_error" class="govuk-error-message"> '
+        '<span class="govuk-visually-hidden">Error:</span> This field is required.</span>'
+    ) in body
+    assert (
+        '<select name="contributor" aria-describedby="id_contributor_1_error" '
+        'class="govuk-select govuk-input--error" required aria-invalid="true" id="id_contributor">'
+    ) in body
+    assert not activity.participations.exists()
