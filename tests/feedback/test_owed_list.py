@@ -149,3 +149,31 @@ def test_each_row_says_how_many_are_owed_and_for_how_long_in_words(client, fatim
     assert f"{(today - timedelta(days=3)):%-d %b %Y}</td>" in html
     write = reverse("feedback:activity_feedback_write", args=[two.public_id])
     assert f'<a class="govuk-link" href="{write}">Two people</a>' in html
+
+
+def test_each_row_says_whether_feedback_is_due_drafted_or_sent_to_others_already(client, fatima, project):
+    from tests.factories import ActivityFeedbackFactory
+
+    soon = timezone.localdate() + timedelta(days=5)
+    due = ActivityFactory(project=project, title="Nothing written", past=True)
+    FeedbackOwedFactory(participation__activity=due, due_on=soon)
+    draft = ActivityFactory(project=project, title="Written not sent", past=True)
+    FeedbackOwedFactory(participation__activity=draft, due_on=soon)
+    ActivityFeedbackFactory(activity=draft)
+    sent = ActivityFactory(project=project, title="Sent, then one more", past=True)
+    FeedbackOwedFactory(participation__activity=sent, due_on=soon)
+    ActivityFeedbackFactory(activity=sent, sent=True)
+    client.force_login(fatima)
+    html = client.get(reverse("feedback:owed_list")).content.decode()
+
+    def status_of(title):
+        row = html.split(f">{title}</a>")[1].split("</tr>")[0]
+        return row.rsplit('<td class="govuk-table__cell">', 1)[1]
+
+    assert status_of("Nothing written") == '<strong class="govuk-tag govuk-tag--yellow">Due</strong></td>'
+    assert status_of("Written not sent") == '<strong class="govuk-tag govuk-tag--grey">Draft</strong></td>'
+    assert (
+        status_of("Sent, then one more")
+        == '<strong class="govuk-tag govuk-tag--yellow">New people</strong></td>'
+    )
+    assert f"· {fatima.name}</span>" in html  # the coordinator, by name
