@@ -21,9 +21,9 @@ COLUMNS = ("public_id", "status", "contributor__name", "contributor__email", "co
 def participant_rows(
     participations, *, status_choices=None, csrf_input: str = ""
 ) -> tuple[list[dict], SafeString]:
-    """The page's participations read as `COLUMNS` and their table rows; with `status_choices`
-    (a coordinator's page) each row has its status form."""
-    rows = list(participations.values(*COLUMNS))
+    """The page's participations (read as `.values(*COLUMNS)`) as a list, and their table rows;
+    with `status_choices` (a coordinator's page) each row has its status form."""
+    rows = list(participations)
     forms = status_choices is not None
     if forms:
         # Each status's options once, not an option at a time on every row.

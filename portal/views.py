@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import dashboard, figures, permissions, reminders, selectors, services
+from . import dashboard, figures, participant_rows, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
 from .forms import (
     ActivityForm,
@@ -26,7 +26,6 @@ from .forms import (
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 from .pagination import paginate
-from .participant_rows import participant_rows
 
 
 def admin_login(request):
@@ -203,7 +202,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
     can_manage = permissions.can_manage_activity(request.user, activity)
     find = request.GET.get("find", "").strip()
     # Only what the table shows of each person (their name, or email for someone without one).
-    participations = activity.participations.all()
+    participations = activity.participations.values(*participant_rows.COLUMNS)
     page = query = None
     if can_manage:
         # Paged: a big activity has hundreds taking part, each row a form.
@@ -217,7 +216,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
         for value, label in ParticipationStatusForm().fields["status"].choices
         if activity.is_past or value not in OUTCOME_STATUSES
     ]
-    participations, participant_rows_html = participant_rows(
+    participations, participant_rows_html = participant_rows.participant_rows(
         participations, status_choices=status_choices if can_manage else None, csrf_input=csrf_input(request)
     )
     contributor_options = None
