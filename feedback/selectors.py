@@ -143,13 +143,12 @@ def owed_activity_rows(user: User) -> list[dict]:
         theirs = set(Project.objects.coordinated_by(user).values_list("pk", flat=True))
         rows = [row for row in everywhere if row["participation__activity__project"] in theirs]
         if len(rows) < len(everywhere):
+            # On this table's own columns, so PostgreSQL reads each side from its index (as
+            # a subquery, the person's own participations made it scan every due obligation).
+            attended = list(Participation.objects.filter(contributor=user).values_list("pk", flat=True))
             rows += _grouped_owed(
                 FeedbackOwed.objects.due()
-                # On this table's own columns, so each side can use its index.
-                .filter(
-                    Q(owner=user)
-                    | Q(participation__in=Participation.objects.filter(contributor=user).values("pk"))
-                )
+                .filter(Q(owner=user) | Q(participation__in=attended))
                 .exclude(participation__activity__project__in=theirs)
             )
     else:

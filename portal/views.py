@@ -217,7 +217,9 @@ def activity_detail(request, public_id, add_form=None, status=200):
         if activity.is_past or value not in OUTCOME_STATUSES
     ]
     participations, participant_rows_html = participant_rows.participant_rows(
-        participations, status_choices=status_choices if can_manage else None, csrf_input=csrf_input(request)
+        participations,
+        status_choices=status_choices if can_manage else None,
+        csrf_input=csrf_input(request) if can_manage else "",
     )
     contributor_options = None
     if can_manage:
