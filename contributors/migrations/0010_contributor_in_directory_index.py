@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
             model_name="contributor",
             index=models.Index(
                 condition=models.Q(
-                    models.Q(("access_needs", []), _negated=True),
-                    models.Q(("access_needs_other", ""), _negated=True),
-                    _connector="OR",
+                    ("erased_at__isnull", True),
+                    ("in_directory", True),
+                    models.Q(("status", "left"), _negated=True),
                 ),
-                fields=["user"],
-                name="contributor_has_access_needs",
+                fields=["id"],
+                name="contributor_in_directory",
             ),
         ),
     ]
