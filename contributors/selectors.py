@@ -1,6 +1,8 @@
 """Reads that aggregate: the anonymous diversity picture a coordinator sees when choosing people."""
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -43,10 +45,35 @@ def own_profile(user: User) -> Contributor | None:
     )
 
 
-def request_profile(request) -> Contributor | None:
-    """The signed-in person's own_profile, asked once a request: the home page's panels share it."""
+@dataclass(frozen=True)
+class HomeProfile:
+    """What the home page's panels read of the person's profile (own_profile's answers)."""
+
+    receives_benefits: bool
+    equality_updated_at: datetime | None
+    benefit_answer: str | None
+
+
+def request_profile(request) -> HomeProfile | None:
+    """The signed-in person's profile as the home page's panels read it, asked once a request
+    for all of them: three values, not the profile and its user as objects (own_profile), on
+    the most visited page."""
+    from django.db.models import Subquery
+
+    from .models import BenefitAnswer
+
     if not hasattr(request, "_own_profile"):
-        request._own_profile = own_profile(request.user)
+        user = request.user
+        row = (
+            Contributor.objects.filter(user=user)
+            .values_list(
+                "receives_benefits",
+                Subquery(DiversityRecord.objects.filter(user=user).values("updated_at")[:1]),
+                Subquery(BenefitAnswer.objects.filter(user=user).values("benefit")[:1]),
+            )
+            .first()
+        )
+        request._own_profile = HomeProfile(*row) if row else None
     return request._own_profile
 
 
