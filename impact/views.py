@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project, ProjectStage
 from portal.pagination import paginate, sort_order
 from portal.storage import private_file_response
+from portal.templatetags.portal_tags import status_tag_colour
 
 from . import permissions, public_cache, reports, selectors, services
 from .forms import (
@@ -74,21 +77,28 @@ ENTRY_SORTS = {
 
 # The impact log's columns only, as rows: an entry's texts (what changed, why it matters,
 # evidence) are most of it and the log shows none of them, and 25 model instances with their
-# projects cost more than the table's SQL.
+# projects cost more than the table's SQL. Each row comes with its link and tag colour, so the
+# template only writes values out (a URL reversed and a filter run per row were a third of the
+# table's rendering).
 _ENTRY_ROW = ("public_id", "occurred_on", "title", "project__title", "stage", "significance", "status")
+_ANY_ENTRY = uuid.UUID(int=0)
 
 
-def _entry_row(public_id, occurred_on, title, project_title, stage, significance, status) -> dict:
-    return {
-        "public_id": public_id,
-        "occurred_on": occurred_on,
-        "title": title,
-        "project_title": project_title,
-        "stage": ProjectStage(stage).label,
-        "significance": Significance(significance).label,
-        "status": status,
-        "status_label": EntryStatus(status).label,
-    }
+def _entry_rows(rows) -> list[dict]:
+    link = reverse("impact:entry_detail", args=[_ANY_ENTRY])
+    return [
+        {
+            "url": link.replace(str(_ANY_ENTRY), str(public_id)),
+            "occurred_on": occurred_on,
+            "title": title,
+            "project_title": project_title,
+            "stage": ProjectStage(stage).label,
+            "significance": Significance(significance).label,
+            "status_colour": status_tag_colour(status),
+            "status_label": EntryStatus(status).label,
+        }
+        for public_id, occurred_on, title, project_title, stage, significance, status in rows
+    ]
 
 
 @login_required
@@ -106,7 +116,7 @@ def entry_list(request):
     )
     order, sort_links = sort_order(request, ENTRY_SORTS, "newest")
     entries, query = paginate(request, entries.order_by(*order).values_list(*_ENTRY_ROW))
-    entries.object_list = [_entry_row(*row) for row in entries.object_list]
+    entries.object_list = _entry_rows(entries.object_list)
     mine, mine_query = paginate(request, mine.order_by("-entry__occurred_on", "pk"), param="mine_page")
     return render(
         request,
