@@ -23,10 +23,10 @@ def _contributor(request):
 
 def _staff(request):
     user = request.user
-    entries = ImpactEntry.objects.all()
-    entries = entries.filter(project__in=Project.objects.managed_by(user))
 
+    # The query is built only when the counts are not cached (it cost as much as the cache).
     def counts():
+        entries = ImpactEntry.objects.filter(project__in=Project.objects.managed_by(user))
         return entries.aggregate(
             drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
             published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),
