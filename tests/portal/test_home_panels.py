@@ -39,7 +39,9 @@ def test_a_contributor_without_a_profile_is_asked_to_complete_it(client, cara):
 
 
 def test_roles_and_opportunities_waited_on(client, cara, profile, project):
-    RoleAssignmentFactory(contributor=cara, project=project, role_type="other", role_description="Lay reviewer")
+    RoleAssignmentFactory(
+        contributor=cara, project=project, role_type="other", role_description="Lay reviewer"
+    )
     RoleAssignmentFactory(contributor=cara, ends_on=timezone.localdate() - timedelta(days=1))  # ended
     opportunity = OpportunityFactory(project=project, title="Help plan the trial")
     ExpressionOfInterest.objects.create(opportunity=opportunity, contributor=cara)
@@ -88,8 +90,14 @@ def test_claims_to_make_and_open_claims_with_their_state(client, cara, profile, 
         ad_hoc_description="Reviewed the consent form",
     )
     content = _home(client, cara)
-    assert f"<li>Leaflet review ({attended.activity.occurs_on.day} {attended.activity.occurs_on:%b %Y})</li>" in content
-    for claim, title, tag in ((claimed, "Steering group", "blue"), (ad_hoc, "Reviewed the consent form", "grey")):
+    assert (
+        f"<li>Leaflet review ({attended.activity.occurs_on.day} {attended.activity.occurs_on:%b %Y})</li>"
+        in content
+    )
+    for claim, title, tag in (
+        (claimed, "Steering group", "blue"),
+        (ad_hoc, "Reviewed the consent form", "grey"),
+    ):
         link = reverse("payments:claim_detail", args=[claim.public_id])
         label = claim.get_status_display()
         assert (
@@ -98,7 +106,9 @@ def test_claims_to_make_and_open_claims_with_their_state(client, cara, profile, 
         )
 
 
-def test_new_feedback_names_who_wrote_it_and_owed_feedback_says_when_it_is_late(client, cara, profile, project):
+def test_new_feedback_names_who_wrote_it_and_owed_feedback_says_when_it_is_late(
+    client, cara, profile, project
+):
     writer = UserFactory(name="Dana Writer", coordinator=True)
     given = FeedbackOwedFactory(
         participation=ParticipationFactory(
@@ -111,7 +121,9 @@ def test_new_feedback_names_who_wrote_it_and_owed_feedback_says_when_it_is_late(
     )
     late = FeedbackOwedFactory(
         participation=ParticipationFactory(
-            activity=ActivityFactory(project=project, past=True, title="Workshop"), contributor=cara, status="attended"
+            activity=ActivityFactory(project=project, past=True, title="Workshop"),
+            contributor=cara,
+            status="attended",
         ),
         due_on=timezone.localdate() - timedelta(days=2),
     )
