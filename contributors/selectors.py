@@ -58,22 +58,13 @@ def request_profile(request) -> HomeProfile | None:
     """The signed-in person's profile as the home page's panels read it, asked once a request
     for all of them: three values, not the profile and its user as objects (own_profile), on
     the most visited page."""
-    from django.db.models import Subquery
-
-    from .models import BenefitAnswer
-
     if not hasattr(request, "_own_profile"):
-        user = request.user
-        row = (
-            Contributor.objects.filter(user=user)
-            .values_list(
-                "receives_benefits",
-                Subquery(DiversityRecord.objects.filter(user=user).values("updated_at")[:1]),
-                Subquery(BenefitAnswer.objects.filter(user=user).values("benefit")[:1]),
-            )
-            .first()
-        )
-        request._own_profile = HomeProfile(*row) if row else None
+        # One row at most, so no order: a profile, equality answers and benefit answer each
+        # are one per person.
+        rows = Contributor.objects.filter(user=request.user).values_list(
+            "receives_benefits", "user__diversity_record__updated_at", "user__benefit_answer__benefit"
+        )[:1]
+        request._own_profile = HomeProfile(*rows[0]) if rows else None
     return request._own_profile
 
 
