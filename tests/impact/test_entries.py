@@ -304,3 +304,23 @@ def test_impact_log_lists_the_entries_that_name_the_contributor(client, project,
     link = reverse("impact:entry_detail", args=[entry.public_id])
     assert f'<a class="govuk-link" href="{link}">Shorter visit schedule</a> ({project.title})' in named
     assert "Someone else" not in named
+
+
+def test_an_impact_log_row_is_written_as_the_templates_loop_wrote_it(client, fatima, project):
+    """The rows are written in Python (issue 12); a row must stay the same markup, escaped."""
+    entry = ImpactEntryFactory(project=project, title='Tom & Jo\'s "leaflet" <v2>', significance="minor")
+    client.force_login(fatima)
+    content = client.get(reverse("impact:entry_list")).content.decode()
+    link = reverse("impact:entry_detail", args=[entry.public_id])
+    on = entry.occurred_on
+    assert (
+        '<tbody class="govuk-table__body">\n          \n            <tr class="govuk-table__row">'
+        f'\n              <td class="govuk-table__cell">{on.day} {on:%b %Y}</td>'
+        f'\n              <td class="govuk-table__cell"><a class="govuk-link" href="{link}">'
+        "Tom &amp; Jo&#x27;s &quot;leaflet&quot; &lt;v2&gt;</a></td>"
+        f'\n              <td class="govuk-table__cell">{project.title}</td>'
+        f'\n              <td class="govuk-table__cell">{entry.get_stage_display()}</td>'
+        '\n              <td class="govuk-table__cell">Minor</td>'
+        '\n              <td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--grey">Draft</strong></td>'
+        "\n            </tr>\n          \n        </tbody>"
+    ) in content
