@@ -11,8 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
@@ -98,12 +97,13 @@ def _entry_table_rows(rows) -> SafeString:
     """The table's rows, as a loop in the template wrote them (character for character:
     tests/impact/test_entries.py holds a row to it). 25 rows of seven cells through the
     template engine, a URL reversed and a date localised for each, were most of the page's
-    rendering; the link is reversed once for the page."""
+    rendering; the link is reversed once for the page. The date is formatted as the `date`
+    filter formats it (a format string, not a named format)."""
     link = reverse("impact:entry_detail", args=[_ANY_ENTRY])
     return mark_safe(
         "".join(
             _ENTRY_TR.format(
-                occurred_on=escape(date_format(occurred_on, "j M Y")),
+                occurred_on=escape(dateformat.format(occurred_on, "j M Y")),
                 url=escape(link.replace(str(_ANY_ENTRY), str(public_id))),
                 title=escape(title),
                 project=escape(project_title),
@@ -125,10 +125,8 @@ def entry_list(request):
         project = _get_project(request, request.GET["project"])
         entries = entries.filter(project=project)
     can_log = permissions.can_log_any_impact(request.user)
-    mine = (
-        EntryContributor.objects.filter(contributor=request.user)
-        .select_related("entry__project")
-        .only("entry__public_id", "entry__title", "entry__project__title")
+    mine = EntryContributor.objects.filter(contributor=request.user).values(
+        "entry__public_id", "entry__title", "entry__project__title"
     )
     order, sort_links = sort_order(request, ENTRY_SORTS, "newest")
     entries, query = paginate(request, entries.order_by(*order).values_list(*_ENTRY_ROW))
