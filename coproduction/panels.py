@@ -275,7 +275,7 @@ def check_expiry_sweep(*, now, dry_run: bool) -> list[str]:
     today = timezone.localdate(now)
     due = CheckRecord.objects.filter(
         expires_on__gte=today, expires_on__lte=today + timedelta(days=settings.PORTAL_CHECK_REMINDER_DAYS)
-    ).select_related("person", "recorded_by")
+    ).select_related("person__contributor", "recorded_by")
     people = {c.person_id for c in due}
     projects_of: dict[int, set[int]] = {}
     for person_id, project_id in (
@@ -311,7 +311,47 @@ def check_expiry_sweep(*, now, dry_run: bool) -> list[str]:
             )
             if outcome.sent:
                 lines.append(f"{check.get_check_kind_display()} of {check.person} expiring: told {recipient}")
+            elif outcome.reason == "no email" and recipient.pk == check.person_id:
+                lines += _tell_offline_person(check, dry_run=dry_run)
     return lines
+
+
+def _tell_offline_person(check, *, dry_run: bool) -> list[str]:
+    """Someone with no email (a person a coordinator acts for) is told by letter or phone, as
+    every other reminder does: a letter or call on the coordinators' list, once per check."""
+    from django.db import transaction
+
+    from contributors.services.reaching import add_contact_task
+    from portal.reminders import record_offline_reminder
+
+    person = check.person
+    profile = getattr(person, "contributor", None)
+    if profile is None or dry_run:
+        return []
+    channel = "phone" if profile.contact_method == "phone" and profile.phone else "post"
+    what, when = check.get_check_kind_display(), f"{check.expires_on:%A %-d %B %Y}"
+    with transaction.atomic():  # the note and the task go together or not at all
+        if not record_offline_reminder(
+            kind=CHECK_EXPIRING,
+            object_key=str(check.public_id),
+            recipient=person,
+            period=check.expires_on.isoformat(),
+            channel=channel,
+        ):
+            return []
+        add_contact_task(
+            user=person,
+            channel=channel,
+            subject=f"{what} expiring",
+            body=f"Tell {person} that their {what} expires on {when}, and arrange the renewal with them.",
+            letter=(
+                f"Your {what} expires on {when}. Some roles need it to be up to date. We will be in "
+                "touch about renewing it; you do not need to do anything else."
+            ),
+        )
+    return [
+        f"{what} of {person} expiring: added to the list to {'phone' if channel == 'phone' else 'write to'}"
+    ]
 
 
 def register() -> None:

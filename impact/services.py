@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from kombu.exceptions import KombuError
 
 from portal.emails import send_templated_email
 from portal.errors import PortalError
@@ -286,10 +287,49 @@ def request_report(
         start=str(start_on or ""),
         end=str(end_on or ""),
     )
+    transaction.on_commit(lambda: _queue_report(report.pk))
+    return report
+
+
+def _queue_report(report_id: int) -> None:
     from .tasks import make_report as make_report_task
 
-    transaction.on_commit(lambda: make_report_task.delay(report.pk))
-    return report
+    try:
+        make_report_task.delay(report_id)
+    except (KombuError, OSError):
+        # The broker is down: the request is recorded and must not become a 500; the page
+        # shows it waiting, and `sweep_reports` (hourly) starts it.
+        logger.warning("Could not queue report %s; the hourly sweep will start it", report_id)
+
+
+# A report still "being made" this long after it was asked for was left by a worker that
+# stopped: the biggest batch (1,000 certificates) takes about a minute.
+REPORT_STALLED_AFTER = timedelta(hours=2)
+
+
+def sweep_reports(*, older_than_minutes: int = 15, now=None) -> dict[str, int]:
+    """Start the reports a broker outage left waiting, and fail the ones a stopped worker left
+    half made, so that the person sees "Failed" and can ask again rather than wait for ever.
+    Queuing twice is harmless: `make_report` starts only a queued report."""
+    now = now or timezone.now()
+    waiting = list(
+        ReportRequest.objects.filter(
+            status=ReportStatus.QUEUED, created_at__lt=now - timedelta(minutes=older_than_minutes)
+        ).values_list("pk", flat=True)
+    )
+    for pk in waiting:
+        _queue_report(pk)
+    stalled = ReportRequest.objects.filter(
+        status=ReportStatus.RUNNING, created_at__lt=now - REPORT_STALLED_AFTER
+    )
+    failed = stalled.update(
+        status=ReportStatus.FAILED,
+        error="Making it stopped part way. Ask for it again.",
+        finished_at=now,
+    )
+    if failed:
+        record_audit(actor=None, action="impact.reports_stalled", count=failed)
+    return {"queued": len(waiting), "failed": failed}
 
 
 def _progress(report: ReportRequest, pct: int) -> None:

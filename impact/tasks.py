@@ -16,3 +16,11 @@ def delete_expired_report_files() -> None:
     from impact.services import delete_expired_report_files as delete
 
     delete()
+
+
+@shared_task
+def sweep_reports() -> dict:
+    """Hourly: start what a broker outage left waiting; fail what a stopped worker left."""
+    from impact.services import sweep_reports as sweep
+
+    return sweep()

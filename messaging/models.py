@@ -81,6 +81,9 @@ class Delivery(models.Model):
     # GOV.UK Notify's id for the notification, which its delivery-status callbacks quote.
     provider_id = models.CharField(max_length=64, blank=True, db_index=True)
     error = models.CharField(max_length=300, blank=True)
+    # When a worker took it (pending -> sending): a delivery still sending long after was left
+    # by a worker that stopped mid-send, and the hourly sweep hands it on.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

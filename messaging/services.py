@@ -7,17 +7,21 @@ does nothing. A temporary failure hands the claim back for the retry; a permanen
 the person on the coordinators' list of letters and calls.
 """
 
+import logging
 import re
 import uuid
 from collections import Counter
+from datetime import timedelta
 from email.utils import parseaddr
 
+import phonenumbers
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import KombuError
 
 from contributors.models import (
     Contributor,
@@ -35,6 +39,8 @@ from portal.services import cancel_activity, record_audit
 
 from . import backends, permissions
 from .models import CalendarFeed, Channel, Delivery, DeliveryStatus, Message, Reply, new_token
+
+logger = logging.getLogger(__name__)
 
 # A person who turns this off still sees messages in the portal, but gets no email or text.
 MESSAGE_KIND = "messaging.message"
@@ -160,10 +166,19 @@ def send_message(
     )
     counts = Counter(channel for _, channel in planned)
     record_audit(actor=actor, action="message.sent", target=message, audience=audience, channels=dict(counts))
+    transaction.on_commit(lambda: _queue(message.pk))
+    return message
+
+
+def _queue(message_id: int) -> None:
     from . import tasks
 
-    transaction.on_commit(lambda: tasks.deliver_message.delay(message.pk))
-    return message
+    try:
+        tasks.deliver_message.delay(message_id)
+    except (KombuError, OSError):
+        # The broker is down: the message is recorded and must not become a 500. Its
+        # deliveries stay pending and `sweep_deliveries` (hourly) sends them.
+        logger.warning("Could not queue message %s; the hourly sweep will send it", message_id)
 
 
 def _portal_link(delivery: Delivery) -> str:
@@ -205,7 +220,12 @@ def _send_by_channel(delivery: Delivery) -> str:
     if delivery.channel == Channel.TEXT:
         if not backends.can_send_texts():
             raise backends.PermanentFailure("No text-message service is set up")
-        text = f"{message.subject}: {message.body}\n\nReply in the portal: {_portal_link(delivery)}"
+        how = (
+            "Reply to this text, or in the portal"
+            if settings.PORTAL_MESSAGING_TEXT_REPLIES
+            else "Reply in the portal"
+        )
+        text = f"{message.subject}: {message.body}\n\n{how}: {_portal_link(delivery)}"
         return backends.send_text(phone=person.contributor.phone, body=text, reference=reference)
     if delivery.channel == Channel.POST and backends.letters_via_notify():
         profile = person.contributor
@@ -236,7 +256,7 @@ def _send_by_channel(delivery: Delivery) -> str:
 def deliver(*, delivery_id: int) -> str:
     """Send one delivery if nobody has yet. Returns what happened."""
     claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if not claimed:
         return "already claimed"
@@ -298,6 +318,54 @@ def fail_delivery(*, delivery_id: int, reason: str) -> Delivery | None:
         reason=reason[:300],
     )
     return delivery
+
+
+# A delivery sent this many times without being marked sent is not tried again: each try may
+# have reached the person before its worker stopped, so it goes to the coordinators instead.
+SWEEP_MAX_ATTEMPTS = 3
+
+
+def sweep_deliveries(*, older_than_minutes: int = 15) -> dict[str, int]:
+    """Hand on what nothing is sending: deliveries still pending a while after their message
+    (the broker was down, or lost the task) and deliveries still "sending" long after a worker
+    took them (it stopped mid-send). Sending again may repeat a message the person already has;
+    losing it is worse, but after SWEEP_MAX_ATTEMPTS it goes on the list of letters and calls.
+    Queuing twice is harmless: `deliver` sends only what it claims."""
+    from . import tasks
+
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    stalled = Delivery.objects.filter(status=DeliveryStatus.SENDING).filter(
+        Q(claimed_at__lt=cutoff) | Q(claimed_at__isnull=True, message__created_at__lt=cutoff)
+    )
+    given_up = list(stalled.filter(attempts__gte=SWEEP_MAX_ATTEMPTS).values_list("pk", flat=True))
+    for pk in given_up:
+        fail_delivery(
+            delivery_id=pk, reason="sending stopped part way too many times; it may or may not have arrived"
+        )
+    # Conditional, like the claim: a worker that marks it sent meanwhile keeps it sent.
+    retried = stalled.filter(attempts__lt=SWEEP_MAX_ATTEMPTS).update(
+        status=DeliveryStatus.PENDING, error="sending stopped part way; tried again"
+    )
+    pending = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, message__created_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in pending:
+        try:
+            tasks.deliver_delivery.delay(pk)
+        except (KombuError, OSError):
+            logger.warning("Could not queue delivery %s; the next sweep will", pk)
+            break
+    if given_up or retried:
+        record_audit(
+            actor=None,
+            action="message.deliveries_swept",
+            target=None,
+            retried=retried,
+            given_up=len(given_up),
+        )
+    return {"queued": len(pending), "retried": retried, "given_up": len(given_up)}
 
 
 NOTIFY_FAILURES = {"permanent-failure", "temporary-failure", "technical-failure", "validation-failed"}
@@ -380,6 +448,37 @@ def reply_from_email(*, to: str, sender: str, text: str) -> Reply | None:
     if not body:
         return None
     return reply(actor=delivery.recipient, delivery=delivery, body=body)
+
+
+# A text back is taken as a reply to the last text the number was sent within this long.
+TEXT_REPLY_WINDOW_DAYS = 30
+
+
+def reply_from_text(*, source_number: str, text: str) -> Reply | None:
+    """A text someone sent back, posted by Notify's received-text callback. Texts carry no
+    thread, so it answers the newest message that went to that number by text in the last
+    TEXT_REPLY_WINDOW_DAYS days; a number two people share (a carer's) answers the newer of
+    their messages. Texts from other numbers, or long after, are dropped."""
+    if not settings.PORTAL_MESSAGING_TEXT_REPLIES or not (text or "").strip():
+        return None
+    digits = re.sub(r"[^0-9+]", "", source_number or "")
+    try:
+        # Notify gives "447700912345": international, without the plus.
+        number = phonenumbers.parse(digits if digits.startswith(("+", "0")) else f"+{digits}", "GB")
+    except phonenumbers.NumberParseException:
+        return None
+    phone = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    since = timezone.now() - timedelta(days=TEXT_REPLY_WINDOW_DAYS)
+    delivery = (
+        Delivery.objects.select_related("recipient")
+        .filter(channel=Channel.TEXT, recipient__contributor__phone=phone, message__created_at__gte=since)
+        .exclude(status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED))
+        .order_by("-message__created_at", "-pk")
+        .first()
+    )
+    if delivery is None or not permissions.can_reply(delivery.recipient, delivery):
+        return None
+    return reply(actor=delivery.recipient, delivery=delivery, body=text.strip())
 
 
 def mark_replies_read(*, user: User, message: Message) -> None:

@@ -30,3 +30,10 @@ def deliver_delivery(self, delivery_id: int) -> str:
             services.fail_delivery(delivery_id=delivery_id, reason=f"gave up after retries: {error}")
             return "failed"
         raise self.retry(exc=error, countdown=30 * 2**self.request.retries) from error
+
+
+@shared_task
+def sweep_deliveries() -> dict:
+    from . import services
+
+    return services.sweep_deliveries()

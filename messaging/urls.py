@@ -19,4 +19,5 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notify/callback/", views.notify_callback, name="notify_callback"),
     path("inbound-email/", views.inbound_email, name="inbound_email"),
+    path("notify/received-text/", views.notify_received_text, name="notify_received_text"),
 ]

@@ -316,3 +316,19 @@ def inbound_email(request):
     answer = services.reply_from_email(to=to, sender=sender, text=text)
     # Mail that matches no message is dropped, not bounced: 200 so the service does not retry.
     return JsonResponse({"result": "reply" if answer else "ignored"})
+
+
+@csrf_exempt
+@require_POST
+def notify_received_text(request):
+    """Notify's received-text callback: {id, source_number, destination_number, message,
+    date_received}. A text that matches no message is dropped with 200, so Notify does not retry."""
+    if not _bearer_ok(request, settings.PORTAL_NOTIFY_CALLBACK_TOKEN):
+        return JsonResponse({"error": "unauthorised"}, status=401)
+    try:
+        payload = json.loads(request.body)
+        number, text = str(payload["source_number"]), str(payload.get("message", ""))
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"error": "expected source_number and message"}, status=400)
+    answer = services.reply_from_text(source_number=number, text=text)
+    return JsonResponse({"result": "reply" if answer else "ignored"})

@@ -14,9 +14,16 @@ class PartnersConfig(AppConfig):
     }
 
     def ready(self):
+        from payments import spend
+        from portal import figures
         from portal.signals import person_erased
 
-        from . import panels, services
+        from . import panels, selectors, services
+        from .models import PartnerInvoice
 
         panels.register()
+        # An invoice is spent against the project's budget like a claim, and its saves start a
+        # new generation of payments' cached budget figures as a claim's do.
+        spend.register_source(selectors.invoice_spend)
+        figures.forget_on_change("payments", PartnerInvoice)
         person_erased.connect(services.forget_person, dispatch_uid="partners.erasure")

@@ -125,16 +125,26 @@ class InvoiceDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="Your decision",
         widget=forms.RadioSelect,
-        choices=[("approve", "Approve"), ("reject", "Reject")],
+        choices=[
+            ("approve", "Approve"),
+            ("return", "Return it to be corrected"),
+            ("reject", "Reject"),
+        ],
     )
     reason = forms.CharField(
-        label="Reason", required=False, widget=_text(), help_text="Needed to reject an invoice."
+        label="Reason",
+        required=False,
+        widget=_text(),
+        help_text="Needed to return or reject an invoice: what needs correcting, or why it is rejected.",
     )
 
     def clean(self):
         data = super().clean()
-        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Give a reason for rejecting the invoice")
+        if not (data.get("reason") or "").strip():
+            if data.get("decision") == "reject":
+                self.add_error("reason", "Give a reason for rejecting the invoice")
+            elif data.get("decision") == "return":
+                self.add_error("reason", "Say what needs correcting")
         return data
 
 

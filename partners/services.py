@@ -12,6 +12,7 @@ from payments import workflow
 from payments.models import ClaimStatus
 from portal.emails import send_templated_email
 from portal.errors import PortalError
+from portal.links import absolute_reverse
 from portal.models import Activity, Project, User
 from portal.money import ZERO, to_money
 from portal.services import model_update, record_audit
@@ -284,6 +285,101 @@ def decide_invoice(*, actor: User, invoice: PartnerInvoice, approve: bool, note:
         ]
     )
     record_audit(actor=actor, action=action, target=invoice, amount=str(invoice.amount))
+    return invoice
+
+
+@transaction.atomic
+def return_invoice(*, actor: User, invoice: PartnerInvoice, note: str) -> PartnerInvoice:
+    """Send an invoice back to whoever entered it, to correct (a wrong amount, date or project)
+    rather than reject it and enter it again. Approvals already given are cleared: the
+    corrected invoice is decided afresh."""
+    invoice = _lock(invoice)
+    if not permissions.can_decide_invoice(actor, invoice):
+        raise PermissionDenied
+    note = note.strip()
+    if not note:
+        raise PartnerError("Say what needs correcting.")
+    if invoice.status != ClaimStatus.SUBMITTED:
+        raise PartnerError(f"This invoice is already {invoice.get_status_display().lower()}.")
+    _move(invoice, to=ClaimStatus.RETURNED, actor=actor, note=note)
+    invoice.decided_at = invoice.decided_by = invoice.second_approved_at = invoice.second_approved_by = None
+    invoice.save(
+        update_fields=[
+            "status",
+            "decided_at",
+            "decided_by",
+            "second_approved_at",
+            "second_approved_by",
+            "updated_at",
+        ]
+    )
+    record_audit(actor=actor, action="partner.invoice_returned", target=invoice, note=note[:300])
+    send_templated_email(
+        name="partners_invoice_returned",
+        to=[invoice.submitted_by.email],
+        context={
+            "invoice": invoice,
+            "note": note,
+            "returned_by": actor,
+            "url": absolute_reverse("partners:invoice_detail", public_id=invoice.public_id),
+        },
+    )
+    return invoice
+
+
+@transaction.atomic
+def correct_invoice(
+    *,
+    actor: User,
+    invoice: PartnerInvoice,
+    project: Project,
+    invoice_reference_text: str,
+    description: str,
+    invoiced_on: date,
+    amount: Decimal,
+    activity: Activity | None = None,
+) -> PartnerInvoice:
+    """Correct a returned invoice and send it back to be decided; whoever may enter the
+    partner's invoices for the project may (the person who entered it may have moved on)."""
+    invoice = _lock(invoice)
+    if not (
+        permissions.can_enter_invoice(actor, invoice.partner, invoice.project)
+        and permissions.can_enter_invoice(actor, invoice.partner, project)
+    ):
+        raise PermissionDenied
+    if invoice.status != ClaimStatus.RETURNED:
+        raise PartnerError("Only an invoice returned for changes can be corrected.")
+    if activity is not None and activity.project_id != project.pk:
+        raise PartnerError("That activity is not part of this project.")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise PartnerError("Enter an amount more than £0.00.")
+    before = {"amount": str(invoice.amount), "invoiced_on": str(invoice.invoiced_on)}
+    invoice.project, invoice.activity = project, activity
+    invoice.invoice_reference, invoice.description = invoice_reference_text.strip(), description
+    invoice.invoiced_on, invoice.amount = invoiced_on, amount
+    try:
+        with transaction.atomic():
+            invoice.save(
+                update_fields=[
+                    "project",
+                    "activity",
+                    "invoice_reference",
+                    "description",
+                    "invoiced_on",
+                    "amount",
+                    "updated_at",
+                ]
+            )
+    except IntegrityError as exc:
+        raise PartnerError(
+            f"Invoice {invoice.invoice_reference} from {invoice.partner} is already in the portal."
+        ) from exc
+    _move(invoice, to=ClaimStatus.SUBMITTED, actor=actor, note="Corrected and sent back to be decided")
+    invoice.save(update_fields=["status", "updated_at"])
+    record_audit(
+        actor=actor, action="partner.invoice_corrected", target=invoice, before=before, amount=str(amount)
+    )
     return invoice
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/<uuid:public_id>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<uuid:public_id>/decide/", views.invoice_decide, name="invoice_decide"),
+    path("invoices/<uuid:public_id>/correct/", views.invoice_correct, name="invoice_correct"),
     path("paying/", views.paying, name="paying"),
     path("runs/<uuid:public_id>/export/", views.run_export, name="run_export"),
     path("reach/", views.reach, name="reach"),

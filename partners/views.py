@@ -260,6 +260,9 @@ def invoice_detail(request, public_id):
     can_decide = invoice.status == ClaimStatus.SUBMITTED and permissions.can_decide_invoice(
         request.user, invoice
     )
+    can_correct = invoice.status == ClaimStatus.RETURNED and permissions.can_enter_invoice(
+        request.user, invoice.partner, invoice.project
+    )
     return render(
         request,
         "partners/invoice_detail.html",
@@ -267,6 +270,12 @@ def invoice_detail(request, public_id):
             "invoice": invoice,
             "events": invoice.events.select_related("actor"),
             "form": InvoiceDecisionForm() if can_decide else None,
+            "can_correct": can_correct,
+            "returned": (
+                invoice.events.filter(to_status=ClaimStatus.RETURNED).select_related("actor").last()
+                if can_correct
+                else None
+            ),
         },
     )
 
@@ -285,18 +294,59 @@ def invoice_decide(request, public_id):
             {"invoice": invoice, "events": invoice.events.select_related("actor"), "form": form},
             status=400,
         )
+    decision, note = form.cleaned_data["decision"], form.cleaned_data["reason"]
     try:
-        services.decide_invoice(
-            actor=request.user,
-            invoice=invoice,
-            approve=form.cleaned_data["decision"] == "approve",
-            note=form.cleaned_data["reason"],
-        )
+        if decision == "return":
+            services.return_invoice(actor=request.user, invoice=invoice, note=note)
+        else:
+            services.decide_invoice(
+                actor=request.user, invoice=invoice, approve=decision == "approve", note=note
+            )
     except PortalError as exc:
         show_error(request, exc)
     else:
-        messages.success(request, "Decision recorded.")
+        messages.success(
+            request,
+            f"Returned to {invoice.submitted_by} to correct."
+            if decision == "return"
+            else "Decision recorded.",
+        )
     return redirect("partners:invoice_detail", public_id=invoice.public_id)
+
+
+@login_required
+def invoice_correct(request, public_id):
+    """Correct a returned invoice, starting from what was entered, and send it back."""
+    invoice = _get_invoice(request, public_id)
+    if invoice.status != ClaimStatus.RETURNED or not permissions.can_enter_invoice(
+        request.user, invoice.partner, invoice.project
+    ):
+        raise PermissionDenied
+    initial = {
+        "project": invoice.project,
+        "activity": invoice.activity,
+        "invoice_reference_text": invoice.invoice_reference,
+        "description": invoice.description,
+        "invoiced_on": invoice.invoiced_on,
+        "amount": invoice.amount,
+    }
+    form = InvoiceForm(request.POST or None, initial=initial, partner=invoice.partner, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_invoice(actor=request.user, invoice=invoice, **form.cleaned_data)
+        except PortalError as exc:
+            show_error(request, exc, form=form)
+        else:
+            messages.success(
+                request, f"Invoice {invoice.reference} corrected. Someone else decides it again."
+            )
+            return redirect("partners:invoice_detail", public_id=invoice.public_id)
+    return render(
+        request,
+        "partners/invoice_form.html",
+        {"form": form, "partner": invoice.partner, "invoice": invoice},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

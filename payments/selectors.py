@@ -16,6 +16,7 @@ from portal.money import ZERO, percentage, round_half_up
 
 from .models import COMMITTED, Claim, ClaimStatus, PaymentChoice, days_waited
 from .services import tax_year_bounds, tax_year_start
+from .spend import other_totals
 
 
 def _sum(qs, field_name="total") -> Decimal:
@@ -27,7 +28,8 @@ def _sum(qs, field_name="total") -> Decimal:
 def project_spend(
     *, project: Project | None = None, start: date | None = None, end: date | None = None
 ) -> dict:
-    """Budget, committed (approved or paid claims, by work date) and paid (by payment date).
+    """Budget, committed (approved or paid claims, by work date) and paid (by payment date),
+    with what else is spent against the budget (payments.spend: partners' invoices).
 
     `project=None` is the whole organisation. Committed includes what is already paid, so
     remaining = budget - committed."""
@@ -53,14 +55,15 @@ def project_spend(
         budget = _sum(Project.objects.all(), "involvement_budget")
     else:
         budget = project.involvement_budget
-    committed_total, paid_total = sums["committed"], sums["paid"]
+    others = other_totals(project=project, start=start, end=end)
+    committed_total, paid_total = sums["committed"] + others["committed"], sums["paid"] + others["paid"]
     return {
         "budget": budget,
         "committed": committed_total,
         "paid": paid_total,
         "approved_unpaid": committed_total - paid_total,
         "remaining": budget - committed_total,
-        "awaiting_decision": sums["waiting"],
+        "awaiting_decision": sums["waiting"] + others["waiting"],
     }
 
 

@@ -368,6 +368,15 @@ CELERY_BEAT_SCHEDULE["portal-deliver-unsent-email"] = {
     "task": "portal.tasks.deliver_unsent_email",
     "schedule": crontab(minute=30),  # half past every hour: what a broker outage left unsent
 }
+CELERY_BEAT_SCHEDULE["impact-sweep-reports"] = {
+    "task": "impact.tasks.sweep_reports",
+    "schedule": crontab(minute=50),  # reports a broker outage left waiting or a worker left half made
+}
+CELERY_BEAT_SCHEDULE["messaging-sweep-deliveries"] = {
+    "task": "messaging.tasks.sweep_deliveries",
+    # quarter to every hour: messages a broker outage or a stopped worker left unsent
+    "schedule": crontab(minute=45),
+}
 
 # === Several nodes: shared private files, sessions, logs, error reports (issue 14) ==========
 # Private files (receipts, evidence, reports, certificate batches) live in one storage,
@@ -460,3 +469,7 @@ PORTAL_NOTIFY_CALLBACK_TOKEN = env.str("PORTAL_NOTIFY_CALLBACK_TOKEN", default="
 # with this bearer token. Unset: people reply in the portal only.
 PORTAL_MESSAGING_REPLY_DOMAIN = env.str("PORTAL_MESSAGING_REPLY_DOMAIN", default="")
 PORTAL_MESSAGING_INBOUND_TOKEN = env.str("PORTAL_MESSAGING_INBOUND_TOKEN", default="")
+# Replies by text: on when the Notify service receives text messages and its received-text
+# callback posts to /messages/notify/received-text/ (with PORTAL_NOTIFY_CALLBACK_TOKEN). Texts
+# then say "reply to this text"; off, they send people to the portal to reply.
+PORTAL_MESSAGING_TEXT_REPLIES = env.bool("PORTAL_MESSAGING_TEXT_REPLIES", default=False)

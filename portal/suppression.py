@@ -19,6 +19,8 @@ every hidden cell is shown the same way, as `SUPPRESSED`.
 
 from dataclasses import dataclass
 
+from django.db import connection, transaction
+
 SUPPRESSED = "[c]"  # the ONS marker for a number hidden to protect people
 
 
@@ -85,11 +87,22 @@ def _close(a: set[int], b: set[int], threshold: int) -> bool:
 
 
 def guard_population(*, kind: str, key: str, population: set[int], threshold: int) -> Guarded:
-    from .models import AggregateRelease
-
     if len(population) < threshold:
         # Everything in such a table is hidden anyway, so it reveals nothing to subtract.
         return Guarded(set(population))
+    # One table of a kind at a time: two asked for at once would each be checked against the
+    # releases before both, and two close tables could both be shown. SQLite's writers queue
+    # already (the IMMEDIATE transactions in settings); PostgreSQL takes a lock per kind.
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"aggregate-release:{kind}"])
+        return _guard(kind=kind, key=key, population=population, threshold=threshold)
+
+
+def _guard(*, kind: str, key: str, population: set[int], threshold: int) -> Guarded:
+    from .models import AggregateRelease
+
     earlier = [(r, set(r.population)) for r in AggregateRelease.objects.filter(kind=kind)]
     for release, ids in earlier:
         if release.key == key and ids == population:

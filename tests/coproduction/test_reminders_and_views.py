@@ -55,6 +55,23 @@ def test_the_person_and_their_coordinator_are_told_once_before_a_check_expires(o
     assert SentReminder.objects.filter(kind=panels.CHECK_EXPIRING).count() == 2
 
 
+def test_someone_offline_is_written_to_once_and_their_coordinator_emailed(project, fatima):
+    from contributors.models import ContactTask
+
+    person = UserFactory(email=None, name="Dennis Morris")
+    ContributorFactory(user=person, contact_method="post", address="1 Road\nLeeds", postcode="LS11 8PQ")
+    RoleAssignmentFactory(contributor=person, project=project, role_type="co_researcher")
+    CheckRecordFactory(person=person, expires_on=timezone.localdate() + timedelta(days=20))
+    first = _sweep()
+    assert _sweep() == []  # once, not on every sweep
+    assert [m.to for m in mail.outbox] == [["fatima@example.org"]]
+    assert any("added to the list to write to" in line for line in first)
+    task = ContactTask.objects.get(contributor__user=person)
+    assert (task.channel, task.subject) == ("post", "Enhanced DBS check expiring")
+    assert task.letter.startswith("Your Enhanced DBS check expires on")
+    assert "Tell Dennis Morris" in task.body
+
+
 def test_no_reminder_outside_the_window_or_once_expired(olu_in_role):
     CheckRecordFactory(person=olu_in_role, expires_on=timezone.localdate() + timedelta(days=90))
     CheckRecordFactory(

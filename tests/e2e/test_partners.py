@@ -206,3 +206,57 @@ def test_a_manager_completes_a_self_assessment_and_downloads_it(page, live_serve
         "Developing",
         "Starting",
     )
+
+
+def test_an_invoice_with_a_mistake_is_returned_corrected_and_approved(page, browser, live_server, setting):
+    from datetime import date
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+
+    from partners.models import LinkRole
+
+    project = setting
+    people = get_user_model().objects
+    morgan, fatima = people.get(email="morgan@example.org"), people.get(email="fatima@example.org")
+    partner = services.create_partner(
+        actor=morgan, name="Riverside Carers' Centre", kind="charity", status="active"
+    )
+    services.link_partner(actor=morgan, partner=partner, project=project, role=LinkRole.CO_DELIVER)
+    invoice = services.enter_invoice(
+        actor=fatima,
+        partner=partner,
+        project=project,
+        invoice_reference_text="RCC-0413",
+        description="Room hire",
+        invoiced_on=date(2026, 11, 21),
+        amount=Decimal("45.00"),
+    )
+    # Morgan sees the amount is wrong and sends it back, choosing by keyboard.
+    sign_in(page, live_server, "morgan@example.org")
+    page.goto(f"{live_server.url}/partners/invoices/{invoice.public_id}/")
+    page.get_by_label("Return it to be corrected").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Reason").fill("The centre's invoice says £54.00, not £45.00")
+    check_page(page, "invoice, returning")
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Returned to Fatima")).to_be_visible()
+
+    fatima_page = _as(browser, live_server, "fatima@example.org")
+    fatima_page.goto(f"{live_server.url}/partners/invoices/{invoice.public_id}/")
+    expect(fatima_page.get_by_text("asked for this: The centre's invoice says £54.00")).to_be_visible()
+    check_page(fatima_page, "invoice, returned")
+    fatima_page.get_by_role("link", name="Correct the invoice").click()
+    expect(fatima_page.get_by_label("The partner's invoice number")).to_have_value("RCC-0413")
+    fatima_page.get_by_label("Amount, in pounds").fill("54.00")
+    check_page(fatima_page, "invoice, correcting")
+    fatima_page.get_by_role("button", name="Send it back to be decided").click()
+    expect(fatima_page.get_by_text("corrected. Someone else decides it again.")).to_be_visible()
+    fatima_page.context.close()
+
+    page.reload()
+    page.get_by_label("Approve").check()
+    page.get_by_role("button", name="Record decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    invoice.refresh_from_db()
+    assert (invoice.status, invoice.amount) == ("approved", Decimal("54.00"))

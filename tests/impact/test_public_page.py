@@ -24,12 +24,14 @@ def _get(client, url, **params):
     return response, len(queries)
 
 
-def test_the_public_page_shows_twenty_changes_a_page_newest_first(client, published):
-    published(45)
+def test_the_public_page_shows_a_page_of_changes_at_a_time_newest_first(client, published):
+    from portal.pagination import PAGE_SIZE
+
+    published(2 * PAGE_SIZE + 5)
     response, _ = _get(client, reverse("impact:public_changes"))
     body = response.content.decode()
-    assert body.count("portal-impact-entry") == 20
-    assert "Page 1 of 3, 45 in all." in body
+    assert body.count("portal-impact-entry") == PAGE_SIZE
+    assert f"Page 1 of 3, {2 * PAGE_SIZE + 5} in all." in body
     response, _ = _get(client, reverse("impact:public_changes"), page=3)
     assert response.content.decode().count("portal-impact-entry") == 5
 

@@ -337,6 +337,72 @@ def test_a_reply_by_email_reaches_the_senders_inbox(
     assert (reply.author, reply.body, reply.delivery) == (people_ready["email"], "Room 9 is fine.", delivery)
 
 
+def _text_back(client, number, text, token=CALLBACK_TOKEN):
+    return client.post(
+        reverse("messaging:notify_received_text"),
+        {
+            "id": "b2c3",
+            "source_number": number,
+            "destination_number": "07700987654",
+            "message": text,
+            "date_received": "2026-12-01T10:00:00.000000Z",
+        },
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+def test_a_text_back_reaches_the_senders_inbox_as_a_reply(
+    client, settings, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_MESSAGING_TEXT_REPLIES = True
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    [text] = notify.texts_to(TEXT_PHONE)
+    assert "Reply to this text, or in the portal" in text["personalisation"]["body"]
+    delivery = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    assert _text_back(client, "447400123456", "Room 9 is fine", token="wrong").status_code == 401
+    assert _text_back(client, "447999999999", "Who is this?").json() == {"result": "ignored"}
+    assert not Reply.objects.exists()
+    # Notify's number has no plus; the profile's is +44...: the same person.
+    assert _text_back(client, "447400123456", " Room 9 is fine ").json() == {"result": "reply"}
+    reply = Reply.objects.get()
+    assert (reply.author, reply.body, reply.delivery) == (people_ready["text"], "Room 9 is fine", delivery)
+    client.force_login(fatima)
+    page = client.get(reverse("messaging:sent_detail", args=[message.public_id])).content.decode()
+    assert "Room 9 is fine" in page
+
+
+def test_texts_back_are_dropped_when_replies_by_text_are_off_or_too_late(
+    client, settings, people_ready, activity, fatima, notify, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    [text] = notify.texts_to(TEXT_PHONE)
+    assert "Reply in the portal" in text["personalisation"]["body"]
+    assert _text_back(client, "447400123456", "Fine").json() == {"result": "ignored"}  # off
+    settings.PORTAL_MESSAGING_TEXT_REPLIES = True
+    Message.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(days=services.TEXT_REPLY_WINDOW_DAYS + 1)
+    )
+    assert _text_back(client, "447400123456", "Fine").json() == {"result": "ignored"}
+    assert _text_back(client, "not a number", "Fine").json() == {"result": "ignored"}
+    assert (
+        client.post(
+            reverse("messaging:notify_received_text"),
+            "{",
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {CALLBACK_TOKEN}"},
+        ).status_code
+        == 400
+    )
+    assert not Reply.objects.exists()
+
+
 def test_without_a_text_service_text_people_are_called(people_ready, activity):
     preview = services.preview(services.activity_audience(activity, "everyone"))
     assert dict(preview["by_channel"])["Phone call"] == 2
@@ -403,3 +469,102 @@ def test_the_home_banner_counts_new_messages_and_new_replies_then_goes(
     page = client.get(reverse("portal:home")).content.decode()
     assert "1 new reply to your messages." in page
     assert "new message." not in page
+
+
+# --- Nothing is left unsent: the hourly sweep --------------------------------------------------
+
+
+def test_a_broker_outage_after_sending_is_not_a_500_and_the_sweep_sends_it(
+    people_ready, activity, fatima, notify, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    def down(pk):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(tasks.deliver_message, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)  # no exception reaches the coordinator
+    assert set(Delivery.objects.filter(message=message).values_list("status", flat=True)) == {
+        DeliveryStatus.PENDING
+    }
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):  # the email goes after its commit
+        assert services.sweep_deliveries(older_than_minutes=0)["queued"] == 5
+    assert set(Delivery.objects.filter(message=message).values_list("status", flat=True)) == {
+        DeliveryStatus.SENT
+    }
+    assert len(mail.outbox) == 1
+    assert len(notify.texts_to(TEXT_PHONE)) == 1
+    # The next sweep finds nothing to do.
+    assert services.sweep_deliveries(older_than_minutes=0) == {"queued": 0, "retried": 0, "given_up": 0}
+    assert len(mail.outbox) == 1
+
+
+def test_a_delivery_left_sending_by_a_stopped_worker_is_sent_by_the_sweep(
+    people_ready, activity, fatima, notify
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = send(fatima, activity)  # on_commit not run: every delivery still pending
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    # A worker claimed it twenty minutes ago and stopped before sending.
+    Delivery.objects.filter(pk=text.pk).update(
+        status=DeliveryStatus.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(minutes=20)
+    )
+    Delivery.objects.exclude(pk=text.pk).update(status=DeliveryStatus.SENT)
+    result = services.sweep_deliveries()
+    assert (result["retried"], result["queued"]) == (1, 0)  # the message itself is still new
+    text.refresh_from_db()
+    assert (text.status, "tried again" in text.error) == (DeliveryStatus.PENDING, True)
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    assert services.sweep_deliveries()["queued"] == 1
+    text.refresh_from_db()
+    assert (text.status, text.attempts) == (DeliveryStatus.SENT, 2)
+    assert len(notify.texts_to(TEXT_PHONE)) == 1
+    assert AuditEvent.objects.filter(action="message.deliveries_swept").count() == 1
+
+
+def test_a_delivery_that_keeps_stopping_goes_to_the_coordinators_not_round_again(
+    people_ready, activity, fatima, notify
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    Delivery.objects.filter(pk=text.pk).update(
+        status=DeliveryStatus.SENDING,
+        attempts=services.SWEEP_MAX_ATTEMPTS,
+        claimed_at=timezone.now() - timedelta(minutes=20),
+    )
+    assert services.sweep_deliveries()["given_up"] == 1
+    text.refresh_from_db()
+    assert text.status == DeliveryStatus.FAILED
+    assert notify.requests == []
+    task = ContactTask.objects.get(contributor__user=people_ready["text"])
+    assert task.subject == "Not delivered: The meeting has moved"
+    assert "may or may not have arrived" in task.body
+
+
+def test_a_delivery_being_sent_now_is_left_alone(people_ready, activity, fatima, notify):
+    from django.utils import timezone
+
+    message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    Delivery.objects.filter(pk=text.pk).update(
+        status=DeliveryStatus.SENDING, attempts=1, claimed_at=timezone.now()
+    )
+    assert services.sweep_deliveries()["retried"] == 0
+    text.refresh_from_db()
+    assert text.status == DeliveryStatus.SENDING
+
+
+def test_the_sweep_runs_every_hour():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["messaging-sweep-deliveries"]
+    assert entry["task"] == tasks.sweep_deliveries.name

@@ -79,6 +79,19 @@ CASES = [
         method="post",
         data=lambda w: {"to": "reply+x@example.org", "from": "a@example.org", "text": "hi"},
     ),
+    Case(
+        "messaging:notify_received_text",
+        expect(
+            anonymous=401,
+            contributor=401,
+            other_contributor=401,
+            coordinator=401,
+            other_coordinator=401,
+            manager=401,
+        ),
+        method="post",
+        data=lambda w: {"id": "x", "source_number": "447700900111", "message": "hi"},
+    ),
 ]
 
 

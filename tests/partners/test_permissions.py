@@ -66,6 +66,14 @@ CASES = [
         method="post",
         data=lambda w: {"decision": "approve"},
     ),
+    # A returned invoice is corrected by whoever may enter the partner's invoices for the project.
+    Case("partners:invoice_correct", SCOPED, kwargs=lambda w: {"public_id": w["returned"].public_id}),
+    Case(
+        "partners:invoice_correct",
+        expect(contributor=403, other_contributor=403, coordinator=403, other_coordinator=404, manager=403),
+        kwargs=invoice,
+        id="an invoice that was not returned",
+    ),
     Case("partners:paying", MANAGERS),
     Case("partners:run_export", MANAGERS, kwargs=lambda w: {"public_id": w["run"].public_id}),
     Case("partners:reach", MANAGERS),
@@ -138,6 +146,16 @@ def _build(cara, olu, fatima, other_coordinator, morgan, project):
     run = services.pay_invoices(
         actor=second_manager, invoices=[paid], paid_on=date(2026, 11, 20), reference="BACS-1"
     )
+    returned = services.enter_invoice(
+        actor=fatima,
+        partner=partner,
+        project=project,
+        invoice_reference_text="RCC-4",
+        description="Travel",
+        invoiced_on=date(2026, 11, 4),
+        amount=Decimal("15.00"),
+    )
+    services.return_invoice(actor=morgan, invoice=returned, note="The date is wrong")
     organisation = services.start_assessment(actor=morgan, framework=uk_standards, year=2025)
     # Every standard rated, so completing it succeeds for whoever may complete it.
     for answer in organisation.answers.all():
@@ -151,6 +169,7 @@ def _build(cara, olu, fatima, other_coordinator, morgan, project):
         "manager": morgan,
         "partner": partner,
         "invoice": invoice,
+        "returned": returned,
         "run": run,
         "framework": uk_standards,
         "assessment": organisation,

@@ -111,3 +111,45 @@ def test_the_guard_counts_people_added_and_people_gone_separately():
     # Tables too small to show anything are not recorded.
     assert guard_population(kind="t", key="c", population={1, 2}, threshold=5).population == {1, 2}
     assert AggregateRelease.objects.filter(kind="t").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_close_tables_asked_for_at_once_are_not_both_shown(monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection
+
+    from portal import suppression
+
+    check = suppression._guard
+
+    def slow_check(**kwargs):
+        time.sleep(0.3)  # both requests are past the door before either has recorded its table
+        return check(**kwargs)
+
+    monkeypatch.setattr(suppression, "_guard", slow_check)
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL")
+    # Two tables that differ by one person, neither close to anything shown before: shown one
+    # after the other, the second is withheld. Asked for at the same moment, the same.
+    first, second = set(range(1, 21)), set(range(1, 22))
+    barrier, results = threading.Barrier(2), {}
+
+    def ask(name, population):
+        barrier.wait()
+        try:
+            results[name] = guard_population(kind="race", key=name, population=population, threshold=5)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask, args=args) for args in (("a", first), ("b", second))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    shown = [name for name, guarded in results.items() if guarded.population is not None]
+    assert len(shown) == 1, results
+    assert AggregateRelease.objects.filter(kind="race").count() == 1

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feedback.models import FeedbackOwed, FeedbackOwedStatus
+from portal.pagination import PAGE_SIZE
 from tests.factories import ActivityFactory, ContributorFactory, ParticipationFactory, UserFactory
 
 
@@ -24,19 +25,20 @@ def _people(activity, n):
 
 def test_the_participants_table_is_paged_in_name_order(client, fatima, project):
     activity = ActivityFactory(project=project, past=True)
-    _people(activity, 53)
+    _people(activity, PAGE_SIZE + 3)
     client.force_login(fatima)
     url = reverse("portal:activity_detail", args=[activity.public_id])
     first = client.get(url).content.decode()
-    assert ("Person 000" in first, "Person 049" in first, "Person 050" in first) == (True, True, False)
-    assert "Page 1 of 2, 53 in all." in first
+    last, next_ = f"Person {PAGE_SIZE - 1:03d}", f"Person {PAGE_SIZE:03d}"
+    assert ("Person 000" in first, last in first, next_ in first) == (True, True, False)
+    assert f"Page 1 of 2, {PAGE_SIZE + 3} in all." in first
     rest = client.get(url, {"page": 2}).content.decode()
-    assert ("Person 050" in rest, "Person 052" in rest, "Person 049" in rest) == (True, True, False)
+    assert (next_ in rest, f"Person {PAGE_SIZE + 2:03d}" in rest, last in rest) == (True, True, False)
 
 
 def test_the_access_needs_panel_lists_everyone_with_a_need_not_only_this_page(client, fatima, project):
     activity = ActivityFactory(project=project, past=True)
-    _people(activity, 51)
+    _people(activity, PAGE_SIZE + 1)
     late = UserFactory(name="Zoe Last", contributor=True)  # on the second page of the table
     ContributorFactory(user=late, access_needs=["large_print"], access_needs_other="A break each hour")
     ParticipationFactory(activity=activity, contributor=late, status="attended")
