@@ -178,15 +178,21 @@ def register() -> None:
         template="contributors/panels/home_contributor.html",
         context=_contributor_home,
         order=10,
+        figures=lambda request: [("contributors:open", "")],
     )
     dashboard.register_panel(
         role=Role.COORDINATOR,
         template="contributors/panels/home_coordinator.html",
         context=_coordinator_home,
         order=30,
+        figures=lambda request: [("contributors:tasks", "")],
     )
     dashboard.register_panel(
-        role=Role.MANAGER, template="contributors/panels/home_manager.html", context=_manager_home, order=30
+        role=Role.MANAGER,
+        template="contributors/panels/home_manager.html",
+        context=_manager_home,
+        order=30,
+        figures=lambda request: [("contributors:manager", "")],
     )
     dashboard.register_panel(
         role="project", template="contributors/panels/project.html", context=_project_panel, order=20

@@ -134,12 +134,14 @@ def register() -> None:
         template="feedback/panels/home_coordinator.html",
         context=coordinator_home,
         order=30,
+        figures=lambda request: [("feedback:compliance", figures.person(request.user))],
     )
     dashboard.register_panel(
         role="Manager",
         template="feedback/panels/home_manager.html",
         context=manager_home,
         order=30,
+        figures=lambda request: [("feedback:compliance", "")],
     )
     dashboard.register_panel(
         role="project",

@@ -58,14 +58,20 @@ def _project(request, project):
 def register() -> None:
     figures.forget_on_change("impact", ImpactEntry, EntryContributor, Reflection)
     dashboard.register_panel(
-        role="Contributor", template="impact/panels/home_contributor.html", context=_contributor, order=70
+        role="Contributor",
+        template="impact/panels/home_contributor.html",
+        context=_contributor,
+        order=70,
+        figures=lambda request: [("impact:awaiting", figures.person(request.user))],
     )
-    dashboard.register_panel(
-        role="Coordinator", template="impact/panels/home_staff.html", context=_staff, order=70
-    )
-    dashboard.register_panel(
-        role="Manager", template="impact/panels/home_staff.html", context=_staff, order=70
-    )
+    for role in ("Coordinator", "Manager"):
+        dashboard.register_panel(
+            role=role,
+            template="impact/panels/home_staff.html",
+            context=_staff,
+            order=70,
+            figures=lambda request: [("impact:staff", figures.person(request.user))],
+        )
     dashboard.register_panel(
         role="project", template="impact/panels/project.html", context=_project, order=70
     )

@@ -311,9 +311,14 @@ def register() -> None:
         template="payments/panels/home_coordinator.html",
         context=_coordinator_panel,
         order=30,
+        figures=lambda request: [("payments:waiting", figures.person(request.user))],
     )
     dashboard.register_panel(
-        role="Manager", template="payments/panels/home_manager.html", context=_manager_panel, order=30
+        role="Manager",
+        template="payments/panels/home_manager.html",
+        context=_manager_panel,
+        order=30,
+        figures=lambda request: [("payments:manager", "")],
     )
     dashboard.register_panel(
         role="project", template="payments/panels/project.html", context=_project_panel, order=20
