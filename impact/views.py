@@ -125,13 +125,15 @@ def entry_list(request):
         project = _get_project(request, request.GET["project"])
         entries = entries.filter(project=project)
     can_log = permissions.can_log_any_impact(request.user)
-    mine = EntryContributor.objects.filter(contributor=request.user).values(
-        "entry__public_id", "entry__title", "entry__project__title"
-    )
+    mine = EntryContributor.objects.filter(contributor=request.user)
     order, sort_links = sort_order(request, ENTRY_SORTS, "newest")
-    entries, query = paginate(request, entries.order_by(*order).values_list(*_ENTRY_ROW))
+    # Counted as entries, then only the page read as rows (counting the rows would join the
+    # projects the rows name).
+    entries, query = paginate(request, entries.order_by(*order))
+    entries.object_list = list(entries.object_list.values_list(*_ENTRY_ROW))
     entry_rows = _entry_table_rows(entries.object_list)
     mine, mine_query = paginate(request, mine.order_by("-entry__occurred_on", "pk"), param="mine_page")
+    mine.object_list = mine.object_list.values("entry__public_id", "entry__title", "entry__project__title")
     return render(
         request,
         "impact/entry_list.html",
