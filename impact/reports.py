@@ -452,4 +452,5 @@ def certificates_pdf(certs, *, large_print: bool = False, target=None) -> bytes 
         {"certificates": [certificate_context(c) for c in certs], "verify_url": _verify_url()},
         large_print=large_print,
         target=target,
+        stylesheet="pdf-certificate.css",
     )

@@ -3,15 +3,15 @@ certificate certifies. Counting happens in the database; Python only shapes a fe
 
 import csv
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, Count, F, Q, Sum, Window
-from django.db.models.functions import ExtractYear, RowNumber, TruncMonth
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models.functions import Cast, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from contributors.models import Contributor, RoleAssignment
@@ -167,24 +167,37 @@ def _questions() -> list[dict]:
     ]
 
 
+def _period(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's first moment and the moment after its last, local time: a plain range on
+    `starts_at` that PostgreSQL can estimate (a `starts_at::date` cast it cannot, and planned the
+    report's joins for two activities instead of hundreds)."""
+    return (
+        timezone.make_aware(datetime.combine(start, time.min)),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min)),
+    )
+
+
 def _first_attended(projects, start: date, end: date):
-    """Each person's first attended participation in the period: the one whose answers count."""
+    """Each person's first attended participation in the period: the one whose answers count.
+
+    "First" is by activity start, then participation id. It is the participation with no earlier
+    one of the same person in the period and scope: an anti-join, which the database plans as one
+    hash of the period's participations. A window numbering them (`ROW_NUMBER() OVER (PARTITION
+    BY contributor ...)`, which it replaced) picks the same rows, but PostgreSQL cannot estimate
+    how many it keeps, and so joined its 20,000 rows to their answers one by one."""
+    low, high = _period(start, end)
     base = Participation.objects.filter(
         status=ParticipationStatus.ATTENDED,
-        activity__starts_at__date__gte=start,
-        activity__starts_at__date__lte=end,
+        activity__starts_at__gte=low,
+        activity__starts_at__lt=high,
     )
     if projects is not None:
         base = base.filter(activity__project__in=projects)
-    # One window pass numbers each person's participations in date order; row 1 is the first.
-    numbered = base.annotate(
-        n=Window(
-            RowNumber(),
-            partition_by=F("contributor"),
-            order_by=[F("activity__starts_at").asc(), F("pk").asc()],
-        )
+    earlier = base.filter(contributor=OuterRef("contributor")).filter(
+        Q(activity__starts_at__lt=OuterRef("activity__starts_at"))
+        | Q(activity__starts_at=OuterRef("activity__starts_at"), pk__lt=OuterRef("pk"))
     )
-    return numbered.filter(n=1)
+    return base.filter(~Exists(earlier))
 
 
 _ANSWER_FIELDS = ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orientation", "religion", "carer")
@@ -193,43 +206,50 @@ _ANSWER_FIELDS = ("ethnic_group", "sex", "gender_same_as_birth", "sexual_orienta
 def _tally(participations) -> tuple[set[int], list[tuple]]:
     """One query: the participations' ids, and their answers counted question by question.
 
-    The participations (for the report, the first-attended window) are a CTE that every
-    count reads, so the database works out who counts once, not once per question, and the
-    ids the differencing guard needs come back in the same result. The window runs over
-    narrow rows; only the people it keeps are joined to their answers. Rows are (question,
+    The participations (for the report, the first attended ones) with their answers are a CTE
+    that every count reads, so the database works out who counts once, not once per question,
+    and the ids the differencing guard needs come back in the same result. Rows are (question,
     code, second code, number, count); the ids come as ("pk", -, -, id, -)."""
-    from contributors.models import ParticipationDiversity
-
+    answer = {f"a_{field}": F(f"diversity_snapshot__{field}") for field in _ANSWER_FIELDS}
     firsts, params = (
         participations.order_by()
-        .annotate(year=ExtractYear("activity__starts_at"))
-        .values("pk", "year")
+        .values(
+            a_pk=F("pk"),
+            # A participation without a snapshot is a person who did not answer: counted as a
+            # person, in no answer.
+            a_snapshot=F("diversity_snapshot__pk"),
+            **answer,
+            a_condition=F("diversity_snapshot__long_term_condition"),
+            a_reduces=F("diversity_snapshot__condition_reduces_ability"),
+            a_born=F("diversity_snapshot__year_of_birth"),
+            a_born_not_said=F("diversity_snapshot__year_of_birth_prefer_not_to_say"),
+            # An integer, as the ids that share its result column are (EXTRACT is numeric on
+            # PostgreSQL, which made every id a Decimal).
+            a_age=Cast(ExtractYear("activity__starts_at"), IntegerField())
+            - F("diversity_snapshot__year_of_birth"),
+        )
         .query.sql_with_params()
     )
-    answers = (
-        "SELECT d.*, f.year - d.year_of_birth AS age FROM firsts f"
-        f" JOIN {ParticipationDiversity._meta.db_table} d ON d.participation_id = f.pk"
-    )
-    parts = ["SELECT 'pk', NULL, NULL, pk, NULL FROM firsts"]
+    parts = ["SELECT 'pk', NULL, NULL, a_pk, NULL FROM answers"]
     for field in _ANSWER_FIELDS:
         parts.append(
-            f"SELECT '{field}', {field}, NULL, NULL, COUNT(*) FROM answers WHERE {field} <> '' GROUP BY {field}"
+            f"SELECT '{field}', a_{field}, NULL, NULL, COUNT(*) FROM answers"
+            f" WHERE a_{field} <> '' GROUP BY a_{field}"
         )
     parts.append(
-        "SELECT 'disability', long_term_condition, condition_reduces_ability, NULL, COUNT(*) FROM answers"
-        " GROUP BY long_term_condition, condition_reduces_ability"
+        "SELECT 'disability', a_condition, a_reduces, NULL, COUNT(*) FROM answers"
+        " WHERE a_snapshot IS NOT NULL GROUP BY a_condition, a_reduces"
     )
     # No year of birth here means "prefer not to say" (the WHERE lets nothing else through).
     parts.append(
-        "SELECT 'age', NULL, NULL, age, COUNT(*) FROM answers"
-        " WHERE year_of_birth IS NOT NULL OR year_of_birth_prefer_not_to_say GROUP BY age"
+        "SELECT 'age', NULL, NULL, a_age, COUNT(*) FROM answers"
+        " WHERE a_born IS NOT NULL OR a_born_not_said GROUP BY a_age"
     )
-    sql = f"WITH firsts AS ({firsts}), answers AS ({answers}) " + " UNION ALL ".join(parts)
+    sql = f"WITH answers AS ({firsts}) " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    # PostgreSQL's EXTRACT is numeric, so the shared number column comes back as Decimal there.
-    return {int(r[3]) for r in rows if r[0] == "pk"}, [r for r in rows if r[0] != "pk"]
+    return {r[3] for r in rows if r[0] == "pk"}, [r for r in rows if r[0] != "pk"]
 
 
 def _answer_counts(rows, eq) -> dict[str, dict[str, int]]:

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from contributors.models import Benefit
 from portal.forms import SANE_DATE, PersonChoiceField
@@ -248,6 +250,16 @@ class DecisionForm(forms.Form):
         return data
 
 
+def select_options(choices, current: str) -> SafeString:
+    """<option>s for partials/select_field.html as Django's Select widget writes them (value,
+    label, `selected` on the current value), without a template per option."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((key, mark_safe(" selected") if str(key) == current else "", label) for key, label in choices),
+    )
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
@@ -259,9 +271,25 @@ class QueueFilterForm(forms.Form):
     person = forms.CharField(required=False, label="Contributor name")
     waiting_for_me = forms.BooleanField(required=False, label="Only claims waiting for my decision")
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, projects: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.managed_by(user)
+        # `projects` (key -> title, in the order of managed_by) the view read already for the
+        # rows: the select is written out from them (partials/select_field.html), not by the
+        # widget, which read the projects again and rendered each option through a template.
+        self.project_choices = [("", self.fields["project"].empty_label), *projects.items()]
+
+    def options(self, name: str) -> SafeString:
+        """The <option>s of the select `name`, selected as Django's Select marks them."""
+        choices = self.project_choices if name == "project" else self.fields[name].choices
+        value = self[name].value()
+        return select_options(choices, "" if value is None else str(value))
+
+    def status_options(self):
+        return self.options("status")
+
+    def project_options(self):
+        return self.options("project")
 
 
 class PayForm(forms.Form):

@@ -3,6 +3,7 @@
 Only `payments.services` changes `Claim.status`.
 """
 
+import functools
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -185,6 +186,20 @@ class PaymentChoice(models.TextChoices):
     EXPENSES_ONLY = "expenses_only", "No fee: expenses only"
 
 
+def claim_title(activity_title: str | None, ad_hoc_description: str) -> str:
+    """What a claim is for (Claim.title): its activity, else the task a coordinator agreed.
+    Also for lists that read the two columns rather than the claim (payments.selectors.listed)."""
+    if activity_title is not None:
+        return activity_title
+    return ad_hoc_description or "an agreed task"
+
+
+def awaiting_second_approval(status: str, decided_by_id: int | None) -> bool:
+    """Approved once and waiting for a second approver (Claim.awaiting_second_approval; also
+    for lists that read the two columns)."""
+    return status == ClaimStatus.SUBMITTED and decided_by_id is not None
+
+
 def claim_reference(pk: int, year: int) -> str:
     """Unique because the number is the row's id; the year only helps people read it."""
     return f"CL-{year}-{pk:05d}"
@@ -200,13 +215,15 @@ class _FlaggedClaims(models.query.ModelIterable):
         claims = list(super().__iter__())
         spend = committed_by_project() if any(c.status == ClaimStatus.SUBMITTED for c in claims) else {}
         for claim in claims:
-            budget, committed = spend.get(claim.project_id, (None, None))
-            claim.is_over_budget = (
-                claim.status == ClaimStatus.SUBMITTED
-                and budget is not None
-                and budget < committed + claim.total
-            )
+            claim.is_over_budget = over_budget(spend, claim.project_id, claim.status, claim.total)
         yield from claims
+
+
+def over_budget(spend: dict, project_id: int, status: str, total) -> bool:
+    """Would approving this waiting claim take its project's committed spend past the budget?
+    `spend` is `committed_by_project()` (empty if no row on the page is waiting)."""
+    budget, committed = spend.get(project_id, (None, None))
+    return status == ClaimStatus.SUBMITTED and budget is not None and budget < committed + total
 
 
 def committed_by_project() -> dict:
@@ -236,6 +253,43 @@ def committed_by_project() -> dict:
         }
 
     return figures.cached("payments:committed_by_project", compute)
+
+
+@functools.cache
+def _duplicate_receipt():
+    """The duplicate-receipt condition, built once: building its two subqueries took about
+    half a millisecond on each view of the queue, and annotate() resolves a copy each time, so
+    one expression serves every query."""
+    from django.db.models import Exists, OuterRef
+
+    other_use = ExpenseLine.objects.filter(receipt_sha256=OuterRef("receipt_sha256")).exclude(
+        claim=OuterRef("claim")
+    )
+    duplicate = (
+        ExpenseLine.objects.filter(claim=OuterRef("pk")).exclude(receipt_sha256="").filter(Exists(other_use))
+    )
+    return Exists(duplicate)
+
+
+@functools.cache
+def _payment_route():
+    """ClaimQuerySet.with_payment_route's two expressions, built once (as _duplicate_receipt)."""
+    from contributors.models import BankAccount, PaymentMethod
+
+    return {
+        "pays_by_vouchers": models.Case(
+            models.When(
+                Q(payment_choice=PaymentChoice.VOUCHERS)
+                | Q(contributor__contributor__payment_method=PaymentMethod.VOUCHERS),
+                then=models.Value(True),
+            ),
+            default=models.Value(False),
+            output_field=models.BooleanField(),
+        ),
+        "has_bank_details": models.Exists(
+            BankAccount.objects.filter(contributor__user=models.OuterRef("contributor"))
+        ),
+    }
 
 
 class ClaimQuerySet(models.QuerySet):
@@ -309,39 +363,19 @@ class ClaimQuerySet(models.QuerySet):
         `is_over_budget` (approving it would take the project's committed spend past its
         budget), set on each claim from one sum per project over the rows' projects
         (`_FlaggedClaims`)."""
-        from django.db.models import Exists, OuterRef
-
-        other_use = ExpenseLine.objects.filter(receipt_sha256=OuterRef("receipt_sha256")).exclude(
-            claim=OuterRef("claim")
-        )
-        duplicate = (
-            ExpenseLine.objects.filter(claim=OuterRef("pk"))
-            .exclude(receipt_sha256="")
-            .filter(Exists(other_use))
-        )
-        flagged = self.annotate(has_duplicate_receipt=Exists(duplicate))
+        flagged = self.with_duplicate_receipt()
         flagged._iterable_class = _FlaggedClaims
         return flagged
+
+    def with_duplicate_receipt(self):
+        """Annotate `has_duplicate_receipt`: a receipt file on this claim is also on another.
+        Alone (without with_flags' model rows) for lists that read only a few columns."""
+        return self.annotate(has_duplicate_receipt=_duplicate_receipt())
 
     def with_payment_route(self):
         """Annotate `pays_by_vouchers` and `has_bank_details` in SQL, once for the whole list:
         vouchers if chosen on the claim or the profile, otherwise a bank transfer."""
-        from contributors.models import BankAccount, PaymentMethod
-
-        return self.annotate(
-            pays_by_vouchers=models.Case(
-                models.When(
-                    Q(payment_choice=PaymentChoice.VOUCHERS)
-                    | Q(contributor__contributor__payment_method=PaymentMethod.VOUCHERS),
-                    then=models.Value(True),
-                ),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
-            ),
-            has_bank_details=models.Exists(
-                BankAccount.objects.filter(contributor__user=models.OuterRef("contributor"))
-            ),
-        )
+        return self.annotate(**_payment_route())
 
 
 class Claim(TimeStampedModel):
@@ -434,9 +468,9 @@ class Claim(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        if self.participation_id:
-            return self.participation.activity.title
-        return self.ad_hoc_description or "an agreed task"
+        return claim_title(
+            self.participation.activity.title if self.participation_id else None, self.ad_hoc_description
+        )
 
     @property
     def is_editable(self) -> bool:
@@ -444,7 +478,7 @@ class Claim(TimeStampedModel):
 
     @property
     def awaiting_second_approval(self) -> bool:
-        return self.status == ClaimStatus.SUBMITTED and self.decided_by_id is not None
+        return awaiting_second_approval(self.status, self.decided_by_id)
 
     @property
     def days_to_pay(self) -> int | None:

@@ -220,12 +220,36 @@ def _late_payment_digest(*, now, period: str, dry_run: bool) -> list[str]:
 
 def data_export_section(user) -> dict:
     """A person's claims and lines, for their subject access download (Decimals as strings)."""
+    from django.db.models import Prefetch
+
     from .models import Claim
 
+    # Only what _claim_record says, and the lines prefetched into lists: prefetched into the
+    # related managers, Django builds a filtered queryset per claim per relation (75 for a page
+    # of 25 cards); the two together were about 3 ms of each "Your data: Payments" page.
     claims = (
         Claim.objects.filter(contributor=user)
         .select_related("project", "participation__activity")
-        .prefetch_related("fee_lines", "expense_lines", "events")
+        .only(
+            "public_id",
+            "reference",
+            "project__title",
+            "participation__activity__title",
+            "ad_hoc_description",
+            "work_on",
+            "status",
+            "payment_choice",
+            "fee_total",
+            "expense_total",
+            "total",
+            "paid_on",
+            "payment_reference",
+        )
+        .prefetch_related(
+            Prefetch("fee_lines", to_attr="exported_fee_lines"),
+            Prefetch("expense_lines", to_attr="exported_expense_lines"),
+            Prefetch("events", to_attr="exported_events"),
+        )
     )
     return {"claims": data_export.Records(claims, _claim_record, title="for")}
 
@@ -251,7 +275,7 @@ def _claim_record(claim) -> dict:
                 "quantity": str(f.quantity),
                 "amount": str(f.amount),
             }
-            for f in claim.fee_lines.all()
+            for f in claim.exported_fee_lines
         ],
         "expenses": [
             {
@@ -261,11 +285,11 @@ def _claim_record(claim) -> dict:
                 "amount": str(e.amount),
                 "receipt": e.receipt_name,
             }
-            for e in claim.expense_lines.all()
+            for e in claim.exported_expense_lines
         ],
         "timeline": [
             {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
-            for ev in claim.events.all()
+            for ev in claim.exported_events
         ],
     }
 

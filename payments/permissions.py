@@ -113,7 +113,8 @@ def can_decide_claim(user: User, claim: Claim) -> bool:
 def decidable_claim_ids(user: User, claims, *, coordinated: set[int] | None = None) -> set[int]:
     """`can_decide_claim` for a page of claims at once (the queue), with one query for the
     projects the person coordinates instead of one per row (none if the caller has them in
-    `coordinated`). Services still check each claim."""
+    `coordinated`). `claims` are rows of values ("pk", "contributor_id", "entered_by_id",
+    "project_id"), as the queue reads them. Services still check each claim."""
     if not (user.is_authenticated and user.has_perm("payments.decide_claim")):
         return set()
     if can_view_organisation(user):
@@ -124,14 +125,16 @@ def decidable_claim_ids(user: User, claims, *, coordinated: set[int] | None = No
         from portal.models import Project
 
         projects = set(Project.objects.coordinated_by(user).values_list("pk", flat=True))
-    touched = _touched_by(user)
-    return {
-        c.pk
+    candidates = [
+        c
         for c in claims
-        if user.pk not in (c.contributor_id, c.entered_by_id)
-        and (projects is None or c.project_id in projects)
-        and c.contributor_id not in touched
-    }
+        if user.pk not in (c["contributor_id"], c["entered_by_id"])
+        and (projects is None or c["project_id"] in projects)
+    ]
+    # The audit log only when a row is still in question: a page the person may decide none
+    # of (or the queue passing none that could be ticked) asks nothing more.
+    touched = _touched_by(user) if candidates else set()
+    return {c["pk"] for c in candidates if c["contributor_id"] not in touched}
 
 
 def can_pay_claims(user: User) -> bool:

@@ -7,6 +7,7 @@ details cannot be read: add the new key, move the old one to the old keys, run
 """
 
 import base64
+import functools
 import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -25,7 +26,12 @@ def _current_key() -> str | bytes:
 
 def _fernet() -> MultiFernet:
     # The first key encrypts; every key is tried, in order, to decrypt.
-    keys = [_current_key(), *getattr(settings, "PORTAL_FIELD_ENCRYPTION_OLD_KEYS", [])]
+    return _fernet_for((_current_key(), *getattr(settings, "PORTAL_FIELD_ENCRYPTION_OLD_KEYS", [])))
+
+
+@functools.lru_cache(maxsize=8)
+def _fernet_for(keys: tuple) -> MultiFernet:
+    # Built once per set of keys, not per value: a finance export decrypts thousands.
     return MultiFernet([Fernet(k) for k in keys])
 
 

@@ -144,6 +144,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         return f"portal:roles:{self.pk}:{self.public_id}"
 
     def has_role(self, role: str) -> bool:
+        return role in self.role_names()
+
+    def role_names(self) -> frozenset[str]:
+        """The person's roles (their groups' names)."""
         # Cached on the object (many checks per page) and in the cache (every page asks), the
         # latter cleared whenever the person's groups change (portal.apps: forget_roles).
         if not hasattr(self, "_role_cache"):
@@ -155,8 +159,8 @@ class User(AbstractBaseUser, PermissionsMixin):
                 names = list(self.groups.values_list("name", flat=True)) if self.pk else []
                 if shared:
                     cache.set(self._roles_cache_key, names, 300)
-            self._role_cache = set(names)
-        return role in self._role_cache
+            self._role_cache = frozenset(names)
+        return self._role_cache
 
     @property
     def _perms_cache_key(self) -> str:

@@ -38,7 +38,7 @@ def static_only_fetcher_class():
 _fonts = threading.local()
 
 
-def _font_config():
+def font_config():
     """One WeasyPrint font configuration per thread, kept: building it asks fontconfig about
     every font on the machine, a few milliseconds that a one-page certificate otherwise pays
     each time. We load no @font-face fonts, so it never changes; Pango is not thread-safe,
@@ -51,28 +51,39 @@ def _font_config():
 
 
 @cache
-def _large_print_css():
+def _stylesheet(path: Path):
+    """A stylesheet of ours, parsed once: parsing it again for every PDF was a fifth of a
+    certificate's time."""
     from weasyprint import CSS
 
     fetcher = static_only_fetcher_class()(allowed_protocols=("file", "data"), allow_redirects=False)
-    return CSS(filename=str(LARGE_PRINT_CSS), url_fetcher=fetcher)
+    return CSS(filename=str(path), url_fetcher=fetcher)
 
 
-def render_pdf(template_name: str, context: dict, *, large_print: bool = False, target=None) -> bytes | None:
+def render_pdf(
+    template_name: str, context: dict, *, large_print: bool = False, target=None, stylesheet: str = ""
+) -> bytes | None:
     """Render `templates/pdf/<name>.html`; images and CSS load from `static/` on disk only.
 
     Given a `target` (a file open for writing), the PDF is written there and None returned:
     a batch writes each PDF straight into its ZIP.
 
     `large_print` is the one switch for a person who asked for large print: the same template
-    with the large-print stylesheet laid over it, so no template needs its own variant."""
+    with the large-print stylesheet laid over it, so no template needs its own variant.
+
+    `stylesheet` names a file in `static/portal/` with the template's styles, parsed once per
+    process instead of from a `<style>` each time (what a PDF made often, such as a certificate,
+    should use). It is a user stylesheet, which here means only that the large-print one (also
+    a user stylesheet, but `!important`) still wins."""
     # Imported here: WeasyPrint takes about a second to import and most requests never need it.
     from weasyprint import HTML
 
     ctx = {"organisation_name": settings.PORTAL_ORGANISATION_NAME, "large_print": large_print, **context}
     html = render_to_string(template_name, ctx)
     fetcher = static_only_fetcher_class()(allowed_protocols=("file", "data"), allow_redirects=False)
-    stylesheets = [_large_print_css()] if large_print else []
+    stylesheets = [_stylesheet(_static_root() / "portal" / stylesheet)] if stylesheet else []
+    if large_print:
+        stylesheets.append(_stylesheet(LARGE_PRINT_CSS))
     return HTML(string=html, base_url=str(_static_root()), url_fetcher=fetcher).write_pdf(
-        target, stylesheets=stylesheets, font_config=_font_config()
+        target, stylesheets=stylesheets, font_config=font_config()
     )

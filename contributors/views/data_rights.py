@@ -17,7 +17,7 @@ from portal.mfa import mfa_this_session
 from .. import forms, permissions, services
 from ..data_export import SECTIONS, export_for, readable_section, section_by_slug, summary
 from ..models import ErasureRequest, ErasureStatus
-from ._common import _render
+from ._common import _addresses, _render
 
 
 @login_required
@@ -25,13 +25,14 @@ def my_data(request):
     """Everything the portal holds about you: your account and profile, and a link to each
     section (which can be long: hundreds of claims) rather than all of it on one page."""
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
+    address = _addresses("contributors:my_data_section")
     return render(
         request,
         "contributors/my_data.html",
         {
             "account": summary(SECTIONS["account"], request.user),
             "profile": summary(SECTIONS["profile"], request.user),
-            "sections": SECTIONS.values(),
+            "sections": [(section, address(section.slug)) for section in SECTIONS.values()],
             "pending_erasure": pending,
         },
     )

@@ -114,6 +114,21 @@ FINANCE_EXPORT_COLUMNS = [
 ]
 
 
+_EXPORTED_CLAIM_FIELDS = (
+    "batch",  # batch.claims reads it on each claim to attach the batch: deferred, one query each
+    "reference",
+    "fee_total",
+    "expense_total",
+    "total",
+    "contributor",
+    "contributor__name",
+    "contributor__email",
+    "contributor__public_id",
+    "project",
+    "project__title",
+)
+
+
 def finance_export_rows(*, actor: User, batch: PaymentBatch) -> list[list[str]]:
     """The finance CSV's rows for one payment run, in FINANCE_EXPORT_COLUMNS order. Bank details
     are decrypted (and each read logged) only for a bank-transfer run; the export is recorded.
@@ -123,13 +138,19 @@ def finance_export_rows(*, actor: User, batch: PaymentBatch) -> list[list[str]]:
 
     if not permissions.can_export_finance(actor):
         raise PermissionDenied
-    claims = list(batch.claims.select_related("contributor", "project").order_by("contributor__name", "pk"))
+    # Only the columns the CSV and the access log use: whole claims, people and projects made
+    # 1,500 claims about 10,000 model instances and 18,000 timestamps to read, most of the time.
+    claims = list(
+        batch.claims.select_related("contributor", "project")
+        .only(*_EXPORTED_CLAIM_FIELDS)
+        .order_by("contributor__name", "pk")
+    )
     # One query for the profiles and one for the bank details of the whole run, not per claim.
     profiles = {
         c.user_id: c
-        for c in Contributor.objects.filter(
-            user__in={claim.contributor_id for claim in claims}
-        ).select_related("user")
+        for c in Contributor.objects.filter(user__in={claim.contributor_id for claim in claims})
+        .select_related("user")
+        .only("public_id", "user", "user__name", "user__email", "user__public_id")
     }
     # Vouchers if chosen on the claim or the profile; otherwise a bank transfer, which also
     # repays the expenses of someone who declined the fee.

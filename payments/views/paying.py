@@ -20,7 +20,8 @@ from portal.pagination import PAGE_SIZE
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
-from ..models import Claim, ClaimStatus, PaymentBatch, PaymentMethod
+from ..models import Claim, ClaimStatus, PaymentBatch, PaymentChoice, PaymentMethod
+from . import rows as row_markup
 
 
 class _CountedPages(Paginator):
@@ -50,6 +51,20 @@ def _payable():
     )
 
 
+# What a row of the paying page shows, read as values (payments.selectors.listed) rather than as
+# a claim, its contributor, participation, activity and project per row.
+_ROW = (
+    *selectors.LISTED,
+    *selectors.person_columns("contributor"),
+    "payment_choice",
+    "fee_total",
+    "expense_total",
+    "pays_by_vouchers",
+    "has_bank_details",
+)
+_CHOICES = dict(PaymentChoice.choices)
+
+
 @login_required
 def payment_list(request):
     """Approved claims, longest-approved first, a page at a time. Nothing is ticked until the
@@ -57,24 +72,28 @@ def payment_list(request):
     user = request.user
     if not permissions.can_pay_claims(user):
         raise PermissionDenied
-    claims = _payable().order_by(F("decided_at").asc(nulls_first=True), "pk")
+    claims = (
+        _payable_claims()
+        .with_payment_route()
+        .order_by(F("decided_at").asc(nulls_first=True), "pk")
+        .values(*_ROW)
+    )
     today = timezone.localdate()
-    counts = selectors.paying_counts(today)
+    figures = selectors.paying_page_figures(today)
+    counts = figures["counts"]
     page = _CountedPages(claims, PAGE_SIZE, count=counts["payable"]).get_page(request.GET.get("page"))
     select_all = request.GET.get("select") == "all"
-    rows = [
-        {
-            "claim": c,
-            "payable": c.pays_by_vouchers or c.has_bank_details,
-            "checked": select_all and (c.pays_by_vouchers or c.has_bank_details),
-        }
-        for c in page.object_list
-    ]
+    rows = selectors.listed(page.object_list)
+    for c in rows:
+        c["choice_label"] = _CHOICES.get(c["payment_choice"], c["payment_choice"])
+        c["payable"] = c["pays_by_vouchers"] or c["has_bank_details"]
+        c["checked"] = select_all and c["payable"]
     return render(
         request,
         "payments/payment_list.html",
         {
             "rows": rows,
+            "rows_html": row_markup.paying_rows(rows),
             "page": page,
             "select_all": select_all,
             "zero_claims": counts["zero"],
@@ -83,8 +102,8 @@ def payment_list(request):
             # Other things paid from this page's role (a partner organisation's invoices).
             "paying_links": dashboard.links_for(user, "paying"),
             # The organisation's figures, the same for every manager: cached (portal.figures).
-            "timing": selectors.organisation_time_to_pay(),
-            "spend": selectors.organisation_spend(),
+            "timing": figures["timing"],
+            "spend": figures["spend"],
         },
     )
 

@@ -147,3 +147,37 @@ def test_a_card_is_marked_up_as_the_summary_list_template_would_mark_it_up():
     assert summary_list(rows) == render_to_string("contributors/partials/data_rows.html", {"rows": rows})
     assert "&lt;b&gt;" in summary_list(rows)
     assert "line<br>second" in summary_list(rows)
+
+
+def test_dates_read_as_date_format_writes_them_in_every_month():
+    """The cards write dates out directly (docs/performance.md); they must say what
+    `date_format` says, local time included."""
+    from datetime import date
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from contributors.data_export import _words
+
+    for month in range(1, 13):
+        assert _words("paid_on", f"2026-{month:02d}-05") == date_format(date(2026, month, 5), "j F Y")
+    moment = "2026-06-30T23:30:00+00:00"  # British Summer Time: 1 July, 00:30
+    assert _words("when", moment) == date_format(
+        timezone.localtime(timezone.datetime.fromisoformat(moment)), "j F Y, H:i"
+    )
+    assert _words("when", moment) == "1 July 2026, 00:30"
+
+
+def test_a_role_given_shows_on_your_data_and_in_the_download_at_once(client, cara):
+    """The account's roles come from the roles every page reads (cached, forgotten on change)."""
+    from portal.models import User
+    from portal.services import grant_role
+
+    client.force_login(cara)
+    assert "Coordinator" not in client.get(reverse("contributors:my_data")).content.decode()
+    grant_role(actor=None, user=User.objects.get(pk=cara.pk), role="Coordinator")
+    assert "Contributor, Coordinator" in client.get(reverse("contributors:my_data")).content.decode()
+    assert client.get(reverse("contributors:my_data_json")).json()["account"]["roles"] == [
+        "Contributor",
+        "Coordinator",
+    ]

@@ -417,9 +417,10 @@ def test_the_mfa_redirect_encodes_next(client, fatima, settings):
 
 
 def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whatever_the_link(world):
-    """`offline_keys_visible_to` narrows each link's EXISTS to offline people (for PostgreSQL's
-    sake, docs/performance.md): it must keep exactly the scope's offline people, reached by a
-    role, an interest, taking part or having registered them, and nobody who signs in."""
+    """`offline_keys_visible_to` checks each link person by person for the offline people (for
+    PostgreSQL's sake, docs/performance.md): it must keep exactly the scope's offline people,
+    reached by a role, an interest, taking part or having registered them, and nobody who signs
+    in; and nobody at all for a coordinator with no projects who registered nobody."""
     from contributors.models import Contributor, ExpressionOfInterest, offline_keys_visible_to
     from tests.factories import OpportunityFactory, RoleAssignmentFactory
 
@@ -444,4 +445,5 @@ def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whateve
         assert list(offline_keys_visible_to(coordinator)) == [pk for _name, pk in whole]
     assert set(offline_keys_visible_to(sam)) == {by_role.pk, by_interest.pk, taking_part.pk}
     assert list(offline_keys_visible_to(world["fatima"])) == [world["dennis"].pk]
+    assert list(offline_keys_visible_to(UserFactory(coordinator=True))) == []
     assert unlinked not in Contributor.objects.visible_to(sam)

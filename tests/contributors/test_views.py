@@ -185,6 +185,41 @@ def test_directory_lists_only_people_who_opted_in_and_finds_them_by_skill(client
     assert "Olu Adebayo" not in page
 
 
+def test_the_directory_rows_say_who_is_paused_and_how_offline_people_are_reached_in_fixed_queries(
+    client, fatima
+):
+    """The rows read only the columns they show (docs/performance.md): nothing they show may be
+    fetched row by row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import User
+
+    def add(n):
+        for i in range(n):
+            ContributorFactory(in_directory=True, status="paused", lived_experience=f"Stroke {n}{i}")
+            person = User.objects.create_user(email=None, password=None, name=f"Offline {n}{i}")
+            ContributorFactory(user=person, registered_by=fatima, contact_method="post")
+
+    def visit():
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("contributors:directory")).content.decode()
+        return page, len(queries)
+
+    client.force_login(fatima)
+    add(1)
+    visit()  # roles and permissions, asked once and kept, as on a second visit
+    _page, few = visit()
+    add(5)
+    page, many = visit()
+    assert few == many
+    assert page.count('<strong class="govuk-tag govuk-tag--yellow">Paused</strong>') == 6
+    assert page.count("– post, registered by Fatima Rahman") == 6
+    offline = Contributor.objects.get(user__name="Offline 50")
+    assert f'href="{reverse("contributors:person_detail", args=[offline.public_id])}">Offline 50</a>' in page
+    assert "Stroke 50" in page
+
+
 def test_the_people_who_do_not_use_the_portal_page_in_name_order_within_the_scope(
     client, fatima, other_coordinator
 ):

@@ -2,13 +2,14 @@
 replaced counted, over a world with every kind of answer, blank and missing snapshot."""
 
 import random
+import zoneinfo
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import ExtractYear, RowNumber
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -58,6 +59,20 @@ def _old_answer_counts(snapshots) -> dict[str, dict[str, int]]:
                 ages[label] += row["n"]
     out["age"] = ages
     return out
+
+
+def _window_firsts(projects, start, end) -> set[int]:
+    """Each person's first attended participation in the period by the window function the
+    report used before (issue 12), kept as the reference for who counts."""
+    base = Participation.objects.filter(
+        status="attended", activity__starts_at__date__gte=start, activity__starts_at__date__lte=end
+    )
+    if projects is not None:
+        base = base.filter(activity__project__in=projects)
+    numbered = base.annotate(
+        n=Window(RowNumber(), partition_by=F("contributor"), order_by=[F("activity__starts_at"), F("pk")])
+    )
+    return {p.pk for p in numbered if p.n == 1}
 
 
 def _codes(choices) -> list[str]:
@@ -114,6 +129,40 @@ def test_one_query_counts_what_the_per_question_queries_counted(varied_world, sc
     new = selectors._answer_counts(rows, eq)
     assert {k: dict(v) for k, v in new.items()} == {k: dict(v) for k, v in old.items()}
     assert sum(new["sex"].values()) > 20  # the world is big enough to say something
+
+
+@pytest.mark.parametrize("scope", ["organisation", "one project"])
+def test_the_first_participations_are_the_windows_first_rows(varied_world, scope):
+    projects = None if scope == "organisation" else Project.objects.filter(pk=varied_world[0].pk)
+    # Two activities at the same moment: the earlier participation (by id) is the first.
+    person = UserFactory(contributor=True)
+    moment = timezone.now() - timedelta(days=30)
+    for _ in range(2):
+        activity = ActivityFactory(project=varied_world[0], starts_at=moment)
+        ParticipationFactory(activity=activity, contributor=person, status="attended")
+    reference = _window_firsts(projects, START, END)
+    assert set(selectors._first_attended(projects, START, END).values_list("pk", flat=True)) == reference
+    assert len(reference) > 20
+
+
+def test_the_period_is_whole_local_days(fatima):
+    """An activity late on the last day counts and one just after midnight does not, in
+    British Summer Time (an hour from UTC) as in winter."""
+    project = ProjectFactory(lead=fatima)
+    start, end = date(2026, 6, 1), date(2026, 6, 30)
+    london = zoneinfo.ZoneInfo("Europe/London")
+    inside = [datetime(2026, 6, 1, 0, 10, tzinfo=london), datetime(2026, 6, 30, 23, 50, tzinfo=london)]
+    outside = [datetime(2026, 5, 31, 23, 50, tzinfo=london), datetime(2026, 7, 1, 0, 10, tzinfo=london)]
+    counted = set()
+    for when in inside + outside:
+        activity = ActivityFactory(project=project, starts_at=when)
+        p = ParticipationFactory(
+            activity=activity, contributor=UserFactory(contributor=True), status="attended"
+        )
+        if when in inside:
+            counted.add(p.pk)
+    assert set(selectors._first_attended(None, start, end).values_list("pk", flat=True)) == counted
+    assert _window_firsts(None, start, end) == counted
 
 
 def test_an_earlier_population_shown_again_is_counted_by_its_own_answers(varied_world):
