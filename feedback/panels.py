@@ -4,7 +4,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from portal import dashboard, figures, reminders
-from portal.models import Project
+from portal.models import Activity, Project
 from portal.permissions import can_manage_project
 from portal.signals import participation_changed, person_erased
 
@@ -57,14 +57,10 @@ def coordinator_home(request) -> dict:
     user = request.user
     rows = selectors.owed_activity_rows(user)
     today = timezone.localdate()
-    # Both counts over the grouped rows in one query.
-    counts = rows.aggregate(
-        total=Count("first_due"), overdue=Count("first_due", filter=Q(first_due__lt=today))
-    )
     return {
         "rows": selectors.owed_rows(rows[:5], today=today),
-        "more": max(counts["total"] - 5, 0),
-        "overdue_activities": counts["overdue"],
+        "more": max(len(rows) - 5, 0),
+        "overdue_activities": sum(1 for row in rows if row["first_due"] < today),
         # Counts over every obligation in the person's projects: cached for them (portal.figures).
         "compliance": figures.cached(
             "feedback:compliance",
@@ -84,25 +80,34 @@ def project_panel(request, project) -> dict | None:
     return {"project": project, "compliance": selectors.feedback_compliance(projects=[project])}
 
 
+def _activity_counts(activity, today) -> dict:
+    # Counted in SQL, not a row per person taking part (a big activity has hundreds).
+    due = Q(status=FeedbackOwedStatus.DUE)
+    counts = FeedbackOwed.objects.filter(participation__activity=activity).aggregate(
+        owed=Count("pk"),
+        given=Count("pk", filter=~due),
+        overdue=Count("pk", filter=due & Q(due_on__lt=today)),
+        first_due=Min("due_on", filter=due),
+    )
+    counts["feedback"] = ActivityFeedback.objects.filter(activity=activity).first()
+    return counts
+
+
 def activity_panel(request, activity) -> dict | None:
     user = request.user
     if permissions.can_give_feedback(user, activity):
-        # Counted in SQL, not a row per person taking part (a big activity has hundreds).
-        due = Q(status=FeedbackOwedStatus.DUE)
-        counts = FeedbackOwed.objects.filter(participation__activity=activity).aggregate(
-            owed=Count("pk"),
-            given=Count("pk", filter=~due),
-            overdue=Count("pk", filter=due & Q(due_on__lt=timezone.localdate())),
-            first_due=Min("due_on", filter=due),
+        today = timezone.localdate()
+        # The same for everyone who coordinates the activity, and two queries on every view of
+        # its page: kept as a figure, forgotten when an obligation, the feedback or the
+        # activity is saved (register), and by the day (what is overdue).
+        counts = figures.cached(
+            "feedback:activity",
+            lambda: _activity_counts(activity, today),
+            scope=f"{activity.pk}:{activity.public_id}:{today.isoformat()}",
         )
         if not counts["owed"] and not activity.is_past:
             return None
-        return {
-            "mode": "coordinator",
-            "activity": activity,
-            "feedback": ActivityFeedback.objects.filter(activity=activity).first(),
-            **counts,
-        }
+        return {"mode": "coordinator", "activity": activity, **counts}
     owed = (
         FeedbackOwed.objects.filter(participation__activity=activity, participation__contributor=user)
         .select_related("feedback")
@@ -114,7 +119,8 @@ def activity_panel(request, activity) -> dict | None:
 
 
 def register() -> None:
-    figures.forget_on_change("feedback", FeedbackOwed, ActivityFeedback)
+    # Activity: its start orders feedback owed (selectors._owed_everywhere).
+    figures.forget_on_change("feedback", FeedbackOwed, ActivityFeedback, Activity)
     participation_changed.connect(on_participation_changed, dispatch_uid="feedback.owed")
     person_erased.connect(erasure.forget_person, dispatch_uid="feedback.erasure")
     reminders.register_sweep("feedback", feedback_reminders.sweep)

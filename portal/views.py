@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import dashboard, figures, permissions, reminders, selectors, services
+from . import dashboard, figures, participant_rows, permissions, reminders, selectors, services
 from .errors import PortalError, show_error
 from .forms import (
     ActivityForm,
@@ -210,12 +211,20 @@ def activity_edit(request, public_id):
     )
 
 
+def _select_options(field) -> list[tuple[str, str, bool]]:
+    """A bound select field's options as partials/select_field_with_hint.html writes them:
+    (value, label, selected), chosen as Django's Select widget chooses."""
+    chosen = field.field.widget.format_value(field.value())
+    return [(str(value), label, str(value) in chosen) for value, label in field.field.choices]
+
+
 @login_required
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
     find = request.GET.get("find", "").strip()
-    participations = activity.participations.select_related("contributor")
+    # Only what the table shows of each person (their name, or email for someone without one).
+    participations = activity.participations.values(*participant_rows.COLUMNS)
     page = query = None
     if can_manage:
         # Paged: a big activity has hundreds taking part, each row a form.
@@ -223,6 +232,18 @@ def activity_detail(request, public_id, add_form=None, status=200):
         participations = page.object_list
     else:
         participations = participations.filter(contributor=request.user)
+    # Before the activity starts only invited/confirmed can be chosen (see the service).
+    status_choices = [
+        (value, label)
+        for value, label in ParticipationStatusForm().fields["status"].choices
+        if activity.is_past or value not in OUTCOME_STATUSES
+    ]
+    participations, participant_rows_html = participant_rows.participant_rows(
+        participations,
+        status_choices=status_choices if can_manage else None,
+        csrf_input=csrf_input(request) if can_manage else "",
+    )
+    contributor_options = None
     if can_manage:
         add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
         # Whether the picker starts as a search: a count over the coordinator's whole scope,
@@ -234,6 +255,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             scope=f"{figures.person(request.user)}:{activity.pk}",
         )
         limit_picker(add_form, "contributor", lambda: add_form.people, find, many=many)
+        contributor_options = _select_options(add_form["contributor"])
     return render(
         request,
         "portal/activity_detail.html",
@@ -245,12 +267,8 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "can_manage": can_manage,
             "add_form": add_form,
             "find": find,
-            # Before the activity starts only invited/confirmed can be chosen (see the service).
-            "status_choices": [
-                (value, label)
-                for value, label in ParticipationStatusForm().fields["status"].choices
-                if activity.is_past or value not in OUTCOME_STATUSES
-            ],
+            "participant_rows": participant_rows_html,
+            "contributor_options": contributor_options,
             "panels": dashboard.panels_for(request, "activity", activity),
         },
         status=status,

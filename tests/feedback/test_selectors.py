@@ -72,9 +72,9 @@ def test_feedback_owed_list_puts_overdue_activities_first(fatima, project, activ
     _owed(activity, 28)
     _owed(activity, 28)
     rows = owed_by_activity(fatima)
-    assert [(r["activity"], r["people"], r["is_overdue"]) for r in rows] == [
-        (activity, 2, True),
-        (soon, 1, False),
+    assert [(r["public_id"], r["title"], r["people"], r["is_overdue"]) for r in rows] == [
+        (activity.public_id, activity.title, 2, True),
+        (soon.public_id, "Soon", 1, False),
     ]
 
 

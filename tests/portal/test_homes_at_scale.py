@@ -109,3 +109,89 @@ def test_the_home_shows_new_and_owed_feedback_not_what_was_read(client, cara, pr
     # The feedback page still lists what they have read.
     page = client.get(reverse("feedback:my_feedback")).content.decode()
     assert titles[FeedbackOwedStatus.ACKNOWLEDGED] in page
+
+
+def test_each_row_has_its_own_status_form_with_its_status_chosen(client, fatima, project):
+    activity = ActivityFactory(project=project, past=True)
+    ann = UserFactory(name="Ann Attended", contributor=True)
+    ParticipationFactory(activity=activity, contributor=ann, status="attended")
+    ben = UserFactory(name="Ben Confirmed", contributor=True)
+    ben_place = ParticipationFactory(activity=activity, contributor=ben, status="confirmed")
+    client.force_login(fatima)
+    body = client.get(reverse("portal:activity_detail", args=[activity.public_id])).content.decode()
+    row = body[body.index(f'for="status-{ben_place.public_id}"') :].split("</form>")[0]
+    assert ">Status for Ben Confirmed</label>" in row
+    assert '<option value="confirmed" selected>Confirmed</option>' in row
+    assert '<option value="attended">Attended</option>' in row
+    assert 'Update<span class="govuk-visually-hidden"> Ben Confirmed</span>' in row
+    table = body[body.index("<tbody") : body.index("</tbody>")]
+    assert table.count('name="csrfmiddlewaretoken"') == 2  # a form a row
+    action = reverse("portal:participation_status", args=[ben_place.public_id])
+    assert f'action="{action}"' in body
+    # The form still records the change.
+    assert client.post(action, {"status": "did_not_attend"}).status_code == 302
+    ben_place.refresh_from_db()
+    assert ben_place.status == "did_not_attend"
+
+
+def test_before_the_activity_starts_only_invited_and_confirmed_are_offered(client, fatima, project):
+    activity = ActivityFactory(project=project)
+    ParticipationFactory(activity=activity, status="invited")
+    client.force_login(fatima)
+    body = client.get(reverse("portal:activity_detail", args=[activity.public_id])).content.decode()
+    assert (
+        '<option value="invited" selected>Invited</option><option value="confirmed">Confirmed</option></select>'
+        in body
+    )
+    assert 'value="attended"' not in body
+
+
+def test_the_feedback_panel_changes_on_the_next_page_after_feedback_is_owed_or_given(client, fatima, project):
+    activity = ActivityFactory(project=project, past=True)
+    _people(activity, 2)
+    client.force_login(fatima)
+    url = reverse("portal:activity_detail", args=[activity.public_id])
+    assert "Feedback will be owed to everyone marked as attended." in client.get(url).content.decode()
+    first, second = activity.participations.order_by("pk")
+    today = timezone.localdate()
+    FeedbackOwed.objects.create(participation=first, owner=fatima, due_on=today - timedelta(days=1))
+    body = client.get(url).content.decode()
+    assert "Feedback is owed to 1 person" in body
+    assert "Overdue" in body
+    FeedbackOwed.objects.create(participation=second, owner=fatima, due_on=today + timedelta(days=5))
+    assert "Feedback is owed to 2 people" in client.get(url).content.decode()
+    owed = FeedbackOwed.objects.get(participation=first)
+    owed.status, owed.given_at = FeedbackOwedStatus.GIVEN, timezone.now()
+    owed.save()
+    body = client.get(url).content.decode()
+    assert "Overdue" not in body
+    assert f"due by {(today + timedelta(days=5)).strftime('%-d %B %Y')}" in body
+
+
+def test_the_add_form_is_the_gov_uk_select_crispy_forms_gds_made(client, fatima, project):
+    """The picker's select is written out (partials/select_field_with_hint.html): the same label,
+    hint, error message and attributes as crispy-forms-gds gave it."""
+    activity = ActivityFactory(project=project, past=True)
+    few = UserFactory(name="Only Person", contributor=True)
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=few)  # in her scope
+    client.force_login(fatima)
+    body = client.get(reverse("portal:activity_detail", args=[activity.public_id])).content.decode()
+    assert '<label for="id_contributor" class="govuk-label">Contributor</label>' in body
+    assert '<select name="contributor" class="govuk-select" required id="id_contributor">' in body
+    assert '<option value="" selected>---------</option>' in body
+    assert f'<option value="{few.pk}">{few.name_with_hint}</option>' in body
+
+    response = client.post(reverse("portal:participant_add", args=[activity.public_id]), {"contributor": ""})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert '<a href="#id_contributor">This field is required.</a>' in body  # the error summary
+    assert 'class="govuk-form-group govuk-form-group--error">' in body
+    assert (
+        '<span id="id_contributor_1_error" class="govuk-error-message"> '
+        '<span class="govuk-visually-hidden">Error:</span> This field is required.</span>'
+    ) in body
+    assert (
+        '<select name="contributor" aria-describedby="id_contributor_1_error" '
+        'class="govuk-select govuk-input--error" required aria-invalid="true" id="id_contributor">'
+    ) in body
+    assert not activity.participations.exists()

@@ -1,0 +1,76 @@
+"""The rows of the activity page's "people taking part" table, built here rather than through
+the template engine: each row's dozen `{{ }}` and `{% if %}` nodes (the name three times, the
+status tag, the form's address, token, label, options and button) were half the page's
+rendering for its 25 rows (issue 12; the engine resolves, escapes and renders each node on its
+own). The markup is the GOV.UK table row the template had (tests/portal/test_homes_at_scale.py
+holds it); everything shown is escaped here, as the template's autoescaping did."""
+
+import uuid
+from types import SimpleNamespace
+
+from django.urls import reverse
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import ParticipationStatus, User
+from .templatetags.portal_tags import status_tag_colour
+
+COLUMNS = ("public_id", "status", "contributor__name", "contributor__email", "contributor__public_id")
+
+
+def participant_rows(
+    participations, *, status_choices=None, csrf_input: str = ""
+) -> tuple[list[dict], SafeString]:
+    """The page's participations (read as `.values(*COLUMNS)`) as a list, and their table rows;
+    with `status_choices` (a coordinator's page) each row has its status form."""
+    rows = list(participations)
+    forms = status_choices is not None
+    if forms:
+        # Each status's options once, not an option at a time on every row.
+        options = {
+            selected: format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, mark_safe(" selected") if value == selected else "", label)
+                    for value, label in status_choices
+                ),
+            )
+            for selected in {row["status"] for row in rows}
+        }
+        placeholder = str(uuid.UUID(int=0))
+        before, after = reverse("portal:participation_status", args=[placeholder]).split(placeholder)
+    html = []
+    for row in rows:
+        # The name as User.__str__ gives it, from the three columns it reads (without making a
+        # model instance a row for it).
+        person = escape(
+            User.__str__(
+                SimpleNamespace(
+                    name=row["contributor__name"],
+                    email=row["contributor__email"],
+                    public_id=row["contributor__public_id"],
+                )
+            )
+        )
+        status = row["status"]
+        cells = [
+            f'<td class="govuk-table__cell">{person}</td>',
+            f'<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{escape(status_tag_colour(status))}">'
+            f"{escape(ParticipationStatus(status).label)}</strong></td>",
+        ]
+        if forms:
+            key = escape(row["public_id"])
+            action = escape(f"{before}{row['public_id']}{after}")
+            cells.append(
+                '<td class="govuk-table__cell">'
+                f'<form method="post" action="{action}" class="portal-actions">'
+                f"{csrf_input}"
+                f'<label class="govuk-label govuk-visually-hidden" for="status-{key}">Status for {person}</label>'
+                f'<select class="govuk-select" id="status-{key}" name="status">{options[status]}</select>'
+                '<button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">'
+                f'Update<span class="govuk-visually-hidden"> {person}</span></button>'
+                "</form></td>"
+            )
+        html.append('<tr class="govuk-table__row">' + "".join(cells) + "</tr>")
+    return rows, mark_safe("\n".join(html))  # every value above is escaped
