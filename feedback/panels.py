@@ -140,7 +140,10 @@ def register() -> None:
         template="feedback/panels/home_coordinator.html",
         context=coordinator_home,
         order=30,
-        figures=lambda request: [("feedback:compliance", figures.person(request.user))],
+        figures=lambda request: [
+            ("feedback:compliance", figures.person(request.user)),
+            ("feedback:owed_everywhere", ""),  # selectors.owed_activity_rows
+        ],
     )
     dashboard.register_panel(
         role="Manager",
