@@ -3,14 +3,13 @@
 from datetime import date
 from decimal import Decimal
 from statistics import median
-from types import SimpleNamespace
 
 from django.db.models import Count, DurationField, ExpressionWrapper, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from portal import figures
-from portal.models import Activity, Participation, Project, User
+from portal.models import Activity, Participation, Project, User, display_name
 from portal.money import percentage, round_half_up
 
 from .models import FeedbackMessage, FeedbackOwed, FeedbackOwedStatus
@@ -188,13 +187,10 @@ def owed_rows(rows, *, today: date | None = None) -> list[dict]:
                 "title": activity["title"],
                 "starts_at": activity["starts_at"],
                 "project_title": activity["project__title"],
-                # The coordinator as User.__str__ names them, from the three columns it reads.
-                "coordinator": User.__str__(
-                    SimpleNamespace(
-                        name=activity["coordinator__name"],
-                        email=activity["coordinator__email"],
-                        public_id=activity["coordinator__public_id"],
-                    )
+                "coordinator": display_name(
+                    activity["coordinator__name"],
+                    activity["coordinator__email"],
+                    activity["coordinator__public_id"],
                 ),
                 "people": row["people"],
                 "due_on": row["first_due"],

@@ -1,12 +1,8 @@
-import uuid
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +15,7 @@ from portal.errors import PortalError, show_error
 from portal.models import Activity, Participation
 from portal.pagination import paginate
 from portal.pdf import render_pdf
+from portal.rows import Days, addresses
 
 from . import permissions, selectors, services
 from .forms import (
@@ -73,15 +70,7 @@ def _owed_list_rows(rows: list[dict]) -> SafeString:
     (tests/feedback/test_owed_list.py holds it); everything shown is escaped here, as the
     template's autoescaping did. Each row's address comes from one `reverse` a page, and the
     month's name from the `date` filter once a month."""
-    placeholder = str(uuid.UUID(int=0))
-    before, after = reverse("feedback:activity_feedback_write", args=[placeholder]).split(placeholder)
-    months = {}
-
-    def day_month_year(day) -> str:
-        # As `date:"j M Y"` writes it.
-        if day.month not in months:
-            months[day.month] = date_filter(day, "M")
-        return f"{day.day} {months[day.month]} {day.year:04d}"
+    address, day_month_year = addresses("feedback:activity_feedback_write"), Days()
 
     html = []
     for row in rows:
@@ -97,7 +86,7 @@ def _owed_list_rows(rows: list[dict]) -> SafeString:
             status = '<strong class="govuk-tag govuk-tag--grey">Draft</strong>'
         else:
             status = '<strong class="govuk-tag govuk-tag--yellow">Due</strong>'
-        url = escape(f"{before}{row['public_id']}{after}")
+        url = escape(address(row["public_id"]))
         about = " · ".join(
             [
                 escape(row["project_title"]),

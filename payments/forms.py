@@ -5,11 +5,10 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from contributors.models import Benefit
-from portal.forms import SANE_DATE, PersonChoiceField
+from portal.forms import SANE_DATE, PersonChoiceField, select_options
 from portal.models import Participation, Project, User, offline_q
 from portal.people import people_visible_to
 
@@ -250,16 +249,6 @@ class DecisionForm(forms.Form):
         return data
 
 
-def select_options(choices, current: str) -> SafeString:
-    """<option>s for partials/select_field.html as Django's Select widget writes them (value,
-    label, `selected` on the current value), without a template per option."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((key, mark_safe(" selected") if str(key) == current else "", label) for key, label in choices),
-    )
-
-
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
@@ -283,7 +272,7 @@ class QueueFilterForm(forms.Form):
         """The <option>s of the select `name`, selected as Django's Select marks them."""
         choices = self.project_choices if name == "project" else self.fields[name].choices
         value = self[name].value()
-        return select_options(choices, "" if value is None else str(value))
+        return select_options(choices, ["" if value is None else value])
 
     def status_options(self):
         return self.options("status")

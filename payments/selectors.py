@@ -11,7 +11,7 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import Coalesce, TruncDate
 
 from portal import figures
-from portal.models import Project, User
+from portal.models import Project, User, display_name
 from portal.money import ZERO, percentage, round_half_up
 
 from .models import COMMITTED, Claim, ClaimStatus, PaymentChoice, days_waited
@@ -201,12 +201,10 @@ def listed(rows, *, people=("contributor",), hints=()) -> list[dict]:
             if row[f"{path}_id"] is None:
                 row[path] = None
                 continue
-            person = SimpleNamespace(
-                name=row[f"{path}__name"], email=row[f"{path}__email"], public_id=row[f"{path}__public_id"]
-            )
-            row[path] = User.__str__(person)
+            name, email, public_id = row[f"{path}__name"], row[f"{path}__email"], row[f"{path}__public_id"]
+            row[path] = display_name(name, email, public_id)
             if path in hints:
-                row[f"{path}_hint"] = hint(person)
+                row[f"{path}_hint"] = hint(SimpleNamespace(email=email, public_id=public_id))
     return rows
 
 

@@ -3,12 +3,27 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from . import dashboard
 from .models import Activity, ActivityKind, ActivityMode, Project, ProjectStage, ProjectStatus, Role, User
 from .people import natural_key, people_visible_to, search_people
 
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+
+
+def select_options(choices, chosen) -> SafeString:
+    """The <option>s of a select as Django's Select widget writes them, for
+    templates/partials/select_field.html: `chosen` is the values selected (as the widget's
+    `format_value` gives them). Django renders each option through a template of its own, which
+    was a fifth of the approval queue's time (issue 12)."""
+    chosen = {str(value) for value in chosen}
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) in chosen else "", label) for value, label in choices),
+    )
 
 
 def sane_date(value) -> None:

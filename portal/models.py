@@ -30,6 +30,12 @@ class Role(models.TextChoices):
     MANAGER = "Manager", "Manager"
 
 
+def display_name(name: str, email: str | None, public_id) -> str:
+    """A person as the portal names them (User's str): their name, else their email, else their
+    id. Lists that read people as columns (portal.rows) name them with this."""
+    return name or email or str(public_id)
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -119,7 +125,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.name or self.email or str(self.public_id)
+        return display_name(self.name, self.email, self.public_id)
 
     @property
     def name_with_hint(self) -> str:

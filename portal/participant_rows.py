@@ -5,14 +5,11 @@ rendering for its 25 rows (issue 12; the engine resolves, escapes and renders ea
 own). The markup is the GOV.UK table row the template had (tests/portal/test_homes_at_scale.py
 holds it); everything shown is escaped here, as the template's autoescaping did."""
 
-import uuid
-from types import SimpleNamespace
-
-from django.urls import reverse
 from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import ParticipationStatus, User
+from .models import ParticipationStatus, display_name
+from .rows import addresses
 from .templatetags.portal_tags import status_tag_colour
 
 COLUMNS = ("public_id", "status", "contributor__name", "contributor__email", "contributor__public_id")
@@ -38,20 +35,11 @@ def participant_rows(
             )
             for selected in {row["status"] for row in rows}
         }
-        placeholder = str(uuid.UUID(int=0))
-        before, after = reverse("portal:participation_status", args=[placeholder]).split(placeholder)
+        action_for = addresses("portal:participation_status")
     html = []
     for row in rows:
-        # The name as User.__str__ gives it, from the three columns it reads (without making a
-        # model instance a row for it).
         person = escape(
-            User.__str__(
-                SimpleNamespace(
-                    name=row["contributor__name"],
-                    email=row["contributor__email"],
-                    public_id=row["contributor__public_id"],
-                )
-            )
+            display_name(row["contributor__name"], row["contributor__email"], row["contributor__public_id"])
         )
         status = row["status"]
         cells = [
@@ -61,7 +49,7 @@ def participant_rows(
         ]
         if forms:
             key = escape(row["public_id"])
-            action = escape(f"{before}{row['public_id']}{after}")
+            action = escape(action_for(row["public_id"]))
             cells.append(
                 '<td class="govuk-table__cell">'
                 f'<form method="post" action="{action}" class="portal-actions">'

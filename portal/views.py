@@ -23,6 +23,7 @@ from .forms import (
     ProjectForm,
     limit_picker,
     more_than_picker,
+    select_options,
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 from .pagination import paginate
@@ -211,11 +212,10 @@ def activity_edit(request, public_id):
     )
 
 
-def _select_options(field) -> list[tuple[str, str, bool]]:
-    """A bound select field's options as partials/select_field_with_hint.html writes them:
-    (value, label, selected), chosen as Django's Select widget chooses."""
-    chosen = field.field.widget.format_value(field.value())
-    return [(str(value), label, str(value) in chosen) for value, label in field.field.choices]
+def _select_options(field):
+    """A bound select field's <option>s for partials/select_field.html, chosen as Django's
+    Select widget chooses."""
+    return select_options(field.field.choices, field.field.widget.format_value(field.value()))
 
 
 @login_required

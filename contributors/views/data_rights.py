@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
+from portal.rows import addresses
 
 from .. import forms, permissions, services
 from ..data_export import SECTIONS, export_for, readable_section, section_by_slug, summary
 from ..models import ErasureRequest, ErasureStatus
-from ._common import _addresses, _render
+from ._common import _render
 
 
 @login_required
@@ -25,7 +26,7 @@ def my_data(request):
     """Everything the portal holds about you: your account and profile, and a link to each
     section (which can be long: hundreds of claims) rather than all of it on one page."""
     pending = ErasureRequest.objects.filter(user=request.user, status=ErasureStatus.REQUESTED).first()
-    address = _addresses("contributors:my_data_section")
+    address = addresses("contributors:my_data_section")
     return render(
         request,
         "contributors/my_data.html",

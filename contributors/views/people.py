@@ -19,6 +19,7 @@ from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
 from portal.pagination import paginate, paginate_keys
 from portal.pdf import render_pdf
+from portal.rows import addresses
 
 from .. import forms, permissions, services
 from ..models import (
@@ -34,7 +35,7 @@ from ..models import (
     TakeOverInvitation,
     offline_keys_visible_to,
 )
-from ._common import _addresses, _pending, _render
+from ._common import _pending, _render
 from ._profile_forms import _bank_form_view, _payment_form_view, _profile_form_view
 
 
@@ -87,7 +88,7 @@ def _person(path: str) -> tuple[str, ...]:
 
 def _link_people(contributors) -> None:
     """Give each row its person's address (`detail_url`)."""
-    address = _addresses("contributors:person_detail")
+    address = addresses("contributors:person_detail")
     for contributor in contributors:
         contributor.detail_url = address(contributor.public_id)
 

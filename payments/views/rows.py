@@ -6,13 +6,12 @@ were about half of each page's time (issue 12; the engine resolves, escapes and 
 escaped here, as the templates' autoescaping did. Each row is a dict from
 payments.selectors.listed, plus what the view works out for it."""
 
-from django.template.defaultfilters import date
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.money import format_money
+from portal.rows import Days, addresses
 from portal.templatetags.portal_tags import status_tag_colour
 
 
@@ -30,34 +29,14 @@ def _checkbox(id_prefix: str, row: dict, action: str) -> str:
     )
 
 
-_ANY_CLAIM = "00000000-0000-0000-0000-000000000000"
-
-
 class _Links:
-    """Each row's link to its claim, from one `reverse` a page (about 40 µs each) around the
-    claim's public id, which the URL converter writes as str(uuid)."""
+    """Each row's link to its claim, from one `reverse` a page (portal.rows.addresses)."""
 
     def __init__(self):
-        self.before, self.after = reverse("payments:claim_detail", args=[_ANY_CLAIM]).split(_ANY_CLAIM)
+        self.address = addresses("payments:claim_detail")
 
     def __call__(self, row: dict, text: str) -> str:
-        url = f"{self.before}{row['public_id']}{self.after}"
-        return f'<a class="govuk-link" href="{escape(url)}">{text}</a>'
-
-
-class _Days:
-    """Dates as the `date:"j M Y"` filter writes them, the month's name asked of it once a
-    month rather than for every date (Django's formatter looks up the language each time)."""
-
-    def __init__(self):
-        self.months = {}
-
-    def __call__(self, value) -> str:
-        if not value:
-            return ""
-        if value.month not in self.months:
-            self.months[value.month] = date(value, "M")
-        return escape(f"{value.day} {self.months[value.month]} {value.year:04d}")
+        return f'<a class="govuk-link" href="{escape(self.address(row["public_id"]))}">{text}</a>'
 
 
 def _status(row: dict) -> str:
@@ -79,7 +58,7 @@ def _tr(cells: list[str], indent: str) -> str:
 
 def queue_rows(rows: list[dict]) -> SafeString:
     """The approval queue's rows (payments/claim_queue.html)."""
-    link, day, out = _Links(), _Days(), []
+    link, day, out = _Links(), Days(), []
     for row in rows:
         if row["selectable"]:
             choose = _checkbox("claim", row, "Select")
@@ -146,7 +125,7 @@ def paying_rows(rows: list[dict]) -> SafeString:
 def claim_rows(rows: list[dict]) -> SafeString:
     """A person's claims (payments/partials/claim_table.html): `mine` says the claim is for the
     person themselves, not one they entered for someone else."""
-    link, day, out = _Links(), _Days(), []
+    link, day, out = _Links(), Days(), []
     for row in rows:
         for_whom = "" if row["mine"] else f", for {escape(row['contributor'])}"
         if row["paid_on"]:

@@ -169,7 +169,7 @@ def test_the_feedback_panel_changes_on_the_next_page_after_feedback_is_owed_or_g
 
 
 def test_the_add_form_is_the_gov_uk_select_crispy_forms_gds_made(client, fatima, project):
-    """The picker's select is written out (partials/select_field_with_hint.html): the same label,
+    """The picker's select is written out (partials/select_field.html): the same label,
     hint, error message and attributes as crispy-forms-gds gave it."""
     activity = ActivityFactory(project=project, past=True)
     few = UserFactory(name="Only Person", contributor=True)
