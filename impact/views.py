@@ -1,4 +1,3 @@
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,8 +9,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
@@ -22,6 +20,7 @@ from portal.errors import PortalError, show_error
 from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project, ProjectStage
 from portal.pagination import paginate, sort_order
+from portal.rows import Days, addresses
 from portal.storage import private_file_response
 from portal.templatetags.portal_tags import status_tag_colour
 
@@ -80,7 +79,6 @@ ENTRY_SORTS = {
 # evidence) are most of it and the log shows none of them, and 25 model instances with their
 # projects cost more than the table's SQL.
 _ENTRY_ROW = ("public_id", "occurred_on", "title", "project__title", "stage", "significance", "status")
-_ANY_ENTRY = uuid.UUID(int=0)
 _ENTRY_TR = (
     '\n            <tr class="govuk-table__row">'
     '\n              <td class="govuk-table__cell">{occurred_on}</td>'
@@ -95,16 +93,15 @@ _ENTRY_TR = (
 
 def _entry_table_rows(rows) -> SafeString:
     """The table's rows, as a loop in the template wrote them (character for character:
-    tests/impact/test_entries.py holds a row to it). 25 rows of seven cells through the
-    template engine, a URL reversed and a date localised for each, were most of the page's
-    rendering; the link is reversed once for the page. The date is formatted as the `date`
-    filter formats it (a format string, not a named format)."""
-    link = reverse("impact:entry_detail", args=[_ANY_ENTRY])
+    tests/impact/test_entries.py holds a row to it), with portal.rows' link and dates: 25 rows
+    of seven cells through the template engine, a URL reversed and a date localised for each,
+    were most of the page's rendering."""
+    link, day = addresses("impact:entry_detail"), Days()
     return mark_safe(
         "".join(
             _ENTRY_TR.format(
-                occurred_on=escape(dateformat.format(occurred_on, "j M Y")),
-                url=escape(link.replace(str(_ANY_ENTRY), str(public_id))),
+                occurred_on=escape(day(occurred_on)),
+                url=escape(link(public_id)),
                 title=escape(title),
                 project=escape(project_title),
                 stage=escape(ProjectStage(stage).label),
