@@ -26,14 +26,18 @@ def _contributor_home(request):
     )
     return {
         "contributor": contributor,
-        "roles": RoleAssignment.objects.filter(contributor=user).current().select_related("project"),
+        # Only what the panel shows: the page is the most visited one.
+        "roles": RoleAssignment.objects.filter(contributor=user)
+        .current()
+        .select_related("project")
+        .only("role_type", "role_description", "starts_on", "ends_on", "project__title"),
         "has_equality": answered is not None,
         "equality_review_due": review_due,
         # Everyone's count, not the person's: cached (portal.figures).
         "open_opportunities": figures.cached("contributors:open", lambda: Opportunity.objects.live().count()),
         "interests": ExpressionOfInterest.objects.filter(contributor=user, status=InterestStatus.INTERESTED)
-        .select_related("opportunity")
-        .order_by("-created_at")[:5],
+        .order_by("-created_at")
+        .values("opportunity__public_id", "opportunity__title")[:5],
     }
 
 
@@ -174,15 +178,21 @@ def register() -> None:
         template="contributors/panels/home_contributor.html",
         context=_contributor_home,
         order=10,
+        figures=lambda request: [("contributors:open", "")],
     )
     dashboard.register_panel(
         role=Role.COORDINATOR,
         template="contributors/panels/home_coordinator.html",
         context=_coordinator_home,
         order=30,
+        figures=lambda request: [("contributors:tasks", "")],
     )
     dashboard.register_panel(
-        role=Role.MANAGER, template="contributors/panels/home_manager.html", context=_manager_home, order=30
+        role=Role.MANAGER,
+        template="contributors/panels/home_manager.html",
+        context=_manager_home,
+        order=30,
+        figures=lambda request: [("contributors:manager", "")],
     )
     dashboard.register_panel(
         role="project", template="contributors/panels/project.html", context=_project_panel, order=20

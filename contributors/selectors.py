@@ -1,6 +1,8 @@
 """Reads that aggregate: the anonymous diversity picture a coordinator sees when choosing people."""
 
 from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -43,10 +45,26 @@ def own_profile(user: User) -> Contributor | None:
     )
 
 
-def request_profile(request) -> Contributor | None:
-    """The signed-in person's own_profile, asked once a request: the home page's panels share it."""
+@dataclass(frozen=True)
+class HomeProfile:
+    """What the home page's panels read of the person's profile (own_profile's answers)."""
+
+    receives_benefits: bool
+    equality_updated_at: datetime | None
+    benefit_answer: str | None
+
+
+def request_profile(request) -> HomeProfile | None:
+    """The signed-in person's profile as the home page's panels read it, asked once a request
+    for all of them: three values, not the profile and its user as objects (own_profile), on
+    the most visited page."""
     if not hasattr(request, "_own_profile"):
-        request._own_profile = own_profile(request.user)
+        # One row at most, so no order: a profile, equality answers and benefit answer each
+        # are one per person.
+        rows = Contributor.objects.filter(user=request.user).values_list(
+            "receives_benefits", "user__diversity_record__updated_at", "user__benefit_answer__benefit"
+        )[:1]
+        request._own_profile = HomeProfile(*rows[0]) if rows else None
     return request._own_profile
 
 

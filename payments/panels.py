@@ -29,13 +29,28 @@ def _contributor_panel(request):
     open_claims = Claim.objects.filter(contributor=user).exclude(
         status__in=[ClaimStatus.PAID, ClaimStatus.WITHDRAWN, ClaimStatus.REJECTED]
     )
+    # Only the columns the panel shows (rows, not model instances joined three deep): building
+    # and reading the full objects was most of this panel's time on every home page.
+    claimable = selectors.claimable_participations(user).values_list("activity__title", "activity__starts_at")
+    # The newest five picked first, then joined to their activities: joined before the limit,
+    # PostgreSQL hashed every participation to sort a busy person's open claims.
+    rows = Claim.objects.filter(pk__in=open_claims.values("pk")[:5]).values_list(
+        "public_id", "status", "participation_id", "participation__activity__title", "ad_hoc_description"
+    )
     return {
-        "claimable": selectors.claimable_participations(user)[:5],
-        # The newest five picked first, then joined to their activities: joined before the
-        # limit, PostgreSQL hashed every participation to sort a busy person's open claims.
-        "open_claims": Claim.objects.filter(pk__in=open_claims.values("pk")[:5]).select_related(
-            "participation__activity"
-        ),
+        "claimable": [
+            {"title": title, "on": timezone.localdate(starts_at)} for title, starts_at in claimable[:5]
+        ],
+        "open_claims": [
+            # Named as Claim.title names a claim: its activity, else what was agreed.
+            {
+                "public_id": public_id,
+                "status": status,
+                "status_label": ClaimStatus(status).label,
+                "title": activity_title if participation_id else (ad_hoc or "an agreed task"),
+            }
+            for public_id, status, participation_id, activity_title, ad_hoc in rows
+        ],
         "s": statement,
     }
 
@@ -320,9 +335,14 @@ def register() -> None:
         template="payments/panels/home_coordinator.html",
         context=_coordinator_panel,
         order=30,
+        figures=lambda request: [("payments:waiting", figures.person(request.user))],
     )
     dashboard.register_panel(
-        role="Manager", template="payments/panels/home_manager.html", context=_manager_panel, order=30
+        role="Manager",
+        template="payments/panels/home_manager.html",
+        context=_manager_panel,
+        order=30,
+        figures=lambda request: [("payments:manager", "")],
     )
     dashboard.register_panel(
         role="project", template="payments/panels/project.html", context=_project_panel, order=20

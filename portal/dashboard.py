@@ -18,6 +18,10 @@ class Panel:
     # panels, which appear on those pages. Return None to hide the panel.
     context: Callable | None = None
     order: int = 50
+    # (request) -> [(name, scope)]: the portal.figures the context asks for, fetched for all
+    # of a page's panels in one round trip (portal.figures.prefetch). Only a saving: a figure
+    # left out is asked for on its own.
+    figures: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -50,8 +54,15 @@ LINKS: list[Link] = []
 RATE_CODES: list[Callable] = []
 
 
-def register_panel(*, role: str, template: str, context: Callable | None = None, order: int = 50):
-    PANELS.append(Panel(role, template, context, order))
+def register_panel(
+    *,
+    role: str,
+    template: str,
+    context: Callable | None = None,
+    order: int = 50,
+    figures: Callable | None = None,
+):
+    PANELS.append(Panel(role, template, context, order, figures))
 
 
 def register_nav(
@@ -98,6 +109,13 @@ def panels_for(request, role: str, obj=None) -> list[dict]:
         if ctx is not None:
             out.append({"template": panel.template, "context": ctx})
     return out
+
+
+def figures_for(request, role: str) -> list[tuple[str, object]]:
+    """The figures the panels for one of the person's roles will ask for (Panel.figures)."""
+    return [
+        pair for panel in PANELS if panel.role == role and panel.figures for pair in panel.figures(request)
+    ]
 
 
 def nav_for(request) -> list[dict]:

@@ -272,3 +272,55 @@ def test_an_inactive_contributor_is_never_named_and_their_reflection_is_not_repo
     cara.save()
     assert b"Cara Bennett" not in client.get(reverse("impact:public_changes")).content
     assert selectors.impact_report(project=project)["reflections"]["quotes"] == []
+
+
+def test_impact_log_rows_show_each_entrys_date_link_project_and_labels(client, fatima, project):
+    """The log reads only its columns as rows (issue 12): what a row shows is unchanged."""
+    entry = ImpactEntryFactory(
+        project=project,
+        title="Plainer consent form",
+        stage="recruitment",
+        significance="major",
+        published=True,
+    )
+    client.force_login(fatima)
+    content = client.get(reverse("impact:entry_list")).content.decode()
+    link = reverse("impact:entry_detail", args=[entry.public_id])
+    assert f'<a class="govuk-link" href="{link}">Plainer consent form</a>' in content
+    assert f'<td class="govuk-table__cell">{project.title}</td>' in content
+    assert f'<td class="govuk-table__cell">{entry.get_stage_display()}</td>' in content
+    assert '<td class="govuk-table__cell">Major</td>' in content
+    assert '<strong class="govuk-tag govuk-tag--green">Published</strong>' in content
+    assert f"{entry.occurred_on.day} {entry.occurred_on:%b %Y}" in content
+
+
+def test_impact_log_lists_the_entries_that_name_the_contributor(client, project, cara):
+    entry = ImpactEntryFactory(project=project, title="Shorter visit schedule", published=True)
+    EntryContributor.objects.create(entry=entry, contributor=cara)
+    ImpactEntryFactory(project=project, title="Someone else's change", published=True)
+    client.force_login(cara)
+    content = client.get(reverse("impact:entry_list")).content.decode()
+    named = content.split("Entries that name you", 1)[1].split("</ul>", 1)[0]
+    link = reverse("impact:entry_detail", args=[entry.public_id])
+    assert f'<a class="govuk-link" href="{link}">Shorter visit schedule</a> ({project.title})' in named
+    assert "Someone else" not in named
+
+
+def test_an_impact_log_row_is_written_as_the_templates_loop_wrote_it(client, fatima, project):
+    """The rows are written in Python (issue 12); a row must stay the same markup, escaped."""
+    entry = ImpactEntryFactory(project=project, title='Tom & Jo\'s "leaflet" <v2>', significance="minor")
+    client.force_login(fatima)
+    content = client.get(reverse("impact:entry_list")).content.decode()
+    link = reverse("impact:entry_detail", args=[entry.public_id])
+    on = entry.occurred_on
+    assert (
+        '<tbody class="govuk-table__body">\n          \n            <tr class="govuk-table__row">'
+        f'\n              <td class="govuk-table__cell">{on.day} {on:%b %Y}</td>'
+        f'\n              <td class="govuk-table__cell"><a class="govuk-link" href="{link}">'
+        "Tom &amp; Jo&#x27;s &quot;leaflet&quot; &lt;v2&gt;</a></td>"
+        f'\n              <td class="govuk-table__cell">{project.title}</td>'
+        f'\n              <td class="govuk-table__cell">{entry.get_stage_display()}</td>'
+        '\n              <td class="govuk-table__cell">Minor</td>'
+        '\n              <td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--grey">Draft</strong></td>'
+        "\n            </tr>\n          \n        </tbody>"
+    ) in content

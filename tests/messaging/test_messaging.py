@@ -451,6 +451,26 @@ def test_the_home_page_shows_new_messages_once(
     assert page.count("You have 1 new message") == 1
 
 
+def test_the_home_banner_counts_new_messages_and_new_replies_then_goes(
+    client, people_ready, activity, fatima, django_capture_on_commit_callbacks
+):
+    """Both of a person's counts come in one query (issue 12): each says what it counts."""
+    with django_capture_on_commit_callbacks(execute=True):
+        message = send(fatima, activity)
+    ella = people_ready["email"]
+    delivery = Delivery.objects.get(message=message, recipient=ella)
+    client.force_login(ella)
+    assert "You have 1 new message." in client.get(reverse("portal:home")).content.decode()
+    client.get(reverse("messaging:message_detail", args=[delivery.public_id]))
+    client.post(reverse("messaging:message_reply", args=[delivery.public_id]), {"body": "I will be there"})
+    assert "messages-banner-title" not in client.get(reverse("portal:home")).content.decode()
+
+    client.force_login(fatima)
+    page = client.get(reverse("portal:home")).content.decode()
+    assert "1 new reply to your messages." in page
+    assert "new message." not in page
+
+
 # --- Nothing is left unsent: the hourly sweep --------------------------------------------------
 
 

@@ -138,3 +138,43 @@ def test_each_area_is_forgotten_alone():
     figures.forget("feedback")
     assert figures.cached("payments:x", lambda: compute("payments")) == 1  # kept
     assert figures.cached("feedback:x", lambda: compute("feedback")) == 3  # asked again
+
+
+def test_prefetched_figures_are_read_in_one_round_trip_and_forgetting_asks_again(settings):
+    """A page's figures come from the cache in one round trip (figures.prefetch); a change
+    made while the page is built still counts (forget drops what was prefetched)."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from portal import figures
+
+    settings.PORTAL_SHARED_CACHE = True
+    figures.cached("payments:a", lambda: 1)
+    figures.cached("feedback:b", lambda: 2, scope="p")
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        with figures.prefetch([("payments:a", ""), ("feedback:b", "p")]):
+            assert figures.cached("payments:a", lambda: 10) == 1
+            assert figures.cached("feedback:b", lambda: 20, scope="p") == 2
+            assert get_many.call_count == 1
+            figures.forget("payments")
+            assert figures.cached("payments:a", lambda: 11) == 11
+            assert figures.cached("feedback:b", lambda: 21, scope="p") == 2  # another area: kept
+        assert figures.cached("payments:a", lambda: 12) == 11
+
+
+def test_every_home_panel_figure_is_prefetched(client, morgan, cara, fatima):
+    """The figures each home's panels name (Panel.figures) are the ones they ask for: none is
+    fetched on its own, except the navigation's count (asked after the panels, as on every page)."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    ContributorFactory(user=cara)
+    for person in (cara, fatima, morgan):
+        client.force_login(person)
+        client.get(reverse("portal:home"))  # worked out and cached
+        with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+            client.get(reverse("portal:home"))
+        alone = [c.args[0] for c in get_many.call_args_list[1:]]
+        assert all("payments:waiting" in keys[1] for keys in alone), (person, alone)
