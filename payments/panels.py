@@ -19,7 +19,7 @@ def _contributor_panel(request):
     from contributors.selectors import request_profile
 
     from . import selectors
-    from .models import Claim, ClaimStatus
+    from .models import Claim, ClaimStatus, claim_title
 
     user = request.user
     today = timezone.localdate()
@@ -35,21 +35,20 @@ def _contributor_panel(request):
     # The newest five picked first, then joined to their activities: joined before the limit,
     # PostgreSQL hashed every participation to sort a busy person's open claims.
     rows = Claim.objects.filter(pk__in=open_claims.values("pk")[:5]).values_list(
-        "public_id", "status", "participation_id", "participation__activity__title", "ad_hoc_description"
+        "public_id", "status", "participation__activity__title", "ad_hoc_description"
     )
     return {
         "claimable": [
             {"title": title, "on": timezone.localdate(starts_at)} for title, starts_at in claimable[:5]
         ],
         "open_claims": [
-            # Named as Claim.title names a claim: its activity, else what was agreed.
             {
                 "public_id": public_id,
                 "status": status,
                 "status_label": ClaimStatus(status).label,
-                "title": activity_title if participation_id else (ad_hoc or "an agreed task"),
+                "title": claim_title(activity_title, ad_hoc),
             }
-            for public_id, status, participation_id, activity_title, ad_hoc in rows
+            for public_id, status, activity_title, ad_hoc in rows
         ],
         "s": statement,
     }
