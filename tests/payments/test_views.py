@@ -125,7 +125,9 @@ def test_the_project_page_shows_the_budget_to_its_coordinator_only(client, cara,
     client.force_login(fatima)
     assert "Involvement budget" in client.get(url).content.decode()
     client.force_login(cara)
-    assert "Committed (approved or paid)" not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Involvement budget" not in page
+    assert "Committed (approved or paid claims and invoices)" not in page
 
 
 def test_finance_export_with_mfa_and_recent_sign_in_has_bank_details_and_is_logged(
