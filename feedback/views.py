@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
@@ -15,7 +14,7 @@ from portal.errors import PortalError, show_error
 from portal.models import Activity, Participation
 from portal.pagination import paginate
 from portal.pdf import render_pdf
-from portal.rows import Days, addresses
+from portal.rows import Days, addresses, escape
 
 from . import permissions, selectors, services
 from .forms import (

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,7 @@ from portal.errors import PortalError, show_error
 from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project, ProjectStage
 from portal.pagination import paginate, sort_order
-from portal.rows import Days, addresses
+from portal.rows import Days, addresses, escape
 from portal.storage import private_file_response
 from portal.templatetags.portal_tags import status_tag_colour
 

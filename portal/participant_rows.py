@@ -5,11 +5,11 @@ rendering for its 25 rows (issue 12; the engine resolves, escapes and renders ea
 own). The markup is the GOV.UK table row the template had (tests/portal/test_homes_at_scale.py
 holds it); everything shown is escaped here, as the template's autoescaping did."""
 
-from django.utils.html import escape, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import ParticipationStatus, display_name
-from .rows import addresses
+from .rows import addresses, escape
 from .templatetags.portal_tags import status_tag_colour
 
 COLUMNS = ("public_id", "status", "contributor__name", "contributor__email", "contributor__public_id")

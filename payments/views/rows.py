@@ -7,11 +7,10 @@ escaped here, as the templates' autoescaping did. Each row is a dict from
 payments.selectors.listed, plus what the view works out for it."""
 
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.money import format_money
-from portal.rows import Days, addresses
+from portal.rows import Days, addresses, escape
 from portal.templatetags.portal_tags import status_tag_colour
 
 
