@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from payments import selectors as payments_selectors
 from payments.models import ClaimStatus
 from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
@@ -263,6 +264,7 @@ def invoice_detail(request, public_id):
     can_correct = invoice.status == ClaimStatus.RETURNED and permissions.can_enter_invoice(
         request.user, invoice.partner, invoice.project
     )
+    spend = payments_selectors.project_spend(project=invoice.project) if can_decide else None
     return render(
         request,
         "partners/invoice_detail.html",
@@ -270,6 +272,10 @@ def invoice_detail(request, public_id):
             "invoice": invoice,
             "events": invoice.events.select_related("actor"),
             "form": InvoiceDecisionForm() if can_decide else None,
+            # The same warning a claim's decider sees: the invoice is spent against the budget too.
+            "over_budget": can_decide
+            and payments_selectors.would_exceed_budget(invoice.project, invoice.amount, spend),
+            "spend": spend,
             "can_correct": can_correct,
             "returned": (
                 invoice.events.filter(to_status=ClaimStatus.RETURNED).select_related("actor").last()

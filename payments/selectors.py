@@ -67,10 +67,11 @@ def project_spend(
     }
 
 
-def would_exceed_budget(claim: Claim) -> bool:
-    """Approving this claim would take the project's committed spend past its budget."""
-    spend = project_spend(project=claim.project)
-    return spend["committed"] + claim.total > spend["budget"]
+def would_exceed_budget(project: Project, amount: Decimal, spend: dict | None = None) -> bool:
+    """Approving `amount` more (a claim's total, a partner's invoice) would take the project's
+    committed spend past its budget. `spend` is project_spend's, if the caller has it."""
+    spend = spend or project_spend(project=project)
+    return spend["committed"] + amount > spend["budget"]
 
 
 def time_to_pay(claims=None) -> dict:

@@ -153,6 +153,7 @@ def _detail(request, claim, status=200, **forms):
     if editable:
         card = services.rate_card_in_force(claim.work_on)
         rows = list(card.rows.all()) if card else []
+    spend = selectors.project_spend(project=claim.project) if can_decide else None
     ctx = {
         "claim": claim,
         "fee_lines": claim.fee_lines.all(),
@@ -164,8 +165,8 @@ def _detail(request, claim, status=200, **forms):
         "is_own": claim.contributor_id == user.pk,
         "needs_public_sector": services.needs_public_sector_confirmation(claim.contributor),
         "duplicates": services.duplicate_receipt_lines(claim) if (can_decide or editable) else [],
-        "over_budget": can_decide and selectors.would_exceed_budget(claim),
-        "spend": selectors.project_spend(project=claim.project) if can_decide else None,
+        "over_budget": can_decide and selectors.would_exceed_budget(claim.project, claim.total, spend),
+        "spend": spend,
         "second_needed": can_decide and claim.awaiting_second_approval,
         "rows": rows,
         "expected_on": benefits.expected_payment_on(claim, timezone.localdate()),

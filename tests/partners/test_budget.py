@@ -69,3 +69,14 @@ def test_the_queue_warns_when_an_approved_invoice_leaves_no_room_for_a_claim(
     assert "Over budget" not in client.get(url).content.decode()
     services.decide_invoice(actor=morgan, invoice=invoice, approve=True)  # £360 of the £400
     assert "Over budget" in client.get(url).content.decode()
+
+
+def test_whoever_decides_an_invoice_is_warned_when_it_would_go_over_budget(client, invoice, morgan, project):
+    url = reverse("partners:invoice_detail", args=[invoice.public_id])
+    client.force_login(morgan)
+    assert "over its involvement budget" not in client.get(url).content.decode()
+    project.involvement_budget = Decimal("300.00")  # the invoice is £360
+    project.save()
+    page = client.get(url).content.decode()
+    assert "Approving this invoice would take" in page
+    assert "£0.00 of £300.00 is already committed" in page

@@ -512,7 +512,8 @@ def test_project_spend_counts_approved_and_paid_claims(card, cara, fatima, morga
 def test_approval_that_would_exceed_the_budget_is_flagged(card, cara, project):
     project.involvement_budget = Decimal("50.00")
     project.save()
-    assert selectors.would_exceed_budget(_submitted(cara, project))
+    claim = _submitted(cara, project)
+    assert selectors.would_exceed_budget(claim.project, claim.total)
 
 
 def test_statement_splits_income_from_expenses_within_the_tax_year(card, cara, fatima, morgan, project):
