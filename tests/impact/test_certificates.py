@@ -52,6 +52,28 @@ def test_certificate_pdf_shows_the_name_hours_and_code(client, cara, involvement
     assert cert.code in text
 
 
+def test_in_large_print_nothing_on_a_certificate_is_smaller_than_its_text(cara, involvement, tmp_path):
+    """The large-print stylesheet raises every size to 16pt; the verification code (13pt on the
+    standard certificate) and the name (larger than the text) must not fall below it."""
+    from impact import reports
+
+    cert = services.issue_own_certificate(actor=cara)
+    path = tmp_path / "large.pdf"
+    path.write_bytes(reports.certificates_pdf([cert], large_print=True))
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+    def height(word: str) -> float:
+        found = re.search(rf'yMin="([0-9.]+)" xMax="[0-9.]+" yMax="([0-9.]+)">{re.escape(word)}<', boxes)
+        assert found, word
+        return float(found[2]) - float(found[1])
+
+    text = height("certifies")
+    assert height(cert.code) >= text - 0.01  # the same 16pt, give or take rounding
+    assert height("Bennett") > text * 1.3
+
+
 def test_a_genuine_code_verifies_and_a_made_up_one_does_not(client, cara, involvement):
     cert = services.issue_own_certificate(actor=cara)
     response = client.get(reverse("impact:verify"), {"code": cert.code.lower().replace("-", " ")})
