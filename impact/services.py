@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from kombu.exceptions import KombuError
 
+from portal.celery import queue
 from portal.emails import send_templated_email
 from portal.errors import PortalError
 from portal.links import absolute_reverse
@@ -294,12 +294,7 @@ def request_report(
 def _queue_report(report_id: int) -> None:
     from .tasks import make_report as make_report_task
 
-    try:
-        make_report_task.delay(report_id)
-    except (KombuError, OSError):
-        # The broker is down: the request is recorded and must not become a 500; the page
-        # shows it waiting, and `sweep_reports` (hourly) starts it.
-        logger.warning("Could not queue report %s; the hourly sweep will start it", report_id)
+    queue(make_report_task, report_id)  # if not, the page shows it waiting and the sweep starts it
 
 
 # A report still "being made" this long after it was asked for was left by a worker that

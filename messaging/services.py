@@ -7,7 +7,6 @@ does nothing. A temporary failure hands the claim back for the retry; a permanen
 the person on the coordinators' list of letters and calls.
 """
 
-import logging
 import re
 import uuid
 from collections import Counter
@@ -21,7 +20,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
 from contributors.models import (
     Contributor,
@@ -31,6 +29,7 @@ from contributors.models import (
     RoleAssignment,
 )
 from contributors.services.reaching import add_contact_task
+from portal.celery import queue
 from portal.emails import send_templated_email
 from portal.errors import PortalError
 from portal.links import absolute_url
@@ -39,8 +38,6 @@ from portal.services import cancel_activity, record_audit
 
 from . import backends, permissions
 from .models import CalendarFeed, Channel, Delivery, DeliveryStatus, Message, Reply, new_token
-
-logger = logging.getLogger(__name__)
 
 # A person who turns this off still sees messages in the portal, but gets no email or text.
 MESSAGE_KIND = "messaging.message"
@@ -173,12 +170,7 @@ def send_message(
 def _queue(message_id: int) -> None:
     from . import tasks
 
-    try:
-        tasks.deliver_message.delay(message_id)
-    except (KombuError, OSError):
-        # The broker is down: the message is recorded and must not become a 500. Its
-        # deliveries stay pending and `sweep_deliveries` (hourly) sends them.
-        logger.warning("Could not queue message %s; the hourly sweep will send it", message_id)
+    queue(tasks.deliver_message, message_id)  # if not, its deliveries stay pending for the sweep
 
 
 def _portal_link(delivery: Delivery) -> str:
@@ -352,11 +344,8 @@ def sweep_deliveries(*, older_than_minutes: int = 15) -> dict[str, int]:
         )
     )
     for pk in pending:
-        try:
-            tasks.deliver_delivery.delay(pk)
-        except (KombuError, OSError):
-            logger.warning("Could not queue delivery %s; the next sweep will", pk)
-            break
+        if not queue(tasks.deliver_delivery, pk):
+            break  # the broker is down: the next sweep tries again
     if given_up or retried:
         record_audit(
             actor=None,

@@ -7,7 +7,6 @@ SMTP and network errors and marks the row sent, so an SMTP failure never turns a
 action into a 500 and a retry never sends twice. A rolled-back action sends nothing.
 """
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,11 +14,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
 from .models import OutgoingEmail
-
-logger = logging.getLogger(__name__)
 
 
 def send_templated_email(
@@ -43,14 +39,10 @@ def send_templated_email(
 
 
 def _queue(email_id: int) -> None:
+    from .celery import queue
     from .tasks import deliver_email
 
-    try:
-        deliver_email.delay(email_id)
-    except (KombuError, OSError):
-        # The broker is down: the action has committed and must not become a 500. The row
-        # stays unsent and `deliver_unsent` (hourly) sends it.
-        logger.warning("Could not queue email %s; it will be sent by the hourly sweep", email_id)
+    queue(deliver_email, email_id)  # the row stays unsent if not; `deliver_unsent` sends it
 
 
 def deliver_unsent(*, older_than_minutes: int = 10) -> int:
