@@ -1,12 +1,10 @@
 """Reads that aggregate: how many people came through each partner, and how the diversity of
 people reached through partners compares with everyone else. Counts only, never who."""
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
-from payments.models import COMMITTED, ClaimStatus
+from payments.spend import COUNTED, spend_sums
 from portal.models import Project, User
-from portal.money import ZERO
 
 from .models import Introduction, Partner, PartnerInvoice, StandardAnswer
 
@@ -62,24 +60,12 @@ def invoice_spend(*, project=None, start=None, end=None) -> dict[int, dict]:
     """Partners' invoices against each project's budget (payments.spend): committed (approved
     or paid) by the invoice's date, paid by the date paid, and waiting for a decision. One
     GROUP BY over the invoices."""
-    invoices = PartnerInvoice.objects.filter(status__in=(*COMMITTED, ClaimStatus.SUBMITTED))
+    invoices = PartnerInvoice.objects.filter(status__in=COUNTED)
     if project is not None:
         invoices = invoices.filter(project=project)
-    committed, paid = Q(status__in=COMMITTED), Q(status=ClaimStatus.PAID)
-    if start:
-        committed, paid = committed & Q(invoiced_on__gte=start), paid & Q(paid_on__gte=start)
-    if end:
-        committed, paid = committed & Q(invoiced_on__lte=end), paid & Q(paid_on__lte=end)
-    money = DecimalField(max_digits=12, decimal_places=2)
-
-    def total(condition):
-        return Coalesce(Sum("amount", filter=condition), Value(ZERO), output_field=money)
-
     rows = (
         invoices.order_by()
         .values("project")
-        .annotate(
-            committed=total(committed), paid=total(paid), waiting=total(Q(status=ClaimStatus.SUBMITTED))
-        )
+        .annotate(**spend_sums(amount="amount", work_date="invoiced_on", start=start, end=end))
     )
     return {row.pop("project"): row for row in rows}

@@ -14,9 +14,9 @@ from portal import figures
 from portal.models import Project, User, display_name
 from portal.money import ZERO, percentage, round_half_up
 
-from .models import COMMITTED, Claim, ClaimStatus, PaymentChoice, days_waited
+from .models import Claim, ClaimStatus, PaymentChoice, days_waited
 from .services import tax_year_bounds, tax_year_start
-from .spend import other_totals
+from .spend import COUNTED, other_totals, spend_sums
 
 
 def _sum(qs, field_name="total") -> Decimal:
@@ -36,20 +36,9 @@ def project_spend(
     claims = Claim.objects.all() if project is None else Claim.objects.filter(project=project)
     # Only the statuses summed below: the sums then read the (status, project, total) index
     # alone instead of every claim (docs/performance.md).
-    claims = claims.filter(status__in=(*COMMITTED, ClaimStatus.SUBMITTED))
-    committed, paid = Q(status__in=COMMITTED), Q(status=ClaimStatus.PAID)
-    if start:
-        committed, paid = committed & Q(work_on__gte=start), paid & Q(paid_on__gte=start)
-    if end:
-        committed, paid = committed & Q(work_on__lte=end), paid & Q(paid_on__lte=end)
-    money = DecimalField(max_digits=12, decimal_places=2)
-
-    def total(condition):
-        return Coalesce(Sum("total", filter=condition), Value(ZERO), output_field=money)
-
     # One query for the three sums rather than one each.
-    sums = claims.aggregate(
-        committed=total(committed), paid=total(paid), waiting=total(Q(status=ClaimStatus.SUBMITTED))
+    sums = claims.filter(status__in=COUNTED).aggregate(
+        **spend_sums(amount="total", work_date="work_on", start=start, end=end)
     )
     if project is None:
         budget = _sum(Project.objects.all(), "involvement_budget")

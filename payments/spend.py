@@ -7,8 +7,37 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from .models import COMMITTED, ClaimStatus
+
 ZERO = Decimal("0.00")
+# Committed (approved or paid) and waiting for a decision: all that a budget figure counts.
+COUNTED = (*COMMITTED, ClaimStatus.SUBMITTED)
 _sources: list[Callable] = []
+
+
+def spend_sums(*, amount: str, work_date: str, start: date | None, end: date | None) -> dict:
+    """The three sums every budget figure takes, as aggregates over rows (claims, invoices)
+    already filtered to COUNTED: committed (approved or paid) by the date of the work, paid by
+    the date paid, and waiting for a decision whatever its date. `amount` and `work_date` name
+    the rows' fields."""
+    committed, paid = Q(status__in=COMMITTED), Q(status=ClaimStatus.PAID)
+    if start:
+        committed, paid = committed & Q(**{f"{work_date}__gte": start}), paid & Q(paid_on__gte=start)
+    if end:
+        committed, paid = committed & Q(**{f"{work_date}__lte": end}), paid & Q(paid_on__lte=end)
+    money = DecimalField(max_digits=12, decimal_places=2)
+
+    def total(condition):
+        return Coalesce(Sum(amount, filter=condition), Value(ZERO), output_field=money)
+
+    return {
+        "committed": total(committed),
+        "paid": total(paid),
+        "waiting": total(Q(status=ClaimStatus.SUBMITTED)),
+    }
 
 
 def register_source(source: Callable) -> None:
