@@ -207,6 +207,38 @@ def _move(invoice: PartnerInvoice, *, to: str, actor: User, note: str = "") -> N
     )
 
 
+def _checked(project: Project, activity: Activity | None, amount: Decimal) -> Decimal:
+    """What an invoice's entry and its correction both check: the activity is the project's, and
+    the amount (rounded as money) is more than nothing."""
+    if activity is not None and activity.project_id != project.pk:
+        raise PartnerError("That activity is not part of this project.")
+    amount = to_money(amount)
+    if amount <= ZERO:
+        raise PartnerError("Enter an amount more than £0.00.")
+    return amount
+
+
+def _saved_once(save, invoice_number: str, partner: Partner):
+    """Run `save` (a create or an update), refusing an invoice number the partner has in the
+    portal already: the same invoice twice is a double payment waiting to happen."""
+    try:
+        with transaction.atomic():
+            return save()
+    except IntegrityError as exc:
+        raise PartnerError(f"Invoice {invoice_number} from {partner} is already in the portal.") from exc
+
+
+# Who decided an invoice and when: what a decision or a return changes besides the status.
+_DECISION_FIELDS = [
+    "status",
+    "decided_at",
+    "decided_by",
+    "second_approved_at",
+    "second_approved_by",
+    "updated_at",
+]
+
+
 @transaction.atomic
 def enter_invoice(
     *,
@@ -222,28 +254,22 @@ def enter_invoice(
     """Record an invoice a partner sent us; it waits for someone else to approve it."""
     if not permissions.can_enter_invoice(actor, partner, project):
         raise PermissionDenied
-    if activity is not None and activity.project_id != project.pk:
-        raise PartnerError("That activity is not part of this project.")
-    amount = to_money(amount)
-    if amount <= ZERO:
-        raise PartnerError("Enter an amount more than £0.00.")
-    try:
-        with transaction.atomic():
-            invoice = PartnerInvoice.objects.create(
-                partner=partner,
-                project=project,
-                activity=activity,
-                invoice_reference=invoice_reference_text.strip(),
-                description=description,
-                invoiced_on=invoiced_on,
-                amount=amount,
-                submitted_by=actor,
-                status=ClaimStatus.SUBMITTED,
-            )
-    except IntegrityError as exc:
-        raise PartnerError(
-            f"Invoice {invoice_reference_text} from {partner} is already in the portal."
-        ) from exc
+    amount = _checked(project, activity, amount)
+    invoice = _saved_once(
+        lambda: PartnerInvoice.objects.create(
+            partner=partner,
+            project=project,
+            activity=activity,
+            invoice_reference=invoice_reference_text.strip(),
+            description=description,
+            invoiced_on=invoiced_on,
+            amount=amount,
+            submitted_by=actor,
+            status=ClaimStatus.SUBMITTED,
+        ),
+        invoice_reference_text,
+        partner,
+    )
     invoice.reference = invoice_reference(invoice.pk, invoice.created_at.year)
     invoice.save(update_fields=["reference"])
     InvoiceEvent.objects.create(invoice=invoice, actor=actor, from_status="", to_status=ClaimStatus.SUBMITTED)
@@ -274,16 +300,7 @@ def decide_invoice(*, actor: User, invoice: PartnerInvoice, approve: bool, note:
         workflow.FIRST_APPROVAL: "partner.invoice_first_approval",
         ClaimStatus.APPROVED: "partner.invoice_approved",
     }[outcome]
-    invoice.save(
-        update_fields=[
-            "status",
-            "decided_at",
-            "decided_by",
-            "second_approved_at",
-            "second_approved_by",
-            "updated_at",
-        ]
-    )
+    invoice.save(update_fields=_DECISION_FIELDS)
     record_audit(actor=actor, action=action, target=invoice, amount=str(invoice.amount))
     return invoice
 
@@ -303,16 +320,7 @@ def return_invoice(*, actor: User, invoice: PartnerInvoice, note: str) -> Partne
         raise PartnerError(f"This invoice is already {invoice.get_status_display().lower()}.")
     _move(invoice, to=ClaimStatus.RETURNED, actor=actor, note=note)
     invoice.decided_at = invoice.decided_by = invoice.second_approved_at = invoice.second_approved_by = None
-    invoice.save(
-        update_fields=[
-            "status",
-            "decided_at",
-            "decided_by",
-            "second_approved_at",
-            "second_approved_by",
-            "updated_at",
-        ]
-    )
+    invoice.save(update_fields=_DECISION_FIELDS)
     record_audit(actor=actor, action="partner.invoice_returned", target=invoice, note=note[:300])
     send_templated_email(
         name="partners_invoice_returned",
@@ -349,32 +357,21 @@ def correct_invoice(
         raise PermissionDenied
     if invoice.status != ClaimStatus.RETURNED:
         raise PartnerError("Only an invoice returned for changes can be corrected.")
-    if activity is not None and activity.project_id != project.pk:
-        raise PartnerError("That activity is not part of this project.")
-    amount = to_money(amount)
-    if amount <= ZERO:
-        raise PartnerError("Enter an amount more than £0.00.")
+    amount = _checked(project, activity, amount)
     before = {"amount": str(invoice.amount), "invoiced_on": str(invoice.invoiced_on)}
     invoice.project, invoice.activity = project, activity
     invoice.invoice_reference, invoice.description = invoice_reference_text.strip(), description
     invoice.invoiced_on, invoice.amount = invoiced_on, amount
-    try:
-        with transaction.atomic():
-            invoice.save(
-                update_fields=[
-                    "project",
-                    "activity",
-                    "invoice_reference",
-                    "description",
-                    "invoiced_on",
-                    "amount",
-                    "updated_at",
-                ]
-            )
-    except IntegrityError as exc:
-        raise PartnerError(
-            f"Invoice {invoice.invoice_reference} from {invoice.partner} is already in the portal."
-        ) from exc
+    fields = [
+        "project",
+        "activity",
+        "invoice_reference",
+        "description",
+        "invoiced_on",
+        "amount",
+        "updated_at",
+    ]
+    _saved_once(lambda: invoice.save(update_fields=fields), invoice.invoice_reference, invoice.partner)
     _move(invoice, to=ClaimStatus.SUBMITTED, actor=actor, note="Corrected and sent back to be decided")
     invoice.save(update_fields=["status", "updated_at"])
     record_audit(
