@@ -124,8 +124,13 @@ def _activity_panel(request, activity):
         .order_by("user__name", "user_id")
     )
     people = [{"person": c.user, "needs": needs} for c in profiles if (needs := c.get_access_needs_display())]
-    if not people and not activity.participations.exists():
-        return None
+    if not people:
+        # Hidden while nobody takes part; the page has usually counted them already.
+        taking_part = activity.taking_part
+        if taking_part is None:
+            taking_part = activity.participations.exists()
+        if not taking_part:
+            return None
     return {"people": people}
 
 
