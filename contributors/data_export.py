@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal import reminders
 from portal.models import AuditEvent, SentReminder, User
-from portal.pagination import PAGE_SIZE, paginate, paginate_keys
+from portal.pagination import PAGE_SIZE, paginate, paginate_counted
 
 
 @dataclass(frozen=True)
@@ -382,13 +382,13 @@ def summary(section: Section, user: User) -> SafeString:
 
 
 def _page(request, rows, param: str):
-    """One page of a list of records. A queryset is paged by its keys (read in order, which
-    also counts them) and only the page's rows are fetched with their joins: a busy person's
-    600 claims joined to participations and activities before the limit made PostgreSQL hash
-    the whole participations table on every page (docs/performance.md)."""
+    """One page of a list of records. A queryset is paged by its keys and only the page's rows
+    are fetched with their joins: a busy person's 600 claims joined to participations and
+    activities before the limit made PostgreSQL hash the whole participations table on every
+    page (docs/performance.md). The page's keys, the count and the rows are one query."""
     if isinstance(rows, QuerySet):
         keys = rows.values_list("pk", flat=True).prefetch_related(None)
-        return paginate_keys(request, keys, rows, per_page=PAGE_SIZE, param=param)
+        return paginate_counted(request, rows, per_page=PAGE_SIZE, param=param, keys=keys)
     return paginate(request, rows, per_page=PAGE_SIZE, param=param)
 
 

@@ -4,6 +4,7 @@ the reminder sweep, and the payments section of a person's data download."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models.query import ModelIterable
 from django.utils import timezone
 
 from contributors import data_export
@@ -219,13 +220,10 @@ def _late_payment_digest(*, now, period: str, dry_run: bool) -> list[str]:
 
 def data_export_section(user) -> dict:
     """A person's claims and lines, for their subject access download (Decimals as strings)."""
-    from django.db.models import Prefetch
-
     from .models import Claim
 
-    # Only what _claim_record says, and the lines prefetched into lists: prefetched into the
-    # related managers, Django builds a filtered queryset per claim per relation (75 for a page
-    # of 25 cards); the two together were about 3 ms of each "Your data: Payments" page.
+    # Only what _claim_record says; each claim's lines and timeline come with the claims
+    # (_ClaimsWithLines), not as model instances through three prefetches.
     claims = (
         Claim.objects.filter(contributor=user)
         .select_related("project", "participation__activity")
@@ -244,16 +242,102 @@ def data_export_section(user) -> dict:
             "paid_on",
             "payment_reference",
         )
-        .prefetch_related(
-            Prefetch("fee_lines", to_attr="exported_fee_lines"),
-            Prefetch("expense_lines", to_attr="exported_expense_lines"),
-            Prefetch("events", to_attr="exported_events"),
-        )
     )
+    claims._iterable_class = _ClaimsWithLines
     return {"claims": data_export.Records(claims, _claim_record, title="for")}
 
 
+class _ClaimsWithLines(ModelIterable):
+    """Claims with `exported_lines`: their fee lines, expense lines and timeline as plain
+    values, each list in its model's order, read for all the claims fetched in one query (a
+    UNION ALL of the three tables). Three prefetches were three queries on every "Your data:
+    Payments" page, about a millisecond each before any row, and a model instance per line."""
+
+    def __iter__(self):
+        claims = list(super().__iter__())
+        lines = {claim.pk: {"fee": [], "expense": [], "event": []} for claim in claims}
+        for row in _line_rows(list(lines)) if lines else ():
+            lines[row[1]][row[0]].append(row)
+        for claim in claims:
+            found = lines[claim.pk]
+            # Each model's Meta.ordering: fee lines by (is_preparation, pk), expense lines by
+            # pk, events by (created_at, pk).
+            found["fee"].sort(key=lambda row: (row[3], row[2]))
+            found["expense"].sort(key=lambda row: row[2])
+            found["event"].sort(key=lambda row: (row[4], row[2]))
+            claim.exported_lines = found
+        yield from claims
+
+
+def _line_rows(claim_ids: list[int]):
+    """(kind, claim, pk, is_preparation, created_at, description or note, rate, quantity,
+    amount, miles, expense kind or status, receipt name) for each line and event of the
+    claims. Each column holds one field's values (or NULL), so each keeps its own type and
+    decimal places."""
+    from django.db.models import BooleanField, CharField, DateTimeField, DecimalField, Value
+    from django.db.models.functions import Cast
+
+    from .models import ClaimEvent, ExpenseLine, FeeLine
+
+    def kind(name):
+        return Value(name, output_field=CharField())
+
+    def none(field):
+        # Typed: PostgreSQL takes an untyped NULL in the first two branches for text.
+        return Cast(Value(None), output_field=field)
+
+    money = DecimalField(max_digits=8, decimal_places=2)
+    fees = FeeLine.objects.filter(claim_id__in=claim_ids).values_list(
+        kind("fee"),
+        "claim_id",
+        "pk",
+        "is_preparation",
+        none(DateTimeField()),
+        "description",
+        "unit_amount",
+        "quantity",
+        "amount",
+        none(DecimalField(max_digits=7, decimal_places=1)),
+        none(CharField()),
+        none(CharField()),
+    )
+    expenses = ExpenseLine.objects.filter(claim_id__in=claim_ids).values_list(
+        kind("expense"),
+        "claim_id",
+        "pk",
+        none(BooleanField()),
+        none(DateTimeField()),
+        "description",
+        none(money),
+        none(money),
+        "amount",
+        "miles",
+        "kind",
+        "receipt_name",
+    )
+    events = ClaimEvent.objects.filter(claim_id__in=claim_ids).values_list(
+        kind("event"),
+        "claim_id",
+        "pk",
+        none(BooleanField()),
+        "created_at",
+        "note",
+        none(money),
+        none(money),
+        none(money),
+        none(DecimalField(max_digits=7, decimal_places=1)),
+        "to_status",
+        none(CharField()),
+    )
+    return fees.order_by().union(expenses.order_by(), events.order_by(), all=True)
+
+
 def _claim_record(claim) -> dict:
+    from .models import ClaimStatus, ExpenseKind
+
+    lines = claim.exported_lines
+    # As get_FOO_display says them: the label, or the stored value if it has none.
+    kinds, statuses = dict(ExpenseKind.choices), dict(ClaimStatus.choices)
     return {
         "for": claim.title,
         "reference": claim.reference,
@@ -269,26 +353,26 @@ def _claim_record(claim) -> dict:
         "payment_reference": claim.payment_reference,
         "fees": [
             {
-                "description": f.description,
-                "rate": str(f.unit_amount),
-                "quantity": str(f.quantity),
-                "amount": str(f.amount),
+                "description": description,
+                "rate": str(rate),
+                "quantity": str(quantity),
+                "amount": str(amount),
             }
-            for f in claim.exported_fee_lines
+            for _, _, _, _, _, description, rate, quantity, amount, _, _, _ in lines["fee"]
         ],
         "expenses": [
             {
-                "type": e.get_kind_display(),
-                "description": e.description,
-                "miles": str(e.miles or ""),
-                "amount": str(e.amount),
-                "receipt": e.receipt_name,
+                "type": str(kinds.get(kind, kind)),
+                "description": description,
+                "miles": str(miles or ""),
+                "amount": str(amount),
+                "receipt": receipt,
             }
-            for e in claim.exported_expense_lines
+            for _, _, _, _, _, description, _, _, amount, miles, kind, receipt in lines["expense"]
         ],
         "timeline": [
-            {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
-            for ev in claim.exported_events
+            {"when": when.isoformat(), "status": str(statuses.get(status, status)), "note": note}
+            for _, _, _, _, when, note, _, _, _, _, status, _ in lines["event"]
         ],
     }
 

@@ -1,0 +1,137 @@
+"""The payments section of "Your data" reads each claim's fee lines, expense lines and timeline
+in one query (payments.panels._ClaimsWithLines): the download and the page say exactly what the
+lines, read one relation at a time as model instances, say."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from contributors.data_export import SECTIONS, _card, export_for, export_section, readable_section
+from payments.models import ClaimEvent, ExpenseLine, FeeLine
+from tests.factories import (
+    ActivityFactory,
+    ClaimFactory,
+    ContributorFactory,
+    ParticipationFactory,
+    RateCardRowFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _lines_as_model_instances(claim) -> dict:
+    """What the section said of a claim's lines before, from each relation in its model's order."""
+    return {
+        "fees": [
+            {
+                "description": f.description,
+                "rate": str(f.unit_amount),
+                "quantity": str(f.quantity),
+                "amount": str(f.amount),
+            }
+            for f in claim.fee_lines.all()
+        ],
+        "expenses": [
+            {
+                "type": e.get_kind_display(),
+                "description": e.description,
+                "miles": str(e.miles or ""),
+                "amount": str(e.amount),
+                "receipt": e.receipt_name,
+            }
+            for e in claim.expense_lines.all()
+        ],
+        "timeline": [
+            {"when": ev.created_at.isoformat(), "status": ev.get_to_status_display(), "note": ev.note}
+            for ev in claim.events.all()
+        ],
+    }
+
+
+@pytest.fixture
+def claims(cara, project):
+    """Claims with no lines, with fees (one preparation line, saved first), mileage with and
+    without miles, an expense of a kind no longer offered, and timelines whose events were
+    saved out of order and at the same moment."""
+    ContributorFactory(user=cara)
+    row = RateCardRowFactory()
+    now = timezone.now()
+    made = []
+    for i in range(30):
+        claim = ClaimFactory(
+            participation=ParticipationFactory(
+                activity=ActivityFactory(project=project, past=True, title=f"Panel {i}"),
+                contributor=cara,
+                status="attended",
+            )
+        )
+        made.append(claim)
+        if i % 3 == 0:
+            continue  # no lines, no timeline
+        FeeLine.objects.create(
+            claim=claim, rate_row=row, description="Preparation <b>", unit="hour",
+            unit_amount=Decimal("25.00"), quantity=Decimal("1.50"), amount=Decimal("37.50"),
+            is_preparation=True,
+        )  # fmt: skip
+        FeeLine.objects.create(
+            claim=claim, rate_row=row, description=f"Meeting {i}", unit="hour",
+            unit_amount=Decimal("27.50"), quantity=Decimal("2.00"), amount=Decimal("55.00"),
+        )  # fmt: skip
+        ExpenseLine.objects.create(
+            claim=claim, kind="mileage_car", description="To the hospital\nand back",
+            miles=Decimal("12.5"), amount=Decimal("5.63"), receipt_name="",
+        )  # fmt: skip
+        ExpenseLine.objects.create(
+            claim=claim, kind="taxi", miles=None, amount=Decimal("0.00"), receipt_name="taxi.pdf"
+        )
+        ExpenseLine.objects.create(claim=claim, kind="retired_kind", amount=Decimal("3.10"))
+        later = ClaimEvent.objects.create(
+            claim=claim, from_status="submitted", to_status="approved", note="OK"
+        )
+        first = ClaimEvent.objects.create(claim=claim, from_status="draft", to_status="submitted")
+        same = ClaimEvent.objects.create(claim=claim, from_status="approved", to_status="paid", note="")
+        ClaimEvent.objects.filter(pk=first.pk).update(created_at=now - timedelta(days=2))
+        ClaimEvent.objects.filter(pk__in=[later.pk, same.pk]).update(created_at=now - timedelta(days=1))
+    return made
+
+
+def test_the_download_says_of_every_line_what_the_model_instances_say(cara, claims):
+    exported = export_for(cara)["payments"]["claims"]
+    assert len(exported) == len(claims)
+    by_id = {str(claim.public_id): claim for claim in claims}
+    expected = [{**record, **_lines_as_model_instances(by_id[record["claim"]])} for record in exported]
+    # Byte for byte, as the download writes it.
+    assert json.dumps(exported, indent=2, ensure_ascii=False) == json.dumps(
+        expected, indent=2, ensure_ascii=False
+    )
+    with_lines = next(r for r in exported if r["fees"])
+    # The preparation line, saved first, comes after the meeting (FeeLine's order).
+    assert [f["description"] for f in with_lines["fees"]][1] == "Preparation <b>"
+    assert [e["type"] for e in with_lines["expenses"]] == ["Mileage: car or van", "Taxi", "retired_kind"]
+    assert [e["miles"] for e in with_lines["expenses"]] == ["12.5", "", ""]
+    assert [t["status"] for t in with_lines["timeline"]] == ["Submitted", "Approved", "Paid"]
+
+
+def test_each_page_shows_the_cards_the_model_instances_give(cara, claims):
+    section = SECTIONS["payments"]
+    records = {r["claim"]: r for r in export_section(section, cara)["claims"]}
+    by_id = {str(claim.public_id): claim for claim in claims}
+    for number in ("1", "2"):
+        request = RequestFactory().get("/", {"claims": number})
+        request.user = cara
+        with CaptureQueriesContext(connection) as queries:
+            [group] = readable_section(request, section, cara)["groups"]
+        assert len(queries) == 2  # the page's claims with their count, and their lines
+        shown = [card["rows"] for card in group["cards"]]
+        page_ids = [str(claim.public_id) for claim in group["page"].object_list]
+        expected = [
+            _card({**records[pk], **_lines_as_model_instances(by_id[pk])}, "for")["rows"] for pk in page_ids
+        ]
+        assert shown == expected
+        assert group["page"].paginator.count == len(claims)
