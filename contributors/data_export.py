@@ -31,14 +31,23 @@ class Records:
     """A list of a person's records, fetched only when read. `rows` is an ordered queryset
     (with a unique tie-break, so pages neither repeat nor skip a record) that fetches what
     `record` needs; `record(row)` is one record as JSON-safe data. On the page each record is a
-    card titled by its `title` value (its first value if not given)."""
+    card titled by its `title` value (its first value if not given). `fetched(rows)`, if given,
+    is called with the rows read (a page, or all of them) before any is made a record: for what
+    is read once for all of them, such as each claim's lines."""
 
     rows: Any
     record: Callable[[Any], dict]
     title: str = ""
+    fetched: Callable[[list], None] | None = None
+
+    def read(self, rows) -> list:
+        rows = list(rows)
+        if self.fetched is not None:
+            self.fetched(rows)
+        return rows
 
     def all(self) -> list[dict]:
-        return [self.record(row) for row in self.rows]
+        return [self.record(row) for row in self.read(self.rows)]
 
 
 @dataclass(frozen=True)
@@ -408,7 +417,7 @@ def readable_section(request, section: Section, user: User) -> dict:
                     "param": key,
                     "page": page,
                     "query": query,
-                    "cards": [_card(records.record(row), records.title) for row in page],
+                    "cards": [_card(records.record(row), records.title) for row in records.read(page)],
                 }
             )
         else:
