@@ -7,6 +7,7 @@ and wraps each list of records that can grow in `Records(rows, record)`: the dow
 all of it, the section's page one page of it, from the same function.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -287,6 +288,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:
 NOTHING = "–"
 
 
+@functools.cache  # a few dozen keys, each labelled some twenty times a page
 def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 

@@ -1,6 +1,7 @@
 """What payments adds to the spine: home and project panels, navigation, reminder kinds and
 the reminder sweep, and the payments section of a person's data download."""
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -332,12 +333,20 @@ def _line_rows(claim_ids: list[int]) -> list[tuple]:
     return out
 
 
+@functools.cache
+def _labels() -> tuple[dict, dict, dict]:
+    """Each expense kind's, claim status's and payment choice's label, by value."""
+    from .models import ClaimStatus, ExpenseKind, PaymentChoice
+
+    return dict(ExpenseKind.choices), dict(ClaimStatus.choices), dict(PaymentChoice.choices)
+
+
 def _claim_record(claim: dict) -> dict:
-    from .models import ClaimStatus, ExpenseKind, PaymentChoice, claim_title
+    from .models import claim_title
 
     lines = claim["lines"]
     # As get_FOO_display says them: the label, or the stored value if it has none.
-    kinds, statuses = dict(ExpenseKind.choices), dict(ClaimStatus.choices)
+    kinds, statuses, choices = _labels()
     claim_status, choice = claim["status"], claim["payment_choice"]
     return {
         "for": claim_title(claim["participation__activity__title"], claim["ad_hoc_description"]),
@@ -346,7 +355,7 @@ def _claim_record(claim: dict) -> dict:
         "project": claim["project__title"],
         "date_of_work": claim["work_on"].isoformat(),
         "status": str(statuses.get(claim_status, claim_status)),
-        "payment_choice": str(dict(PaymentChoice.choices).get(choice, choice)),
+        "payment_choice": str(choices.get(choice, choice)),
         "fee_total": str(claim["fee_total"]),
         "expense_total": str(claim["expense_total"]),
         "total": str(claim["total"]),
