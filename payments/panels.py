@@ -246,10 +246,17 @@ def data_export_section(user) -> dict:
 
 def _add_lines(claims: list[dict]) -> None:
     """Each claim's fee lines, expense lines and timeline (`lines`), each in its model's order,
-    read for all the claims in one query."""
+    read for all the claims together (a page's in one query)."""
+    from django.db import connection
+
     lines = {claim["pk"]: {"fee": [], "expense": [], "event": []} for claim in claims}
-    for row in _line_rows(list(lines)) if lines else ():
-        lines[row[1]][row[0]].append(row)
+    ids = list(lines)
+    # A page is one query; the download of a busy person's claims a query per thousand, each
+    # claim's key once per table within the database's limit on parameters.
+    batch = min(1000, (connection.features.max_query_params or 3000) // 3)
+    for start in range(0, len(ids), batch):
+        for row in _line_rows(ids[start : start + batch]):
+            lines[row[1]][row[0]].append(row)
     for claim in claims:
         found = lines[claim["pk"]]
         # Meta.ordering: fee lines by (is_preparation, pk), expense lines by pk, events by

@@ -160,3 +160,13 @@ def test_each_page_shows_the_cards_the_model_instances_give(cara, claims):
         expected = [_card(_as_model_instances(by_id[pk]), "for")["rows"] for pk in page_ids]
         assert shown == expected
         assert group["page"].paginator.count == len(claims)
+
+
+def test_a_long_download_reads_the_lines_in_batches_and_says_the_same(cara, claims, monkeypatch):
+    whole = export_for(cara)["payments"]
+    # A database allowing six parameters a query: two claims a batch (each key once per table).
+    monkeypatch.setattr(connection.features, "max_query_params", 6)
+    with CaptureQueriesContext(connection) as queries:
+        batched = export_for(cara)["payments"]
+    assert sum("UNION ALL" in q["sql"] for q in queries.captured_queries) == len(claims) // 2
+    assert batched == whole
