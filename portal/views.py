@@ -247,10 +247,11 @@ def activity_detail(request, public_id, add_form=None, status=200):
         csrf_input=csrf_input(request) if can_manage else "",
     )
     picker_scope = f"{figures.person(request.user)}:{activity.pk}"
-    wanted = dashboard.figures_for(request, "activity", activity)
+    # For those who manage it, the picker's figure and the panels' in one round trip to the
+    # cache (figures.prefetch); the panels show others no figure.
+    wanted = []
     if can_manage:
-        wanted.append(("portal:picker_many", picker_scope))
-    # The picker's figure and the panels' in one round trip to the cache (figures.prefetch).
+        wanted = [("portal:picker_many", picker_scope), *dashboard.figures_for(request, "activity", activity)]
     with figures.prefetch(wanted):
         contributor_options = None
         if can_manage:
