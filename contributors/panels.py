@@ -116,6 +116,10 @@ def _activity_panel(request, activity):
 
     if not can_manage_activity(request.user, activity):
         return None
+    # Hidden while nobody takes part. The page has usually counted them already; then an
+    # activity nobody has joined yet asks nothing.
+    if activity.taking_part == 0:
+        return None
     profiles = (
         Contributor.objects.filter(user__participations__activity=activity)
         .filter(~Q(access_needs=[]) | ~Q(access_needs_other=""))
@@ -124,13 +128,8 @@ def _activity_panel(request, activity):
         .order_by("user__name", "user_id")
     )
     people = [{"person": c.user, "needs": needs} for c in profiles if (needs := c.get_access_needs_display())]
-    if not people:
-        # Hidden while nobody takes part; the page has usually counted them already.
-        taking_part = activity.taking_part
-        if taking_part is None:
-            taking_part = activity.participations.exists()
-        if not taking_part:
-            return None
+    if not people and activity.taking_part is None and not activity.participations.exists():
+        return None
     return {"people": people}
 
 
