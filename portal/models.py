@@ -130,9 +130,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name_with_hint(self) -> str:
         """The one way staff see a person where two may share a name (pickers, lists, CSVs)."""
-        from .people import hint
+        from .rows import name_with_hint
 
-        return f"{self} ({hint(self)})"
+        return name_with_hint(self.name, self.email, self.public_id)
 
     @property
     def short_name(self) -> str:
