@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from portal import figures
 from portal.models import Project, User, display_name
 from portal.money import ZERO, percentage, round_half_up
+from portal.rows import Compiled
 
 from .models import Claim, ClaimStatus, PaymentChoice, days_waited
 from .services import tax_year_bounds, tax_year_start
@@ -391,6 +392,17 @@ class _PaidDay:
     expense_total: Decimal
 
 
+# Compiled once a process (portal.rows.Compiled): it runs on every contributor's home.
+_PAID_DAYS = Compiled(
+    lambda *, contributor, start, end: Claim.objects.filter(
+        contributor=contributor, status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end
+    )
+    .values_list("paid_on", "payment_choice")
+    .annotate(fee_total=Sum("fee_total"), expense_total=Sum("expense_total"))
+    .order_by("paid_on", "payment_choice")
+)
+
+
 def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statement:
     """The person's own `statement` as far as the home page shows it (income and expenses in
     the tax year, the allowance and benefit-period warnings), without its lines: the paid
@@ -416,15 +428,7 @@ def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statemen
     # Summed per payment day and choice in SQL: the totals and the benefit periods only group
     # by those, so a day's claims count as one row (a person paid for 600 claims made 300
     # objects here on every home page).
-    paid = [
-        _PaidDay(*row)
-        for row in Claim.objects.filter(
-            contributor=contributor, status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end
-        )
-        .values_list("paid_on", "payment_choice")
-        .annotate(fee_total=Sum("fee_total"), expense_total=Sum("expense_total"))
-        .order_by("paid_on", "payment_choice")
-    ]
+    paid = [_PaidDay(*row) for row in _PAID_DAYS.rows(contributor=contributor.pk, start=start, end=end)]
     _add_totals(result, paid)
     benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
     if benefit:

@@ -11,6 +11,7 @@ list with text that is a script tag). These are the parts more than one of them 
 import html
 import uuid
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
@@ -46,3 +47,84 @@ class Days:
         if value.month not in self._months:
             self._months[value.month] = date_filter(value, "M")
         return f"{value.day} {self._months[value.month]} {value.year:04d}"
+
+
+class Compiled:
+    """A values_list query the ORM builds and compiles once a process, then runs with each
+    request's values, as `addresses` reverses an address once with a stand-in key. For the
+    queries every visit of the busiest page runs about a person's own, uncached rows (their
+    claims, feedback, messages): Django building and compiling such a query cost about 0.9 ms
+    of the 1.6 ms it took, PostgreSQL answering it 0.3.
+
+    `build(**values)` returns the queryset; each value is a primary key (int) or a date and
+    may appear anywhere in the query. It must read nothing else that changes (no
+    `timezone.now()`, no settings that tests change): the query is compiled with stand-in
+    values, twice, and the two must differ only where the values go, or it refuses."""
+
+    def __init__(self, build: Callable):
+        self._build = build
+        self._compiled: dict = {}  # per database connection object (one a thread)
+
+    def rows(self, **values) -> list[tuple]:
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        connection = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy all threads share
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection, values)
+        compiler, sql, params, slots = compiled
+        params = list(params)
+        for position, name in slots:
+            params[position] = _prepared(connection, values[name])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        if compiler.has_extra_select:  # ordered by an annotation it does not return
+            fetched = [row[: compiler.col_count] for row in fetched]
+        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+    def _compile(self, connection, values: dict):
+        from django.db.models.query import ValuesListIterable
+
+        names = sorted(values)
+        runs = []
+        for offset in (0, 500):
+            stand_ins = {name: _stand_in(values[name], offset + i) for i, name in enumerate(names)}
+            queryset = self._build(**stand_ins)
+            query, named = queryset.query, queryset._fields or ()
+            # The columns as ValuesListIterable would reorder them: they must need no reordering.
+            fields = [*named, *(f for f in query.annotation_select if f not in named)]
+            selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+            if queryset._iterable_class is not ValuesListIterable or fields != selected:
+                raise ValueError("Compiled takes a values_list with its columns in their select order.")
+            compiler = query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            runs.append((compiler, sql, params, stand_ins))
+        (compiler, sql, params, first), (_, sql_again, params_again, second) = runs
+        if sql != sql_again or len(params) != len(params_again):
+            raise ValueError("The query's SQL depends on its values.")
+        slots = []
+        for position, (a, b) in enumerate(zip(params, params_again, strict=True)):
+            if a == b:
+                continue
+            name = next((n for n in names if _prepared(connection, first[n]) == a), None)
+            if name is None or _prepared(connection, second[name]) != b:
+                raise ValueError("The query reads a value that changes, besides the ones it is given.")
+            slots.append((position, name))
+        if {name for _, name in slots} != set(names):
+            raise ValueError("The query does not use every value it is given.")
+        return compiler, sql, params, slots
+
+
+def _stand_in(value, n: int):
+    """A value of the same kind that no real query asks for: a negative key, a day in 1901."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return date(1901, 1, 1) + timedelta(days=n)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -1_000_000_001 - n
+    raise TypeError(f"Compiled takes primary keys and dates, not {type(value).__name__}.")
+
+
+def _prepared(connection, value):
+    """A value as the ORM passes it to the database for a primary key or a date."""
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
