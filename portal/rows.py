@@ -8,8 +8,11 @@ the markup its template had (tests hold every one to it), and escapes everything
 `django.utils.html.escape` as autoescaping did (tests/portal/test_escaping.py checks every key
 list with text that is a script tag). These are the parts more than one of them needs."""
 
+import hashlib
 import html
+import re
 import uuid
+import weakref
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -59,7 +62,13 @@ class Compiled:
     `build(**values)` returns the queryset; each value is a primary key (int) or a date and
     may appear anywhere in the query. It must read nothing else that changes (no
     `timezone.now()`, no settings that tests change): the query is compiled with stand-in
-    values, twice, and the two must differ only where the values go, or it refuses."""
+    values, twice, and the two must differ only where the values go, or it refuses.
+
+    On PostgreSQL the statement is also prepared, once a database connection (a connection
+    lives a minute, CONN_MAX_AGE), so that PostgreSQL plans it once: planning these small
+    queries took longer than running them (0.3-0.8 ms against 0.2-0.3). Django leaves
+    psycopg's own prepared statements off for connection poolers; the portal connects to
+    PostgreSQL directly, and only these few statements are prepared."""
 
     def __init__(self, build: Callable):
         self._build = build
@@ -76,6 +85,8 @@ class Compiled:
         params = list(params)
         for position, name in slots:
             params[position] = _prepared(connection, values[name])
+        if connection.vendor == "postgresql":
+            sql = _prepare(connection, sql, len(params))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
@@ -114,6 +125,27 @@ class Compiled:
         if {name for _, name in slots} != set(names):
             raise ValueError("The query does not use every value it is given.")
         return compiler, sql, params, slots
+
+
+# Per database connection (psycopg's, which a reconnection replaces): the statements prepared on it.
+_PREPARED: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+
+
+def _prepare(connection, sql: str, count: int) -> str:
+    """`sql` prepared on this connection if it is not yet, and the EXECUTE that runs it with
+    `count` parameters (Django's placeholders, so that the query is logged and counted as
+    any other). The PREPARE goes straight to psycopg, as Django's own session set-up does: it
+    is not a query of the page, and it lasts as long as the connection, whatever happens to
+    the transaction it was made in."""
+    name = "portal_rows_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
+    connection.ensure_connection()
+    done = _PREPARED.setdefault(connection.connection, set())
+    if name not in done:
+        numbers = iter(range(1, count + 1))
+        numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+        connection.connection.execute(f"PREPARE {name} AS {numbered}")
+        done.add(name)
+    return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 
 
 def _stand_in(value, n: int):

@@ -113,3 +113,16 @@ def test_a_query_it_cannot_reuse_is_refused(db):
         )
     kept = Compiled(lambda *, on: User.objects.filter(date_joined__date__lt=on).values_list("pk"))
     assert kept.rows(on=date(2000, 1, 1)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_connection_prepares_the_statement_again(cara):
+    """On PostgreSQL the statement is prepared once a connection: a connection made again
+    (CONN_MAX_AGE, a health check) has none, and gets it."""
+    from django.db import connection
+
+    compiled = Compiled(lambda *, person: User.objects.filter(pk=person).values_list("name"))
+    assert compiled.rows(person=cara.pk) == [("Cara Bennett",)]
+    connection.close()
+    assert compiled.rows(person=cara.pk) == [("Cara Bennett",)]
+    assert compiled.rows(person=cara.pk + 1000) == []
