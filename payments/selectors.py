@@ -384,23 +384,29 @@ def _add_totals(result: Statement, paid: list) -> None:
 @dataclass(frozen=True)
 class _PaidDay:
     """What a person was paid on one day by one choice: the figures of a paid claim that
-    `_add_totals` and `benefits.periods_for` read."""
+    `_add_totals` and `benefits.periods_for` read (no day when only the totals are asked)."""
 
-    paid_on: date
+    paid_on: date | None
     payment_choice: str
     fee_total: Decimal
     expense_total: Decimal
 
 
 # Compiled once a process (portal.rows.Compiled): it runs on every contributor's home.
-_PAID_DAYS = Compiled(
-    lambda *, contributor, start, end: Claim.objects.filter(
-        contributor=contributor, status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end
+def _paid_in(*, contributor, start, end, by: tuple[str, ...]):
+    return (
+        Claim.objects.filter(
+            contributor=contributor, status=ClaimStatus.PAID, paid_on__gte=start, paid_on__lte=end
+        )
+        .values_list(*by)
+        .annotate(fee_total=Sum("fee_total"), expense_total=Sum("expense_total"))
+        .order_by(*by)
     )
-    .values_list("paid_on", "payment_choice")
-    .annotate(fee_total=Sum("fee_total"), expense_total=Sum("expense_total"))
-    .order_by("paid_on", "payment_choice")
-)
+
+
+# Compiled once a process (portal.rows.Compiled): one of them runs on every contributor's home.
+_PAID_DAYS = Compiled(lambda **values: _paid_in(**values, by=("paid_on", "payment_choice")))
+_PAID_TOTALS = Compiled(lambda **values: _paid_in(**values, by=("payment_choice",)))
 
 
 def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statement:
@@ -425,15 +431,19 @@ def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statemen
         allowance=settings.PORTAL_TRADING_ALLOWANCE,
         receives_benefits=bool(profile and profile.receives_benefits),
     )
+    benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
+    paid_in = {"contributor": contributor.pk, "start": start, "end": end}
+    if not benefit:
+        # Only the totals: summed per choice in SQL, a row or two.
+        _add_totals(result, [_PaidDay(None, *row) for row in _PAID_TOTALS.rows(**paid_in)])
+        return result
     # Summed per payment day and choice in SQL: the totals and the benefit periods only group
     # by those, so a day's claims count as one row (a person paid for 600 claims made 300
     # objects here on every home page).
-    paid = [_PaidDay(*row) for row in _PAID_DAYS.rows(contributor=contributor.pk, start=start, end=end)]
+    paid = [_PaidDay(*row) for row in _PAID_DAYS.rows(**paid_in)]
     _add_totals(result, paid)
-    benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
-    if benefit:
-        result.benefit, result.benefit_label = benefit, Benefit(benefit).label
-        result.periods = periods_for(benefit, paid)
+    result.benefit, result.benefit_label = benefit, Benefit(benefit).label
+    result.periods = periods_for(benefit, paid)
     return result
 
 

@@ -71,6 +71,7 @@ def _queries(person: User) -> list[tuple[Compiled, dict]]:
         (payments_panels._CLAIMABLE, {"person": person.pk}),
         (payments_panels._OPEN_CLAIMS, {"person": person.pk}),
         (payments_selectors._PAID_DAYS, {"contributor": person.pk, "start": start, "end": end}),
+        (payments_selectors._PAID_TOTALS, {"contributor": person.pk, "start": start, "end": end}),
         (feedback_panels._NEW_AND_OWED, {"person": person.pk}),
         (messaging_panels._COUNTS, {"person": person.pk}),
     ]
@@ -79,7 +80,7 @@ def _queries(person: User) -> list[tuple[Compiled, dict]]:
 @pytest.mark.parametrize("first", [0, 1])
 def test_each_home_query_gives_the_orms_rows_for_whoever_asks(people, first):
     order = [people[first], people[1 - first]]
-    for n in range(5):
+    for n in range(6):
         compiled = Compiled(_queries(order[0])[n][0]._build)  # compiled afresh for the first person
         for person in order:
             _, values = _queries(person)[n]
