@@ -142,6 +142,7 @@ def register() -> None:
         template="feedback/panels/home_contributor.html",
         context=contributor_home,
         order=30,
+        rows=lambda request: [(_NEW_AND_OWED, {"person": request.user.pk})],
     )
     dashboard.register_panel(
         role="Coordinator",

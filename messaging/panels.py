@@ -26,18 +26,25 @@ def _project_panel(request, project):
     }
 
 
+def _first_role(request) -> str:
+    """The first of the person's roles that shows panels: the banner is shown there, once."""
+    from portal.models import Role
+
+    return next(r for r in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER) if request.user.has_role(r))
+
+
 def _home_for(role: str):
-    """The banner once per home page, on the first of the person's roles that shows panels."""
-
     def context(request):
-        from portal.models import Role
-
-        first = next(
-            r for r in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER) if request.user.has_role(r)
-        )
-        return _home(request) if first == role else None
+        return _home(request) if _first_role(request) == role else None
 
     return context
+
+
+def _rows_for(role: str):
+    def rows(request):
+        return [(_COUNTS, {"person": request.user.pk})] if _first_role(request) == role else []
+
+    return rows
 
 
 def _counts(*, person):
@@ -110,7 +117,11 @@ def register() -> None:
 
     for role in (Role.CONTRIBUTOR, Role.COORDINATOR, Role.MANAGER):
         dashboard.register_panel(
-            role=role, template="messaging/panels/home.html", context=_home_for(role), order=5
+            role=role,
+            template="messaging/panels/home.html",
+            context=_home_for(role),
+            order=5,
+            rows=_rows_for(role),
         )
     dashboard.register_panel(
         role="activity", template="messaging/panels/activity.html", context=_activity_panel, order=10

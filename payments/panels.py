@@ -45,6 +45,20 @@ _CLAIMABLE = Compiled(_claimable)
 _OPEN_CLAIMS = Compiled(_open_claims)
 
 
+def _contributor_rows(request) -> list:
+    from contributors.selectors import request_profile
+
+    from . import selectors
+
+    user = request.user
+    year = selectors.current_tax_year(timezone.localdate())
+    return [
+        selectors.statement_summary_query(contributor=user, year=year, profile=request_profile(request)),
+        (_CLAIMABLE, {"person": user.pk}),
+        (_OPEN_CLAIMS, {"person": user.pk}),
+    ]
+
+
 def _contributor_panel(request):
     from contributors.selectors import request_profile
 
@@ -348,6 +362,7 @@ def register() -> None:
         template="payments/panels/home_contributor.html",
         context=_contributor_panel,
         order=30,
+        rows=_contributor_rows,
     )
     dashboard.register_panel(
         role="Coordinator",

@@ -409,6 +409,22 @@ _PAID_DAYS = Compiled(lambda **values: _paid_in(**values, by=("paid_on", "paymen
 _PAID_TOTALS = Compiled(lambda **values: _paid_in(**values, by=("payment_choice",)))
 
 
+def _paid_query(contributor: User, start: date, end: date, benefit) -> tuple[Compiled, dict]:
+    values = {"contributor": contributor.pk, "start": start, "end": end}
+    # Without a benefit only the totals: summed per choice in SQL, a row or two. With one,
+    # summed per payment day and choice: the benefit periods group by those, so a day's
+    # claims count as one row (a person paid for 600 claims made 300 objects here on every
+    # home page).
+    return (_PAID_DAYS if benefit else _PAID_TOTALS), values
+
+
+def statement_summary_query(*, contributor: User, year: int, profile) -> tuple[Compiled, dict]:
+    """The query `statement_summary` will run with this profile (a HomeProfile or None), for
+    a page that fetches its queries together (portal.rows.batch)."""
+    start, end = tax_year_bounds(year)
+    return _paid_query(contributor, start, end, profile.benefit_answer if profile is not None else None)
+
+
 def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statement:
     """The person's own `statement` as far as the home page shows it (income and expenses in
     the tax year, the allowance and benefit-period warnings), without its lines: the paid
@@ -432,15 +448,11 @@ def statement_summary(*, contributor: User, year: int, profile=_ASK) -> Statemen
         receives_benefits=bool(profile and profile.receives_benefits),
     )
     benefit = profile.benefit_answer if profile is not None else benefit_of(user=contributor)
-    paid_in = {"contributor": contributor.pk, "start": start, "end": end}
+    query, values = _paid_query(contributor, start, end, benefit)
     if not benefit:
-        # Only the totals: summed per choice in SQL, a row or two.
-        _add_totals(result, [_PaidDay(None, *row) for row in _PAID_TOTALS.rows(**paid_in)])
+        _add_totals(result, [_PaidDay(None, *row) for row in query.rows(**values)])
         return result
-    # Summed per payment day and choice in SQL: the totals and the benefit periods only group
-    # by those, so a day's claims count as one row (a person paid for 600 claims made 300
-    # objects here on every home page).
-    paid = [_PaidDay(*row) for row in _PAID_DAYS.rows(**paid_in)]
+    paid = [_PaidDay(*row) for row in query.rows(**values)]
     _add_totals(result, paid)
     result.benefit, result.benefit_label = benefit, Benefit(benefit).label
     result.periods = periods_for(benefit, paid)

@@ -127,3 +127,38 @@ def test_a_new_database_connection_prepares_the_statement_again(cara):
     connection.close()
     assert compiled.rows(person=cara.pk) == [("Cara Bennett",)]
     assert compiled.rows(person=cara.pk + 1000) == []
+
+
+def test_a_batch_gives_each_query_its_own_rows_from_one_fetch(people):
+    from unittest import mock
+
+    from portal import rows
+
+    queries = _queries(people[0]) + _queries(people[1])
+    with mock.patch.object(rows, "_fetch", wraps=rows._fetch) as fetch:
+        with rows.batch(queries):
+            for compiled, values in queries:
+                assert compiled.rows(**values) == list(compiled._build(**values))
+        assert fetch.call_count == 1
+        # Outside the block they are asked again.
+        assert _queries(people[0])[0][0].rows(**_queries(people[0])[0][1]) is not None
+        assert fetch.call_count == 2
+
+
+def test_the_contributor_homes_uncached_queries_are_one_fetch(client, people):
+    """Every panel's uncached query (Panel.rows) comes from the page's one batch: none is
+    run on its own (a panel that asked for other values would be)."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from portal import rows
+    from tests.factories import ContributorFactory
+
+    ContributorFactory(user=people[0])
+    client.force_login(people[0])
+    client.get(reverse("portal:home"))
+    with mock.patch.object(rows, "_fetch", wraps=rows._fetch) as fetch:
+        response = client.get(reverse("portal:home"))
+    assert "1 new message" in response.content.decode()
+    assert [len(call.args[0]) for call in fetch.call_args_list] == [5]
