@@ -176,7 +176,12 @@ def _fetch(queries: list[tuple[Compiled, dict]]) -> list[list[tuple]]:
     statements = [compiled._statement(connection, values) for compiled, values in queries]
     fetched = []
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(statements) > 1:
+        options = connection.settings_dict.get("OPTIONS", {})
+        if (
+            connection.vendor == "postgresql"
+            and len(statements) > 1
+            and not options.get("server_side_binding")
+        ):
             # psycopg's client-side binding (Django's default) sends them as one string.
             cursor.execute(
                 "; ".join(sql for _, sql, _ in statements), [p for *_, ps in statements for p in ps]
