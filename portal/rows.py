@@ -6,7 +6,12 @@ and write their table rows in Python, because the template engine renders each `
 `{% url %}` and filter node on its own and a dozen a row were half of those pages. Each keeps
 the markup its template had (tests hold every one to it), and escapes everything it shows with
 `django.utils.html.escape` as autoescaping did (tests/portal/test_escaping.py checks every key
-list with text that is a script tag). These are the parts more than one of them needs."""
+list with text that is a script tag). These are the parts more than one of them needs.
+
+Also what the busiest page (the contributor home, docs/contributor-home.md) does so that
+Django and PostgreSQL do the same work once rather than on every visit: addresses reversed
+once a process (`address`, `addresses`), and queries compiled and prepared once (`Compiled`)
+and fetched together (`batch`)."""
 
 import functools
 import hashlib
