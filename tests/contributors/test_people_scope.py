@@ -447,3 +447,7 @@ def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whateve
     assert list(offline_keys_visible_to(world["fatima"])) == [world["dennis"].pk]
     assert list(offline_keys_visible_to(UserFactory(coordinator=True))) == []
     assert unlinked not in Contributor.objects.visible_to(sam)
+    # An erased profile is never listed, however the person was reached.
+    taking_part.erased_at = by_role.erased_at = timezone.now()
+    Contributor.objects.bulk_update([taking_part, by_role], ["erased_at"])
+    assert list(offline_keys_visible_to(sam)) == [by_interest.pk]
