@@ -19,7 +19,6 @@ from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
 from portal.pagination import paginate, paginate_keys
 from portal.pdf import render_pdf
-from portal.rows import addresses
 
 from .. import forms, permissions, services
 from ..models import (
@@ -35,6 +34,7 @@ from ..models import (
     TakeOverInvitation,
     offline_keys_visible_to,
 )
+from . import rows
 from ._common import _pending, _render
 from ._profile_forms import _bank_form_view, _payment_form_view, _profile_form_view
 
@@ -46,34 +46,33 @@ def directory(request):
     if not permissions.can_search_directory(request.user):
         raise PermissionDenied
     form = forms.DirectorySearchForm(request.GET or None)
-    # Only the columns the rows show: two lists of 25 whole profiles and users were a tenth of
-    # the page's time in building model instances.
-    people = (
-        Contributor.objects.in_directory()
-        .select_related("user")
-        .only("public_id", "status", "lived_experience", "interests", "skills", *_person("user"))
-        .order_by("user__name")
-    )
+    # The rows are values written out in Python (views/rows.py), not model instances through
+    # the template engine.
+    people = Contributor.objects.in_directory()
     query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = people.search(query)
     offline = offline_keys_visible_to(request.user)
-    people, people_query = paginate(request, people.order_by("user__name", "pk"))
+    # Counted without the join to the people that the columns need (values() keeps it).
+    people, people_query = paginate(
+        request, people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS), count_rows=people
+    )
     offline_rows = Contributor.objects.select_related("user", "registered_by").only(
         "public_id", "contact_method", *_person("user"), *_person("registered_by")
     )
     offline, offline_query = paginate_keys(request, offline, offline_rows, param="offline_page")
-    _link_people([*people, *offline])
     return render(
         request,
         "contributors/directory.html",
         {
             "form": form,
             "people": people,
+            "people_rows": rows.directory_rows(people),
             "people_query": people_query,
             "query": query,
             "offline": offline,
+            "offline_items": rows.offline_items(offline),
             "offline_query": offline_query,
             "can_register": permissions.can_register_offline(request.user),
         },
@@ -84,13 +83,6 @@ def _person(path: str) -> tuple[str, ...]:
     """What a row shows of a person (at `path`): their name and the hint that tells namesakes
     apart (portal.people.hint)."""
     return (f"{path}__name", f"{path}__email", f"{path}__public_id")
-
-
-def _link_people(contributors) -> None:
-    """Give each row its person's address (`detail_url`)."""
-    address = addresses("contributors:person_detail")
-    for contributor in contributors:
-        contributor.detail_url = address(contributor.public_id)
 
 
 def _get_person(request, public_id) -> Contributor:

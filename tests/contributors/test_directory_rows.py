@@ -1,0 +1,110 @@
+"""The directory's two lists are written in Python (contributors/views/rows.py, issue 12). A
+coordinator must see the same page: each list is compared, character for character, with what
+the template's loops wrote before (kept here as the reference), over every state a row has."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from contributors.models import ContactMethod, Contributor
+from portal.models import User
+from tests.factories import ContributorFactory
+
+# The loops of contributors/directory.html before, verbatim (whitespace included).
+DIRECTORY_LOOP = """{% load portal_tags %}<tbody class="govuk-table__body">
+        {% for c in people %}
+          <tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{% url 'contributors:person_detail' c.public_id %}">{{ c.user.name }}</a><br><span class="govuk-body-s">{{ c.user|person_hint }}</span>{% if c.status == "paused" %} <strong class="govuk-tag govuk-tag--yellow">Paused</strong>{% endif %}</td>
+            <td class="govuk-table__cell">{{ c.lived_experience|default:"–" }}</td><td class="govuk-table__cell">{{ c.interests|default:"–" }}</td><td class="govuk-table__cell">{{ c.skills|default:"–" }}</td></tr>
+        {% empty %}
+          <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="4">Nobody found.</td></tr>
+        {% endfor %}
+      </tbody>"""
+
+OFFLINE_LOOP = """{% load portal_tags %}<ul class="govuk-list">
+    {% for c in offline %}<li><a class="govuk-link" href="{% url 'contributors:person_detail' c.public_id %}">{{ c.user.name }}</a> ({{ c.user|person_hint }}) – {{ c.get_contact_method_display|lower }}{% if c.registered_by %}, registered by {{ c.registered_by }}{% endif %}</li>{% empty %}<li>Nobody yet.</li>{% endfor %}
+  </ul>"""
+
+SCRIPT = "<script>alert(\"x\")</script> & 'quoted'"
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa(settings):
+    settings.PORTAL_REQUIRE_STAFF_MFA = False
+
+
+def _page(client, **params) -> str:
+    return client.get(reverse("contributors:directory"), params).content.decode()
+
+
+def _expected(template: str, **context) -> str:
+    return Template(template).render(Context(context))
+
+
+def _listed():
+    return list(Contributor.objects.in_directory().select_related("user").order_by("user__name", "pk"))
+
+
+def _offline(coordinator):
+    from contributors.models import offline_keys_visible_to
+
+    found = Contributor.objects.select_related("user", "registered_by").in_bulk(
+        list(offline_keys_visible_to(coordinator))
+    )
+    return [found[pk] for pk in offline_keys_visible_to(coordinator)]
+
+
+def test_both_lists_are_marked_up_as_the_template_marked_them_up_in_every_state(client, fatima, morgan):
+    # The directory: active and paused, texts given and not, a name and email that need escaping.
+    ContributorFactory(
+        in_directory=True, status="active", skills="chairing", interests="", lived_experience=""
+    )
+    ContributorFactory(in_directory=True, status="paused", lived_experience="Stroke", interests="Trials")
+    ContributorFactory(
+        user=User.objects.create_user(email="o'brien&co@example.org", password="x", name=SCRIPT),
+        in_directory=True,
+        skills=SCRIPT,
+        interests=SCRIPT,
+        lived_experience=SCRIPT,
+    )
+    ContributorFactory(in_directory=False, skills="not listed")
+    ContributorFactory(in_directory=True, status="left", skills="left")
+    # Offline people: every way of reaching them, registered by someone with and without a
+    # name, or by nobody (reached through a role's link instead: the manager sees everyone).
+    unnamed = User.objects.create_user(email="unnamed@example.org", password="x", name="")
+    for i, method in enumerate(ContactMethod.values):
+        person = User.objects.create_user(email=None, password=None, name=f"Offline {i} {SCRIPT}")
+        ContributorFactory(user=person, registered_by=fatima, contact_method=method)
+    ContributorFactory(
+        user=User.objects.create_user(email="", password=None, name="Offline by nameless"),
+        registered_by=unnamed,
+        contact_method="phone",
+    )
+    ContributorFactory(
+        user=User.objects.create_user(email="has@example.org", password=None, name="Offline unregistered"),
+        contact_method="text",
+    )
+
+    for person in (fatima, morgan):
+        client.force_login(person)
+        page = _page(client)
+        assert _expected(DIRECTORY_LOOP, people=_listed()) in page
+        assert _expected(OFFLINE_LOOP, offline=_offline(person)) in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in page
+    assert "<script>alert" not in page
+    assert ", registered by unnamed@example.org</li>" in page
+    assert page.count("Paused</strong>") == 1
+
+
+def test_empty_lists_and_a_search_are_marked_up_as_before(client, fatima):
+    ContributorFactory(in_directory=True, skills="chairing meetings")
+    ContributorFactory(in_directory=True, skills="budgets")
+    client.force_login(fatima)
+    page = _page(client, q="nothing like it")
+    assert _expected(DIRECTORY_LOOP, people=[]) in page
+    assert _expected(OFFLINE_LOOP, offline=[]) in page
+    assert "0 people match “nothing like it”." in page
+    found = _page(client, q="chairing")
+    assert (
+        _expected(DIRECTORY_LOOP, people=[c for c in _listed() if c.skills == "chairing meetings"]) in found
+    )
+    assert "1 person match “chairing”." in found
