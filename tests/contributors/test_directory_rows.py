@@ -108,3 +108,23 @@ def test_empty_lists_and_a_search_are_marked_up_as_before(client, fatima):
         _expected(DIRECTORY_LOOP, people=[c for c in _listed() if c.skills == "chairing meetings"]) in found
     )
     assert "1 person match “chairing”." in found
+
+
+@pytest.mark.parametrize("q", [None, "", "chairing", SCRIPT, "x" * 101])
+def test_the_search_box_is_what_crispy_forms_gds_renders(client, fatima, q):
+    """Written out in the template: the same elements and attributes as crispy-forms-gds gives
+    the field, empty, filled in (escaped) and refused (too long)."""
+    from django.test.html import parse_html
+
+    from contributors.forms import DirectorySearchForm
+
+    client.force_login(fatima)
+    page = _page(client, **({} if q is None else {"q": q}))
+    form = DirectorySearchForm(None if q is None else {"q": q})
+    form.is_valid()
+    crispy = Template("{% load crispy_forms_tags %}{{ form.q|as_crispy_field }}").render(
+        Context({"form": form})
+    )
+    start = page.index('<form method="get" novalidate class="portal-search">')
+    box = page[page.index(">", start) + 1 : page.index('<button type="submit"', start)]
+    assert parse_html(box) == parse_html(crispy)
