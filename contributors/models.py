@@ -87,12 +87,12 @@ def _registered_by(user, offline_only: bool) -> Q:
     return linked(Contributor.objects.filter(user=OuterRef("pk"), registered_by=user), offline_only)
 
 
-def offline_keys_visible_to(user):
-    """The keys of the profiles, not erased, of the people `user` may reach who cannot sign in
-    themselves, in name order (the directory's second list). The scope is checked for those few
-    people only (`people_q`'s `offline_only`), and read from the users' side, walking the index
-    of the offline people; each one's profile is a probe by user rather than a join, which
-    PostgreSQL made a hash of all 20,000 profiles (docs/performance.md)."""
+def offline_visible_to(user):
+    """The people, with a profile not erased (`profile`, its key), that `user` may reach who
+    cannot sign in themselves, in name order (the directory's second list). The scope is
+    checked for those few people only (`people_q`'s `offline_only`), and read from the users'
+    side, walking the index of the offline people; each one's profile is a probe by user rather
+    than a join, which PostgreSQL made a hash of all 20,000 profiles (docs/performance.md)."""
     profile = Subquery(Contributor.objects.filter(user=OuterRef("pk"), erased_at__isnull=True).values("pk"))
     return (
         User.objects.filter(people_q(user, offline_only=True))
@@ -100,7 +100,6 @@ def offline_keys_visible_to(user):
         .annotate(profile=profile)
         .filter(profile__isnull=False)
         .order_by("name", "profile")
-        .values_list("profile", flat=True)
     )
 
 

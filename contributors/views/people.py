@@ -17,7 +17,7 @@ from portal.dashboard import panels_for
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
-from portal.pagination import paginate, paginate_keys
+from portal.pagination import paginate, paginate_window
 from portal.pdf import render_pdf
 
 from .. import forms, permissions, services
@@ -32,7 +32,7 @@ from ..models import (
     Opportunity,
     RoleAssignment,
     TakeOverInvitation,
-    offline_keys_visible_to,
+    offline_visible_to,
 )
 from . import rows
 from ._common import _pending, _render
@@ -53,7 +53,7 @@ def directory(request):
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = people.search(query)
-    offline = offline_keys_visible_to(request.user)
+    offline = offline_visible_to(request.user)
     # Counted without the join to the people that the columns need (values() keeps it).
     people, people_query = paginate(
         request, people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS), count_rows=people
@@ -61,7 +61,7 @@ def directory(request):
     offline_rows = Contributor.objects.select_related("user", "registered_by").only(
         "public_id", "contact_method", *_person("user"), *_person("registered_by")
     )
-    offline, offline_query = paginate_keys(request, offline, offline_rows, param="offline_page")
+    offline, offline_query = paginate_window(request, offline, "profile", offline_rows, param="offline_page")
     return render(
         request,
         "contributors/directory.html",

@@ -45,12 +45,11 @@ def _listed():
 
 
 def _offline(coordinator):
-    from contributors.models import offline_keys_visible_to
+    from contributors.models import offline_visible_to
 
-    found = Contributor.objects.select_related("user", "registered_by").in_bulk(
-        list(offline_keys_visible_to(coordinator))
-    )
-    return [found[pk] for pk in offline_keys_visible_to(coordinator)]
+    keys = list(offline_visible_to(coordinator).values_list("profile", flat=True))
+    found = Contributor.objects.select_related("user", "registered_by").in_bulk(keys)
+    return [found[pk] for pk in keys]
 
 
 def test_both_lists_are_marked_up_as_the_template_marked_them_up_in_every_state(client, fatima, morgan):
@@ -128,3 +127,33 @@ def test_the_search_box_is_what_crispy_forms_gds_renders(client, fatima, q):
     start = page.index('<form method="get" novalidate class="portal-search">')
     box = page[page.index(">", start) + 1 : page.index('<button type="submit"', start)]
     assert parse_html(box) == parse_html(crispy)
+
+
+@pytest.mark.parametrize("total", [0, 1, 25, 26, 51])
+def test_the_offline_page_is_the_page_django_s_paginator_would_choose(rf, fatima, total):
+    """`paginate_window` reads only the page's keys and the total with them: for any page asked
+    for (missing, not a number, out of range either way) it gives the page, count and rows
+    Paginator.get_page gives over all the keys."""
+    from django.core.paginator import Paginator
+
+    from contributors.models import offline_visible_to
+    from portal.pagination import PAGE_SIZE, paginate_window
+
+    for i in range(total):
+        person = User.objects.create_user(email=None, password=None, name=f"Offline {i:02d}")
+        ContributorFactory(user=person, registered_by=fatima, contact_method="post")
+    keys = list(offline_visible_to(fatima).values_list("profile", flat=True))
+    rows = Contributor.objects.all()
+    for asked in (None, "", "x", "2.0", "0", "-1", "1", "2", "3", "99"):
+        request = rf.get("/", {} if asked is None else {"offline_page": asked, "q": "kept"})
+        page, query = paginate_window(
+            request, offline_visible_to(fatima), "profile", rows, param="offline_page"
+        )
+        expected = Paginator(keys, PAGE_SIZE).get_page(asked)
+        assert (page.number, page.paginator.num_pages, page.paginator.count) == (
+            expected.number,
+            expected.paginator.num_pages,
+            expected.paginator.count,
+        ), asked
+        assert [c.pk for c in page.object_list] == list(expected.object_list), asked
+        assert query == ("" if asked is None else "q=kept")
