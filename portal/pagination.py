@@ -43,7 +43,7 @@ def paginate_window(
     """Like `paginate_keys`, reading only the page's keys: `ordered` (an ordered queryset
     whose filter is costly) gives the page's `key` values and, with each, how many rows there
     are in all (`COUNT(*) OVER ()`), in one query; the directory's offline people read a
-    thousand keys to show 25. The same page as Paginator.get_page chooses: a page that is not a
+    thousand keys to show 25. `rows` is a values() queryset with "pk", the page's rows. The same page as Paginator.get_page chooses: a page that is not a
     number is the first, one out of range the last (found by counting, then asked again)."""
     try:
         wanted = int(request.GET.get(param))
@@ -55,7 +55,7 @@ def paginate_window(
     page = Paginator(range(total), per_page).get_page(wanted)
     if not window and page.number != wanted and total:
         window = list(counted[page.start_index() - 1 : page.end_index()])
-    found = rows.in_bulk([pk for pk, _total in window])
+    found = {row["pk"]: row for row in rows.filter(pk__in=[pk for pk, _total in window])}
     page.object_list = [found[pk] for pk, _total in window if pk in found]
     query = request.GET.copy()
     query.pop(param, None)

@@ -58,9 +58,7 @@ def directory(request):
     people, people_query = paginate(
         request, people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS), count_rows=people
     )
-    offline_rows = Contributor.objects.select_related("user", "registered_by").only(
-        "public_id", "contact_method", *_person("user"), *_person("registered_by")
-    )
+    offline_rows = Contributor.objects.values(*rows.OFFLINE_COLUMNS)
     offline, offline_query = paginate_window(request, offline, "profile", offline_rows, param="offline_page")
     return render(
         request,
@@ -77,12 +75,6 @@ def directory(request):
             "can_register": permissions.can_register_offline(request.user),
         },
     )
-
-
-def _person(path: str) -> tuple[str, ...]:
-    """What a row shows of a person (at `path`): their name and the hint that tells namesakes
-    apart (portal.people.hint)."""
-    return (f"{path}__name", f"{path}__email", f"{path}__public_id")
 
 
 def _get_person(request, public_id) -> Contributor:

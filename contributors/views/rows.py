@@ -27,6 +27,20 @@ DIRECTORY_COLUMNS = (
     "user__public_id",
 )
 
+# What an offline person's item shows: their profile's key, address and how we reach them,
+# their person's name and hint, and who registered them.
+OFFLINE_COLUMNS = (
+    "pk",
+    "public_id",
+    "contact_method",
+    "user__name",
+    "user__email",
+    "user__public_id",
+    "registered_by__name",
+    "registered_by__email",
+    "registered_by__public_id",
+)
+
 _CONTACT = {value: label.lower() for value, label in ContactMethod.choices}
 
 
@@ -60,21 +74,20 @@ def directory_rows(rows) -> SafeString:
     return mark_safe("".join(out))
 
 
-def offline_items(contributors) -> SafeString:
-    """The offline people's list items, from profiles with their `user` and `registered_by`
-    (or "Nobody yet.")."""
+def offline_items(rows) -> SafeString:
+    """The offline people's list items, from `OFFLINE_COLUMNS` values (or "Nobody yet.")."""
     address = addresses("contributors:person_detail")
     out = []
-    for contributor in contributors:
-        user, registrar = contributor.user, contributor.registered_by
-        registered = (
-            f", registered by {escape(display_name(registrar.name, registrar.email, registrar.public_id))}"
-            if registrar
-            else ""
-        )
-        method = _CONTACT.get(contributor.contact_method, contributor.contact_method.lower())
+    for row in rows:
+        registered = ""
+        if row["registered_by__public_id"]:
+            registrar = display_name(
+                row["registered_by__name"], row["registered_by__email"], row["registered_by__public_id"]
+            )
+            registered = f", registered by {escape(registrar)}"
+        method = _CONTACT.get(row["contact_method"], row["contact_method"].lower())
         out.append(
-            f'<li><a class="govuk-link" href="{escape(address(contributor.public_id))}">{escape(user.name)}</a>'
-            f" ({escape(hint(user))}) – {escape(method)}{registered}</li>"
+            f'<li><a class="govuk-link" href="{escape(address(row["public_id"]))}">{escape(row["user__name"])}</a>'
+            f" ({_hint(row['user__email'], row['user__public_id'])}) – {escape(method)}{registered}</li>"
         )
     return mark_safe("".join(out) or "<li>Nobody yet.</li>")

@@ -143,7 +143,7 @@ def test_the_offline_page_is_the_page_django_s_paginator_would_choose(rf, fatima
         person = User.objects.create_user(email=None, password=None, name=f"Offline {i:02d}")
         ContributorFactory(user=person, registered_by=fatima, contact_method="post")
     keys = list(offline_visible_to(fatima).values_list("profile", flat=True))
-    rows = Contributor.objects.all()
+    rows = Contributor.objects.values("pk")
     for asked in (None, "", "x", "2.0", "0", "-1", "1", "2", "3", "99"):
         request = rf.get("/", {} if asked is None else {"offline_page": asked, "q": "kept"})
         page, query = paginate_window(
@@ -155,5 +155,5 @@ def test_the_offline_page_is_the_page_django_s_paginator_would_choose(rf, fatima
             expected.paginator.num_pages,
             expected.paginator.count,
         ), asked
-        assert [c.pk for c in page.object_list] == list(expected.object_list), asked
+        assert [row["pk"] for row in page.object_list] == list(expected.object_list), asked
         assert query == ("" if asked is None else "q=kept")
