@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 # One page size for every list: a GOV.UK table of 25 rows reads on a phone and renders in a
 # few milliseconds (docs/performance.md); a page size per list was a rule in seven places.
 PAGE_SIZE = 25
+_MOST_PAGES = 10**9
 
 
 def paginate(
@@ -43,14 +44,18 @@ def paginate_window(
     """Like `paginate_keys`, reading only the page's keys: `ordered` (an ordered queryset
     whose filter is costly) gives the page's `key` values and, with each, how many rows there
     are in all (`COUNT(*) OVER ()`), in one query; the directory's offline people read a
-    thousand keys to show 25. `rows` is a values() queryset with "pk", the page's rows. The same page as Paginator.get_page chooses: a page that is not a
-    number is the first, one out of range the last (found by counting, then asked again)."""
+    thousand keys to show 25. `rows` is a values() queryset with "pk", for the page's rows.
+    The page is the one Paginator.get_page chooses: one that is not a number is the first, one
+    out of range the last (found by counting, then asked again)."""
     try:
         wanted = int(request.GET.get(param))
     except (TypeError, ValueError):
         wanted = 1
     counted = ordered.annotate(_total=Window(Count("*"))).values_list(key, "_total")
-    window = list(counted[(wanted - 1) * per_page : wanted * per_page]) if wanted >= 1 else []
+    window = []
+    # A page past any list is out of range without asking (and past bigint, an error to ask).
+    if 1 <= wanted <= _MOST_PAGES:
+        window = list(counted[(wanted - 1) * per_page : wanted * per_page])
     total = window[0][1] if window else 0 if wanted == 1 else ordered.count()
     page = Paginator(range(total), per_page).get_page(wanted)
     if not window and page.number != wanted and total:

@@ -144,7 +144,7 @@ def test_the_offline_page_is_the_page_django_s_paginator_would_choose(rf, fatima
         ContributorFactory(user=person, registered_by=fatima, contact_method="post")
     keys = list(offline_visible_to(fatima).values_list("profile", flat=True))
     rows = Contributor.objects.values("pk")
-    for asked in (None, "", "x", "2.0", "0", "-1", "1", "2", "3", "99"):
+    for asked in (None, "", "x", "2.0", "0", "-1", "1", "2", "3", "99", "9" * 30):
         request = rf.get("/", {} if asked is None else {"offline_page": asked, "q": "kept"})
         page, query = paginate_window(
             request, offline_visible_to(fatima), "profile", rows, param="offline_page"
