@@ -2,13 +2,11 @@
 (templates/partials/pagination.html), and a sort chosen from a fixed list."""
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Window
 from django.utils.functional import cached_property
 
 # One page size for every list: a GOV.UK table of 25 rows reads on a phone and renders in a
 # few milliseconds (docs/performance.md); a page size per list was a rule in seven places.
 PAGE_SIZE = 25
-_MOST_PAGES = 10**9
 
 
 def paginate(
@@ -16,8 +14,8 @@ def paginate(
 ) -> tuple[Page, str]:
     """The requested page of `rows` (an ordered queryset) and the rest of the query string,
     without `param`, for the pagination links (pass both to partials/pagination.html).
-    `count_rows`: the same rows without the joins `rows` reads its columns through, to count
-    (CountedPaginator)."""
+    `count_rows`: the same rows without the joins `rows` reads its columns through, to count,
+    or a function that gives the count (CountedPaginator)."""
     if count_rows is None:
         paginator = Paginator(rows, per_page)
     else:
@@ -38,35 +36,6 @@ def paginate_keys(request, keys, rows, per_page: int = PAGE_SIZE, param: str = "
     return page, query
 
 
-def paginate_window(
-    request, ordered, key: str, rows, per_page: int = PAGE_SIZE, param: str = "page"
-) -> tuple[Page, str]:
-    """Like `paginate_keys`, reading only the page's keys: `ordered` (an ordered queryset
-    whose filter is costly) gives the page's `key` values and, with each, how many rows there
-    are in all (`COUNT(*) OVER ()`), in one query; the directory's offline people read a
-    thousand keys to show 25. `rows` is a values() queryset with "pk", for the page's rows.
-    The page is the one Paginator.get_page chooses: one that is not a number is the first, one
-    out of range the last (found by counting, then asked again)."""
-    try:
-        wanted = int(request.GET.get(param))
-    except (TypeError, ValueError):
-        wanted = 1
-    counted = ordered.annotate(_total=Window(Count("*"))).values_list(key, "_total")
-    window = []
-    # A page past any list is out of range without asking (and past bigint, an error to ask).
-    if 1 <= wanted <= _MOST_PAGES:
-        window = list(counted[(wanted - 1) * per_page : wanted * per_page])
-    total = window[0][1] if window else 0 if wanted == 1 else ordered.count()
-    page = Paginator(range(total), per_page).get_page(wanted)
-    if not window and page.number != wanted and total:
-        window = list(counted[page.start_index() - 1 : page.end_index()])
-    found = {row["pk"]: row for row in rows.filter(pk__in=[pk for pk, _total in window])}
-    page.object_list = [found[pk] for pk, _total in window if pk in found]
-    query = request.GET.copy()
-    query.pop(param, None)
-    return page, query.urlencode()
-
-
 class CountedPaginator(Paginator):
     """A Paginator that counts the same rows with a leaner queryset: the annotations and joins
     a page shows (how each claim is paid, say) make PostgreSQL's count slower without changing
@@ -78,6 +47,8 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if callable(self._count_rows):
+            return self._count_rows()
         return self._count_rows.count()
 
 

@@ -17,7 +17,7 @@ from portal.dashboard import panels_for
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
-from portal.pagination import paginate, paginate_window
+from portal.pagination import paginate
 from portal.pdf import render_pdf
 
 from .. import forms, permissions, services
@@ -32,6 +32,7 @@ from ..models import (
     Opportunity,
     RoleAssignment,
     TakeOverInvitation,
+    offline_count,
     offline_visible_to,
 )
 from . import rows
@@ -58,8 +59,17 @@ def directory(request):
     people, people_query = paginate(
         request, people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS), count_rows=people
     )
-    offline_rows = Contributor.objects.values(*rows.OFFLINE_COLUMNS)
-    offline, offline_query = paginate_window(request, offline, "profile", offline_rows, param="offline_page")
+    # The page's keys only, counted from the figure (offline_count): the first page checks the
+    # scope for the first 25 offline people it finds, not for all of them.
+    offline, offline_query = paginate(
+        request,
+        offline.values_list("profile", flat=True),
+        param="offline_page",
+        count_rows=lambda: offline_count(request.user),
+    )
+    found = Contributor.objects.filter(pk__in=list(offline.object_list)).values(*rows.OFFLINE_COLUMNS)
+    by_key = {row["pk"]: row for row in found}
+    offline.object_list = [by_key[pk] for pk in offline.object_list if pk in by_key]
     return render(
         request,
         "contributors/directory.html",

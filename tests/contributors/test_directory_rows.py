@@ -5,6 +5,7 @@ the template's loops wrote before (kept here as the reference), over every state
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from contributors.models import ContactMethod, Contributor
 from portal.models import User
@@ -131,29 +132,89 @@ def test_the_search_box_is_what_crispy_forms_gds_renders(client, fatima, q):
 
 @pytest.mark.parametrize("total", [0, 1, 25, 26, 51])
 def test_the_offline_page_is_the_page_django_s_paginator_would_choose(rf, fatima, total):
-    """`paginate_window` reads only the page's keys and the total with them: for any page asked
-    for (missing, not a number, out of range either way) it gives the page, count and rows
-    Paginator.get_page gives over all the keys."""
+    """The offline people are paged by their keys' LIMIT and a count kept as a figure
+    (offline_count): for any page asked for (missing, not a number, out of range either way)
+    the same page, count and keys as Paginator.get_page over all the keys."""
     from django.core.paginator import Paginator
 
-    from contributors.models import offline_visible_to
-    from portal.pagination import PAGE_SIZE, paginate_window
+    from contributors.models import offline_count, offline_visible_to
+    from portal.pagination import PAGE_SIZE, paginate
 
     for i in range(total):
         person = User.objects.create_user(email=None, password=None, name=f"Offline {i:02d}")
         ContributorFactory(user=person, registered_by=fatima, contact_method="post")
-    keys = list(offline_visible_to(fatima).values_list("profile", flat=True))
-    rows = Contributor.objects.values("pk")
+    keys = offline_visible_to(fatima).values_list("profile", flat=True)
     for asked in (None, "", "x", "2.0", "0", "-1", "1", "2", "3", "99", "9" * 30):
         request = rf.get("/", {} if asked is None else {"offline_page": asked, "q": "kept"})
-        page, query = paginate_window(
-            request, offline_visible_to(fatima), "profile", rows, param="offline_page"
-        )
-        expected = Paginator(keys, PAGE_SIZE).get_page(asked)
+        page, query = paginate(request, keys, param="offline_page", count_rows=lambda: offline_count(fatima))
+        expected = Paginator(list(keys), PAGE_SIZE).get_page(asked)
         assert (page.number, page.paginator.num_pages, page.paginator.count) == (
             expected.number,
             expected.paginator.num_pages,
             expected.paginator.count,
         ), asked
-        assert [row["pk"] for row in page.object_list] == list(expected.object_list), asked
+        assert list(page.object_list) == list(expected.object_list), asked
         assert query == ("" if asked is None else "q=kept")
+
+
+def test_the_offline_count_follows_every_change_to_the_scope_at_once(client, fatima, project):
+    """The count is kept, so every change to who is in the coordinator's scope, or who is
+    offline, must show on the next page: registering, taking part, a role, an interest, being
+    made a project's coordinator, erasure, taking over one's own account, and back."""
+    from contributors.models import ExpressionOfInterest
+    from tests.factories import (
+        ActivityFactory,
+        OpportunityFactory,
+        ParticipationFactory,
+        ProjectFactory,
+        RoleAssignmentFactory,
+    )
+
+    def offline_person(name, **kwargs):
+        return ContributorFactory(
+            user=User.objects.create_user(email=None, password=None, name=name), **kwargs
+        )
+
+    def count():
+        response = client.get(reverse("contributors:directory"))
+        shown = response.context["offline"]
+        assert len(shown.object_list) == min(shown.paginator.count, 25)
+        return shown.paginator.count
+
+    client.force_login(fatima)
+    assert count() == 0
+    registered = offline_person("Rita", registered_by=fatima)
+    assert count() == 1
+    taking_part = offline_person("Pat")
+    participation = ParticipationFactory(
+        activity=ActivityFactory(project=project), contributor=taking_part.user
+    )
+    assert count() == 2
+    participation.delete()
+    assert count() == 1
+    RoleAssignmentFactory(contributor=taking_part.user, project=project)
+    assert count() == 2
+    interested = offline_person("Ines")
+    ExpressionOfInterest.objects.create(
+        opportunity=OpportunityFactory(project=project), contributor=interested.user
+    )
+    assert count() == 3
+    elsewhere = offline_person("Elsie")
+    other = ProjectFactory()
+    ParticipationFactory(activity=ActivityFactory(project=other), contributor=elsewhere.user)
+    assert count() == 3
+    other.coordinators.add(fatima)
+    assert count() == 4
+    other.coordinators.remove(fatima)
+    assert count() == 3
+    registered.erased_at = timezone.now()
+    registered.save()
+    assert count() == 2
+    person = interested.user
+    person.email = "ines@example.org"
+    person.set_password("a long enough password")
+    person.save()
+    assert count() == 1
+    fatima.last_login = timezone.now()
+    fatima.save(update_fields=["last_login"])  # signing in anywhere keeps the figure
+    assert count() == 1
