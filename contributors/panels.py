@@ -171,7 +171,8 @@ def _forget_people_on_change() -> None:
     (portal.people.people_q and this app's contributor_links): forgotten on any change to a row
     a link reads (taking part, an activity's or opportunity's project, a project's lead or
     coordinators, a role, an interest, a profile's registrar or erasure) or to what makes a
-    person offline (their email or password: any save of a person but the sign-in stamp)."""
+    person offline (their email or password: any save of a person but the sign-in stamp). A
+    new link (portal.people.register_link) adds the models it reads here."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from portal.models import Activity, Participation, Project, User
@@ -191,7 +192,10 @@ def _forget_people_on_change() -> None:
     forget = figures.receiver("people")
     for through in (Project.coordinators.through, User.groups.through):
         m2m_changed.connect(
-            forget, sender=through, weak=False, dispatch_uid=f"portal.figures.people.{through}"
+            forget,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"portal.figures.people.{through._meta.label_lower}",
         )
 
     def person_saved(update_fields=None, **kwargs) -> None:
