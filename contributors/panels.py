@@ -161,6 +161,46 @@ def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
     return lines
 
 
+def _forget_people_on_change() -> None:
+    """The "people" figures (models.offline_count) count a coordinator's scope
+    (portal.people.people_q and this app's contributor_links): forgotten on any change to a row
+    a link reads (taking part, an activity's or opportunity's project, a project's lead or
+    coordinators, a role, an interest, a profile's registrar or erasure) or to what makes a
+    person offline (their email or password: any save of a person but the sign-in stamp). A
+    new link (portal.people.register_link) adds the models it reads here."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from portal.models import Activity, Participation, Project, User
+
+    from .models import Contributor, ExpressionOfInterest, Opportunity, RoleAssignment
+
+    figures.forget_on_change(
+        "people",
+        Participation,
+        Activity,
+        Project,
+        RoleAssignment,
+        ExpressionOfInterest,
+        Opportunity,
+        Contributor,
+    )
+    forget = figures.receiver("people")
+    for through in (Project.coordinators.through, User.groups.through):
+        m2m_changed.connect(
+            forget,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"portal.figures.people.{through._meta.label_lower}",
+        )
+
+    def person_saved(update_fields=None, **kwargs) -> None:
+        if update_fields is None or set(update_fields) - {"last_login"}:
+            forget()
+
+    post_save.connect(person_saved, sender=User, weak=False, dispatch_uid="portal.figures.people.user.save")
+    post_delete.connect(forget, sender=User, weak=False, dispatch_uid="portal.figures.people.user.delete")
+
+
 def register() -> None:
     from portal import dashboard, reminders
     from portal.models import Project, Role
@@ -190,6 +230,7 @@ def register() -> None:
         ExpressionOfInterest,
         Project,
     )
+    _forget_people_on_change()
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
         template="contributors/panels/home_contributor.html",
