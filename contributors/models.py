@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from portal import crypto
@@ -69,7 +69,7 @@ def contributor_links(user, offline_only: bool = False) -> Q:
             ),
             offline_only,
         )
-        | Q(contributor__registered_by=user)
+        | _registered_by(user, offline_only)
     )
     if offline_only:
         # Left out rather than left to PostgreSQL: the opt-in reads the user's email and
@@ -78,17 +78,44 @@ def contributor_links(user, offline_only: bool = False) -> Q:
     return links | (in_directory_q(path="contributor") & ~offline_q(path=""))
 
 
-def offline_keys_visible_to(user):
-    """The keys of the profiles, not erased, of the people `user` may reach who cannot sign in
-    themselves, in name order (the directory's second list). The scope is checked for those few
-    people only (`people_q`'s `offline_only`), and the keys are read from the users' side,
-    joining the profiles once rather than filtering them by a subquery that joins them again
-    (docs/performance.md)."""
+def _registered_by(user, offline_only: bool) -> Q:
+    """Having registered the person: a one-to-one join for everyone; for the offline people a
+    probe of their profile (`linked`), so that the directory's query need not join all 20,000
+    profiles to find a thousand people's (docs/performance.md)."""
+    if not offline_only:
+        return Q(contributor__registered_by=user)
+    return linked(Contributor.objects.filter(user=OuterRef("pk"), registered_by=user), offline_only)
+
+
+def offline_visible_to(user):
+    """The people, with a profile not erased (`profile`, its key), that `user` may reach who
+    cannot sign in themselves, in name order (the directory's second list). The scope is
+    checked for those few people only (`people_q`'s `offline_only`), and read from the users'
+    side, walking the index of the offline people; each one's profile is a probe by user rather
+    than a join, which PostgreSQL made a hash of all 20,000 profiles (docs/performance.md)."""
+    profile = Subquery(Contributor.objects.filter(user=OuterRef("pk"), erased_at__isnull=True).values("pk"))
     return (
         User.objects.filter(people_q(user, offline_only=True))
-        .filter(offline_q(path=""), contributor__isnull=False, contributor__erased_at__isnull=True)
-        .order_by("name", "contributor__pk")
-        .values_list("contributor__pk", flat=True)
+        .filter(offline_q(path=""))
+        .annotate(profile=profile)
+        .filter(profile__isnull=False)
+        .order_by("name", "profile")
+    )
+
+
+def offline_count(user) -> int:
+    """How many people `offline_visible_to` lists, kept for the person as a figure (the
+    "people" area, contributors.panels: forgotten on any change to what the scope reads): the
+    directory's page count. Counting them checks the scope for every offline person (6 ms of
+    PostgreSQL at a thousand), where the first page alone stops at its 25th. Only the count is
+    kept: who is listed is always worked out afresh, so a count a bulk update left stale for
+    its minute can only make the last page shorter or longer, never show anyone out of scope."""
+    from portal import figures
+
+    return figures.cached(
+        "people:offline",
+        lambda: offline_visible_to(user).count(),
+        scope=f"{figures.person(user)}:{user.is_manager}:{user.is_coordinator}",
     )
 
 

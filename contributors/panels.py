@@ -13,8 +13,8 @@ EQUALITY_REVIEW = "contributors.equality_review"
 def _contributor_home(request):
     from django.utils import timezone
 
-    from .models import ExpressionOfInterest, InterestStatus, Opportunity, RoleAssignment
-    from .selectors import request_profile
+    from .models import Opportunity
+    from .selectors import home_facts, request_profile
 
     user = request.user
     contributor = request_profile(request)
@@ -24,20 +24,15 @@ def _contributor_home(request):
     review_due = answered is None or answered < timezone.now() - timedelta(
         days=settings.PORTAL_DIVERSITY_REVIEW_DAYS
     )
+    facts = home_facts(user)
     return {
         "contributor": contributor,
-        # Only what the panel shows: the page is the most visited one.
-        "roles": RoleAssignment.objects.filter(contributor=user)
-        .current()
-        .select_related("project")
-        .only("role_type", "role_description", "starts_on", "ends_on", "project__title"),
+        "roles": facts["roles"],
         "has_equality": answered is not None,
         "equality_review_due": review_due,
         # Everyone's count, not the person's: cached (portal.figures).
         "open_opportunities": figures.cached("contributors:open", lambda: Opportunity.objects.live().count()),
-        "interests": ExpressionOfInterest.objects.filter(contributor=user, status=InterestStatus.INTERESTED)
-        .order_by("-created_at")
-        .values("opportunity__public_id", "opportunity__title")[:5],
+        "interests": facts["interests"],
     }
 
 
@@ -175,19 +170,85 @@ def equality_review_sweep(*, now, dry_run: bool) -> list[str]:
     return lines
 
 
+def _forget_people_on_change() -> None:
+    """The "people" figures (models.offline_count) count a coordinator's scope
+    (portal.people.people_q and this app's contributor_links): forgotten on any change to a row
+    a link reads (taking part, an activity's or opportunity's project, a project's lead or
+    coordinators, a role, an interest, a profile's registrar or erasure) or to what makes a
+    person offline (their email or password: any save of a person but the sign-in stamp). A
+    new link (portal.people.register_link) adds the models it reads here."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from portal.models import Activity, Participation, Project, User
+
+    from .models import Contributor, ExpressionOfInterest, Opportunity, RoleAssignment
+
+    figures.forget_on_change(
+        "people",
+        Participation,
+        Activity,
+        Project,
+        RoleAssignment,
+        ExpressionOfInterest,
+        Opportunity,
+        Contributor,
+    )
+    forget = figures.receiver("people")
+    for through in (Project.coordinators.through, User.groups.through):
+        m2m_changed.connect(
+            forget,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"portal.figures.people.{through._meta.label_lower}",
+        )
+
+    def person_saved(update_fields=None, **kwargs) -> None:
+        if update_fields is None or set(update_fields) - {"last_login"}:
+            forget()
+
+    post_save.connect(person_saved, sender=User, weak=False, dispatch_uid="portal.figures.people.user.save")
+    post_delete.connect(forget, sender=User, weak=False, dispatch_uid="portal.figures.people.user.delete")
+
+
 def register() -> None:
     from portal import dashboard, reminders
-    from portal.models import Role
+    from portal.models import Project, Role
 
-    from .models import ContactTask, ErasureRequest, Opportunity
+    from .models import (
+        BenefitAnswer,
+        ContactTask,
+        Contributor,
+        DiversityRecord,
+        ErasureRequest,
+        ExpressionOfInterest,
+        Opportunity,
+        RoleAssignment,
+    )
 
-    figures.forget_on_change("contributors", ContactTask, ErasureRequest, Opportunity)
+    # The profile facts, roles and interests on a contributor's home (selectors.home_facts)
+    # as well as the staff counts; a project's title is on the roles.
+    figures.forget_on_change(
+        "contributors",
+        ContactTask,
+        ErasureRequest,
+        Opportunity,
+        Contributor,
+        DiversityRecord,
+        BenefitAnswer,
+        RoleAssignment,
+        ExpressionOfInterest,
+        Project,
+    )
+    _forget_people_on_change()
     dashboard.register_panel(
         role=Role.CONTRIBUTOR,
         template="contributors/panels/home_contributor.html",
         context=_contributor_home,
         order=10,
-        figures=lambda request: [("contributors:open", "")],
+        figures=lambda request: [
+            ("contributors:open", ""),
+            ("contributors:home", figures.person(request.user)),
+        ],
     )
     dashboard.register_panel(
         role=Role.COORDINATOR,

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from portal import figures
 from portal.models import User
 from portal.suppression import SUPPRESSED, guard_population, suppressed_text
 
@@ -57,15 +58,44 @@ class HomeProfile:
 def request_profile(request) -> HomeProfile | None:
     """The signed-in person's profile as the home page's panels read it, asked once a request
     for all of them: three values, not the profile and its user as objects (own_profile), on
-    the most visited page."""
+    the most visited page. Kept for the person with their roles and interests (home_facts)."""
     if not hasattr(request, "_own_profile"):
-        # One row at most, so no order: a profile, equality answers and benefit answer each
-        # are one per person.
-        rows = Contributor.objects.filter(user=request.user).values_list(
-            "receives_benefits", "user__diversity_record__updated_at", "user__benefit_answer__benefit"
-        )[:1]
-        request._own_profile = HomeProfile(*rows[0]) if rows else None
+        request._own_profile = home_facts(request.user)["profile"]
     return request._own_profile
+
+
+def home_facts(user: User) -> dict:
+    """What the contributor's home shows of their profile, current roles and open
+    expressions of interest: kept for the person (portal.figures, the "contributors" area)
+    until they or staff save or delete one of those rows, or the opportunity or project it
+    names; three queries on every visit of the most visited page otherwise. A role that
+    starts or ends with the day shows within the figure's minute."""
+    return figures.cached("contributors:home", lambda: _home_facts(user), scope=figures.person(user))
+
+
+def _home_facts(user: User) -> dict:
+    from .models import ExpressionOfInterest, InterestStatus
+
+    # One row at most, so no order: a profile, equality answers and benefit answer each are
+    # one per person.
+    rows = Contributor.objects.filter(user=user).values_list(
+        "receives_benefits", "user__diversity_record__updated_at", "user__benefit_answer__benefit"
+    )[:1]
+    return {
+        "profile": HomeProfile(*rows[0]) if rows else None,
+        # Only what the panel shows.
+        "roles": list(
+            RoleAssignment.objects.filter(contributor=user)
+            .current()
+            .select_related("project")
+            .only("role_type", "role_description", "starts_on", "ends_on", "project__title")
+        ),
+        "interests": list(
+            ExpressionOfInterest.objects.filter(contributor=user, status=InterestStatus.INTERESTED)
+            .order_by("-created_at")
+            .values("opportunity__public_id", "opportunity__title")[:5]
+        ),
+    }
 
 
 def register_role_warning(fn) -> None:

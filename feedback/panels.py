@@ -6,6 +6,7 @@ from django.utils import timezone
 from portal import dashboard, figures, reminders
 from portal.models import Activity, Project
 from portal.permissions import can_manage_project
+from portal.rows import Compiled
 from portal.signals import participation_changed, person_erased
 
 from . import erasure, permissions, selectors
@@ -14,15 +15,10 @@ from .models import ActivityFeedback, FeedbackOwed, FeedbackOwedStatus
 from .services import on_participation_changed
 
 
-def contributor_home(request) -> dict:
-    """New and owed feedback, as `selectors.contributor_feedback(unread_only=True)` orders it,
-    but only the columns the panel shows: the full rows (seven tables, a subquery, six objects
-    a row) made this the slowest panel on the home page. Never cached: a person who has just
-    read their feedback sees it gone."""
-    today = timezone.localdate()
-    rows = (
+def _new_and_owed(*, person):
+    return (
         FeedbackOwed.objects.filter(
-            participation__contributor=request.user,
+            participation__contributor=person,
             status__in=[FeedbackOwedStatus.DUE, FeedbackOwedStatus.GIVEN],
         )
         .order_by("-participation__activity__starts_at")
@@ -40,8 +36,20 @@ def contributor_home(request) -> dict:
             "owner__public_id",
         )
     )
+
+
+# Compiled once a process (portal.rows.Compiled): it runs on every contributor's home.
+_NEW_AND_OWED = Compiled(_new_and_owed)
+
+
+def contributor_home(request) -> dict:
+    """New and owed feedback, as `selectors.contributor_feedback(unread_only=True)` orders it,
+    but only the columns the panel shows: the full rows (seven tables, a subquery, six objects
+    a row) made this the slowest panel on the home page. Never cached: a person who has just
+    read their feedback sees it gone."""
+    today = timezone.localdate()
     new, owed = [], []
-    for public_id, status, due_on, given_at, title, *people in rows:
+    for public_id, status, due_on, given_at, title, *people in _NEW_AND_OWED.rows(person=request.user.pk):
         if status == FeedbackOwedStatus.DUE:
             owed.append({"title": title, "due_on": due_on, "is_overdue": due_on < today})
         else:
@@ -138,6 +146,7 @@ def register() -> None:
         template="feedback/panels/home_contributor.html",
         context=contributor_home,
         order=30,
+        rows=lambda request: [(_NEW_AND_OWED, {"person": request.user.pk})],
     )
     dashboard.register_panel(
         role="Coordinator",

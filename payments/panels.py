@@ -10,37 +10,71 @@ from django.utils import timezone
 from contributors import data_export
 from portal import dashboard, figures, reminders
 from portal.links import base_url
+from portal.rows import Compiled
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"
 LATE_KIND = "payments_late_payment"
 
 
+def _claimable(*, person):
+    from . import selectors
+
+    # Only the columns the panel shows (rows, not model instances joined three deep): building
+    # and reading the full objects was most of this panel's time on every home page.
+    return selectors.claimable_participations(person).values_list("activity__title", "activity__starts_at")[
+        :5
+    ]
+
+
+def _open_claims(*, person):
+    from .models import Claim, ClaimStatus
+
+    open_claims = Claim.objects.filter(contributor=person).exclude(
+        status__in=[ClaimStatus.PAID, ClaimStatus.WITHDRAWN, ClaimStatus.REJECTED]
+    )
+    # The newest five picked first, then joined to their activities: joined before the limit,
+    # PostgreSQL hashed every participation to sort a busy person's open claims.
+    return Claim.objects.filter(pk__in=open_claims.values("pk")[:5]).values_list(
+        "public_id", "status", "participation__activity__title", "ad_hoc_description"
+    )
+
+
+# The person's own claims, never cached, but the queries compiled once a process
+# (portal.rows.Compiled): they run on every contributor's home.
+_CLAIMABLE = Compiled(_claimable)
+_OPEN_CLAIMS = Compiled(_open_claims)
+
+
+def _contributor_rows(request) -> list:
+    from contributors.selectors import request_profile
+
+    from . import selectors
+
+    user = request.user
+    year = selectors.current_tax_year(timezone.localdate())
+    return [
+        selectors.statement_summary_query(contributor=user, year=year, profile=request_profile(request)),
+        (_CLAIMABLE, {"person": user.pk}),
+        (_OPEN_CLAIMS, {"person": user.pk}),
+    ]
+
+
 def _contributor_panel(request):
     from contributors.selectors import request_profile
 
     from . import selectors
-    from .models import Claim, ClaimStatus, claim_title
+    from .models import ClaimStatus, claim_title
 
     user = request.user
     today = timezone.localdate()
     statement = selectors.statement_summary(
         contributor=user, year=selectors.current_tax_year(today), profile=request_profile(request)
     )
-    open_claims = Claim.objects.filter(contributor=user).exclude(
-        status__in=[ClaimStatus.PAID, ClaimStatus.WITHDRAWN, ClaimStatus.REJECTED]
-    )
-    # Only the columns the panel shows (rows, not model instances joined three deep): building
-    # and reading the full objects was most of this panel's time on every home page.
-    claimable = selectors.claimable_participations(user).values_list("activity__title", "activity__starts_at")
-    # The newest five picked first, then joined to their activities: joined before the limit,
-    # PostgreSQL hashed every participation to sort a busy person's open claims.
-    rows = Claim.objects.filter(pk__in=open_claims.values("pk")[:5]).values_list(
-        "public_id", "status", "participation__activity__title", "ad_hoc_description"
-    )
     return {
         "claimable": [
-            {"title": title, "on": timezone.localdate(starts_at)} for title, starts_at in claimable[:5]
+            {"title": title, "on": timezone.localdate(starts_at)}
+            for title, starts_at in _CLAIMABLE.rows(person=user.pk)
         ],
         "open_claims": [
             {
@@ -49,7 +83,7 @@ def _contributor_panel(request):
                 "status_label": ClaimStatus(status).label,
                 "title": claim_title(activity_title, ad_hoc),
             }
-            for public_id, status, activity_title, ad_hoc in rows
+            for public_id, status, activity_title, ad_hoc in _OPEN_CLAIMS.rows(person=user.pk)
         ],
         "s": statement,
     }
@@ -429,6 +463,7 @@ def register() -> None:
         template="payments/panels/home_contributor.html",
         context=_contributor_panel,
         order=30,
+        rows=_contributor_rows,
     )
     dashboard.register_panel(
         role="Coordinator",

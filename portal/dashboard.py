@@ -22,6 +22,10 @@ class Panel:
     # the context asks for, fetched for all of a page's panels in one round trip
     # (portal.figures.prefetch). Only a saving: a figure left out is asked for on its own.
     figures: Callable | None = None
+    # (request) -> [(portal.rows.Compiled, values)]: the uncached queries the context runs,
+    # fetched for all of a page's panels in one round trip (portal.rows.batch). Only a
+    # saving, as `figures` is.
+    rows: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,9 @@ def register_panel(
     context: Callable | None = None,
     order: int = 50,
     figures: Callable | None = None,
+    rows: Callable | None = None,
 ):
-    PANELS.append(Panel(role, template, context, order, figures))
+    PANELS.append(Panel(role, template, context, order, figures, rows))
 
 
 def register_nav(
@@ -120,6 +125,11 @@ def figures_for(request, role: str, obj=None) -> list[tuple[str, object]]:
         if panel.role == role and panel.figures
         for pair in (panel.figures(request, obj) if obj is not None else panel.figures(request))
     ]
+
+
+def rows_for(request, role: str) -> list[tuple[object, dict]]:
+    """The compiled queries the panels for one of the person's roles will run (Panel.rows)."""
+    return [query for panel in PANELS if panel.role == role and panel.rows for query in panel.rows(request)]
 
 
 def nav_for(request) -> list[dict]:

@@ -12,10 +12,18 @@ from django.utils.functional import cached_property
 PAGE_SIZE = 25
 
 
-def paginate(request, rows, per_page: int = PAGE_SIZE, param: str = "page") -> tuple[Page, str]:
+def paginate(
+    request, rows, per_page: int = PAGE_SIZE, param: str = "page", count_rows=None
+) -> tuple[Page, str]:
     """The requested page of `rows` (an ordered queryset) and the rest of the query string,
-    without `param`, for the pagination links (pass both to partials/pagination.html)."""
-    page = Paginator(rows, per_page).get_page(request.GET.get(param))
+    without `param`, for the pagination links (pass both to partials/pagination.html).
+    `count_rows`: the same rows without the joins `rows` reads its columns through, to count,
+    or a function that gives the count (CountedPaginator)."""
+    if count_rows is None:
+        paginator = Paginator(rows, per_page)
+    else:
+        paginator = CountedPaginator(rows, per_page, count_rows=count_rows)
+    page = paginator.get_page(request.GET.get(param))
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()
@@ -85,6 +93,8 @@ class CountedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        if callable(self._count_rows):
+            return self._count_rows()
         return self._count_rows.count()
 
 

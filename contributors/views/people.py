@@ -17,9 +17,8 @@ from portal.dashboard import panels_for
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
-from portal.pagination import paginate, paginate_keys
+from portal.pagination import paginate
 from portal.pdf import render_pdf
-from portal.rows import addresses
 
 from .. import forms, permissions, services
 from ..models import (
@@ -33,8 +32,10 @@ from ..models import (
     Opportunity,
     RoleAssignment,
     TakeOverInvitation,
-    offline_keys_visible_to,
+    offline_count,
+    offline_visible_to,
 )
+from . import rows
 from ._common import _pending, _render
 from ._profile_forms import _bank_form_view, _payment_form_view, _profile_form_view
 
@@ -46,51 +47,44 @@ def directory(request):
     if not permissions.can_search_directory(request.user):
         raise PermissionDenied
     form = forms.DirectorySearchForm(request.GET or None)
-    # Only the columns the rows show: two lists of 25 whole profiles and users were a tenth of
-    # the page's time in building model instances.
-    people = (
-        Contributor.objects.in_directory()
-        .select_related("user")
-        .only("public_id", "status", "lived_experience", "interests", "skills", *_person("user"))
-        .order_by("user__name")
-    )
+    # The rows are values written out in Python (views/rows.py), not model instances through
+    # the template engine.
+    people = Contributor.objects.in_directory()
     query = ""
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
         people = people.search(query)
-    offline = offline_keys_visible_to(request.user)
-    people, people_query = paginate(request, people.order_by("user__name", "pk"))
-    offline_rows = Contributor.objects.select_related("user", "registered_by").only(
-        "public_id", "contact_method", *_person("user"), *_person("registered_by")
+    offline = offline_visible_to(request.user)
+    # Counted without the join to the people that the columns need (values() keeps it).
+    people, people_query = paginate(
+        request, people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS), count_rows=people
     )
-    offline, offline_query = paginate_keys(request, offline, offline_rows, param="offline_page")
-    _link_people([*people, *offline])
+    # The page's keys only, counted from the figure (offline_count): the first page checks the
+    # scope for the first 25 offline people it finds, not for all of them.
+    offline, offline_query = paginate(
+        request,
+        offline.values_list("profile", flat=True),
+        param="offline_page",
+        count_rows=lambda: offline_count(request.user),
+    )
+    found = Contributor.objects.filter(pk__in=list(offline.object_list)).values(*rows.OFFLINE_COLUMNS)
+    by_key = {row["pk"]: row for row in found}
+    offline.object_list = [by_key[pk] for pk in offline.object_list if pk in by_key]
     return render(
         request,
         "contributors/directory.html",
         {
             "form": form,
             "people": people,
+            "people_rows": rows.directory_rows(people),
             "people_query": people_query,
             "query": query,
             "offline": offline,
+            "offline_items": rows.offline_items(offline),
             "offline_query": offline_query,
             "can_register": permissions.can_register_offline(request.user),
         },
     )
-
-
-def _person(path: str) -> tuple[str, ...]:
-    """What a row shows of a person (at `path`): their name and the hint that tells namesakes
-    apart (portal.people.hint)."""
-    return (f"{path}__name", f"{path}__email", f"{path}__public_id")
-
-
-def _link_people(contributors) -> None:
-    """Give each row its person's address (`detail_url`)."""
-    address = addresses("contributors:person_detail")
-    for contributor in contributors:
-        contributor.detail_url = address(contributor.public_id)
 
 
 def _get_person(request, public_id) -> Contributor:

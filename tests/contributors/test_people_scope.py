@@ -417,14 +417,17 @@ def test_the_mfa_redirect_encodes_next(client, fatima, settings):
 
 
 def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whatever_the_link(world):
-    """`offline_keys_visible_to` checks each link person by person for the offline people (for
+    """`offline_visible_to` checks each link person by person for the offline people (for
     PostgreSQL's sake, docs/performance.md): it must keep exactly the scope's offline people,
     reached by a role, an interest, taking part or having registered them, and nobody who signs
     in; and nobody at all for a coordinator with no projects who registered nobody."""
-    from contributors.models import Contributor, ExpressionOfInterest, offline_keys_visible_to
+    from contributors.models import Contributor, ExpressionOfInterest, offline_visible_to
     from tests.factories import OpportunityFactory, RoleAssignmentFactory
 
     sam, sams_project = world["sam"], world["sams_project"]
+
+    def offline_keys_visible_to(user):
+        return offline_visible_to(user).values_list("profile", flat=True)
 
     def offline(name):
         return ContributorFactory(user=UserFactory(email=None, name=name, contributor=True))
@@ -447,3 +450,7 @@ def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whateve
     assert list(offline_keys_visible_to(world["fatima"])) == [world["dennis"].pk]
     assert list(offline_keys_visible_to(UserFactory(coordinator=True))) == []
     assert unlinked not in Contributor.objects.visible_to(sam)
+    # An erased profile is never listed, however the person was reached.
+    taking_part.erased_at = by_role.erased_at = timezone.now()
+    Contributor.objects.bulk_update([taking_part, by_role], ["erased_at"])
+    assert list(offline_keys_visible_to(sam)) == [by_interest.pk]

@@ -423,3 +423,25 @@ def test_the_home_pages_summary_gives_the_statements_totals_and_warnings(on_esa,
     assert summary.periods == full.periods
     assert [p["income"] for p in summary.periods_over_limit] == [Decimal("240.00")]
     assert (summary.benefit_label, summary.receives_benefits) == (full.benefit_label, full.receives_benefits)
+
+
+def test_without_a_benefit_the_home_pages_summary_sums_each_choice_alone(on_esa, project, fatima, morgan):
+    """No benefit answer: only the totals, summed per payment choice (issue 12), the same as
+    the statement's."""
+    from contributors.services import withdraw_benefit
+
+    withdraw_benefit(user=on_esa)
+    _paid(on_esa, project, "190.00", date(2026, 3, 31), fatima, morgan, expenses="25.00")
+    _paid(on_esa, project, "30.00", date(2026, 4, 1), fatima, morgan, work_on=date(2026, 3, 25))
+    vouchers = _paid(on_esa, project, "8.00", date(2026, 3, 30), fatima, morgan, work_on=date(2026, 3, 23))
+    Claim.objects.filter(pk=vouchers.pk).update(payment_choice=PaymentChoice.VOUCHERS)
+    _paid(on_esa, project, "5.00", date(2026, 5, 1), fatima, morgan, work_on=date(2026, 4, 20))  # next year
+    full = selectors.statement(contributor=on_esa, year=2025)
+    summary = selectors.statement_summary(contributor=on_esa, year=2025)
+    assert (summary.fees, summary.vouchers, summary.expenses) == (full.fees, full.vouchers, full.expenses)
+    assert (summary.fees, summary.vouchers, summary.expenses) == (
+        Decimal("220.00"),
+        Decimal("8.00"),
+        Decimal("25.00"),
+    )
+    assert (summary.benefit, summary.periods) == ("", [])

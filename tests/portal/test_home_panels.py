@@ -52,12 +52,15 @@ def test_roles_and_opportunities_waited_on(client, cara, profile, project):
     assert f'<a class="govuk-link" href="{link}">Help plan the trial</a>' in content
 
 
-def test_equality_answers_are_asked_for_then_reviewed_after_a_year(client, cara, profile, settings):
+def test_equality_answers_are_asked_for_then_reviewed_after_a_year(
+    client, cara, profile, settings, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
     assert "Answer the questions" in _home(client, cara)
     DiversityRecord.objects.create(user=cara)
     assert "Equality monitoring" not in _home(client, cara)
-    old = timezone.now() - timedelta(days=settings.PORTAL_DIVERSITY_REVIEW_DAYS + 1)
-    DiversityRecord.objects.filter(user=cara).update(updated_at=old)
+    # A year on, with the answers (and so the page's kept profile facts) unchanged.
+    time_machine.shift(timedelta(days=settings.PORTAL_DIVERSITY_REVIEW_DAYS + 1))
     assert "It has been a year since you checked" in _home(client, cara)
 
 
@@ -156,3 +159,74 @@ def test_new_feedback_without_the_activitys_feedback_names_whoever_owes_it(clien
         given_at=timezone.now(),
     )
     assert f"From {given.owner}, " in _home(client, cara)
+
+
+def test_kept_roles_interests_and_profile_facts_change_on_the_next_page(
+    client, cara, fatima, profile, project
+):
+    """The contributor's profile facts, roles and interests are kept for them (issue 12,
+    contributors.selectors.home_facts): whatever they or staff change shows on the next page."""
+    from contributors.selectors import home_facts
+    from contributors.services import benefits, equality, opportunities, roles
+    from contributors.services import profile as profiles
+
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=cara)  # in Fatima's scope
+    assert "You do not hold a project role" in _home(client, cara)
+    assignment = roles.assign_role(
+        actor=fatima,
+        contributor=cara,
+        project=project,
+        role_type="other",
+        role_description="Lay reviewer",
+        starts_on=timezone.localdate() - timedelta(days=10),
+    )
+    assert "<strong>Lay reviewer</strong>, Getting home after a stroke" in _home(client, cara)
+    project.title = "Home after a stroke"
+    project.save()
+    assert "<strong>Lay reviewer</strong>, Home after a stroke" in _home(client, cara)
+    roles.end_role(actor=fatima, assignment=assignment, ends_on=timezone.localdate() - timedelta(days=1))
+    assert "You do not hold a project role" in _home(client, cara)
+
+    opportunity = OpportunityFactory(project=project, title="Help plan the trial")
+    interest = opportunities.express_interest(actor=cara, opportunity=opportunity, contributor=cara)
+    assert "Help plan the trial" in _home(client, cara)
+    opportunity.title = "Help plan the next trial"
+    opportunity.save()
+    assert "Help plan the next trial" in _home(client, cara)
+    opportunities.withdraw_interest(actor=cara, interest=interest)
+    assert "You are waiting to hear about" not in _home(client, cara)
+
+    assert "Answer the questions" in _home(client, cara)
+    equality.save_diversity(user=cara, consent=True, answers={})
+    assert "Equality monitoring" not in _home(client, cara)
+    equality.withdraw_diversity(user=cara)
+    assert "Answer the questions" in _home(client, cara)
+
+    profiles.set_payment_preferences(
+        actor=cara,
+        contributor=profile,
+        payment_method=profile.payment_method,
+        receives_benefits=True,
+        is_public_sector_employee=False,
+    )
+    assert home_facts(cara)["profile"].receives_benefits
+    benefits.save_benefit(user=cara, consent=True, benefit=Benefit.ESA_LOWER)
+    assert home_facts(cara)["profile"].benefit_answer == Benefit.ESA_LOWER
+    benefits.withdraw_benefit(user=cara)
+    assert home_facts(cara)["profile"].benefit_answer is None
+
+
+def test_one_persons_kept_facts_are_never_shown_to_another(client, cara, olu, fatima, profile, project):
+    from contributors.services import roles
+
+    ContributorFactory(user=olu)
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=cara)
+    roles.assign_role(
+        actor=fatima,
+        contributor=cara,
+        project=project,
+        role_type="advisory_group",
+        starts_on=timezone.localdate(),
+    )
+    assert "Getting home after a stroke" in _home(client, cara)
+    assert "You do not hold a project role" in _home(client, olu)

@@ -1,0 +1,164 @@
+"""Queries compiled once a process (portal.rows.Compiled, issue 12): the contributor home's
+uncached queries about a person's own claims, feedback and messages. Each gives exactly the
+rows the ORM gives for the same values, for whoever asks after whoever it was compiled for,
+and a query it cannot safely reuse is refused rather than run with a stale value."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from feedback import panels as feedback_panels
+from messaging import panels as messaging_panels
+from messaging.models import Channel, Delivery, Message, Reply
+from payments import panels as payments_panels
+from payments import selectors as payments_selectors
+from portal.models import User
+from portal.rows import Compiled
+from tests.factories import ActivityFactory, ClaimFactory, FeedbackOwedFactory, ParticipationFactory
+
+
+@pytest.fixture
+def people(cara, olu, fatima, project):
+    """Cara with something in every state the home shows; Olu with a little of his own."""
+    for person, titles in ((cara, ("Leaflet review", "Steering group", "Focus group")), (olu, ("Survey",))):
+        for n, title in enumerate(titles):
+            activity = ActivityFactory(project=project, past=True, title=title)
+            participation = ParticipationFactory(activity=activity, contributor=person, status="attended")
+            if n == 1:
+                ClaimFactory(participation=participation, submitted=True)
+            if n == 2:
+                FeedbackOwedFactory(participation=participation, given=True)
+    paid_on = timezone.localdate() - timedelta(days=3)
+    for choice in ("full_fee", "vouchers", "full_fee"):
+        ClaimFactory(
+            participation=ParticipationFactory(
+                activity=ActivityFactory(project=project, past=True), contributor=cara, status="attended"
+            ),
+            status="paid",
+            paid_on=paid_on,
+            payment_choice=choice,
+            expense_total=Decimal("4.50"),
+        )
+    ClaimFactory(
+        participation=None,
+        contributor=cara,
+        project=project,
+        work_on=timezone.localdate(),
+        ad_hoc_description="Reviewed a form",
+    )
+    FeedbackOwedFactory(participation=ParticipationFactory(contributor=cara, status="attended"))
+    message = Message.objects.create(
+        sender=fatima, project=project, audience="All", subject="Hello", body="Hi"
+    )
+    delivery = Delivery.objects.create(message=message, recipient=cara, channel=Channel.EMAIL)
+    Delivery.objects.create(message=message, recipient=olu, channel=Channel.EMAIL, read_at=timezone.now())
+    mine = Message.objects.create(sender=cara, project=project, audience="All", subject="Re", body="Re")
+    Reply.objects.create(
+        delivery=Delivery.objects.create(message=mine, recipient=olu, channel=Channel.EMAIL),
+        author=olu,
+        body="Yes",
+    )
+    Reply.objects.create(delivery=delivery, author=cara, body="Thanks")
+    return cara, olu
+
+
+def _queries(person: User) -> list[tuple[Compiled, dict]]:
+    year = payments_selectors.current_tax_year(timezone.localdate())
+    start, end = payments_selectors.tax_year_bounds(year)
+    return [
+        (payments_panels._CLAIMABLE, {"person": person.pk}),
+        (payments_panels._OPEN_CLAIMS, {"person": person.pk}),
+        (payments_selectors._PAID_DAYS, {"contributor": person.pk, "start": start, "end": end}),
+        (payments_selectors._PAID_TOTALS, {"contributor": person.pk, "start": start, "end": end}),
+        (feedback_panels._NEW_AND_OWED, {"person": person.pk}),
+        (messaging_panels._COUNTS, {"person": person.pk}),
+    ]
+
+
+@pytest.mark.parametrize("first", [0, 1])
+def test_each_home_query_gives_the_orms_rows_for_whoever_asks(people, first):
+    order = [people[first], people[1 - first]]
+    for n in range(6):
+        compiled = Compiled(_queries(order[0])[n][0]._build)  # compiled afresh for the first person
+        for person in order:
+            _, values = _queries(person)[n]
+            expected = list(compiled._build(**values))
+            assert compiled.rows(**values) == expected, (n, person)
+    cara_rows = [q.rows(**v) for q, v in _queries(people[0])]
+    assert all(cara_rows), cara_rows  # every query found something of Cara's
+    assert cara_rows != [q.rows(**v) for q, v in _queries(people[1])]
+
+
+def test_the_home_queries_compiled_for_the_page_give_the_orms_rows(people):
+    for person in people:
+        for compiled, values in _queries(person):
+            assert compiled.rows(**values) == list(compiled._build(**values))
+
+
+def test_a_query_it_cannot_reuse_is_refused(db):
+    today = timezone.localdate()
+    with pytest.raises(ValueError, match="values_list"):
+        Compiled(lambda *, person: User.objects.filter(pk=person)).rows(person=1)
+    with pytest.raises(ValueError, match="every value"):
+        Compiled(lambda *, person, on: User.objects.filter(pk=person).values_list("pk")).rows(
+            person=1, on=today
+        )
+    # A value worked on before it reaches the query: reusing the SQL would keep the first one.
+    with pytest.raises(ValueError, match="changes"):
+        Compiled(lambda *, person: User.objects.filter(pk=person + 1).values_list("pk")).rows(person=1)
+    with pytest.raises(TypeError):
+        Compiled(lambda *, at: User.objects.filter(date_joined__lt=at).values_list("pk")).rows(
+            at=timezone.now()
+        )
+    kept = Compiled(lambda *, on: User.objects.filter(date_joined__date__lt=on).values_list("pk"))
+    assert kept.rows(on=date(2000, 1, 1)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_connection_prepares_the_statement_again(cara):
+    """On PostgreSQL the statement is prepared once a connection: a connection made again
+    (CONN_MAX_AGE, a health check) has none, and gets it."""
+    from django.db import connection
+
+    compiled = Compiled(lambda *, person: User.objects.filter(pk=person).values_list("name"))
+    assert compiled.rows(person=cara.pk) == [("Cara Bennett",)]
+    connection.close()
+    assert compiled.rows(person=cara.pk) == [("Cara Bennett",)]
+    assert compiled.rows(person=cara.pk + 1000) == []
+
+
+def test_a_batch_gives_each_query_its_own_rows_from_one_fetch(people):
+    from unittest import mock
+
+    from portal import rows
+
+    queries = _queries(people[0]) + _queries(people[1])
+    with mock.patch.object(rows, "_fetch", wraps=rows._fetch) as fetch:
+        with rows.batch(queries):
+            for compiled, values in queries:
+                assert compiled.rows(**values) == list(compiled._build(**values))
+        assert fetch.call_count == 1
+        # Outside the block they are asked again.
+        assert _queries(people[0])[0][0].rows(**_queries(people[0])[0][1]) is not None
+        assert fetch.call_count == 2
+
+
+def test_the_contributor_homes_uncached_queries_are_one_fetch(client, people):
+    """Every panel's uncached query (Panel.rows) comes from the page's one batch: none is
+    run on its own (a panel that asked for other values would be)."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from portal import rows
+    from tests.factories import ContributorFactory
+
+    ContributorFactory(user=people[0])
+    client.force_login(people[0])
+    client.get(reverse("portal:home"))
+    with mock.patch.object(rows, "_fetch", wraps=rows._fetch) as fetch:
+        response = client.get(reverse("portal:home"))
+    assert "1 new message" in response.content.decode()
+    assert [len(call.args[0]) for call in fetch.call_args_list] == [5]
