@@ -7,6 +7,7 @@ and wraps each list of records that can grow in `Records(rows, record)`: the dow
 all of it, the section's page one page of it, from the same function.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal import reminders
 from portal.models import AuditEvent, SentReminder, User
-from portal.pagination import PAGE_SIZE, paginate, paginate_keys
+from portal.pagination import PAGE_SIZE, paginate, paginate_counted
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,23 @@ class Records:
     """A list of a person's records, fetched only when read. `rows` is an ordered queryset
     (with a unique tie-break, so pages neither repeat nor skip a record) that fetches what
     `record` needs; `record(row)` is one record as JSON-safe data. On the page each record is a
-    card titled by its `title` value (its first value if not given)."""
+    card titled by its `title` value (its first value if not given). `fetched(rows)`, if given,
+    is called with the rows read (a page, or all of them) before any is made a record: for what
+    is read once for all of them, such as each claim's lines."""
 
     rows: Any
     record: Callable[[Any], dict]
     title: str = ""
+    fetched: Callable[[list], None] | None = None
+
+    def read(self, rows) -> list:
+        rows = list(rows)
+        if self.fetched is not None:
+            self.fetched(rows)
+        return rows
 
     def all(self) -> list[dict]:
-        return [self.record(row) for row in self.rows]
+        return [self.record(row) for row in self.read(self.rows)]
 
 
 @dataclass(frozen=True)
@@ -278,6 +288,7 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:
 NOTHING = "–"
 
 
+@functools.cache  # a few dozen keys, each labelled some twenty times a page
 def _label(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
@@ -382,13 +393,13 @@ def summary(section: Section, user: User) -> SafeString:
 
 
 def _page(request, rows, param: str):
-    """One page of a list of records. A queryset is paged by its keys (read in order, which
-    also counts them) and only the page's rows are fetched with their joins: a busy person's
-    600 claims joined to participations and activities before the limit made PostgreSQL hash
-    the whole participations table on every page (docs/performance.md)."""
+    """One page of a list of records. A queryset is paged by its keys and only the page's rows
+    are fetched with their joins: a busy person's 600 claims joined to participations and
+    activities before the limit made PostgreSQL hash the whole participations table on every
+    page (docs/performance.md). The page's keys, the count and the rows are one query."""
     if isinstance(rows, QuerySet):
         keys = rows.values_list("pk", flat=True).prefetch_related(None)
-        return paginate_keys(request, keys, rows, per_page=PAGE_SIZE, param=param)
+        return paginate_counted(request, rows, per_page=PAGE_SIZE, param=param, keys=keys)
     return paginate(request, rows, per_page=PAGE_SIZE, param=param)
 
 
@@ -408,7 +419,7 @@ def readable_section(request, section: Section, user: User) -> dict:
                     "param": key,
                     "page": page,
                     "query": query,
-                    "cards": [_card(records.record(row), records.title) for row in page],
+                    "cards": [_card(records.record(row), records.title) for row in records.read(page)],
                 }
             )
         else:

@@ -147,6 +147,15 @@ class ContributorQuerySet(models.QuerySet):
         return self.filter(q)
 
 
+def access_needs_display(codes, other: str) -> list[str]:
+    """A person's access needs in words (Contributor.get_access_needs_display), from the two
+    columns, for lists that read them as values."""
+    labels = [AccessNeed(code).label for code in codes if code in AccessNeed.values]
+    if other:
+        labels.append(other)
+    return labels
+
+
 class Contributor(TimeStampedModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
@@ -207,10 +216,7 @@ class Contributor(TimeStampedModel):
         return str(self.user)
 
     def get_access_needs_display(self) -> list[str]:
-        labels = [AccessNeed(code).label for code in self.access_needs if code in AccessNeed.values]
-        if self.access_needs_other:
-            labels.append(self.access_needs_other)
-        return labels
+        return access_needs_display(self.access_needs, self.access_needs_other)
 
     @property
     def wants_large_print(self) -> bool:

@@ -106,20 +106,29 @@ def _activity_panel(request, activity):
     large-print papers from this. Only the people who told us of one are read (the
     participants table beside it is paged; this list is as long as the needs)."""
     from portal.permissions import can_manage_activity
+    from portal.rows import name_with_hint
 
-    from .models import Contributor
+    from .models import Contributor, access_needs_display
 
     if not can_manage_activity(request.user, activity):
         return None
-    profiles = (
+    # Hidden while nobody takes part. The page has usually counted them already; then an
+    # activity nobody has joined yet asks nothing.
+    if activity.taking_part == 0:
+        return None
+    # As values, not profiles and their users as model instances.
+    rows = (
         Contributor.objects.filter(user__participations__activity=activity)
         .filter(~Q(access_needs=[]) | ~Q(access_needs_other=""))
-        .select_related("user")
-        .only("access_needs", "access_needs_other", "user")
         .order_by("user__name", "user_id")
+        .values_list("access_needs", "access_needs_other", "user__name", "user__email", "user__public_id")
     )
-    people = [{"person": c.user, "needs": needs} for c in profiles if (needs := c.get_access_needs_display())]
-    if not people and not activity.participations.exists():
+    people = [
+        {"person": name_with_hint(name, email, public_id), "needs": needs}
+        for codes, other, name, email, public_id in rows
+        if (needs := access_needs_display(codes, other))
+    ]
+    if not people and activity.taking_part is None and not activity.participations.exists():
         return None
     return {"people": people}
 

@@ -101,6 +101,10 @@ def _activity_counts(activity, today) -> dict:
     return counts
 
 
+def _activity_scope(activity, today) -> str:
+    return f"{activity.pk}:{activity.public_id}:{today.isoformat()}"
+
+
 def activity_panel(request, activity) -> dict | None:
     user = request.user
     if permissions.can_give_feedback(user, activity):
@@ -111,7 +115,7 @@ def activity_panel(request, activity) -> dict | None:
         counts = figures.cached(
             "feedback:activity",
             lambda: _activity_counts(activity, today),
-            scope=f"{activity.pk}:{activity.public_id}:{today.isoformat()}",
+            scope=_activity_scope(activity, today),
         )
         if not counts["owed"] and not activity.is_past:
             return None
@@ -172,6 +176,9 @@ def register() -> None:
         template="feedback/panels/activity.html",
         context=activity_panel,
         order=30,
+        figures=lambda request, activity: [
+            ("feedback:activity", _activity_scope(activity, timezone.localdate()))
+        ],
     )
     dashboard.register_nav(
         label="Feedback", url_name="feedback:my_feedback", roles=("Contributor",), order=30

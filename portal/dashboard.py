@@ -18,9 +18,9 @@ class Panel:
     # panels, which appear on those pages. Return None to hide the panel.
     context: Callable | None = None
     order: int = 50
-    # (request) -> [(name, scope)]: the portal.figures the context asks for, fetched for all
-    # of a page's panels in one round trip (portal.figures.prefetch). Only a saving: a figure
-    # left out is asked for on its own.
+    # (request) -> [(name, scope)], or (request, obj) for a page's panels: the portal.figures
+    # the context asks for, fetched for all of a page's panels in one round trip
+    # (portal.figures.prefetch). Only a saving: a figure left out is asked for on its own.
     figures: Callable | None = None
     # (request) -> [(portal.rows.Compiled, values)]: the uncached queries the context runs,
     # fetched for all of a page's panels in one round trip (portal.rows.batch). Only a
@@ -116,10 +116,14 @@ def panels_for(request, role: str, obj=None) -> list[dict]:
     return out
 
 
-def figures_for(request, role: str) -> list[tuple[str, object]]:
-    """The figures the panels for one of the person's roles will ask for (Panel.figures)."""
+def figures_for(request, role: str, obj=None) -> list[tuple[str, object]]:
+    """The figures the panels for one of the person's roles (or a page) will ask for
+    (Panel.figures)."""
     return [
-        pair for panel in PANELS if panel.role == role and panel.figures for pair in panel.figures(request)
+        pair
+        for panel in PANELS
+        if panel.role == role and panel.figures
+        for pair in (panel.figures(request, obj) if obj is not None else panel.figures(request))
     ]
 
 

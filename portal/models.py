@@ -130,9 +130,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name_with_hint(self) -> str:
         """The one way staff see a person where two may share a name (pickers, lists, CSVs)."""
-        from .people import hint
+        from .rows import name_with_hint
 
-        return f"{self} ({hint(self)})"
+        return name_with_hint(self.name, self.email, self.public_id)
 
     @property
     def short_name(self) -> str:
@@ -351,8 +351,11 @@ class ActivityQuerySet(models.QuerySet):
         if user.is_coordinator:
             q |= coordinated_by_q(user)
         if user.is_contributor:
-            q |= Q(participations__contributor=user)
-        return self.filter(q).distinct()
+            # A subquery, not a join through participations: a join gives a row per place, so
+            # it needed DISTINCT, which sorted every column of the activity, its project and
+            # coordinator on each activity page (a quarter of that query's time).
+            q |= Q(pk__in=Participation.objects.filter(contributor=user).values("activity_id"))
+        return self.filter(q)
 
 
 class Activity(TimeStampedModel):
@@ -389,6 +392,9 @@ class Activity(TimeStampedModel):
     # it (RFC 5545 SEQUENCE) instead of keeping the old time.
     sequence = models.PositiveIntegerField(default=0, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # How many take part, where a page has already counted them (the activity page, for the
+    # panels beside its table); None where nobody has.
+    taking_part: int | None = None
 
     objects = ActivityQuerySet.as_manager()
 

@@ -36,17 +36,19 @@ def participant_rows(
             for selected in {row["status"] for row in rows}
         }
         action_for = addresses("portal:participation_status")
+    # Each status's tag once, not looked up and escaped again on every row.
+    tags = {
+        status: f'<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{escape(status_tag_colour(status))}">'
+        f"{escape(ParticipationStatus(status).label)}</strong></td>"
+        for status in {row["status"] for row in rows}
+    }
     html = []
     for row in rows:
         person = escape(
             display_name(row["contributor__name"], row["contributor__email"], row["contributor__public_id"])
         )
         status = row["status"]
-        cells = [
-            f'<td class="govuk-table__cell">{person}</td>',
-            f'<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--{escape(status_tag_colour(status))}">'
-            f"{escape(ParticipationStatus(status).label)}</strong></td>",
-        ]
+        cells = [f'<td class="govuk-table__cell">{person}</td>', tags[status]]
         if forms:
             key = escape(row["public_id"])
             action = escape(action_for(row["public_id"]))

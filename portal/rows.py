@@ -23,6 +23,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.template.defaultfilters import date as date_filter
@@ -34,6 +35,17 @@ def escape(value) -> str:
     SafeString: a list of 25 rows escapes some 400 values, and the wrapper was most of the
     cost. The caller marks the finished row safe."""
     return html.escape(str(value))
+
+
+def name_with_hint(name: str, email: str | None, public_id) -> str:
+    """User.name_with_hint from the user's three columns: their name (or email, or id) and what
+    tells them apart from a namesake (portal.people.hint)."""
+    from .models import display_name
+    from .people import hint
+
+    return (
+        f"{display_name(name, email, public_id)} ({hint(SimpleNamespace(email=email, public_id=public_id))})"
+    )
 
 
 _KEY = str(uuid.UUID(int=0))  # stands in for a public id (or a slug) in the reversed address

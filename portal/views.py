@@ -26,7 +26,7 @@ from .forms import (
     select_options,
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
-from .pagination import paginate
+from .pagination import paginate_counted
 from .rows import batch
 
 
@@ -239,9 +239,12 @@ def activity_detail(request, public_id, add_form=None, status=200):
     participations = activity.participations.values(*participant_rows.COLUMNS)
     page = query = None
     if can_manage:
-        # Paged: a big activity has hundreds taking part, each row a form.
-        page, query = paginate(request, participations.order_by("contributor__name", "pk"))
+        # Paged: a big activity has hundreds taking part, each row a form. The page's rows
+        # bring their count: one query, not a count and a page.
+        page, query = paginate_counted(request, participations.order_by("contributor__name", "pk"))
         participations = page.object_list
+        # The panels beside the table need not count them again (Activity.taking_part).
+        activity.taking_part = page.paginator.count
     else:
         participations = participations.filter(contributor=request.user)
     # Before the activity starts only invited/confirmed can be chosen (see the service).
@@ -255,19 +258,25 @@ def activity_detail(request, public_id, add_form=None, status=200):
         status_choices=status_choices if can_manage else None,
         csrf_input=csrf_input(request) if can_manage else "",
     )
-    contributor_options = None
+    picker_scope = f"{figures.person(request.user)}:{activity.pk}"
+    # For those who manage it, the picker's figure and the panels' in one round trip to the
+    # cache (figures.prefetch); the panels show others no figure.
+    wanted = []
     if can_manage:
-        add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
-        # Whether the picker starts as a search: a count over the coordinator's whole scope,
-        # kept a minute for them and this activity. Stale, it only shows a search where a short
-        # list would do, or the reverse; either way everyone in scope can be added.
-        many = figures.cached(
-            "portal:picker_many",
-            lambda: more_than_picker(add_form.people),
-            scope=f"{figures.person(request.user)}:{activity.pk}",
-        )
-        limit_picker(add_form, "contributor", lambda: add_form.people, find, many=many)
-        contributor_options = _select_options(add_form["contributor"])
+        wanted = [("portal:picker_many", picker_scope), *dashboard.figures_for(request, "activity", activity)]
+    with figures.prefetch(wanted):
+        contributor_options = None
+        if can_manage:
+            add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
+            # Whether the picker starts as a search: a count over the coordinator's whole scope,
+            # kept a minute for them and this activity. Stale, it only shows a search where a
+            # short list would do, or the reverse; either way everyone in scope can be added.
+            many = figures.cached(
+                "portal:picker_many", lambda: more_than_picker(add_form.people), scope=picker_scope
+            )
+            limit_picker(add_form, "contributor", lambda: add_form.people, find, many=many)
+            contributor_options = _select_options(add_form["contributor"])
+        panels = dashboard.panels_for(request, "activity", activity)
     return render(
         request,
         "portal/activity_detail.html",
@@ -281,7 +290,7 @@ def activity_detail(request, public_id, add_form=None, status=200):
             "find": find,
             "participant_rows": participant_rows_html,
             "contributor_options": contributor_options,
-            "panels": dashboard.panels_for(request, "activity", activity),
+            "panels": panels,
         },
         status=status,
     )

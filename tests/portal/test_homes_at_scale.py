@@ -59,6 +59,22 @@ def test_the_access_needs_panel_says_nobody_has_a_need_and_hides_with_nobody_tak
     assert "Nobody taking part has told us of an access need." in client.get(url).content.decode()
 
 
+def test_the_access_needs_panel_asks_nothing_more_for_an_activity_nobody_has_joined(client, fatima, project):
+    """The page's count of people taking part (Activity.taking_part) already says it is empty."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    activity = ActivityFactory(project=project, past=True)
+    client.force_login(fatima)
+    url = reverse("portal:activity_detail", args=[activity.public_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Nobody has been added yet." in client.get(url).content.decode()
+    asked = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in asked if "access_needs" in sql]
+    assert not [sql for sql in asked if sql.startswith('SELECT 1 AS "a" FROM "portal_participation"')]
+
+
 def test_the_activity_feedback_panel_counts_as_before(client, fatima, project):
     activity = ActivityFactory(project=project, past=True)
     _people(activity, 3)
