@@ -4,9 +4,9 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from portal import dashboard, figures, reminders
+from portal.compiled import Compiled
 from portal.models import Activity, Project
 from portal.permissions import can_manage_project
-from portal.rows import Compiled
 from portal.signals import participation_changed, person_erased
 
 from . import erasure, permissions, selectors
@@ -38,7 +38,7 @@ def _new_and_owed(*, person):
     )
 
 
-# Compiled once a process (portal.rows.Compiled): it runs on every contributor's home.
+# Compiled once a process (portal.compiled.Compiled): it runs on every contributor's home.
 _NEW_AND_OWED = Compiled(_new_and_owed)
 
 

@@ -1,7 +1,7 @@
 """What messaging adds to the portal: activity and project panels, navigation, the message
 opt-out and the text sender reminders use."""
 
-from portal.rows import Compiled
+from portal.compiled import Compiled
 
 
 def _activity_panel(request, activity):

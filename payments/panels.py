@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from contributors import data_export
 from portal import dashboard, figures, reminders
+from portal.compiled import Compiled
 from portal.links import base_url
-from portal.rows import Compiled
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"
@@ -41,7 +41,7 @@ def _open_claims(*, person):
 
 
 # The person's own claims, never cached, but the queries compiled once a process
-# (portal.rows.Compiled): they run on every contributor's home.
+# (portal.compiled.Compiled): they run on every contributor's home.
 _CLAIMABLE = Compiled(_claimable)
 _OPEN_CLAIMS = Compiled(_open_claims)
 

@@ -11,9 +11,9 @@ from django.db.models import Count, DecimalField, DurationField, ExpressionWrapp
 from django.db.models.functions import Coalesce, TruncDate
 
 from portal import figures
+from portal.compiled import Compiled
 from portal.models import Project, User, display_name
 from portal.money import ZERO, percentage, round_half_up
-from portal.rows import Compiled
 
 from .models import Claim, ClaimStatus, PaymentChoice, days_waited
 from .services import tax_year_bounds, tax_year_start
@@ -392,7 +392,7 @@ class _PaidDay:
     expense_total: Decimal
 
 
-# Compiled once a process (portal.rows.Compiled): it runs on every contributor's home.
+# Compiled once a process (portal.compiled.Compiled): it runs on every contributor's home.
 def _paid_in(*, contributor, start, end, by: tuple[str, ...]):
     return (
         Claim.objects.filter(
@@ -404,7 +404,7 @@ def _paid_in(*, contributor, start, end, by: tuple[str, ...]):
     )
 
 
-# Compiled once a process (portal.rows.Compiled): one of them runs on every contributor's home.
+# Compiled once a process (portal.compiled.Compiled): one of them runs on every contributor's home.
 _PAID_DAYS = Compiled(lambda **values: _paid_in(**values, by=("paid_on", "payment_choice")))
 _PAID_TOTALS = Compiled(lambda **values: _paid_in(**values, by=("payment_choice",)))
 
@@ -420,7 +420,7 @@ def _paid_query(contributor: User, start: date, end: date, benefit) -> tuple[Com
 
 def statement_summary_query(*, contributor: User, year: int, profile) -> tuple[Compiled, dict]:
     """The query `statement_summary` will run with this profile (a HomeProfile or None), for
-    a page that fetches its queries together (portal.rows.batch)."""
+    a page that fetches its queries together (portal.compiled.batch)."""
     start, end = tax_year_bounds(year)
     return _paid_query(contributor, start, end, profile.benefit_answer if profile is not None else None)
 

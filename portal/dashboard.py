@@ -22,8 +22,8 @@ class Panel:
     # the context asks for, fetched for all of a page's panels in one round trip
     # (portal.figures.prefetch). Only a saving: a figure left out is asked for on its own.
     figures: Callable | None = None
-    # (request) -> [(portal.rows.Compiled, values)]: the uncached queries the context runs,
-    # fetched for all of a page's panels in one round trip (portal.rows.batch). Only a
+    # (request) -> [(portal.compiled.Compiled, values)]: the uncached queries the context runs,
+    # fetched for all of a page's panels in one round trip (portal.compiled.batch). Only a
     # saving, as `figures` is.
     rows: Callable | None = None
 

@@ -37,7 +37,7 @@ def paginate_counted(
     of building, planning and a round trip whatever it reads (docs/performance.md).
 
     Counted by the database before the limit (`COUNT(*) OVER ()`); or, with `keys` (the rows'
-    ordered primary keys, as for `paginate_keys`), the page's keys are a subquery with the
+    ordered primary keys), the page's keys are a subquery with the
     limit and the count another, so the rows' joins are made for the page's rows only. The
     page is the one `paginate` gives: only a number past the end or below 1, or an empty list,
     fetches nothing and so falls back to `paginate`."""
@@ -70,16 +70,6 @@ def paginate_counted(
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()
-
-
-def paginate_keys(request, keys, rows, per_page: int = PAGE_SIZE, param: str = "page") -> tuple[Page, str]:
-    """Like `paginate`, for a list whose filter is costly to work out (a coordinator's people
-    scope): `keys` is the ordered queryset of primary keys, read once, and only the page's
-    `rows` are fetched. `paginate` would work the filter out twice, to count and for the page."""
-    page, query = paginate(request, list(keys), per_page, param)
-    found = rows.in_bulk(page.object_list)
-    page.object_list = [found[pk] for pk in page.object_list if pk in found]
-    return page, query
 
 
 class CountedPaginator(Paginator):

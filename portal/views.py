@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import dashboard, figures, participant_rows, permissions, reminders, selectors, services
+from .compiled import batch
 from .errors import PortalError, show_error
 from .forms import (
     ActivityForm,
@@ -27,7 +28,6 @@ from .forms import (
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 from .pagination import paginate_counted
-from .rows import batch
 
 
 def admin_login(request):
@@ -40,7 +40,7 @@ def admin_login(request):
 def home(request):
     """One page, a section per role the person holds, each with the panels apps add."""
     # Every figure the page shows, from the cache in one round trip (portal.figures.prefetch),
-    # and the panels' uncached rows from the database in another (portal.rows.batch).
+    # and the panels' uncached rows from the database in another (portal.compiled.batch).
     with figures.prefetch(_home_figures(request)), batch(_home_rows(request)):
         sections = _home_sections(request)
     return render(request, "portal/home.html", {"sections": sections})

@@ -1,4 +1,4 @@
-"""Queries compiled once a process (portal.rows.Compiled, issue 12): the contributor home's
+"""Queries compiled once a process (portal.compiled.Compiled, issue 12): the contributor home's
 uncached queries about a person's own claims, feedback and messages. Each gives exactly the
 rows the ORM gives for the same values, for whoever asks after whoever it was compiled for,
 and a query it cannot safely reuse is refused rather than run with a stale value."""
@@ -14,8 +14,8 @@ from messaging import panels as messaging_panels
 from messaging.models import Channel, Delivery, Message, Reply
 from payments import panels as payments_panels
 from payments import selectors as payments_selectors
+from portal.compiled import Compiled
 from portal.models import User
-from portal.rows import Compiled
 from tests.factories import ActivityFactory, ClaimFactory, FeedbackOwedFactory, ParticipationFactory
 
 
@@ -132,13 +132,13 @@ def test_a_new_database_connection_prepares_the_statement_again(cara):
 def test_a_batch_gives_each_query_its_own_rows_from_one_fetch(people):
     from unittest import mock
 
-    from portal import rows
+    from portal import compiled
 
     queries = _queries(people[0]) + _queries(people[1])
-    with mock.patch.object(rows, "_fetch", wraps=rows._fetch) as fetch:
-        with rows.batch(queries):
-            for compiled, values in queries:
-                assert compiled.rows(**values) == list(compiled._build(**values))
+    with mock.patch.object(compiled, "_fetch", wraps=compiled._fetch) as fetch:
+        with compiled.batch(queries):
+            for query, values in queries:
+                assert query.rows(**values) == list(query._build(**values))
         assert fetch.call_count == 1
         # Outside the block they are asked again.
         assert _queries(people[0])[0][0].rows(**_queries(people[0])[0][1]) is not None
@@ -152,13 +152,13 @@ def test_the_contributor_homes_uncached_queries_are_one_fetch(client, people):
 
     from django.urls import reverse
 
-    from portal import rows
+    from portal import compiled
     from tests.factories import ContributorFactory
 
     ContributorFactory(user=people[0])
     client.force_login(people[0])
     client.get(reverse("portal:home"))
-    with mock.patch.object(rows, "_fetch", wraps=rows._fetch) as fetch:
+    with mock.patch.object(compiled, "_fetch", wraps=compiled._fetch) as fetch:
         response = client.get(reverse("portal:home"))
     assert "1 new message" in response.content.decode()
     assert [len(call.args[0]) for call in fetch.call_args_list] == [5]
