@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal import crypto
 from portal.models import ActivityMode, Project, TimeStampedModel, User, coordinated_by_q, offline_q
-from portal.people import linked, people_q, people_visible_to
+from portal.people import built_for, linked, people_q, people_visible_to
 
 from . import equality
 
@@ -93,6 +93,10 @@ def offline_visible_to(user):
     checked for those few people only (`people_q`'s `offline_only`), and read from the users'
     side, walking the index of the offline people; each one's profile is a probe by user rather
     than a join, which PostgreSQL made a hash of all 20,000 profiles (docs/performance.md)."""
+    return built_for(user, "offline", lambda: _offline_visible_to(user))
+
+
+def _offline_visible_to(user):
     profile = Subquery(Contributor.objects.filter(user=OuterRef("pk"), erased_at__isnull=True).values("pk"))
     return (
         User.objects.filter(people_q(user, offline_only=True))
