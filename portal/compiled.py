@@ -5,7 +5,8 @@ building and compiling its small queries cost more than PostgreSQL answering the
 
 It relies on Django's query compiler (`get_compiler`, `as_sql`, `results_iter`):
 tests/portal/test_compiled_queries.py holds every compiled query to the ORM's own rows, and
-must pass after a Django upgrade. If a connection pooler in transaction mode is ever put in
+must pass after a Django upgrade, on PostgreSQL too (DATABASE_URL: only there are statements
+prepared, and a parameter's type inferred by PostgreSQL rather than given by Django). If a connection pooler in transaction mode is ever put in
 front of PostgreSQL, `_prepare` must stop preparing."""
 
 import hashlib
@@ -66,7 +67,7 @@ class Compiled:
             value = values[name] if index is None else values[name][index]
             params[position] = _prepared(connection, value)
         if connection.vendor == "postgresql":
-            sql = _prepare(connection, sql, len(params))
+            sql = _prepare(connection, sql, params)
         return compiler, sql, params
 
     def _compile(self, connection, values: dict):
@@ -177,19 +178,26 @@ def _converted(compiler, rows: list) -> list[tuple]:
 _PREPARED: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
 
-def _prepare(connection, sql: str, count: int) -> str:
+def _prepare(connection, sql: str, params: list) -> str:
     """`sql` prepared on this connection if it is not yet, and the EXECUTE that runs it with
     `count` parameters (Django's placeholders, so that the query is logged and counted as
     any other). The PREPARE goes straight to psycopg, as Django's own session set-up does: it
     is not a query of the page, and it lasts as long as the connection, whatever happens to
-    the transaction it was made in."""
-    name = "portal_compiled_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
+    the transaction it was made in.
+
+    PostgreSQL infers each parameter's type from where it stands, except a Value() the query
+    returns (`Case(When(..., then=Value(True)))`), which it would take as text: a boolean is
+    declared so."""
+    count = len(params)
+    types = ["boolean" if isinstance(p, bool) else "unknown" for p in params]
+    name = "portal_compiled_" + hashlib.sha1(f"{sql} {types}".encode()).hexdigest()[:16]
     connection.ensure_connection()
     done = _PREPARED.setdefault(connection.connection, set())
     if name not in done:
         numbers = iter(range(1, count + 1))
         numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
-        connection.connection.execute(f"PREPARE {name} AS {numbered}")
+        declared = f"({', '.join(types)})" if count else ""
+        connection.connection.execute(f"PREPARE {name}{declared} AS {numbered}")
         done.add(name)
     return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
 

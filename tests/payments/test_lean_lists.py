@@ -236,3 +236,55 @@ def test_the_queue_count_follows_each_change_at_once_and_counts_the_coordinators
     client.force_login(morgan)
     assert _count(client.get(url).content.decode()) == "27"  # every project's
     assert "in all." not in client.get(url, {"project": str(elsewhere.pk)}).content.decode()
+
+
+def _without_csrf(page: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
+
+
+@pytest.mark.parametrize("who", ["fatima", "morgan"])
+def test_the_compiled_first_pages_are_the_pages_the_orm_gave(client, request, who, fatima, cara, project):
+    """The queue's and the paying page's first page come from a query compiled once a process
+    (portal.compiled): each page is byte for byte the page the ORM's query gave, whoever asks,
+    with or without a project chosen, over the rows' states (a duplicate receipt, entered by
+    someone, vouchers, bank details or none)."""
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from payments.models import ExpenseLine
+    from payments.views import approvals, paying
+
+    person = request.getfixturevalue(who)
+    other = ProjectFactory(lead=fatima, title="Other & study")
+    for n, where in enumerate((project, other, project)):
+        _submitted(where, days=n + 1, entered_by=fatima if n == 1 else None)
+    first, second = (_submitted(project, days=9), _submitted(other, days=8))
+    for claim in (first, second):
+        ExpenseLine.objects.create(
+            claim=claim,
+            kind="public_transport",
+            description="Bus",
+            amount=Decimal("3.00"),
+            receipt_sha256="ab" * 32,
+        )
+    give_bank_details(_claim(project, status="approved", decided_at=timezone.now()).contributor)
+    _claim(project, status="approved", decided_at=timezone.now(), payment_choice=PaymentChoice.VOUCHERS)
+    _claim(project, status="approved", decided_at=timezone.now())
+    orm = {
+        approvals: SimpleNamespace(rows=lambda **values: list(approvals._first_page(**values))),
+        paying: SimpleNamespace(rows=lambda **values: list(paying._listed(**values)[:25])),
+    }
+    client.force_login(person)
+    pages = [(reverse("payments:claim_queue"), {}), (reverse("payments:claim_queue"), {"project": other.pk})]
+    if person.is_manager:
+        pages.append((reverse("payments:payment_list"), {"select": "all"}))
+    for path, query in pages:
+        compiled = client.get(path, query)
+        module = paying if "pay" in path else approvals
+        with mock.patch.object(module, "_FIRST_PAGE", orm[module]):
+            expected = client.get(path, query)
+        assert compiled.status_code == expected.status_code == 200
+        assert _without_csrf(compiled.content) == _without_csrf(expected.content), (path, query)
+        assert b"govuk-table__row" in compiled.content
