@@ -92,9 +92,15 @@ def payment_list(request):
     today = timezone.localdate()
     figures = selectors.paying_page_figures(today)
     counts = figures["counts"]
-    claims = _listed(today=today)
-    page = _CountedPages(claims, PAGE_SIZE, count=counts["payable"]).get_page(request.GET.get("page"))
-    found = _FIRST_PAGE.rows(today=today) if page.number == 1 else page.object_list
+    page = _CountedPages((), PAGE_SIZE, count=counts["payable"]).get_page(request.GET.get("page"))
+    # The rows as Paginator.page would slice them, the first page (most visits) compiled.
+    bottom = (page.number - 1) * PAGE_SIZE
+    if not page.paginator.count:
+        found = []
+    elif page.number == 1:
+        found = _FIRST_PAGE.rows(today=today)
+    else:
+        found = _listed(today=today)[bottom : min(bottom + PAGE_SIZE, page.paginator.count)]
     select_all = request.GET.get("select") == "all"
     rows = selectors.listed(dict(zip(_ROW, row, strict=True)) for row in found)
     for c in rows:

@@ -288,3 +288,33 @@ def test_the_compiled_first_pages_are_the_pages_the_orm_gave(client, request, wh
         assert compiled.status_code == expected.status_code == 200
         assert _without_csrf(compiled.content) == _without_csrf(expected.content), (path, query)
         assert b"govuk-table__row" in compiled.content
+
+
+def test_the_queue_and_the_paying_page_page_through_every_claim_once_in_order(client, morgan, project):
+    """The first page compiled, the others through the ORM: together every claim, once, in order."""
+    now = timezone.now()
+    waiting = [
+        ClaimFactory(
+            project=project,
+            status="submitted",
+            submitted_at=now - timedelta(hours=30 - n),
+            reference=f"CL-Q-{n:02d}",
+        )
+        for n in range(27)
+    ]
+    approved = [
+        ClaimFactory(
+            project=project,
+            status="approved",
+            decided_at=now - timedelta(hours=30 - n),
+            reference=f"CL-P-{n:02d}",
+        )
+        for n in range(27)
+    ]
+    client.force_login(morgan)
+    for name, claims in (("payments:claim_queue", waiting), ("payments:payment_list", approved)):
+        pages = [client.get(reverse(name), {"page": n}).content.decode() for n in ("1", "2", "99")]
+        shown = [[c.reference for c in claims if c.reference in page] for page in pages]
+        first, rest = [c.reference for c in claims[:25]], [c.reference for c in claims[25:]]
+        assert shown == [first, rest, rest], name  # a page past the end is the last page
+        assert pages[0].index(claims[0].reference) < pages[0].index(claims[24].reference)
