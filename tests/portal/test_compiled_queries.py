@@ -197,3 +197,20 @@ def test_a_first_page_compiled_gives_the_orms_rows_with_the_values_it_returns(mo
     for values in ({}, {"projects": (project.pk,)}, {"projects": (project.pk, project.pk + 1)}):
         assert approvals._FIRST_PAGE.rows(**values) == list(approvals._first_page(**values))
     assert len(approvals._FIRST_PAGE.rows()) == 3
+
+
+def test_the_queues_projects_are_the_projects_each_person_manages(
+    cara, fatima, morgan, other_coordinator, project
+):
+    from payments.views import approvals
+    from portal.models import Project
+    from tests.factories import ProjectFactory
+
+    ProjectFactory(lead=other_coordinator, title="Another")
+    ProjectFactory(title="Nobody's")
+    project.coordinators.add(other_coordinator)
+    for person in (cara, fatima, morgan, other_coordinator):
+        expected = dict(Project.objects.managed_by(person).values_list("pk", "title"))
+        assert approvals._managed_projects(person) == expected
+        assert list(approvals._managed_projects(person)) == list(expected), person  # in the same order
+    assert len(approvals._managed_projects(other_coordinator)) == 2
