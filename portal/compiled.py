@@ -1,13 +1,14 @@
 """Queries built and compiled by the ORM once a process and run with each request's values
 (`Compiled`), prepared once a connection on PostgreSQL, and fetched together for a page
-(`batch`): for the busiest page, the contributor home (docs/contributor-home.md), where Django
-building and compiling its small queries cost more than PostgreSQL answering them.
+(`batch`): for the busiest pages, where Django building and compiling their queries cost more
+than PostgreSQL answering them: the contributor home (docs/contributor-home.md), the first
+page of the approval queue and of the paying page (payments/views).
 
 It relies on Django's query compiler (`get_compiler`, `as_sql`, `results_iter`):
 tests/portal/test_compiled_queries.py holds every compiled query to the ORM's own rows, and
-must pass after a Django upgrade, on PostgreSQL too (DATABASE_URL: only there are statements
-prepared, and a parameter's type inferred by PostgreSQL rather than given by Django). If a connection pooler in transaction mode is ever put in
-front of PostgreSQL, `_prepare` must stop preparing."""
+must pass after a Django upgrade, on PostgreSQL too (with DATABASE_URL: only there is a
+statement prepared, and each parameter's type inferred by PostgreSQL). If a connection pooler
+in transaction mode is ever put in front of PostgreSQL, `_prepare` must stop preparing."""
 
 import hashlib
 import re
