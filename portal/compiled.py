@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 
 class Compiled:
@@ -186,11 +187,12 @@ def _prepare(connection, sql: str, params: list) -> str:
     is not a query of the page, and it lasts as long as the connection, whatever happens to
     the transaction it was made in.
 
-    PostgreSQL infers each parameter's type from where it stands, except a Value() the query
-    returns (`Case(When(..., then=Value(True)))`), which it would take as text: a boolean is
-    declared so."""
+    Each parameter's type is declared as the literal Django would have written in its place
+    makes PostgreSQL read it (`_declared`): left to PostgreSQL, a parameter it cannot place is
+    text, so a Value(True) the query returns came back as 't', and a JSON list's index (the
+    first access need: `access_needs -> 0`) became a key, which no list has."""
     count = len(params)
-    types = ["boolean" if isinstance(p, bool) else "unknown" for p in params]
+    types = [_declared(p) for p in params]
     name = "portal_compiled_" + hashlib.sha1(f"{sql} {types}".encode()).hexdigest()[:16]
     connection.ensure_connection()
     done = _PREPARED.setdefault(connection.connection, set())
@@ -201,6 +203,22 @@ def _prepare(connection, sql: str, params: list) -> str:
         connection.connection.execute(f"PREPARE {name}{declared} AS {numbered}")
         done.add(name)
     return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+
+
+def _declared(value) -> str:
+    """The type PostgreSQL gives the literal psycopg writes for `value` (client-side binding,
+    Django's default, which the uncompiled query used)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer" if -(2**31) <= value < 2**31 else "bigint"
+    if isinstance(value, datetime):
+        return "timestamptz" if value.tzinfo else "timestamp"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, Decimal):
+        return "numeric"
+    return "unknown"
 
 
 def _at(values: dict, place: tuple[str, int | None]):
