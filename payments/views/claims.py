@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.compiled import Compiled, batch
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project, offline_q
@@ -44,23 +45,46 @@ _ROW = (
 )
 
 
+def _claim_keys(*, person):
+    return (
+        Claim.objects.filter(Q(contributor=person) | Q(entered_by=person))
+        .order_by("-created_at", "-pk")
+        .values_list("pk")
+    )
+
+
+def _anything_claimable(*, person):
+    return selectors.claimable_participations(person).values_list("pk")[:1]
+
+
+# Asked on every visit, never cached (the person's own claims), so built and compiled once a
+# process and sent in one round trip (portal.compiled): building them was more than
+# PostgreSQL answering them.
+_CLAIM_KEYS = Compiled(_claim_keys)
+_ANYTHING_CLAIMABLE = Compiled(_anything_claimable)
+
+
 @login_required
 def claim_list(request):
     user = request.user
-    mine = Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).order_by("-created_at", "-pk")
-    participations = selectors.claimable_participations(user)
+    asked = [(_CLAIM_KEYS, {"person": user.pk}), (_ANYTHING_CLAIMABLE, {"person": user.pk})]
+    with batch(asked):
+        keys = [pk for (pk,) in _CLAIM_KEYS.rows(person=user.pk)]
+        claimable = bool(_ANYTHING_CLAIMABLE.rows(person=user.pk))
     # The keys in order, then only the page's claims with what they show: sorting every claim
     # of a busy person joined to their activities made PostgreSQL hash the people and
     # participations tables first (docs/performance.md). As values rather than claims with
     # their participation, activity and contributor: the model instances were a fifth of the page.
-    page, query = paginate(request, list(mine.values_list("pk", flat=True)), per_page=PAGE_SIZE)
-    found = {row["pk"]: row for row in Claim.objects.filter(pk__in=page.object_list).values(*_ROW)}
+    page, query = paginate(request, keys, per_page=PAGE_SIZE)
+    found = {row["pk"]: row for row in Claim.objects.filter(pk__in=page.object_list).order_by().values(*_ROW)}
     page.object_list = selectors.listed(found[pk] for pk in page.object_list if pk in found)
     today = timezone.localdate()
     for claim in page.object_list:
         claim["status_label"] = ClaimStatus(claim["status"]).label
         claim["mine"] = claim["contributor_id"] == user.pk
         claim["expected_on"] = benefits.expected_payment_on(SimpleNamespace(**claim), today)
+    # The form reads the participations it offers itself; most people have none to offer.
+    participations = selectors.claimable_participations(user) if claimable else None
     return render(
         request,
         "payments/claim_list.html",
@@ -68,7 +92,7 @@ def claim_list(request):
             "claims": page,
             "rows_html": row_markup.claim_rows(page.object_list),
             "query": query,
-            "start_form": StartClaimForm(participations=participations) if participations else None,
+            "start_form": StartClaimForm(participations=participations) if claimable else None,
             "can_enter": user.is_coordinator,
         },
     )
