@@ -77,3 +77,27 @@ class Days:
         if value.month not in self._months:
             self._months[value.month] = date_filter(value, "M")
         return f"{value.day} {self._months[value.month]} {value.year:04d}"
+
+
+class PageByKeys:
+    """A page's rows by their keys (at most PAGE_SIZE, the keys read first in the list's
+    order), as a portal.compiled.Compiled query: built and compiled once a process and prepared
+    once a connection, since building such a query with its joins took longer than PostgreSQL
+    answering it. Compiled takes no list of keys, so each key is its own value (`k0`, `k1`, ...)
+    and a shorter page repeats its last key, which the IN reads once. `build(keys)` returns a
+    values_list of the rows whose pk is in `keys`."""
+
+    def __init__(self, build: Callable, size: int | None = None):
+        from .compiled import Compiled
+        from .pagination import PAGE_SIZE
+
+        self._names = [f"k{n}" for n in range(size or PAGE_SIZE)]
+        self._compiled = Compiled(lambda **keys: build(list(keys.values())))
+
+    def rows(self, keys: list[int]) -> list[tuple]:
+        if not keys:
+            return []
+        if len(keys) > len(self._names):
+            raise ValueError(f"A page has at most {len(self._names)} keys.")
+        padded = [*keys, *[keys[-1]] * (len(self._names) - len(keys))]
+        return self._compiled.rows(**dict(zip(self._names, padded, strict=True)))
