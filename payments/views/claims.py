@@ -17,6 +17,7 @@ from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project, offline_q
 from portal.pagination import PAGE_SIZE, paginate
+from portal.rows import PageByKeys
 from portal.storage import private_file_response
 
 from .. import benefits, permissions, selectors, services
@@ -58,10 +59,11 @@ def _anything_claimable(*, person):
 
 
 # Asked on every visit, never cached (the person's own claims), so built and compiled once a
-# process and sent in one round trip (portal.compiled): building them was more than
-# PostgreSQL answering them.
+# process (portal.compiled), the first two sent in one round trip and the page's claims read by
+# their keys (portal.rows.PageByKeys): building them was more than PostgreSQL answering them.
 _CLAIM_KEYS = Compiled(_claim_keys)
 _ANYTHING_CLAIMABLE = Compiled(_anything_claimable)
+_CLAIM_PAGE = PageByKeys(lambda keys: Claim.objects.filter(pk__in=keys).order_by().values_list(*_ROW))
 
 
 @login_required
@@ -76,7 +78,7 @@ def claim_list(request):
     # participations tables first (docs/performance.md). As values rather than claims with
     # their participation, activity and contributor: the model instances were a fifth of the page.
     page, query = paginate(request, keys, per_page=PAGE_SIZE)
-    found = {row["pk"]: row for row in Claim.objects.filter(pk__in=page.object_list).order_by().values(*_ROW)}
+    found = {row[0]: dict(zip(_ROW, row, strict=True)) for row in _CLAIM_PAGE.rows(list(page.object_list))}
     page.object_list = selectors.listed(found[pk] for pk in page.object_list if pk in found)
     today = timezone.localdate()
     for claim in page.object_list:
