@@ -40,11 +40,9 @@ class Records:
     record: Callable[[Any], dict]
     title: str = ""
     fetched: Callable[[list], None] | None = None
-    # For a long list read on every visit: `keys()` its rows' keys in the order of `rows`, and
-    # `page_rows(keys)` the rows for a page's keys (as `rows` gives them, in any order), each
-    # a query cheaper to build than `rows` paged (portal.rows.PageByKeys).
-    keys: Callable[[], list] | None = None
-    page_rows: Callable[[list], list] | None = None
+    # For a long list read on every visit: `paged(request, param)` the page and query string
+    # that paging `rows` gives, from a query cheaper to build (portal.rows.compiled_page).
+    paged: Callable[[Any, str], tuple] | None = None
 
     def read(self, rows) -> list:
         rows = list(rows)
@@ -401,14 +399,11 @@ def _page(request, records: "Records", param: str):
     """One page of a list of records. A queryset is paged by its keys and only the page's rows
     are fetched with their joins: a busy person's 600 claims joined to participations and
     activities before the limit made PostgreSQL hash the whole participations table on every
-    page (docs/performance.md). The page's keys, the count and the rows are one query, or with
-    the records' own `keys` and `page_rows`, two compiled ones."""
+    page (docs/performance.md). The page's keys, the count and the rows are one query (or the
+    records' own `paged`)."""
     rows = records.rows
-    if records.keys is not None:
-        page, query = paginate(request, records.keys(), per_page=PAGE_SIZE, param=param)
-        found = {row["pk"]: row for row in records.page_rows(list(page.object_list))}
-        page.object_list = [found[pk] for pk in page.object_list if pk in found]
-        return page, query
+    if records.paged is not None:
+        return records.paged(request, param)
     if isinstance(rows, QuerySet):
         keys = rows.values_list("pk", flat=True).prefetch_related(None)
         return paginate_counted(request, rows, per_page=PAGE_SIZE, param=param, keys=keys)

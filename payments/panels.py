@@ -11,7 +11,7 @@ from contributors import data_export
 from portal import dashboard, figures, reminders
 from portal.compiled import Compiled
 from portal.links import base_url
-from portal.rows import PageByKeys
+from portal.rows import compiled_page, numbered_page
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"
@@ -274,24 +274,26 @@ _EXPORTED = (
 )
 
 
-def _exported_keys(*, person):
+def _exported_page(*, person, bottom, top):
+    from django.db.models import F
+
     from .models import Claim
 
-    return Claim.objects.filter(contributor=person).values_list("pk")
-
-
-def _exported_page(keys):
-    from .models import Claim
-
-    return Claim.objects.filter(pk__in=keys).order_by().values_list(*_EXPORTED)
+    order = (F("work_on").desc(), F("pk").desc())  # Claim's Meta.ordering, as the download's
+    return numbered_page(Claim.objects.filter(contributor=person), order, _EXPORTED, bottom=bottom, top=top)
 
 
 # The section's page is read on every visit of "Your data: Payments" (never cached: the
-# person's own claims): its keys and its page's claims compiled once a process, each a
-# prepared statement (portal.compiled), instead of one query with a subquery and a count
-# built by the ORM each time.
-_EXPORTED_KEYS = Compiled(_exported_keys)
-_EXPORTED_PAGE = PageByKeys(_exported_page)
+# person's own claims): the page and the count compiled once a process as one prepared
+# statement (portal.compiled), instead of a paged query with a subquery and a count that the
+# ORM built each time.
+_EXPORTED_PAGE = Compiled(_exported_page)
+
+
+def _exported(request, param: str, user) -> tuple:
+    page, query = compiled_page(request, _EXPORTED_PAGE, param=param, person=user.pk)
+    page.object_list = [dict(zip(_EXPORTED, row, strict=True)) for row in page.object_list]
+    return page, query
 
 
 def data_export_section(user) -> dict:
@@ -304,10 +306,7 @@ def data_export_section(user) -> dict:
             _claim_record,
             title="for",
             fetched=_add_lines,
-            keys=lambda: [pk for (pk,) in _EXPORTED_KEYS.rows(person=user.pk)],
-            page_rows=lambda keys: [
-                dict(zip(_EXPORTED, row, strict=True)) for row in _EXPORTED_PAGE.rows(keys)
-            ],
+            paged=lambda request, param: _exported(request, param, user),
         )
     }
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +16,7 @@ from portal.compiled import Compiled, batch
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project, offline_q
-from portal.pagination import PAGE_SIZE, paginate
-from portal.rows import PageByKeys
+from portal.rows import compiled_page, numbered_page, page_bounds
 from portal.storage import private_file_response
 
 from .. import benefits, permissions, selectors, services
@@ -46,12 +45,9 @@ _ROW = (
 )
 
 
-def _claim_keys(*, person):
-    return (
-        Claim.objects.filter(Q(contributor=person) | Q(entered_by=person))
-        .order_by("-created_at", "-pk")
-        .values_list("pk")
-    )
+def _claim_page(*, person, bottom, top):
+    mine = Claim.objects.filter(Q(contributor=person) | Q(entered_by=person))
+    return numbered_page(mine, (F("created_at").desc(), F("pk").desc()), _ROW, bottom=bottom, top=top)
 
 
 def _anything_claimable(*, person):
@@ -59,27 +55,27 @@ def _anything_claimable(*, person):
 
 
 # Asked on every visit, never cached (the person's own claims), so built and compiled once a
-# process (portal.compiled), the first two sent in one round trip and the page's claims read by
-# their keys (portal.rows.PageByKeys): building them was more than PostgreSQL answering them.
-_CLAIM_KEYS = Compiled(_claim_keys)
+# process (portal.compiled), prepared, and sent in one round trip: building them was more than
+# PostgreSQL answering them.
+_CLAIM_PAGE = Compiled(_claim_page)
 _ANYTHING_CLAIMABLE = Compiled(_anything_claimable)
-_CLAIM_PAGE = PageByKeys(lambda keys: Claim.objects.filter(pk__in=keys).order_by().values_list(*_ROW))
 
 
 @login_required
 def claim_list(request):
     user = request.user
-    asked = [(_CLAIM_KEYS, {"person": user.pk}), (_ANYTHING_CLAIMABLE, {"person": user.pk})]
+    # The page's claims and their count in one query (portal.rows.compiled_page), only the
+    # page's claims joined to what they show: sorting every claim of a busy person joined to
+    # their activities made PostgreSQL hash the people and participations tables first
+    # (docs/performance.md). As values rather than claims with their participation, activity
+    # and contributor: the model instances were a fifth of the page.
+    asked = [(_ANYTHING_CLAIMABLE, {"person": user.pk})]
+    if bounds := page_bounds(request):
+        asked.append((_CLAIM_PAGE, {"person": user.pk, **bounds}))
     with batch(asked):
-        keys = [pk for (pk,) in _CLAIM_KEYS.rows(person=user.pk)]
         claimable = bool(_ANYTHING_CLAIMABLE.rows(person=user.pk))
-    # The keys in order, then only the page's claims with what they show: sorting every claim
-    # of a busy person joined to their activities made PostgreSQL hash the people and
-    # participations tables first (docs/performance.md). As values rather than claims with
-    # their participation, activity and contributor: the model instances were a fifth of the page.
-    page, query = paginate(request, keys, per_page=PAGE_SIZE)
-    found = {row[0]: dict(zip(_ROW, row, strict=True)) for row in _CLAIM_PAGE.rows(list(page.object_list))}
-    page.object_list = selectors.listed(found[pk] for pk in page.object_list if pk in found)
+        page, query = compiled_page(request, _CLAIM_PAGE, person=user.pk)
+    page.object_list = selectors.listed(dict(zip(_ROW, row, strict=True)) for row in page.object_list)
     today = timezone.localdate()
     for claim in page.object_list:
         claim["status_label"] = ClaimStatus(claim["status"]).label
