@@ -131,22 +131,29 @@ def compiled_page(request, query, *, param: str = "page", per_page: int | None =
     return page, rest.urlencode()
 
 
+def numbered_keys(rows, order: tuple, *, bottom: int, top: int):
+    """The keys of `rows` (a queryset) numbered bottom + 1 to top in `order` (expressions): a
+    page's, as a subquery that a Compiled query can take (no OFFSET)."""
+    from django.db.models import Window
+    from django.db.models.functions import RowNumber
+
+    return (
+        rows.annotate(row_number=Window(RowNumber(), order_by=order))
+        .filter(row_number__gt=bottom, row_number__lte=top)
+        .values("pk")
+    )
+
+
 def numbered_page(rows, order: tuple, columns: tuple, *, bottom: int, top: int):
     """The query compiled_page takes: `columns` of `rows` (a queryset) numbered bottom + 1 to
     top in `order` (expressions), and the length of `rows`. The window numbers the keys alone
     and the page's rows are then joined for what they show: joined before the numbering, a busy
     person's 600 claims made PostgreSQL hash the whole participations table."""
-    from django.db.models import F, Func, IntegerField, Subquery, Window
-    from django.db.models.functions import RowNumber
+    from django.db.models import F, Func, IntegerField, Subquery
 
-    keys = (
-        rows.annotate(row_number=Window(RowNumber(), order_by=order))
-        .filter(row_number__gt=bottom, row_number__lte=top)
-        .values("pk")
-    )
     length = rows.order_by().values_list(Func(F("pk"), function="COUNT"))
     return (
-        rows.model._default_manager.filter(pk__in=keys)
+        rows.model._default_manager.filter(pk__in=numbered_keys(rows, order, bottom=bottom, top=top))
         .order_by(*order)
         .annotate(list_length=Subquery(length, output_field=IntegerField()))
         .values_list(*columns, "list_length")
