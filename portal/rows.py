@@ -9,7 +9,10 @@ the markup its template had (tests hold every one to it), and escapes everything
 list with text that is a script tag). These are the parts more than one of them needs.
 
 Addresses are reversed once a process (`address`, `addresses`), for these lists and for the
-busiest page's panels (the contributor home, docs/contributor-home.md)."""
+busiest page's panels (the contributor home, docs/contributor-home.md).
+
+A person's own long lists read on every visit (their claims) page through one compiled query
+(`compiled_page`, `numbered_page`, `numbered_keys`: docs/own-claims-lists.md)."""
 
 import functools
 import html
