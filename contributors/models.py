@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from portal import crypto
 from portal.models import ActivityMode, Project, TimeStampedModel, User, coordinated_by_q, offline_q
-from portal.people import linked, people_q, people_visible_to
+from portal.people import built_for, linked, people_q, people_visible_to
 
 from . import equality
 
@@ -93,6 +93,10 @@ def offline_visible_to(user):
     checked for those few people only (`people_q`'s `offline_only`), and read from the users'
     side, walking the index of the offline people; each one's profile is a probe by user rather
     than a join, which PostgreSQL made a hash of all 20,000 profiles (docs/performance.md)."""
+    return built_for(user, "offline", lambda: _offline_visible_to(user))
+
+
+def _offline_visible_to(user):
     profile = Subquery(Contributor.objects.filter(user=OuterRef("pk"), erased_at__isnull=True).values("pk"))
     return (
         User.objects.filter(people_q(user, offline_only=True))
@@ -112,11 +116,25 @@ def offline_count(user) -> int:
     its minute can only make the last page shorter or longer, never show anyone out of scope."""
     from portal import figures
 
-    return figures.cached(
-        "people:offline",
-        lambda: offline_visible_to(user).count(),
-        scope=f"{figures.person(user)}:{user.is_manager}:{user.is_coordinator}",
-    )
+    name, scope = offline_count_figure(user)
+    return figures.cached(name, lambda: offline_visible_to(user).count(), scope=scope)
+
+
+def offline_count_figure(user) -> tuple[str, str]:
+    """`offline_count`'s figure and scope, for a page to prefetch (portal.figures.prefetch)."""
+    from portal import figures
+
+    return "people:offline", f"{figures.person(user)}:{user.is_manager}:{user.is_coordinator}"
+
+
+def directory_count() -> int:
+    """How many profiles the directory lists before a search, the same for everyone who may
+    search it: a figure of the "people" area (forgotten on any save of a profile, the only
+    rows in_directory_q reads), not a count of every listed profile on each visit. Like
+    `offline_count`, a stale count only makes the last page shorter or longer."""
+    from portal import figures
+
+    return figures.cached("people:directory", lambda: Contributor.objects.in_directory().count())
 
 
 class ContributorQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from portal import figures
+from portal.compiled import Compiled
 
 EQUALITY_REVIEW = "contributors.equality_review"
 
@@ -101,6 +102,26 @@ def _needs_by_user(user_ids) -> dict:
     return {c.user_id: c.get_access_needs_display() for c in profiles}
 
 
+def _needs(*, activity):
+    """Who taking part in the activity told us of an access need, as values (not profiles and
+    their users as model instances), in name order."""
+    from .models import Contributor
+
+    return (
+        Contributor.objects.filter(user__participations__activity=activity)
+        # "Has a first need" rather than "is not []": a JSON list as a parameter is a new
+        # object each time the query is built, which Compiled cannot tell from a changing value.
+        .filter(Q(access_needs__0__isnull=False) | ~Q(access_needs_other=""))
+        .order_by("user__name", "user_id")
+        .values_list("access_needs", "access_needs_other", "user__name", "user__email", "user__public_id")
+    )
+
+
+# Compiled once a process (portal.compiled.Compiled): building and compiling it was most of
+# the panel, on every activity page a coordinator opens.
+_NEEDS = Compiled(_needs)
+
+
 def _activity_panel(request, activity):
     """Beside the people taking part, what each needs: staff book rooms, interpreters and
     large-print papers from this. Only the people who told us of one are read (the
@@ -108,7 +129,7 @@ def _activity_panel(request, activity):
     from portal.permissions import can_manage_activity
     from portal.rows import name_with_hint
 
-    from .models import Contributor, access_needs_display
+    from .models import access_needs_display
 
     if not can_manage_activity(request.user, activity):
         return None
@@ -116,16 +137,9 @@ def _activity_panel(request, activity):
     # activity nobody has joined yet asks nothing.
     if activity.taking_part == 0:
         return None
-    # As values, not profiles and their users as model instances.
-    rows = (
-        Contributor.objects.filter(user__participations__activity=activity)
-        .filter(~Q(access_needs=[]) | ~Q(access_needs_other=""))
-        .order_by("user__name", "user_id")
-        .values_list("access_needs", "access_needs_other", "user__name", "user__email", "user__public_id")
-    )
     people = [
         {"person": name_with_hint(name, email, public_id), "needs": needs}
-        for codes, other, name, email, public_id in rows
+        for codes, other, name, email, public_id in _NEEDS.rows(activity=activity.pk)
         if (needs := access_needs_display(codes, other))
     ]
     if not people and activity.taking_part is None and not activity.participations.exists():

@@ -130,7 +130,7 @@ def paying_page_figures(today: date) -> dict:
 def waiting_by_project() -> dict[int, int]:
     """Each project's waiting (submitted) claims, by project key: the approval queue's count
     when nothing narrows it but the project, from the (status, project) index. Not the
-    navigation's "claims to check" (payments.panels._waiting_count): that leaves out the
+    navigation's "claims to check" (payments.panels.waiting_count): that leaves out the
     person's own claims and those they entered, which the queue lists, and adds the claims
     routed to managers. The same for everyone, so a figure; any claim or project saved starts
     a new generation (payments.panels.register)."""

@@ -1,12 +1,14 @@
 """Queries built and compiled by the ORM once a process and run with each request's values
 (`Compiled`), prepared once a connection on PostgreSQL, and fetched together for a page
-(`batch`): for the busiest page, the contributor home (docs/contributor-home.md), where Django
-building and compiling its small queries cost more than PostgreSQL answering them.
+(`batch`): for the busiest pages, where Django building and compiling their queries cost more
+than PostgreSQL answering them: the contributor home (docs/contributor-home.md), the first
+page of the approval queue and of the paying page (payments/views).
 
 It relies on Django's query compiler (`get_compiler`, `as_sql`, `results_iter`):
 tests/portal/test_compiled_queries.py holds every compiled query to the ORM's own rows, and
-must pass after a Django upgrade. If a connection pooler in transaction mode is ever put in
-front of PostgreSQL, `_prepare` must stop preparing."""
+must pass after a Django upgrade, on PostgreSQL too (with DATABASE_URL: only there is a
+statement prepared, and each parameter's type inferred by PostgreSQL). If a connection pooler
+in transaction mode is ever put in front of PostgreSQL, `_prepare` must stop preparing."""
 
 import hashlib
 import re
@@ -24,10 +26,13 @@ class Compiled:
     claims, feedback, messages): Django building and compiling such a query cost about 0.9 ms
     of the 1.6 ms it took, PostgreSQL answering it 0.3.
 
-    `build(**values)` returns the queryset; each value is a primary key (int) or a date and
-    may appear anywhere in the query. It must read nothing else that changes (no
+    `build(**values)` returns the queryset; each value is a primary key (int), a date or a
+    non-empty tuple of keys (for `__in`: compiled once for each length it is given) and may
+    appear anywhere in the query. It must read nothing else that changes (no
     `timezone.now()`, no settings that tests change): the query is compiled with stand-in
-    values, twice, and the two must differ only where the values go, or it refuses.
+    values, twice, and the two must differ only where the values go, or it refuses. A slice
+    is written into the SQL by Django, so it must be the same on every run (a list's first
+    page, `[:PAGE_SIZE]`), never a page's offset.
 
     On PostgreSQL the statement is also prepared, once a database connection (a connection
     lives a minute, CONN_MAX_AGE), so that PostgreSQL plans it once: planning these small
@@ -37,7 +42,8 @@ class Compiled:
 
     def __init__(self, build: Callable):
         self._build = build
-        # Per database connection object (one a thread), forgotten with the thread's connection.
+        # Per database connection object (one a thread), forgotten with the thread's connection:
+        # {the values' shape (their names, each tuple's length): compiled}.
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def rows(self, **values) -> list[tuple]:
@@ -51,24 +57,41 @@ class Compiled:
 
     def _statement(self, connection, values: dict):
         """The compiler (for the rows' converters), the SQL to run and its parameters."""
-        compiled = self._compiled.get(connection)
+        shapes = self._compiled.setdefault(connection, {})
+        shape = tuple((name, len(v) if isinstance(v, tuple) else None) for name, v in sorted(values.items()))
+        compiled = shapes.get(shape)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection, values)
+            compiled = shapes[shape] = self._compile(connection, values)
         compiler, sql, params, slots = compiled
         params = list(params)
-        for position, name in slots:
-            params[position] = _prepared(connection, values[name])
+        for position, (name, index) in slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = _prepared(connection, value)
         if connection.vendor == "postgresql":
-            sql = _prepare(connection, sql, len(params))
+            sql = _prepare(connection, sql, params)
         return compiler, sql, params
 
     def _compile(self, connection, values: dict):
         from django.db.models.query import ValuesListIterable
 
         names = sorted(values)
+        # Each value, or each key of a tuple, by (name, index in the tuple or None).
+        places = [
+            (name, index)
+            for name in names
+            for index in (range(len(values[name])) if isinstance(values[name], tuple) else [None])
+        ]
+        if any(isinstance(values[name], tuple) and not values[name] for name in names):
+            raise ValueError("An empty tuple matches nothing: there is nothing to ask.")
         runs = []
         for offset in (0, 500):
-            stand_ins = {name: _stand_in(values[name], offset + i) for i, name in enumerate(names)}
+            stand = {place: _stand_in(_at(values, place), offset + i) for i, place in enumerate(places)}
+            stand_ins = {
+                name: tuple(stand[name, i] for i in range(len(values[name])))
+                if isinstance(values[name], tuple)
+                else stand[name, None]
+                for name in names
+            }
             queryset = self._build(**stand_ins)
             query, named = queryset.query, queryset._fields or ()
             # The columns as ValuesListIterable would reorder them: they must need no reordering.
@@ -86,11 +109,11 @@ class Compiled:
         for position, (a, b) in enumerate(zip(params, params_again, strict=True)):
             if a == b:
                 continue
-            name = next((n for n in names if _prepared(connection, first[n]) == a), None)
-            if name is None or _prepared(connection, second[name]) != b:
+            place = next((p for p in places if _prepared(connection, _at(first, p)) == a), None)
+            if place is None or _prepared(connection, _at(second, place)) != b:
                 raise ValueError("The query reads a value that changes, besides the ones it is given.")
-            slots.append((position, name))
-        if {name for _, name in slots} != set(names):
+            slots.append((position, place))
+        if {place for _, place in slots} != set(places):
             raise ValueError("The query does not use every value it is given.")
         return compiler, sql, params, slots
 
@@ -156,21 +179,33 @@ def _converted(compiler, rows: list) -> list[tuple]:
 _PREPARED: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
 
-def _prepare(connection, sql: str, count: int) -> str:
+def _prepare(connection, sql: str, params: list) -> str:
     """`sql` prepared on this connection if it is not yet, and the EXECUTE that runs it with
     `count` parameters (Django's placeholders, so that the query is logged and counted as
     any other). The PREPARE goes straight to psycopg, as Django's own session set-up does: it
     is not a query of the page, and it lasts as long as the connection, whatever happens to
-    the transaction it was made in."""
-    name = "portal_compiled_" + hashlib.sha1(sql.encode()).hexdigest()[:16]
+    the transaction it was made in.
+
+    PostgreSQL infers each parameter's type from where it stands, except a Value() the query
+    returns (`Case(When(..., then=Value(True)))`), which it would take as text: a boolean is
+    declared so."""
+    count = len(params)
+    types = ["boolean" if isinstance(p, bool) else "unknown" for p in params]
+    name = "portal_compiled_" + hashlib.sha1(f"{sql} {types}".encode()).hexdigest()[:16]
     connection.ensure_connection()
     done = _PREPARED.setdefault(connection.connection, set())
     if name not in done:
         numbers = iter(range(1, count + 1))
         numbered = re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
-        connection.connection.execute(f"PREPARE {name} AS {numbered}")
+        declared = f"({', '.join(types)})" if count else ""
+        connection.connection.execute(f"PREPARE {name}{declared} AS {numbered}")
         done.add(name)
     return f"EXECUTE {name}({', '.join(['%s'] * count)})" if count else f"EXECUTE {name}"
+
+
+def _at(values: dict, place: tuple[str, int | None]):
+    name, index = place
+    return values[name] if index is None else values[name][index]
 
 
 def _stand_in(value, n: int):

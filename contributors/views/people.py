@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal import figures
 from portal.dashboard import panels_for
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
@@ -32,7 +33,9 @@ from ..models import (
     Opportunity,
     RoleAssignment,
     TakeOverInvitation,
+    directory_count,
     offline_count,
+    offline_count_figure,
     offline_visible_to,
 )
 from . import rows
@@ -51,22 +54,28 @@ def directory(request):
     # the template engine.
     people = Contributor.objects.in_directory()
     query = ""
+    # Counted without the join to the people that the columns need (values() keeps it); before
+    # a search, from the figure (directory_count).
+    count_people = directory_count
     if form.is_valid() and form.cleaned_data["q"]:
         query = form.cleaned_data["q"]
-        people = people.search(query)
+        people = count_people = people.search(query)
     offline = offline_visible_to(request.user)
-    # Counted without the join to the people that the columns need (values() keeps it).
-    people, people_query = paginate(
-        request, people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS), count_rows=people
-    )
-    # The page's keys only, counted from the figure (offline_count): the first page checks the
-    # scope for the first 25 offline people it finds, not for all of them.
-    offline, offline_query = paginate(
-        request,
-        offline.values_list("profile", flat=True),
-        param="offline_page",
-        count_rows=lambda: offline_count(request.user),
-    )
+    # Both counts' figures in one round trip to the cache.
+    with figures.prefetch([("people:directory", ""), offline_count_figure(request.user)]):
+        people, people_query = paginate(
+            request,
+            people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS),
+            count_rows=count_people,
+        )
+        # The page's keys only, counted from the figure (offline_count): the first page checks
+        # the scope for the first 25 offline people it finds, not for all of them.
+        offline, offline_query = paginate(
+            request,
+            offline.values_list("profile", flat=True),
+            param="offline_page",
+            count_rows=lambda: offline_count(request.user),
+        )
     found = Contributor.objects.filter(pk__in=list(offline.object_list)).values(*rows.OFFLINE_COLUMNS)
     by_key = {row["pk"]: row for row in found}
     offline.object_list = [by_key[pk] for pk in offline.object_list if pk in by_key]

@@ -218,3 +218,34 @@ def test_the_offline_count_follows_every_change_to_the_scope_at_once(client, fat
     fatima.last_login = timezone.now()
     fatima.save(update_fields=["last_login"])  # signing in anywhere keeps the figure
     assert count() == 1
+
+
+def test_the_directory_count_follows_every_change_to_who_is_listed_at_once(client, fatima):
+    """Before a search the directory's count is kept as a figure (directory_count): opting in
+    or out, leaving, coming back and erasure show on the next page; a search counts afresh."""
+    from contributors.models import ContributorStatus
+
+    def count(**params):
+        return client.get(reverse("contributors:directory"), params).context["people"].paginator.count
+
+    client.force_login(fatima)
+    assert count() == 0
+    ann = ContributorFactory(in_directory=True, skills="welding")
+    ContributorFactory(in_directory=True, skills="baking")
+    assert (count(), count(q="welding")) == (2, 1)
+    ann.in_directory = False
+    ann.save()
+    assert (count(), count(q="welding")) == (1, 0)
+    ann.in_directory = True
+    ann.status = ContributorStatus.LEFT
+    ann.save()
+    assert count() == 1
+    ann.status = ContributorStatus.ACTIVE
+    ann.save()
+    assert count() == 2
+    ann.erased_at = timezone.now()
+    ann.save()
+    assert count() == 1
+    ann.delete()
+    ContributorFactory(in_directory=True)
+    assert count() == 2

@@ -117,3 +117,26 @@ def test_the_queue_budget_warning_follows_a_budget_change_and_an_approval(client
     project.involvement_budget = Decimal("90.00")
     project.save()
     assert "Over budget" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "url"), [("fatima", "payments:claim_queue"), ("morgan", "payments:payment_list")]
+)
+def test_the_queue_and_the_paying_page_ask_the_cache_once(client, request, who, url, project):
+    """The page's figures and the navigation's count of claims to check come in one round trip
+    to the cache (once they are kept), and the count still follows a new claim at once."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    url = reverse(url)
+    client.force_login(request.getfixturevalue(who))
+    _claim(project, status="submitted", submitted_at=timezone.now())
+    client.get(url)  # the figures are kept
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        page = client.get(url).content.decode()
+    assert get_many.call_count == 1
+    if who == "fatima":  # a manager decides only the claims routed to managers
+        assert 'portal-nav-count">1<' in page
+        _claim(project, status="submitted", submitted_at=timezone.now())
+        assert 'portal-nav-count">2<' in client.get(url).content.decode()

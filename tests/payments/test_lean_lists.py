@@ -16,7 +16,8 @@ from django.utils import timezone
 from payments import services
 from payments.benefits import expected_payment_on
 from payments.forms import QueueFilterForm
-from payments.models import Claim, PaymentChoice
+from payments.models import Claim, PaymentBatch, PaymentChoice
+from portal.compiled import Compiled
 from portal.models import AuditEvent, Project
 from tests.factories import (
     ActivityFactory,
@@ -43,6 +44,9 @@ PAYING_ROW = """{% load portal_tags %}<tr class="govuk-table__row">
 <td class="govuk-table__cell">{% if claim.pays_by_vouchers %}Vouchers{% else %}Bank transfer{% if not claim.has_bank_details %}<br><strong class="govuk-tag govuk-tag--red">No bank details</strong><br><span class="govuk-body-s">Cannot be paid by transfer until the contributor adds them</span>{% endif %}{% endif %}</td>
 <td class="govuk-table__cell govuk-table__cell--numeric">{{ claim.total|money }}<br><span class="govuk-body-s">fee {{ claim.fee_total|money }}, expenses {{ claim.expense_total|money }}</span></td>
 </tr>"""
+
+BATCH_ITEM = """<li>{{ batch.paid_on|date:"j F Y" }}, {{ batch.get_method_display|lower }} reference {{ batch.reference }} (by {{ batch.created_by }}) ·
+          <a class="govuk-link" href="{% url 'payments:batch_export' batch.public_id %}">Download finance export<span class="govuk-visually-hidden"> for {{ batch.reference }}</span></a></li>"""
 
 CLAIMS_ROW = """{% load portal_tags %}<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{% url 'payments:claim_detail' claim.public_id %}">{{ claim.title }}</a><br><span class="govuk-body-s">{{ claim.reference }}{% if claim.contributor_id != user.pk %}, for {{ claim.contributor }}{% endif %}</span></td>
 <td class="govuk-table__cell">{{ claim.work_on|date:"j M Y" }}</td>
@@ -169,9 +173,22 @@ def test_each_paying_row_is_the_row_the_template_gave(client, morgan, project):
         total=Decimal("53.20"),
         reference="CL-2026-00013",
     )
+    runs = [
+        PaymentBatch.objects.create(
+            paid_on=timezone.localdate() - timedelta(days=n),
+            reference=f"BACS <{n}> & co",
+            method=method,
+            created_by=who,
+        )
+        for n, (method, who) in enumerate(
+            (("bank_transfer", morgan), ("vouchers", UserFactory(name="", email="no.name@example.org")))
+        )
+    ]
     client.force_login(morgan)
     for query, select_all in (({}, False), ({"select": "all"}, True)):
         page = client.get(reverse("payments:payment_list"), query).content.decode()
+        for run in runs:
+            _has_row(page, BATCH_ITEM, batch=PaymentBatch.objects.select_related("created_by").get(pk=run.pk))
         for claim in (bank, vouchers, no_bank):
             claim = Claim.objects.with_payment_route().select_related("contributor").get(pk=claim.pk)
             payable = claim.pays_by_vouchers or claim.has_bank_details
@@ -236,3 +253,86 @@ def test_the_queue_count_follows_each_change_at_once_and_counts_the_coordinators
     client.force_login(morgan)
     assert _count(client.get(url).content.decode()) == "27"  # every project's
     assert "in all." not in client.get(url, {"project": str(elsewhere.pk)}).content.decode()
+
+
+def _without_csrf(page: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", page)
+
+
+@pytest.mark.parametrize("who", ["fatima", "morgan"])
+def test_the_compiled_first_pages_are_the_pages_the_orm_gave(client, request, who, fatima, cara, project):
+    """The queue's and the paying page's first page come from a query compiled once a process
+    (portal.compiled): each page is byte for byte the page the ORM's query gave, whoever asks,
+    with or without a project chosen, over the rows' states (a duplicate receipt, entered by
+    someone, vouchers, bank details or none)."""
+    from unittest import mock
+
+    from payments.models import ExpenseLine
+    from payments.views import approvals, paying
+
+    person = request.getfixturevalue(who)
+    other = ProjectFactory(lead=fatima, title="Other & study")
+    for n, where in enumerate((project, other, project)):
+        _submitted(where, days=n + 1, entered_by=fatima if n == 1 else None)
+    first, second = (_submitted(project, days=9), _submitted(other, days=8))
+    for claim in (first, second):
+        ExpenseLine.objects.create(
+            claim=claim,
+            kind="public_transport",
+            description="Bus",
+            amount=Decimal("3.00"),
+            receipt_sha256="ab" * 32,
+        )
+    give_bank_details(_claim(project, status="approved", decided_at=timezone.now()).contributor)
+    _claim(project, status="approved", decided_at=timezone.now(), payment_choice=PaymentChoice.VOUCHERS)
+    _claim(project, status="approved", decided_at=timezone.now())
+
+    class ORM(Compiled):
+        def rows(self, **values):
+            return list(self._build(**values))
+
+    orm = {approvals: ORM(approvals._first_page), paying: ORM(paying._FIRST_PAGE._build)}
+    client.force_login(person)
+    pages = [(reverse("payments:claim_queue"), {}), (reverse("payments:claim_queue"), {"project": other.pk})]
+    if person.is_manager:
+        pages.append((reverse("payments:payment_list"), {"select": "all"}))
+    for path, query in pages:
+        compiled = client.get(path, query)
+        module = paying if "pay" in path else approvals
+        with mock.patch.object(module, "_FIRST_PAGE", orm[module]):
+            expected = client.get(path, query)
+        assert compiled.status_code == expected.status_code == 200
+        assert _without_csrf(compiled.content) == _without_csrf(expected.content), (path, query)
+        assert b"govuk-table__row" in compiled.content
+
+
+def test_the_queue_and_the_paying_page_page_through_every_claim_once_in_order(client, morgan, project):
+    """The first page compiled, the others through the ORM: together every claim, once, in order."""
+    now = timezone.now()
+    waiting = [
+        ClaimFactory(
+            project=project,
+            status="submitted",
+            submitted_at=now - timedelta(hours=30 - n),
+            reference=f"CL-Q-{n:02d}",
+        )
+        for n in range(27)
+    ]
+    approved = [
+        ClaimFactory(
+            project=project,
+            status="approved",
+            decided_at=now - timedelta(hours=30 - n),
+            reference=f"CL-P-{n:02d}",
+        )
+        for n in range(27)
+    ]
+    client.force_login(morgan)
+    for name, claims in (("payments:claim_queue", waiting), ("payments:payment_list", approved)):
+        pages = [client.get(reverse(name), {"page": n}).content.decode() for n in ("1", "2", "99")]
+        shown = [[c.reference for c in claims if c.reference in page] for page in pages]
+        first, rest = [c.reference for c in claims[:25]], [c.reference for c in claims[25:]]
+        assert shown == [first, rest, rest], name  # a page past the end is the last page
+        assert pages[0].index(claims[0].reference) < pages[0].index(claims[24].reference)

@@ -162,3 +162,55 @@ def test_the_contributor_homes_uncached_queries_are_one_fetch(client, people):
         response = client.get(reverse("portal:home"))
     assert "1 new message" in response.content.decode()
     assert [len(call.args[0]) for call in fetch.call_args_list] == [5]
+
+
+def test_a_tuple_of_keys_is_compiled_for_each_length_it_is_given(cara, olu, fatima):
+    """A coordinator's projects (`project__in`): one statement a length, each value in its place."""
+    compiled = Compiled(lambda *, people: User.objects.filter(pk__in=people).order_by("pk").values_list("pk"))
+    for people in [(cara.pk,), (olu.pk, fatima.pk), (fatima.pk, cara.pk), (olu.pk,), (cara.pk, cara.pk)]:
+        assert compiled.rows(people=people) == list(compiled._build(people=people)), people
+    assert compiled.rows(people=(-5, olu.pk)) == [(olu.pk,)]
+    with pytest.raises(ValueError, match="empty"):
+        compiled.rows(people=())
+    with pytest.raises(TypeError):
+        compiled.rows(people=[cara.pk])  # a list could change after it is given
+
+
+def test_a_first_page_compiled_gives_the_orms_rows_with_the_values_it_returns(morgan, fatima, project):
+    """The approval queue's and the paying page's first pages, with the booleans their SQL
+    returns (on PostgreSQL a prepared statement's Value(True) would come back as text)."""
+    from payments.views import approvals, paying
+    from tests.factories import give_bank_details
+
+    today = timezone.localdate()
+    for n, choice in enumerate(("full_fee", "vouchers", "full_fee")):
+        claim = ClaimFactory(
+            project=project, status="approved", payment_choice=choice, decided_at=timezone.now()
+        )
+        if n == 0:
+            give_bank_details(claim.contributor)
+        ClaimFactory(project=project, submitted=True)
+    rows = paying._FIRST_PAGE.rows(today=today)
+    assert rows == list(paying._listed(today=today)[:25])
+    routes = {(row[-2], row[-1]) for row in rows}
+    assert routes == {(False, True), (True, False), (False, False)}, routes
+    for values in ({}, {"projects": (project.pk,)}, {"projects": (project.pk, project.pk + 1)}):
+        assert approvals._FIRST_PAGE.rows(**values) == list(approvals._first_page(**values))
+    assert len(approvals._FIRST_PAGE.rows()) == 3
+
+
+def test_the_queues_projects_are_the_projects_each_person_manages(
+    cara, fatima, morgan, other_coordinator, project
+):
+    from payments.views import approvals
+    from portal.models import Project
+    from tests.factories import ProjectFactory
+
+    ProjectFactory(lead=other_coordinator, title="Another")
+    ProjectFactory(title="Nobody's")
+    project.coordinators.add(other_coordinator)
+    for person in (cara, fatima, morgan, other_coordinator):
+        expected = dict(Project.objects.managed_by(person).values_list("pk", "title"))
+        assert approvals._managed_projects(person) == expected
+        assert list(approvals._managed_projects(person)) == list(expected), person  # in the same order
+    assert len(approvals._managed_projects(other_coordinator)) == 2

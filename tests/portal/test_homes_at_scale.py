@@ -211,3 +211,41 @@ def test_the_add_form_is_the_gov_uk_select_crispy_forms_gds_made(client, fatima,
         'class="govuk-select govuk-input--error" required aria-invalid="true" id="id_contributor">'
     ) in body
     assert not activity.participations.exists()
+
+
+def test_the_access_needs_panel_lists_exactly_who_told_us_of_a_need_in_name_order(client, fatima, project):
+    """The panel's query is compiled once a process (contributors.panels._NEEDS) and asks "has a
+    first need" rather than "is not []": the same people, whatever their needs look like."""
+    from django.db.models import Q
+
+    from contributors.models import Contributor
+    from contributors.panels import _NEEDS
+
+    activity = ActivityFactory(project=project, past=True)
+    elsewhere = ActivityFactory(project=project, past=True)
+    for name, needs, other, where in (
+        ("Ann None", [], "", activity),
+        ("Bo Listed", ["bsl", "step_free"], "", activity),
+        ("Cy Words", [], "Quiet room", activity),
+        ("Di Both", ["large_print"], "A break each hour", activity),
+        ("Ed Elsewhere", ["bsl"], "", elsewhere),
+    ):
+        person = UserFactory(name=name, contributor=True)
+        ContributorFactory(user=person, access_needs=needs, access_needs_other=other)
+        ParticipationFactory(activity=where, contributor=person, status="attended")
+    for each in (activity, elsewhere):
+        as_before = list(
+            Contributor.objects.filter(user__participations__activity=each)
+            .filter(~Q(access_needs=[]) | ~Q(access_needs_other=""))
+            .order_by("user__name", "user_id")
+            .values_list("access_needs", "access_needs_other", "user__name", "user__email", "user__public_id")
+        )
+        assert _NEEDS.rows(activity=each.pk) == as_before
+    assert [row[2] for row in _NEEDS.rows(activity=activity.pk)] == ["Bo Listed", "Cy Words", "Di Both"]
+    client.force_login(fatima)
+    body = client.get(reverse("portal:activity_detail", args=[activity.public_id])).content.decode()
+    assert ("Bo Listed (" in body, "Large print; A break each hour" in body, "Quiet room" in body) == (
+        True,
+        True,
+        True,
+    )

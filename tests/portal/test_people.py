@@ -1,9 +1,11 @@
 """How staff see and pick people: the namesake hint, natural order and search."""
 
+from django.contrib.auth.models import Group
+
 from portal.forms import AddParticipantForm
 from portal.models import User
-from portal.people import hint, masked_email, natural_key, search_people
-from tests.factories import ActivityFactory, UserFactory
+from portal.people import hint, masked_email, natural_key, people_visible_to, search_people
+from tests.factories import ActivityFactory, ProjectFactory, UserFactory
 
 
 def test_natural_order_puts_2_before_10():
@@ -76,3 +78,41 @@ def test_a_person_linked_many_ways_is_in_the_scope_once(fatima, project):
     RoleAssignmentFactory(contributor=person, project=project)
     assert list(people_visible_to(fatima).filter(pk=person.pk)) == [person]
     assert Contributor.objects.visible_to(fatima).filter(user=person).count() == 1
+
+
+def test_a_scope_built_once_reads_its_people_afresh_and_is_each_persons_own(
+    db, fatima, other_coordinator, project
+):
+    """people_visible_to and the offline list are built once a process for a person and their
+    roles (portal.people.built_for): a link made or undone shows at once, another coordinator
+    never gets Fatima's query, and a change of roles builds the scope again."""
+    from contributors.models import offline_visible_to
+    from contributors.services import register_offline_contributor
+    from portal.models import Participation, Role
+    from tests.factories import ParticipationFactory
+
+    sams_project = ProjectFactory(lead=other_coordinator)
+    erin = UserFactory(contributor=True)
+    dennis = register_offline_contributor(
+        actor=other_coordinator, name="Dennis", contact_method="phone", phone="0113 496 0123"
+    ).user
+
+    assert erin not in people_visible_to(fatima)  # built now
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=erin)
+    assert erin in people_visible_to(fatima)
+    assert erin not in people_visible_to(other_coordinator)
+    Participation.objects.filter(contributor=erin).delete()
+    assert erin not in people_visible_to(fatima)
+
+    assert dennis.pk in set(offline_visible_to(other_coordinator).values_list("pk", flat=True))
+    assert not offline_visible_to(fatima).exists()
+    ParticipationFactory(activity=ActivityFactory(project=project), contributor=dennis)
+    assert list(offline_visible_to(fatima).values_list("pk", flat=True)) == [dennis.pk]
+    sams_project.coordinators.add(fatima)
+    ParticipationFactory(activity=ActivityFactory(project=sams_project), contributor=erin)
+    assert erin in people_visible_to(fatima)
+
+    # No longer a coordinator: only herself, as people_q says for a contributor.
+    fatima.groups.remove(Group.objects.get(name=Role.COORDINATOR))
+    fatima = User.objects.get(pk=fatima.pk)
+    assert list(people_visible_to(fatima)) == [fatima]
