@@ -5,17 +5,18 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from portal.compiled import Compiled, batch
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project, offline_q
-from portal.pagination import PAGE_SIZE, paginate
+from portal.rows import compiled_page, numbered_page, page_bounds
 from portal.storage import private_file_response
 
 from .. import benefits, permissions, selectors, services
@@ -44,23 +45,44 @@ _ROW = (
 )
 
 
+def _claim_page(*, person, bottom, top):
+    mine = Claim.objects.filter(Q(contributor=person) | Q(entered_by=person))
+    return numbered_page(mine, (F("created_at").desc(), F("pk").desc()), _ROW, bottom=bottom, top=top)
+
+
+def _anything_claimable(*, person):
+    return selectors.claimable_participations(person).values_list("pk")[:1]
+
+
+# Asked on every visit, never cached (the person's own claims), so built and compiled once a
+# process (portal.compiled), prepared, and sent in one round trip: building them was more than
+# PostgreSQL answering them.
+_CLAIM_PAGE = Compiled(_claim_page)
+_ANYTHING_CLAIMABLE = Compiled(_anything_claimable)
+
+
 @login_required
 def claim_list(request):
     user = request.user
-    mine = Claim.objects.filter(Q(contributor=user) | Q(entered_by=user)).order_by("-created_at", "-pk")
-    participations = selectors.claimable_participations(user)
-    # The keys in order, then only the page's claims with what they show: sorting every claim
-    # of a busy person joined to their activities made PostgreSQL hash the people and
-    # participations tables first (docs/performance.md). As values rather than claims with
-    # their participation, activity and contributor: the model instances were a fifth of the page.
-    page, query = paginate(request, list(mine.values_list("pk", flat=True)), per_page=PAGE_SIZE)
-    found = {row["pk"]: row for row in Claim.objects.filter(pk__in=page.object_list).values(*_ROW)}
-    page.object_list = selectors.listed(found[pk] for pk in page.object_list if pk in found)
+    # The page's claims and their count in one query (portal.rows.compiled_page), only the
+    # page's claims joined to what they show: sorting every claim of a busy person joined to
+    # their activities made PostgreSQL hash the people and participations tables first
+    # (docs/performance.md). As values rather than claims with their participation, activity
+    # and contributor: the model instances were a fifth of the page.
+    asked = [(_ANYTHING_CLAIMABLE, {"person": user.pk})]
+    if bounds := page_bounds(request):
+        asked.append((_CLAIM_PAGE, {"person": user.pk, **bounds}))
+    with batch(asked):
+        claimable = bool(_ANYTHING_CLAIMABLE.rows(person=user.pk))
+        page, query = compiled_page(request, _CLAIM_PAGE, person=user.pk)
+    page.object_list = selectors.listed(dict(zip(_ROW, row, strict=True)) for row in page.object_list)
     today = timezone.localdate()
     for claim in page.object_list:
         claim["status_label"] = ClaimStatus(claim["status"]).label
         claim["mine"] = claim["contributor_id"] == user.pk
         claim["expected_on"] = benefits.expected_payment_on(SimpleNamespace(**claim), today)
+    # The form reads the participations it offers itself; most people have none to offer.
+    participations = selectors.claimable_participations(user) if claimable else None
     return render(
         request,
         "payments/claim_list.html",
@@ -68,7 +90,7 @@ def claim_list(request):
             "claims": page,
             "rows_html": row_markup.claim_rows(page.object_list),
             "query": query,
-            "start_form": StartClaimForm(participations=participations) if participations else None,
+            "start_form": StartClaimForm(participations=participations) if claimable else None,
             "can_enter": user.is_coordinator,
         },
     )

@@ -149,12 +149,15 @@ def test_the_download_says_of_every_line_what_the_model_instances_say(cara, clai
 def test_each_page_shows_the_cards_the_model_instances_give(cara, claims):
     section = SECTIONS["payments"]
     by_id = {str(claim.public_id): claim for claim in claims}
-    for number in ("1", "2"):
+    for number in ("1", "2", "99"):
         request = RequestFactory().get("/", {"claims": number})
         request.user = cara
         with CaptureQueriesContext(connection) as queries:
             [group] = readable_section(request, section, cara)["groups"]
-        assert len(queries) == 2  # the page's claims with their count, and their lines
+        if number != "99":  # past the end: the first page asked again for the count, then the last
+            # The page with its count and its claims' three kinds of line: one round trip on
+            # PostgreSQL (portal.compiled.batch), one by one elsewhere.
+            assert len(queries) == (1 if connection.vendor == "postgresql" else 4)
         shown = [card["rows"] for card in group["cards"]]
         page_ids = [str(row["public_id"]) for row in group["page"].object_list]
         expected = [_card(_as_model_instances(by_id[pk]), "for")["rows"] for pk in page_ids]

@@ -292,3 +292,22 @@ def test_your_claims_page_newest_first_and_show_only_yours(client, cara, olu):
     assert newest not in second
     assert first.index(claims[-1].reference) < first.index(claims[-2].reference)
     assert "CL-T-OLU" not in first + second
+
+
+def test_your_claims_page_offers_what_is_left_to_claim_at_once(client, cara, participation):
+    # The claims list asks whether anything is claimable before building the form: each
+    # change shows on the next page, nothing kept.
+    client.force_login(cara)
+    url = reverse("payments:claim_list")
+    title = participation.activity.title
+    page = client.get(url).content.decode()
+    assert "Start a claim" in page
+    assert title in page
+    claim = services.start_claim(actor=cara, participation=participation)
+    page = client.get(url).content.decode()
+    assert "Start a claim" not in page
+    assert "You have nothing new to claim for" in page
+    services.withdraw_claim(actor=cara, claim=claim)
+    page = client.get(url).content.decode()
+    assert "Start a claim" in page
+    assert title in page
