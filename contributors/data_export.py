@@ -41,7 +41,7 @@ class Records:
     title: str = ""
     fetched: Callable[[list], None] | None = None
     # For a long list read on every visit: `paged(request, param)` the page and query string
-    # that paging `rows` gives, from a query cheaper to build (portal.rows.compiled_page).
+    # that paging `rows` gives, from a query cheaper to build (portal.pagination.compiled_page).
     paged: Callable[[Any, str], tuple] | None = None
 
     def read(self, rows) -> list:

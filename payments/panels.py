@@ -11,8 +11,7 @@ from contributors import data_export
 from portal import dashboard, figures, reminders
 from portal.compiled import Compiled, batch
 from portal.links import base_url
-from portal.pagination import PAGE_SIZE
-from portal.rows import compiled_page, numbered_keys, numbered_page, page_bounds
+from portal.pagination import PAGE_SIZE, compiled_page, numbered_keys, numbered_page, page_bounds
 
 DECISION_KIND = "payments_claim_decision"
 DRAFT_KIND = "payments_draft_claim"

@@ -5,6 +5,7 @@ import sys
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, F, Func, IntegerField, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 # One page size for every list: a GOV.UK table of 25 rows reads on a phone and renders in a
@@ -41,16 +42,10 @@ def paginate_counted(
     limit and the count another, so the rows' joins are made for the page's rows only. The
     page is the one `paginate` gives: only a number past the end or below 1, or an empty list,
     fetches nothing and so falls back to `paginate`."""
-    # The number's form checked as get_page checks it, before anything is counted.
-    probe = Paginator((), per_page)
-    probe.count = sys.maxsize
-    try:
-        number = probe.validate_number(request.GET.get(param))
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
+    bounds = page_bounds(request, param, per_page)
+    if not bounds:
         return paginate(request, rows, per_page, param)
-    bottom = (number - 1) * per_page
+    bottom, number = bounds["bottom"], bounds["top"] // per_page
     if keys is None:
         found = list(rows.annotate(list_length=Window(Count("pk")))[bottom : bottom + per_page])
     else:
@@ -103,3 +98,73 @@ def sort_order(request, options: dict[str, tuple[str, tuple[str, ...]]], default
         query["sort"] = option
         links.append({"label": label, "query": query.urlencode(), "current": option == key})
     return options[key][1], links
+
+
+def page_bounds(request, param: str = "page", per_page: int | None = None) -> dict:
+    """The requested page's `bottom` and `top` (rows bottom + 1 to top), its number's form
+    checked as get_page checks it before anything is counted: not a number is page 1; {} for
+    a number below 1 or past any list (the caller then asks as get_page would). For
+    paginate_counted, and for compiled_page to fetch its query in a portal.compiled.batch
+    with the page's other queries."""
+    size = per_page or PAGE_SIZE
+    probe = Paginator((), size)
+    probe.count = sys.maxsize  # the number's form checked as get_page checks it
+    try:
+        number = probe.validate_number(request.GET.get(param))
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        return {}
+    return {"bottom": (number - 1) * size, "top": number * size}
+
+
+def compiled_page(request, query, *, param: str = "page", per_page: int | None = None, **values):
+    """The requested page of a list and the rest of the query string, as
+    `paginate` gives them, from one compiled, prepared query
+    (portal.compiled.Compiled) on each visit rather than the ORM building a paged query and a
+    count: for a person's own long lists read on every visit (their claims). `query`
+    (numbered_page) takes `values`, `bottom` and `top` and gives the rows numbered bottom + 1
+    to top in the list's order (a ROW_NUMBER window, since Compiled takes no OFFSET), each
+    ending with the list's length. A page number past the list or below 1 asks again for the
+    last page, as get_page gives it."""
+    size = per_page or PAGE_SIZE
+    bounds = page_bounds(request, param, size)
+    rows = query.rows(**bounds, **values) if bounds else []
+    paginator = Paginator((), size)
+    if rows:
+        paginator.count = rows[0][-1]
+        number = bounds["top"] // size
+    else:
+        first = query.rows(bottom=0, top=size, **values)
+        paginator.count = first[0][-1] if first else 0
+        number = paginator.num_pages
+        rows = first if number == 1 else query.rows(bottom=(number - 1) * size, top=number * size, **values)
+    page = paginator.page(number)
+    page.object_list = [row[:-1] for row in rows]
+    rest = request.GET.copy()
+    rest.pop(param, None)
+    return page, rest.urlencode()
+
+
+def numbered_keys(rows, order: tuple, *, bottom: int, top: int):
+    """The keys of `rows` (a queryset) numbered bottom + 1 to top in `order` (expressions): a
+    page's, as a subquery that a Compiled query can take (no OFFSET)."""
+    return (
+        rows.annotate(row_number=Window(RowNumber(), order_by=order))
+        .filter(row_number__gt=bottom, row_number__lte=top)
+        .values("pk")
+    )
+
+
+def numbered_page(rows, order: tuple, columns: tuple, *, bottom: int, top: int):
+    """The query compiled_page takes: `columns` of `rows` (a queryset) numbered bottom + 1 to
+    top in `order` (expressions), and the length of `rows`. The window numbers the keys alone
+    and the page's rows are then joined for what they show: joined before the numbering, a busy
+    person's 600 claims made PostgreSQL hash the whole participations table."""
+    length = rows.order_by().values_list(Func(F("pk"), function="COUNT"))
+    return (
+        rows.model._default_manager.filter(pk__in=numbered_keys(rows, order, bottom=bottom, top=top))
+        .order_by(*order)
+        .annotate(list_length=Subquery(length, output_field=IntegerField()))
+        .values_list(*columns, "list_length")
+    )

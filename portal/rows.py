@@ -16,7 +16,6 @@ A person's own long lists read on every visit (their claims) page through one co
 
 import functools
 import html
-import sys
 import uuid
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -81,83 +80,3 @@ class Days:
         if value.month not in self._months:
             self._months[value.month] = date_filter(value, "M")
         return f"{value.day} {self._months[value.month]} {value.year:04d}"
-
-
-def page_bounds(request, param: str = "page", per_page: int | None = None) -> dict:
-    """The `bottom` and `top` that compiled_page asks its query for first (to fetch it in a
-    portal.compiled.batch with the page's other queries); {} for a number below 1."""
-    from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-
-    from .pagination import PAGE_SIZE
-
-    size = per_page or PAGE_SIZE
-    probe = Paginator((), size)
-    probe.count = sys.maxsize  # the number's form checked as get_page checks it
-    try:
-        number = probe.validate_number(request.GET.get(param))
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
-        return {}
-    return {"bottom": (number - 1) * size, "top": number * size}
-
-
-def compiled_page(request, query, *, param: str = "page", per_page: int | None = None, **values):
-    """The requested page of a list and the rest of the query string, as
-    portal.pagination.paginate gives them, from one compiled, prepared query
-    (portal.compiled.Compiled) on each visit rather than the ORM building a paged query and a
-    count: for a person's own long lists read on every visit (their claims). `query`
-    (numbered_page) takes `values`, `bottom` and `top` and gives the rows numbered bottom + 1
-    to top in the list's order (a ROW_NUMBER window, since Compiled takes no OFFSET), each
-    ending with the list's length. A page number past the list or below 1 asks again for the
-    last page, as get_page gives it."""
-    from django.core.paginator import Paginator
-
-    from .pagination import PAGE_SIZE
-
-    size = per_page or PAGE_SIZE
-    bounds = page_bounds(request, param, size)
-    rows = query.rows(**bounds, **values) if bounds else []
-    paginator = Paginator((), size)
-    if rows:
-        paginator.count = rows[0][-1]
-        number = bounds["top"] // size
-    else:
-        first = query.rows(bottom=0, top=size, **values)
-        paginator.count = first[0][-1] if first else 0
-        number = paginator.num_pages
-        rows = first if number == 1 else query.rows(bottom=(number - 1) * size, top=number * size, **values)
-    page = paginator.page(number)
-    page.object_list = [row[:-1] for row in rows]
-    rest = request.GET.copy()
-    rest.pop(param, None)
-    return page, rest.urlencode()
-
-
-def numbered_keys(rows, order: tuple, *, bottom: int, top: int):
-    """The keys of `rows` (a queryset) numbered bottom + 1 to top in `order` (expressions): a
-    page's, as a subquery that a Compiled query can take (no OFFSET)."""
-    from django.db.models import Window
-    from django.db.models.functions import RowNumber
-
-    return (
-        rows.annotate(row_number=Window(RowNumber(), order_by=order))
-        .filter(row_number__gt=bottom, row_number__lte=top)
-        .values("pk")
-    )
-
-
-def numbered_page(rows, order: tuple, columns: tuple, *, bottom: int, top: int):
-    """The query compiled_page takes: `columns` of `rows` (a queryset) numbered bottom + 1 to
-    top in `order` (expressions), and the length of `rows`. The window numbers the keys alone
-    and the page's rows are then joined for what they show: joined before the numbering, a busy
-    person's 600 claims made PostgreSQL hash the whole participations table."""
-    from django.db.models import F, Func, IntegerField, Subquery
-
-    length = rows.order_by().values_list(Func(F("pk"), function="COUNT"))
-    return (
-        rows.model._default_manager.filter(pk__in=numbered_keys(rows, order, bottom=bottom, top=top))
-        .order_by(*order)
-        .annotate(list_length=Subquery(length, output_field=IntegerField()))
-        .values_list(*columns, "list_length")
-    )

@@ -16,7 +16,7 @@ from portal.compiled import Compiled, batch
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.models import Participation, Project, offline_q
-from portal.rows import compiled_page, numbered_page, page_bounds
+from portal.pagination import compiled_page, numbered_page, page_bounds
 from portal.storage import private_file_response
 
 from .. import benefits, permissions, selectors, services
@@ -64,7 +64,7 @@ _ANYTHING_CLAIMABLE = Compiled(_anything_claimable)
 @login_required
 def claim_list(request):
     user = request.user
-    # The page's claims and their count in one query (portal.rows.compiled_page), only the
+    # The page's claims and their count in one query (portal.pagination.compiled_page), only the
     # page's claims joined to what they show: sorting every claim of a busy person joined to
     # their activities made PostgreSQL hash the people and participations tables first
     # (docs/performance.md). As values rather than claims with their participation, activity

@@ -1,4 +1,4 @@
-"""A person's own claims paged through compiled queries (issue 12, portal.rows.compiled_page):
+"""A person's own claims paged through compiled queries (issue 12, portal.pagination.compiled_page):
 the claims list and "Your data: Payments". Each gives the page the ORM's paging gives, for
 whoever asks after whoever it was compiled for, on every page, past the end and below 1."""
 
@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from contributors.data_export import SECTIONS, readable_section
 from payments.views import claims as claim_views
-from portal.pagination import PAGE_SIZE
-from portal.rows import compiled_page
+from portal.pagination import PAGE_SIZE, compiled_page
 from tests.factories import ActivityFactory, ClaimFactory, ParticipationFactory
 
 
