@@ -116,3 +116,26 @@ def test_a_scope_built_once_reads_its_people_afresh_and_is_each_persons_own(
     fatima.groups.remove(Group.objects.get(name=Role.COORDINATOR))
     fatima = User.objects.get(pk=fatima.pk)
     assert list(people_visible_to(fatima)) == [fatima]
+
+
+def test_building_a_scope_reads_nothing_so_it_may_be_kept_for_the_process(fatima, morgan, project):
+    """portal.people.built_for keeps a scope's queryset a process for the person and their
+    roles, which is right only while building it reads no rows: every link (register_link),
+    every app's visible_to passed to built_for, only writes the person's key into the query.
+    A link that read a list of ids when it was built would be kept stale; this fails first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contributors.models import _offline_visible_to
+    from portal.models import Activity
+    from portal.people import people_q
+
+    for user in (fatima, morgan):
+        user = User.objects.get(pk=user.pk)
+        user.role_names()  # the roles are the key, read before anything is built
+        with CaptureQueriesContext(connection) as read:
+            people_q(user)
+            people_q(user, offline_only=True)
+            _offline_visible_to(user)
+            Activity.objects.visible_to(user)
+        assert read.captured_queries == []
