@@ -40,6 +40,7 @@ def _new_and_owed(*, person):
 
 # Compiled once a process (portal.compiled.Compiled): it runs on every contributor's home.
 _NEW_AND_OWED = Compiled(_new_and_owed)
+HOME_ROWS = 5
 
 
 def contributor_home(request) -> dict:
@@ -58,7 +59,14 @@ def contributor_home(request) -> dict:
             name = writer[0] or writer[1] or str(writer[2])
             new.append({"public_id": public_id, "title": title, "given_at": given_at, "from": name})
     owed.sort(key=lambda r: r["due_on"])
-    return {"new": new, "owed": owed}
+    # The five of each a home has room for, as the coordinator's panel shows five: the rest are
+    # on "All your feedback", a page at a time.
+    return {
+        "new": new[:HOME_ROWS],
+        "new_more": max(len(new) - HOME_ROWS, 0),
+        "owed": owed[:HOME_ROWS],
+        "owed_more": max(len(owed) - HOME_ROWS, 0),
+    }
 
 
 def coordinator_home(request) -> dict:

@@ -206,3 +206,31 @@ def test_a_period_that_ends_before_it_starts_is_a_400(client, morgan):
     assert response.status_code == 400
     assert "<title>Error: Feedback on time" in response.content.decode()
     assert "The end date must be on or after the start date" in response.content.decode()
+
+
+def test_the_contributor_home_shows_five_of_each_and_how_many_more(client, cara, project):
+    """A person owed feedback on dozens of activities sees the five due soonest and the five
+    newest, and how many more; "All your feedback" has the rest."""
+    from django.utils import timezone
+
+    from tests.factories import ParticipationFactory
+
+    today = timezone.localdate()
+    for n in range(7):
+        activity = ActivityFactory(project=project, title=f"Owed {n}")
+        FeedbackOwedFactory(
+            participation=ParticipationFactory(activity=activity, contributor=cara, attended=True),
+            due_on=today + timedelta(days=n),
+        )
+    for n in range(6):
+        activity = ActivityFactory(project=project, title=f"Given {n}")
+        FeedbackOwedFactory(
+            participation=ParticipationFactory(activity=activity, contributor=cara, attended=True), given=True
+        )
+    client.force_login(cara)
+    page = client.get(reverse("portal:home")).content.decode()
+    shown = [n for n in range(7) if f"Owed {n}: due by" in page]
+    assert shown == [0, 1, 2, 3, 4]  # the five due soonest
+    assert "And 2 more we owe you." in page
+    assert page.count("Feedback on Given") == 5
+    assert "And 1 more new." in page
