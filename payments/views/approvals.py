@@ -34,16 +34,17 @@ _ROW = (
 )
 
 
+def _in_queue_order(claims):
+    """Oldest waiting first, with the duplicate-receipt flag each row shows: every page of the
+    queue, compiled or not."""
+    return claims.with_duplicate_receipt().order_by(F("submitted_at").asc(nulls_last=True), "pk")
+
+
 def _first_page(*, projects=None):
     """The queue's first page as most visits ask for it (waiting claims, nothing narrowed but
     the projects), for `_FIRST_PAGE`: the query `_claims` builds for those filters."""
     claims = Claim.objects.all() if projects is None else Claim.objects.filter(project__in=projects)
-    return (
-        claims.filter(status=ClaimStatus.SUBMITTED)
-        .with_duplicate_receipt()
-        .order_by(F("submitted_at").asc(nulls_last=True), "pk")
-        .values_list(*_ROW)[:PAGE_SIZE]
-    )
+    return _in_queue_order(claims.filter(status=ClaimStatus.SUBMITTED)).values_list(*_ROW)[:PAGE_SIZE]
 
 
 # Compiled once a process and prepared once a connection (portal.compiled): building and
@@ -80,8 +81,7 @@ def _claims(user, coordinated: set | None, status: str, project, chosen: dict):
         claims = claims.filter(pk__in=Claim.objects.awaiting_decision_by(user).values("pk"))
     if status != "all":
         claims = claims.filter(status=status)
-    claims = claims.order_by(F("submitted_at").asc(nulls_last=True), "pk")
-    return claims.with_duplicate_receipt().values(*_ROW)
+    return _in_queue_order(claims).values(*_ROW)
 
 
 @login_required
