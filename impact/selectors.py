@@ -265,26 +265,32 @@ def _answer_counts(rows, eq) -> dict[str, dict[str, int]]:
     """Counts per question and answer code, from _tally's rows. A blank or NULL answer (not
     answered, or not in the row's pass) counts for nothing."""
     out: dict[str, dict[str, int]] = {key: defaultdict(int) for key in (*_ANSWER_FIELDS, "disability", "age")}
+    at = {column: i for i, column in enumerate(_COLUMNS)}
+    texts = [(out[field], at[f"a_{field}"], field == "ethnic_group") for field in _ANSWER_FIELDS]
+    condition_at, reduces_at, age_at, not_said_at = (
+        at[c] for c in ("a_condition", "a_reduces", "a_age", "a_born_not_said")
+    )
     for row in rows:
-        a, n = dict(zip(_COLUMNS, row, strict=False)), row[-1]
-        for field in _ANSWER_FIELDS:
-            code = a[f"a_{field}"]
+        n = row[-1]
+        for counts, i, ethnic in texts:
+            code = row[i]
             if code:
-                if field == "ethnic_group" and code != eq.PREFER_NOT_TO_SAY:
+                if ethnic and code != eq.PREFER_NOT_TO_SAY:
                     code = eq.ETHNIC_GROUP_OF.get(code, code)
-                out[field][code] += n
-        condition, reduces = a["a_condition"], a["a_reduces"]
+                counts[code] += n
+        condition, reduces = row[condition_at], row[reduces_at]
         if condition is not None:  # a snapshot, in the disability pass
             category = eq.disability_category(condition, reduces)
             if not category and eq.PREFER_NOT_TO_SAY in (condition, reduces):
                 category = eq.PREFER_NOT_TO_SAY
             if category:
                 out["disability"][category] += n
-        if a["a_age"] is not None:
+        age = row[age_at]
+        if age is not None:
             for label, low, high in eq.AGE_BANDS:
-                if a["a_age"] >= low and (high is None or a["a_age"] <= high):
+                if age >= low and (high is None or age <= high):
                     out["age"][label] += n
-        elif a["a_born_not_said"]:
+        elif row[not_said_at]:
             # No year of birth, said so.
             out["age"][eq.PREFER_NOT_TO_SAY] += n
     return out
