@@ -105,13 +105,11 @@ def _needs_by_user(user_ids) -> dict:
 def _needs(*, activity):
     """Who taking part in the activity told us of an access need, as values (not profiles and
     their users as model instances), in name order."""
-    from .models import Contributor
+    from .models import Contributor, has_access_needs_q
 
     return (
         Contributor.objects.filter(user__participations__activity=activity)
-        # "Has a first need" rather than "is not []": a JSON list as a parameter is a new
-        # object each time the query is built, which Compiled cannot tell from a changing value.
-        .filter(Q(access_needs__0__isnull=False) | ~Q(access_needs_other=""))
+        .filter(has_access_needs_q())
         .order_by("user__name", "user_id")
         .values_list("access_needs", "access_needs_other", "user__name", "user__email", "user__public_id")
     )
