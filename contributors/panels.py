@@ -120,6 +120,13 @@ def _needs(*, activity):
 _NEEDS = Compiled(_needs)
 
 
+def _activity_rows(request, activity) -> list:
+    """The panel's query, for the activity page to fetch with its own (portal.compiled.batch)."""
+    from portal.permissions import can_manage_activity
+
+    return [(_NEEDS, {"activity": activity.pk})] if can_manage_activity(request.user, activity) else []
+
+
 def _activity_panel(request, activity):
     """Beside the people taking part, what each needs: staff book rooms, interpreters and
     large-print papers from this. Only the people who told us of one are read (the
@@ -284,6 +291,7 @@ def register() -> None:
         template="contributors/panels/activity.html",
         context=_activity_panel,
         order=5,
+        rows=_activity_rows,
     )
     dashboard.register_nav(
         label="Opportunities",

@@ -140,15 +140,18 @@ def test_only_the_values_are_parameters_of_a_prepared_statement(cara):
     ContributorFactory(user=cara, access_needs_other="Quiet room")
     assert compiled.rows(person=cara.pk) == [(cara.pk, True)]
     connection = connections["default"]
-    _, _, params = compiled._statement(connection, {"person": cara.pk})
+    _, run, params = compiled._statement(connection, {"person": cara.pk})
     if connection.vendor != "postgresql":
-        assert (cara.pk in params, 0 in params, "" in params) == (True, True, True)
+        # Elsewhere nothing is prepared: the constants stay parameters, as the ORM passes them.
+        assert (params[-1], len(params) > 1) == (cara.pk, True)
         return
     assert params == [cara.pk]
+    name = run.removeprefix("EXECUTE ").split("(")[0]
     prepared = [
         text
-        for (text,) in connection.connection.execute("SELECT statement FROM pg_prepared_statements")
-        if "access_needs" in text
+        for (text,) in connection.connection.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE name = %s", [name]
+        )
     ]
     assert len(prepared) == 1
     assert ("-> 0" in prepared[0], "''" in prepared[0]) == (True, True)
