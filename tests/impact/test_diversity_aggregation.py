@@ -252,3 +252,12 @@ def test_the_report_counts_what_plain_python_counts(varied_world, scope, setting
         answered = {code: n for code, n in shown.items() if code != "not_answered"}
         assert answered == {code: expected.get(code, 0) for code in answered}, question["key"]
         assert shown["not_answered"] == people - sum(answered.values())
+
+
+def test_a_period_nobody_took_part_in_counts_nobody(varied_world):
+    ids, rows = selectors._tally(selectors._first_attended(None, date(1990, 1, 1), date(1990, 12, 31)))
+    assert ids == set()
+    assert rows == []
+    report = selectors.diversity_report(start=date(1990, 1, 1), end=date(1990, 12, 31))
+    assert report["people"] == 0
+    assert not report["too_small"]
