@@ -313,12 +313,17 @@ def _activity_page(request, activity, can_manage, add_form, status):
         csrf_input=csrf_input(request) if can_manage else "",
     )
     picker_scope = f"{figures.person(request.user)}:{activity.pk}"
-    # For those who manage it, the picker's figure and the panels' in one round trip to the
-    # cache (figures.prefetch); the panels show others no figure.
+    # For those who manage it, the picker's figure, the panels' and the navigation's count in
+    # one round trip to the cache (figures.prefetch); the panels show others no figure.
     wanted = []
     if can_manage:
-        wanted = [("portal:picker_many", picker_scope), *dashboard.figures_for(request, "activity", activity)]
+        wanted = [
+            ("portal:picker_many", picker_scope),
+            *dashboard.figures_for(request, "activity", activity),
+            *dashboard.nav_figures(request),
+        ]
     with figures.prefetch(wanted):
+        dashboard.nav_counts(request)
         contributor_options = None
         if can_manage:
             add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)
