@@ -42,10 +42,15 @@ def admin_login(request):
 @login_required
 def home(request):
     """One page, a section per role the person holds, each with the panels apps add."""
-    # Every figure the page shows, from the cache in one round trip (portal.figures.prefetch),
-    # and the panels' uncached rows from the database in another (portal.compiled.batch).
-    with figures.prefetch(_home_figures(request)), batch(_home_rows(request)):
+    # Every figure the page shows, the navigation's count too, from the cache in one round trip
+    # (portal.figures.prefetch), and the panels' uncached rows from the database in another
+    # (portal.compiled.batch).
+    with (
+        figures.prefetch([*_home_figures(request), *dashboard.nav_figures(request)]),
+        batch(_home_rows(request)),
+    ):
         sections = _home_sections(request)
+        dashboard.nav_counts(request)
     return render(request, "portal/home.html", {"sections": sections})
 
 
