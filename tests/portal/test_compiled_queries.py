@@ -214,3 +214,46 @@ def test_the_queues_projects_are_the_projects_each_person_manages(
         assert approvals._managed_projects(person) == expected
         assert list(approvals._managed_projects(person)) == list(expected), person  # in the same order
     assert len(approvals._managed_projects(other_coordinator)) == 2
+
+
+def test_only_the_values_are_parameters_and_the_constants_are_the_orms_literals(cara, olu, fatima):
+    """On PostgreSQL the statement's parameters are the values alone, one a value however often
+    the query uses it; a constant (text with a quote, a LIKE pattern with its %, a boolean, a
+    JSON list) is written in and means what it meant to the ORM: the same rows."""
+    from django.db import connection
+    from django.db.models import Q, Value
+
+    from contributors.models import Contributor
+    from tests.factories import ContributorFactory
+
+    ContributorFactory(user=cara, skills="O'Brien's 100% method", access_needs=[])
+    ContributorFactory(user=olu, skills="other", access_needs=["bsl"])
+
+    def build(*, person):
+        return (
+            Contributor.objects.filter(
+                Q(user=person) | Q(registered_by=person) | Q(user__name__startswith="!%"),
+                Q(skills__contains="O'Brien's 100%") | Q(access_needs__0__isnull=False),
+            )
+            .annotate(shown=Value(True))
+            .order_by("pk")
+            .values_list("user", "shown")
+        )
+
+    compiled = Compiled(build)
+    for person in (cara, olu, fatima, cara):
+        assert compiled.rows(person=person.pk) == list(build(person=person.pk)), person
+    assert compiled.rows(person=cara.pk) == [(cara.pk, True)]
+    assert compiled.rows(person=olu.pk) == [(olu.pk, True)]
+    assert compiled.rows(person=fatima.pk) == []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT parameter_types::text[], statement FROM pg_prepared_statements"
+                " WHERE strpos(statement, %s) > 0",
+                ["O''Brien''s"],
+            )
+            ((types, statement),) = cursor.fetchall()
+        assert types == ["integer"]
+        assert (statement.count("$1"), statement.count("$2")) == (2, 0)
+        assert all(literal in statement for literal in ("true AS", "-> 0)", "'%O''Brien''s 100"))
