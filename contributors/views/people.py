@@ -68,32 +68,33 @@ def directory(request):
     if not permissions.can_search_directory(request.user):
         raise PermissionDenied
     form = forms.DirectorySearchForm(request.GET or None)
-    # The rows are values written out in Python (views/rows.py), not model instances through
-    # the template engine.
-    people = _listed()
-    query = ""
-    # Counted without the join to the people that the columns need (values() keeps it); before
-    # a search, from the figure (directory_count).
-    count_people = directory_count
-    if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"]
-        people = count_people = people.search(query)
-    offline = offline_visible_to(request.user).values_list("profile", flat=True)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     # Each list's first page from its compiled query, both in one round trip; paginate then
-    # pages the rows fetched as it would have paged the queryset.
+    # pages the rows fetched as it would have paged the queryset. Any other page, or a search,
+    # is a queryset built here.
     first_pages = {}
     if not query and page_bounds(request).get("bottom") == 0:
         first_pages["people"] = (_FIRST_PAGE, {})
     if page_bounds(request, "offline_page").get("bottom") == 0:
         first_pages["offline"] = offline_first_page(request.user)
+    # Counted without the join to the people that the columns need (values() keeps it); before
+    # a search, from the figure (directory_count).
+    count_people = directory_count
     with batch(list(first_pages.values())):
+        # The rows are values written out in Python (views/rows.py), not model instances
+        # through the template engine.
         if "people" in first_pages:
             people = [dict(zip(rows.DIRECTORY_COLUMNS, row, strict=True)) for row in _FIRST_PAGE.rows()]
         else:
+            people = _listed()
+            if query:
+                people = count_people = people.search(query)
             people = people.values(*rows.DIRECTORY_COLUMNS)
         if "offline" in first_pages:
             compiled, values = first_pages["offline"]
             offline = [key for (key,) in compiled.rows(**values)]
+        else:
+            offline = offline_visible_to(request.user).values_list("profile", flat=True)
     # Both counts' figures in one round trip to the cache.
     with figures.prefetch([("people:directory", ""), offline_count_figure(request.user)]):
         people, people_query = paginate(request, people, count_rows=count_people)
