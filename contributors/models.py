@@ -108,14 +108,18 @@ def _offline_visible_to(user):
     )
 
 
-def offline_first_page(user):
-    """The keys of the first page of `offline_visible_to` (a query compiled once a process for
-    the person's roles, portal.people.compiled_for, one row a key) and the values to run it
-    with: the directory's most asked page of the list, where Django compiling the scope's
-    subqueries took longer than PostgreSQL answering them."""
-    return compiled_for(
-        user, "offline:first", lambda person: _offline_visible_to(person).values_list("profile")[:PAGE_SIZE]
-    )
+def offline_first_page(user, columns: tuple):
+    """The first page of `offline_visible_to` as `columns` of their profiles, in its order (a
+    query compiled once a process for the person's roles, portal.people.compiled_for), and the
+    values to run it with: the directory's most asked page of the list, where Django compiling
+    the scope's subqueries took longer than PostgreSQL answering them."""
+
+    def build(person):
+        page = _offline_visible_to(person).values("profile")[:PAGE_SIZE]
+        # The same order: a person's name, then their profile's key.
+        return Contributor.objects.filter(pk__in=page).order_by("user__name", "pk").values_list(*columns)
+
+    return compiled_for(user, f"offline:first:{columns}", build)
 
 
 def offline_count(user) -> int:

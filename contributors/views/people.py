@@ -51,7 +51,7 @@ def _listed():
 
 
 # The directory's first page before a search (most visits), the offline people's rows for a
-# page's keys, and (contributors.models.offline_first_page) the first page of those keys:
+# page's keys, and (contributors.models.offline_first_page) the first page of those rows:
 # compiled once a process and prepared once a connection (portal.compiled), where Django
 # building and compiling them cost more than PostgreSQL answering. Searches and other pages go
 # through the ORM.
@@ -76,7 +76,7 @@ def directory(request):
     if not query and page_bounds(request).get("bottom") == 0:
         first_pages["people"] = (_FIRST_PAGE, {})
     if page_bounds(request, "offline_page").get("bottom") == 0:
-        first_pages["offline"] = offline_first_page(request.user)
+        first_pages["offline"] = offline_first_page(request.user, rows.OFFLINE_COLUMNS)
     # Counted without the join to the people that the columns need (values() keeps it); before
     # a search, from the figure (directory_count).
     count_people = directory_count
@@ -92,24 +92,25 @@ def directory(request):
             people = people.values(*rows.DIRECTORY_COLUMNS)
         if "offline" in first_pages:
             compiled, values = first_pages["offline"]
-            offline = [key for (key,) in compiled.rows(**values)]
+            offline = [dict(zip(rows.OFFLINE_COLUMNS, row, strict=True)) for row in compiled.rows(**values)]
         else:
             offline = offline_visible_to(request.user).values_list("profile", flat=True)
     # Both counts' figures in one round trip to the cache.
     with figures.prefetch([("people:directory", ""), offline_count_figure(request.user)]):
         people, people_query = paginate(request, people, count_rows=count_people)
-        # The page's keys only, counted from the figure (offline_count): the first page checks
-        # the scope for the first 25 offline people it finds, not for all of them.
+        # Counted from the figure (offline_count): the first page checks the scope for the
+        # first 25 offline people it finds, not for all of them.
         offline, offline_query = paginate(
             request,
             offline,
             param="offline_page",
             count_rows=lambda: offline_count(request.user),
         )
-    keys = tuple(offline.object_list)
-    found = _OFFLINE_ROWS.rows(keys=keys) if keys else []
-    by_key = {row[0]: dict(zip(rows.OFFLINE_COLUMNS, row, strict=True)) for row in found}
-    offline.object_list = [by_key[pk] for pk in keys if pk in by_key]
+    if "offline" not in first_pages:  # the page's keys, then their rows
+        keys = tuple(offline.object_list)
+        found = _OFFLINE_ROWS.rows(keys=keys) if keys else []
+        by_key = {row[0]: dict(zip(rows.OFFLINE_COLUMNS, row, strict=True)) for row in found}
+        offline.object_list = [by_key[pk] for pk in keys if pk in by_key]
     return render(
         request,
         "contributors/directory.html",
