@@ -50,11 +50,11 @@ def _listed():
     return Contributor.objects.in_directory().order_by("user__name", "pk")
 
 
-# The directory's first page before a search (most visits), the offline people's rows for a
-# page's keys, and (contributors.models.offline_first_page) the first page of those rows:
+# The directory's first page before a search (most visits), (contributors.models.
+# offline_first_page) the offline people's first page, and their rows for another page's keys:
 # compiled once a process and prepared once a connection (portal.compiled), where Django
-# building and compiling them cost more than PostgreSQL answering. Searches and other pages go
-# through the ORM.
+# building and compiling them cost more than PostgreSQL answering. Searches and the other
+# pages' keys go through the ORM.
 _FIRST_PAGE = Compiled(lambda: _listed().values_list(*rows.DIRECTORY_COLUMNS)[:PAGE_SIZE])
 _OFFLINE_ROWS = Compiled(
     lambda *, keys: Contributor.objects.filter(pk__in=keys).values_list(*rows.OFFLINE_COLUMNS)
