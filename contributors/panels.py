@@ -105,13 +105,11 @@ def _needs_by_user(user_ids) -> dict:
 def _needs(*, activity):
     """Who taking part in the activity told us of an access need, as values (not profiles and
     their users as model instances), in name order."""
-    from .models import Contributor
+    from .models import Contributor, has_access_needs_q
 
     return (
         Contributor.objects.filter(user__participations__activity=activity)
-        # "Has a first need" rather than "is not []": a JSON list as a parameter is a new
-        # object each time the query is built, which Compiled cannot tell from a changing value.
-        .filter(Q(access_needs__0__isnull=False) | ~Q(access_needs_other=""))
+        .filter(has_access_needs_q())
         .order_by("user__name", "user_id")
         .values_list("access_needs", "access_needs_other", "user__name", "user__email", "user__public_id")
     )
@@ -120,6 +118,13 @@ def _needs(*, activity):
 # Compiled once a process (portal.compiled.Compiled): building and compiling it was most of
 # the panel, on every activity page a coordinator opens.
 _NEEDS = Compiled(_needs)
+
+
+def _activity_rows(request, activity) -> list:
+    """The panel's query, for the activity page to fetch with its own (portal.compiled.batch)."""
+    from portal.permissions import can_manage_activity
+
+    return [(_NEEDS, {"activity": activity.pk})] if can_manage_activity(request.user, activity) else []
 
 
 def _activity_panel(request, activity):
@@ -286,6 +291,7 @@ def register() -> None:
         template="contributors/panels/activity.html",
         context=_activity_panel,
         order=5,
+        rows=_activity_rows,
     )
     dashboard.register_nav(
         label="Opportunities",

@@ -22,9 +22,9 @@ class Panel:
     # the context asks for, fetched for all of a page's panels in one round trip
     # (portal.figures.prefetch). Only a saving: a figure left out is asked for on its own.
     figures: Callable | None = None
-    # (request) -> [(portal.compiled.Compiled, values)]: the uncached queries the context runs,
-    # fetched for all of a page's panels in one round trip (portal.compiled.batch). Only a
-    # saving, as `figures` is.
+    # (request) -> [(portal.compiled.Compiled, values)], or (request, obj) for a page's panels:
+    # the uncached queries the context runs, fetched for all of a page's panels in one round
+    # trip (portal.compiled.batch). Only a saving, as `figures` is.
     rows: Callable | None = None
 
 
@@ -127,9 +127,15 @@ def figures_for(request, role: str, obj=None) -> list[tuple[str, object]]:
     ]
 
 
-def rows_for(request, role: str) -> list[tuple[object, dict]]:
-    """The compiled queries the panels for one of the person's roles will run (Panel.rows)."""
-    return [query for panel in PANELS if panel.role == role and panel.rows for query in panel.rows(request)]
+def rows_for(request, role: str, obj=None) -> list[tuple[object, dict]]:
+    """The compiled queries the panels for one of the person's roles (or a page) will run
+    (Panel.rows)."""
+    return [
+        query
+        for panel in PANELS
+        if panel.role == role and panel.rows
+        for query in (panel.rows(request, obj) if obj is not None else panel.rows(request))
+    ]
 
 
 def nav_for(request) -> list[dict]:

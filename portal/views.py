@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import dashboard, figures, participant_rows, permissions, reminders, selectors, services
-from .compiled import batch
+from .compiled import Compiled, batch
 from .errors import PortalError, show_error
 from .forms import (
     ActivityForm,
@@ -27,7 +28,7 @@ from .forms import (
     select_options,
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
-from .pagination import paginate_counted
+from .pagination import compiled_page, numbered_page, page_bounds
 from .people import built_for
 
 
@@ -236,23 +237,55 @@ def _select_options(field):
     return select_options(field.field.choices, field.field.widget.format_value(field.value()))
 
 
+def _participant_page(*, activity, bottom, top):
+    return numbered_page(
+        Participation.objects.filter(activity=activity),
+        (F("contributor__name").asc(), F("pk").asc()),
+        participant_rows.COLUMNS,
+        bottom=bottom,
+        top=top,
+    )
+
+
+# The people taking part, a page at a time with their count, for those who manage the
+# activity: read on every visit, so compiled once a process (portal.compiled) and fetched in
+# one round trip with the panels' own queries (Panel.rows).
+_PARTICIPANT_PAGE = Compiled(_participant_page)
+
+
 @login_required
 def activity_detail(request, public_id, add_form=None, status=200):
     activity = _get_activity(request, public_id)
     can_manage = permissions.can_manage_activity(request.user, activity)
+    with batch(_activity_queries(request, activity) if can_manage else []):
+        return _activity_page(request, activity, can_manage, add_form, status)
+
+
+def _activity_queries(request, activity) -> list:
+    """The compiled queries a manager's view of the activity runs: its page of people taking
+    part and the panels'."""
+    asked = dashboard.rows_for(request, "activity", activity)
+    if bounds := page_bounds(request):
+        asked.append((_PARTICIPANT_PAGE, {"activity": activity.pk, **bounds}))
+    return asked
+
+
+def _activity_page(request, activity, can_manage, add_form, status):
     find = request.GET.get("find", "").strip()
-    # Only what the table shows of each person (their name, or email for someone without one).
-    participations = activity.participations.values(*participant_rows.COLUMNS)
     page = query = None
     if can_manage:
         # Paged: a big activity has hundreds taking part, each row a form. The page's rows
-        # bring their count: one query, not a count and a page.
-        page, query = paginate_counted(request, participations.order_by("contributor__name", "pk"))
+        # bring their count: one query, not a count and a page. Only what the table shows of
+        # each person (their name, or email for someone without one).
+        page, query = compiled_page(request, _PARTICIPANT_PAGE, activity=activity.pk)
+        page.object_list = [dict(zip(participant_rows.COLUMNS, row, strict=True)) for row in page.object_list]
         participations = page.object_list
         # The panels beside the table need not count them again (Activity.taking_part).
         activity.taking_part = page.paginator.count
     else:
-        participations = participations.filter(contributor=request.user)
+        participations = activity.participations.filter(contributor=request.user).values(
+            *participant_rows.COLUMNS
+        )
     # Before the activity starts only invited/confirmed can be chosen (see the service).
     status_choices = [
         (value, label)
