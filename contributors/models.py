@@ -117,9 +117,9 @@ def _offline_visible_to(user):
 
 
 def offline_first_page(user, columns: tuple):
-    """The first page of `offline_visible_to` as `columns` of their profiles, in its order (a
-    query compiled once a process for the person's roles, portal.people.compiled_for), and the
-    values to run it with: the directory's most asked page of the list, where Django compiling
+    """The first page of `offline_visible_to` as `columns` of their profiles, in its order: a
+    query compiled once a process for the person's roles (portal.people.compiled_for), and the
+    values to run it with. The directory's most asked page of the list, where Django compiling
     the scope's subqueries took longer than PostgreSQL answering them."""
 
     def build(person):
@@ -127,7 +127,7 @@ def offline_first_page(user, columns: tuple):
         # The same order: a person's name, then their profile's key.
         return Contributor.objects.filter(pk__in=page).order_by("user__name", "pk").values_list(*columns)
 
-    return compiled_for(user, f"offline:first:{columns}", build)
+    return compiled_for(user, f"offline:first:{columns}", build), {"person": user.pk}
 
 
 def offline_count(user) -> int:

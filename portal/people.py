@@ -95,30 +95,31 @@ def built_for(user: User, name: str, build: Callable):
     return queryset.all()
 
 
-# Scope queries compiled once a process for a set of roles: {(name, roles): Compiled}. A few
-# names in the code times the few sets of roles staff have: no bound needed.
+# Queries over a person's scope compiled once a process for each set of roles: {(name, roles): Compiled}.
 _compiled: dict = {}
 
 
-def compiled_for(user: User, name: str, build: Callable) -> tuple[Compiled, dict]:
-    """`build(person)`'s query (a values_list over `person`'s scope, people_q, with a fixed
-    slice) compiled once a process for everyone with `user`'s roles (portal.compiled), and the
-    values to run it with for `user` (a signed-in person): `built_for` spared Django building
-    the scope, this spares it compiling it too. The query is built for a stand-in person with
-    those roles: a scope reads nothing but the person's key and roles (`register_link`), and
-    Compiled refuses a query whose SQL differs between two stand-ins anywhere but their key. A
-    manager's scope (everyone) reads no key."""
+def compiled_for(user: User, name: str, build: Callable) -> Compiled:
+    """`build(person, **values)`'s queryset (a query over a person's scope, as `built_for`
+    builds one) compiled once a process for each set of roles (portal.compiled), to run with
+    `person=user.pk` and the values. `person` is a stand-in with the key and roles only: the
+    rule `built_for` relies on (a scope is SQL over the person's key, given their roles) is
+    what makes one compiled query right for everyone with those roles. For a lookup on every
+    visit of a busy page (an activity by its public id), where Django building the scope's
+    query was most of the lookup."""
     roles = user.role_names()
-    compiled = _compiled.get((name, roles))
+    key = (name, roles)
+    compiled = _compiled.get(key)
     if compiled is None:
 
-        def for_stand_in(*, person=None):
-            stand_in = User(pk=person)
-            stand_in._role_cache = roles  # User.role_names: the roles, not read from the database
-            return build(stand_in)
+        def stood_in(*, person, **values):
+            someone = User(pk=person)
+            someone._role_cache = roles
+            return build(someone, **values)
 
-        compiled = _compiled[name, roles] = Compiled(for_stand_in)
-    return compiled, ({} if user.is_manager else {"person": user.pk})
+        # A manager's scope is everything, with no key in it.
+        compiled = _compiled[key] = Compiled(stood_in, may_ignore=("person",))
+    return compiled
 
 
 def natural_key(text: str) -> list:
