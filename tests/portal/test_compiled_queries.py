@@ -261,6 +261,47 @@ def test_the_queues_projects_are_the_projects_each_person_manages(
     assert len(approvals._managed_projects(other_coordinator)) == 2
 
 
+def test_constants_written_in_mean_what_they_meant_to_the_orm(cara, olu, fatima):
+    """A constant written into the prepared statement (text with quotes, LIKE patterns with an
+    escaped %, a boolean, a JSON list's index) means what it meant to the ORM: the same rows;
+    only the values are the statement's parameters."""
+    from django.db import connection
+    from django.db.models import Q, Value
+
+    from contributors.models import Contributor
+
+    ContributorFactory(user=cara, skills="O'Brien's 100% method", access_needs=[])
+    ContributorFactory(user=olu, skills="other", access_needs=["bsl"])
+
+    def build(*, person):
+        return (
+            Contributor.objects.filter(
+                Q(user=person) | Q(registered_by=person) | Q(user__name__startswith="!%"),
+                Q(skills__contains="O'Brien's 100%") | Q(access_needs__0__isnull=False),
+            )
+            .annotate(shown=Value(True))
+            .order_by("pk")
+            .values_list("user", "shown")
+        )
+
+    compiled = Compiled(build)
+    for person in (cara, olu, fatima, cara):
+        assert compiled.rows(person=person.pk) == list(build(person=person.pk)), person
+    assert compiled.rows(person=cara.pk) == [(cara.pk, True)]
+    assert compiled.rows(person=olu.pk) == [(olu.pk, True)]
+    assert compiled.rows(person=fatima.pk) == []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT parameter_types::text[], statement FROM pg_prepared_statements"
+                " WHERE strpos(statement, %s) > 0",
+                ["O''Brien''s"],
+            )
+            ((types, statement),) = cursor.fetchall()
+        assert types == ["integer", "integer"]
+        assert all(literal in statement for literal in ("true AS", "-> 0)", "'%O''Brien''s 100"))
+
+
 def test_an_activity_is_found_by_its_public_id_in_each_persons_scope_as_the_orm_finds_it(
     cara, olu, fatima, other_coordinator, morgan, project
 ):
