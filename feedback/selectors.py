@@ -11,6 +11,7 @@ from django.utils import timezone
 from portal import figures
 from portal.models import Activity, Participation, Project, User, display_name
 from portal.money import percentage, round_half_up
+from portal.selectors import coordinated_projects
 
 from .models import FeedbackMessage, FeedbackOwed, FeedbackOwedStatus
 
@@ -139,7 +140,7 @@ def owed_activity_rows(user: User) -> list[dict]:
         rows = _owed_everywhere()
     elif user.is_coordinator:
         everywhere = _owed_everywhere()
-        theirs = set(Project.objects.coordinated_by(user).values_list("pk", flat=True))
+        theirs = set(coordinated_projects(user))
         rows = [row for row in everywhere if row["participation__activity__project"] in theirs]
         if len(rows) < len(everywhere):
             # On this table's own columns, so PostgreSQL reads each side from its index (as

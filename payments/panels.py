@@ -605,6 +605,7 @@ def register() -> None:
         order=31,
         match_prefix="/payments/claims/queue/",
         count=waiting_count,
+        figures=lambda request: [waiting_for(request)],
     )
     dashboard.register_nav(label="Paying", url_name="payments:payment_list", roles=("Manager",), order=32)
     dashboard.register_nav(

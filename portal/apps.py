@@ -79,8 +79,9 @@ def forget_roles(sender, instance, action, reverse, pk_set, **kwargs):
     else:
         people = list(User.objects.filter(pk__in=pk_set))
     for person in people:
-        if hasattr(person, "_perm_cache"):
-            del person._perm_cache
+        for kept in ("_perm_cache", "_access"):
+            if hasattr(person, kept):
+                delattr(person, kept)
     keys = [key for person in people for key in (person._roles_cache_key, person._perms_cache_key)]
     cache.delete_many(keys)
     # Again after commit: another request may have cached the old roles in between.

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from uuid import UUID
 
 
 class Compiled:
@@ -27,7 +28,8 @@ class Compiled:
     claims, feedback, messages): Django building and compiling such a query cost about 0.9 ms
     of the 1.6 ms it took, PostgreSQL answering it 0.3.
 
-    `build(**values)` returns the queryset; each value is a primary key (int), a date or a
+    `build(**values)` returns the queryset (a values_list, or models and their
+    select_related); each value is a primary key (int), a public id (UUID), a date or a
     non-empty tuple of keys (for `__in`: compiled once for each length it is given) and may
     appear anywhere in the query. It must read nothing else that changes (no
     `timezone.now()`, no settings that tests change): the query is compiled with stand-in
@@ -41,8 +43,11 @@ class Compiled:
     psycopg's own prepared statements off for connection poolers; the portal connects to
     PostgreSQL directly, and only these few statements are prepared."""
 
-    def __init__(self, build: Callable):
+    def __init__(self, build: Callable, *, may_ignore: tuple[str, ...] = ()):
         self._build = build
+        # Values the query may leave out (a manager's scope is everything: no key in it).
+        self._may_ignore = set(may_ignore)
+        self._makes_instances = False  # a queryset of models, not a values_list (set when compiled)
         # Per database connection object (one a thread), forgotten with the thread's connection:
         # {the values' shape (their names, each tuple's length): compiled}.
         self._compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -73,7 +78,7 @@ class Compiled:
         return compiler, sql, params
 
     def _compile(self, connection, values: dict):
-        from django.db.models.query import ValuesListIterable
+        from django.db.models.query import ModelIterable, ValuesListIterable
 
         names = sorted(values)
         # Each value, or each key of a tuple, by (name, index in the tuple or None).
@@ -95,11 +100,22 @@ class Compiled:
             }
             queryset = self._build(**stand_ins)
             query, named = queryset.query, queryset._fields or ()
-            # The columns as ValuesListIterable would reorder them: they must need no reordering.
-            fields = [*named, *(f for f in query.annotation_select if f not in named)]
-            selected = [*query.extra_select, *query.values_select, *query.annotation_select]
-            if queryset._iterable_class is not ValuesListIterable or fields != selected:
-                raise ValueError("Compiled takes a values_list with its columns in their select order.")
+            self._makes_instances = queryset._iterable_class is ModelIterable
+            if self._makes_instances:
+                # Instances as ModelIterable makes them, select_related included: nothing it
+                # would add besides (annotations, prefetching, related objects already known).
+                if (
+                    query.annotation_select
+                    or queryset._prefetch_related_lookups
+                    or queryset._known_related_objects
+                ):
+                    raise ValueError("Compiled makes instances of a plain queryset and its select_related.")
+            else:
+                # The columns as ValuesListIterable would reorder them: they must need no reordering.
+                fields = [*named, *(f for f in query.annotation_select if f not in named)]
+                selected = [*query.extra_select, *query.values_select, *query.annotation_select]
+                if queryset._iterable_class is not ValuesListIterable or fields != selected:
+                    raise ValueError("Compiled takes a values_list with its columns in their select order.")
             compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             runs.append((compiler, sql, params, stand_ins))
@@ -114,7 +130,8 @@ class Compiled:
             if place is None or _prepared(connection, _at(second, place)) != b:
                 raise ValueError("The query reads a value that changes, besides the ones it is given.")
             slots.append((position, place))
-        if {place for _, place in slots} != set(places):
+        used = {place for _, place in slots}
+        if not {place for place in places if place[0] not in self._may_ignore} <= used:
             raise ValueError("The query does not use every value it is given.")
         if connection.vendor == "postgresql":
             sql, params, slots = _constants_written_in(connection, sql, params, slots)
@@ -168,14 +185,36 @@ def _fetch(queries: list[tuple[Compiled, dict]]) -> list[list[tuple]]:
             for _, sql, params in statements:
                 cursor.execute(sql, params)
                 fetched.append(cursor.fetchall())
-    return [_converted(compiler, rows) for (compiler, *_), rows in zip(statements, fetched, strict=True)]
+    return [
+        _converted(compiler, rows, compiled._makes_instances)
+        for (compiled, _), (compiler, *_), rows in zip(queries, statements, fetched, strict=True)
+    ]
 
 
-def _converted(compiler, rows: list) -> list[tuple]:
-    """The rows as the ORM gives them: its converters applied (UUIDs and dates on SQLite)."""
+def _converted(compiler, rows: list, instances: bool) -> list:
+    """The rows as the ORM gives them: its converters applied (UUIDs and dates on SQLite), or
+    for a queryset of models its instances, made as ModelIterable makes them."""
+    if instances:
+        return _instances(compiler, rows)
     if compiler.has_extra_select:  # ordered by an annotation it does not return
         rows = [row[: compiler.col_count] for row in rows]
     return list(compiler.results_iter(results=[rows], tuple_expected=True))
+
+
+def _instances(compiler, rows: list) -> list:
+    from django.db.models.query import get_related_populators
+
+    select, info = compiler.select, compiler.klass_info
+    start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    populators = get_related_populators(info, select, compiler.using)
+    made = []
+    for row in compiler.results_iter(results=[rows]):
+        instance = info["model"].from_db(compiler.using, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        made.append(instance)
+    return made
 
 
 # Per database connection (psycopg's, which a reconnection replaces): the statements prepared on it.
@@ -246,6 +285,8 @@ def _declared(value) -> str:
         return "date"
     if isinstance(value, Decimal):
         return "numeric"
+    if isinstance(value, UUID):
+        return "uuid"
     return "unknown"
 
 
@@ -260,9 +301,15 @@ def _stand_in(value, n: int):
         return date(1901, 1, 1) + timedelta(days=n)
     if isinstance(value, int) and not isinstance(value, bool):
         return -1_000_000_001 - n
-    raise TypeError(f"Compiled takes primary keys and dates, not {type(value).__name__}.")
+    if isinstance(value, UUID):
+        return UUID(int=n + 1)
+    raise TypeError(f"Compiled takes primary keys, public ids and dates, not {type(value).__name__}.")
 
 
 def _prepared(connection, value):
-    """A value as the ORM passes it to the database for a primary key or a date."""
-    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+    """A value as the ORM passes it to the database for a primary key, a public id or a date."""
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, UUID) and not connection.features.has_native_uuid_field:
+        return value.hex  # as UUIDField gives it
+    return value

@@ -157,11 +157,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         # Cached on the object (many checks per page) and in the cache (every page asks), the
         # latter cleared whenever the person's groups change (portal.apps: forget_roles).
         if not hasattr(self, "_role_cache"):
-            from django.core.cache import cache
-
             shared = self.pk and settings.PORTAL_SHARED_CACHE
-            names = cache.get(self._roles_cache_key) if shared else None
+            names = self._read_access()[0] if shared else None
             if names is None:
+                from django.core.cache import cache
+
                 names = list(self.groups.values_list("name", flat=True)) if self.pk else []
                 if shared:
                     cache.set(self._roles_cache_key, names, 300)
@@ -170,26 +170,39 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def _perms_cache_key(self) -> str:
-        from django.core.cache import cache
+        return f"portal:perms:{self.pk}:{self.public_id}:{self.is_superuser}"
 
-        # A new generation whenever a group's permissions change (portal.apps: forget_perms).
-        generation = cache.get_or_set(PERMS_GENERATION, 1, None)
-        return f"portal:perms:{generation}:{self.pk}:{self.public_id}:{self.is_superuser}"
+    def _read_access(self) -> tuple:
+        """The cached roles, permissions and the permissions' generation, in one round trip to
+        the cache, once a request: a staff page checks both, and asked for the roles, the
+        generation and then the permissions one after another."""
+        if not hasattr(self, "_access"):
+            from django.core.cache import cache
+
+            found = cache.get_many([self._roles_cache_key, self._perms_cache_key, PERMS_GENERATION])
+            generation = found.get(PERMS_GENERATION)
+            if generation is None:
+                cache.add(PERMS_GENERATION, 1, None)
+                generation = cache.get(PERMS_GENERATION, 1)
+            self._access = (found.get(self._roles_cache_key), found.get(self._perms_cache_key), generation)
+        return self._access
 
     def _load_perms(self) -> None:
         """Django's backends keep a person's permissions on the object for the request; every
         page that checks one asked the database twice for them. Cached like the roles, cleared
-        when the person's groups or own permissions change."""
+        when the person's groups or own permissions change, and kept with the generation they
+        were read in: a group's permissions changing starts a new one (portal.apps: forget_perms)."""
         if hasattr(self, "_perm_cache") or not (self.pk and self.is_active and settings.PORTAL_SHARED_CACHE):
             return
         from django.contrib.auth.backends import ModelBackend
         from django.core.cache import cache
 
-        key = self._perms_cache_key
-        perms = cache.get(key)
-        if perms is None:
-            perms = ModelBackend().get_all_permissions(self)
-            cache.set(key, list(perms), 300)
+        _, kept, generation = self._read_access()
+        if kept is not None and kept[0] == generation:
+            perms = kept[1]
+        else:
+            perms = list(ModelBackend().get_all_permissions(self))
+            cache.set(self._perms_cache_key, (generation, perms), 300)
         self._perm_cache = set(perms)
 
     def has_perm(self, perm, obj=None):

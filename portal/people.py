@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.lookups import IsNull
 
+from .compiled import Compiled
 from .models import Participation, Project, User
 
 # Each link takes the coordinator and returns a Q over User.
@@ -92,6 +93,33 @@ def built_for(user: User, name: str, build: Callable):
             _built.clear()
         queryset = _built[key] = build()
     return queryset.all()
+
+
+# Queries over a person's scope compiled once a process for each set of roles: {(name, roles): Compiled}.
+_compiled: dict = {}
+
+
+def compiled_for(user: User, name: str, build: Callable) -> Compiled:
+    """`build(person, **values)`'s queryset (a query over a person's scope, as `built_for`
+    builds one) compiled once a process for each set of roles (portal.compiled), to run with
+    `person=user.pk` and the values. `person` is a stand-in with the key and roles only: the
+    rule `built_for` relies on (a scope is SQL over the person's key, given their roles) is
+    what makes one compiled query right for everyone with those roles. For a lookup on every
+    visit of a busy page (an activity by its public id), where Django building the scope's
+    query was most of the lookup."""
+    roles = user.role_names()
+    key = (name, roles)
+    compiled = _compiled.get(key)
+    if compiled is None:
+
+        def stood_in(*, person, **values):
+            someone = User(pk=person)
+            someone._role_cache = roles
+            return build(someone, **values)
+
+        # A manager's scope is everything, with no key in it.
+        compiled = _compiled[key] = Compiled(stood_in, may_ignore=("person",))
+    return compiled
 
 
 def natural_key(text: str) -> list:

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from .compiled import Compiled
 from .models import Activity, Participation, ParticipationStatus, Project, ProjectStatus, Role, User
 
 
@@ -41,3 +42,14 @@ def organisation_counts() -> dict:
             ),
         ]
     }
+
+
+# Read on every visit of the approval queue and the feedback owed list, so compiled once a
+# process (portal.compiled): building the query was most of asking it.
+_COORDINATED = Compiled(lambda *, person: Project.objects.coordinated_by(person).values_list("pk", "title"))
+
+
+def coordinated_projects(user: User) -> dict[int, str]:
+    """The projects the person coordinates (Project.objects.coordinated_by), {key: title} in
+    its order."""
+    return dict(_COORDINATED.rows(person=user.pk))

@@ -1,5 +1,6 @@
 from pathlib import Path
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
@@ -29,7 +30,7 @@ from .forms import (
 )
 from .models import OUTCOME_STATUSES, Activity, Participation, Project, Role
 from .pagination import compiled_page, numbered_page, page_bounds
-from .people import built_for
+from .people import compiled_for
 
 
 def admin_login(request):
@@ -41,10 +42,15 @@ def admin_login(request):
 @login_required
 def home(request):
     """One page, a section per role the person holds, each with the panels apps add."""
-    # Every figure the page shows, from the cache in one round trip (portal.figures.prefetch),
-    # and the panels' uncached rows from the database in another (portal.compiled.batch).
-    with figures.prefetch(_home_figures(request)), batch(_home_rows(request)):
+    # Every figure the page shows, the navigation's count too, from the cache in one round trip
+    # (portal.figures.prefetch), and the panels' uncached rows from the database in another
+    # (portal.compiled.batch).
+    with (
+        figures.prefetch([*_home_figures(request), *dashboard.nav_figures(request)]),
+        batch(_home_rows(request)),
+    ):
         sections = _home_sections(request)
+        dashboard.nav_counts(request)
     return render(request, "portal/home.html", {"sections": sections})
 
 
@@ -185,14 +191,28 @@ def project_edit(request, public_id):
 # --- Activities ------------------------------------------------------------------------------
 
 
+def _visible_activity(person, *, public_id):
+    return (
+        Activity.objects.visible_to(person)
+        .select_related("project", "coordinator")
+        .filter(public_id=public_id)
+    )
+
+
 def _get_activity(request, public_id) -> Activity:
     user = request.user
-    # Built once a process for the person (built_for): the scope's Q and joins were a third of
-    # finding the activity.
-    activities = built_for(
-        user, "activities", lambda: Activity.objects.visible_to(user).select_related("project", "coordinator")
-    )
-    return get_object_or_404(activities, public_id=public_id)
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        public_id = public_id if isinstance(public_id, UUID) else UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    # Compiled once a process for the person's roles (compiled_for): building the scope's
+    # query was most of finding the activity, on every visit of its page.
+    found = compiled_for(user, "activity", _visible_activity).rows(person=user.pk, public_id=public_id)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 @login_required
@@ -298,12 +318,17 @@ def _activity_page(request, activity, can_manage, add_form, status):
         csrf_input=csrf_input(request) if can_manage else "",
     )
     picker_scope = f"{figures.person(request.user)}:{activity.pk}"
-    # For those who manage it, the picker's figure and the panels' in one round trip to the
-    # cache (figures.prefetch); the panels show others no figure.
+    # For those who manage it, the picker's figure, the panels' and the navigation's count in
+    # one round trip to the cache (figures.prefetch); the panels show others no figure.
     wanted = []
     if can_manage:
-        wanted = [("portal:picker_many", picker_scope), *dashboard.figures_for(request, "activity", activity)]
+        wanted = [
+            ("portal:picker_many", picker_scope),
+            *dashboard.figures_for(request, "activity", activity),
+            *dashboard.nav_figures(request),
+        ]
     with figures.prefetch(wanted):
+        dashboard.nav_counts(request)
         contributor_options = None
         if can_manage:
             add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)

@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal import figures
+from portal.compiled import Compiled, batch
 from portal.dashboard import panels_for
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_refusal, mfa_this_session
-from portal.pagination import paginate
+from portal.pagination import PAGE_SIZE, page_bounds, paginate
 from portal.pdf import render_pdf
 
 from .. import forms, permissions, services
@@ -36,11 +37,28 @@ from ..models import (
     directory_count,
     offline_count,
     offline_count_figure,
+    offline_first_page,
     offline_visible_to,
 )
 from . import rows
 from ._common import _pending, _render
 from ._profile_forms import _bank_form_view, _payment_form_view, _profile_form_view
+
+
+def _listed():
+    """The directory's rows in its order: every page, compiled or not."""
+    return Contributor.objects.in_directory().order_by("user__name", "pk")
+
+
+# The directory's first page before a search (most visits), (contributors.models.
+# offline_first_page) the offline people's first page, and their rows for another page's keys:
+# compiled once a process and prepared once a connection (portal.compiled), where Django
+# building and compiling them cost more than PostgreSQL answering. Searches and the other
+# pages' keys go through the ORM.
+_FIRST_PAGE = Compiled(lambda: _listed().values_list(*rows.DIRECTORY_COLUMNS)[:PAGE_SIZE])
+_OFFLINE_ROWS = Compiled(
+    lambda *, keys: Contributor.objects.filter(pk__in=keys).values_list(*rows.OFFLINE_COLUMNS)
+)
 
 
 @login_required
@@ -50,35 +68,49 @@ def directory(request):
     if not permissions.can_search_directory(request.user):
         raise PermissionDenied
     form = forms.DirectorySearchForm(request.GET or None)
-    # The rows are values written out in Python (views/rows.py), not model instances through
-    # the template engine.
-    people = Contributor.objects.in_directory()
-    query = ""
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    # Each list's first page from its compiled query, both in one round trip; paginate then
+    # pages the rows fetched as it would have paged the queryset. Any other page, or a search,
+    # is a queryset built here.
+    first_pages = {}
+    if not query and page_bounds(request).get("bottom") == 0:
+        first_pages["people"] = (_FIRST_PAGE, {})
+    if page_bounds(request, "offline_page").get("bottom") == 0:
+        first_pages["offline"] = offline_first_page(request.user, rows.OFFLINE_COLUMNS)
     # Counted without the join to the people that the columns need (values() keeps it); before
     # a search, from the figure (directory_count).
     count_people = directory_count
-    if form.is_valid() and form.cleaned_data["q"]:
-        query = form.cleaned_data["q"]
-        people = count_people = people.search(query)
-    offline = offline_visible_to(request.user)
+    with batch(list(first_pages.values())):
+        # The rows are values written out in Python (views/rows.py), not model instances
+        # through the template engine.
+        if "people" in first_pages:
+            people = [dict(zip(rows.DIRECTORY_COLUMNS, row, strict=True)) for row in _FIRST_PAGE.rows()]
+        else:
+            people = _listed()
+            if query:
+                people = count_people = people.search(query)
+            people = people.values(*rows.DIRECTORY_COLUMNS)
+        if "offline" in first_pages:
+            compiled, values = first_pages["offline"]
+            offline = [dict(zip(rows.OFFLINE_COLUMNS, row, strict=True)) for row in compiled.rows(**values)]
+        else:
+            offline = offline_visible_to(request.user).values_list("profile", flat=True)
     # Both counts' figures in one round trip to the cache.
     with figures.prefetch([("people:directory", ""), offline_count_figure(request.user)]):
-        people, people_query = paginate(
-            request,
-            people.order_by("user__name", "pk").values(*rows.DIRECTORY_COLUMNS),
-            count_rows=count_people,
-        )
-        # The page's keys only, counted from the figure (offline_count): the first page checks
-        # the scope for the first 25 offline people it finds, not for all of them.
+        people, people_query = paginate(request, people, count_rows=count_people)
+        # Counted from the figure (offline_count): the first page checks the scope for the
+        # first 25 offline people it finds, not for all of them.
         offline, offline_query = paginate(
             request,
-            offline.values_list("profile", flat=True),
+            offline,
             param="offline_page",
             count_rows=lambda: offline_count(request.user),
         )
-    found = Contributor.objects.filter(pk__in=list(offline.object_list)).values(*rows.OFFLINE_COLUMNS)
-    by_key = {row["pk"]: row for row in found}
-    offline.object_list = [by_key[pk] for pk in offline.object_list if pk in by_key]
+    if "offline" not in first_pages:  # the page's keys, then their rows
+        keys = tuple(offline.object_list)
+        found = _OFFLINE_ROWS.rows(keys=keys) if keys else []
+        by_key = {row[0]: dict(zip(rows.OFFLINE_COLUMNS, row, strict=True)) for row in found}
+        offline.object_list = [by_key[pk] for pk in keys if pk in by_key]
     return render(
         request,
         "contributors/directory.html",

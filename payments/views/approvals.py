@@ -13,6 +13,7 @@ from portal.compiled import Compiled
 from portal.lookups import public_ids
 from portal.models import Project
 from portal.pagination import PAGE_SIZE
+from portal.selectors import coordinated_projects
 
 from .. import permissions, selectors, services
 from ..forms import QueueFilterForm
@@ -53,9 +54,8 @@ def _first_page(*, projects=None):
 _FIRST_PAGE = Compiled(_first_page)
 
 
-# The person's projects (Project.objects.managed_by), compiled likewise: every visit reads them.
+# Every project, for a manager (Project.objects.managed_by), compiled likewise: every visit reads them.
 _EVERY_PROJECT = Compiled(lambda: Project.objects.values_list("pk", "title"))
-_COORDINATED = Compiled(lambda *, person: Project.objects.coordinated_by(person).values_list("pk", "title"))
 
 
 def _managed_projects(user) -> dict[int, str]:
@@ -63,7 +63,7 @@ def _managed_projects(user) -> dict[int, str]:
     if user.is_manager:
         return dict(_EVERY_PROJECT.rows())
     if user.is_coordinator:
-        return dict(_COORDINATED.rows(person=user.pk))
+        return coordinated_projects(user)
     return {}
 
 

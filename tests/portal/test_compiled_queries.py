@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db.models import Count
 from django.utils import timezone
 
 from feedback import panels as feedback_panels
@@ -22,6 +23,7 @@ from tests.factories import (
     ContributorFactory,
     FeedbackOwedFactory,
     ParticipationFactory,
+    ProjectFactory,
 )
 
 
@@ -106,7 +108,9 @@ def test_the_home_queries_compiled_for_the_page_give_the_orms_rows(people):
 def test_a_query_it_cannot_reuse_is_refused(db):
     today = timezone.localdate()
     with pytest.raises(ValueError, match="values_list"):
-        Compiled(lambda *, person: User.objects.filter(pk=person)).rows(person=1)
+        Compiled(lambda *, person: User.objects.filter(pk=person).values("pk")).rows(person=1)
+    with pytest.raises(ValueError, match="plain queryset"):
+        Compiled(lambda *, person: User.objects.filter(pk=person).annotate(n=Count("groups"))).rows(person=1)
     with pytest.raises(ValueError, match="every value"):
         Compiled(lambda *, person, on: User.objects.filter(pk=person).values_list("pk")).rows(
             person=1, on=today
@@ -255,3 +259,93 @@ def test_the_queues_projects_are_the_projects_each_person_manages(
         assert approvals._managed_projects(person) == expected
         assert list(approvals._managed_projects(person)) == list(expected), person  # in the same order
     assert len(approvals._managed_projects(other_coordinator)) == 2
+
+
+def test_constants_written_in_mean_what_they_meant_to_the_orm(cara, olu, fatima):
+    """A constant written into the prepared statement (text with quotes, LIKE patterns with an
+    escaped %, a boolean, a JSON list's index) means what it meant to the ORM: the same rows;
+    only the values are the statement's parameters."""
+    from django.db import connection
+    from django.db.models import Q, Value
+
+    from contributors.models import Contributor
+
+    ContributorFactory(user=cara, skills="O'Brien's 100% method", access_needs=[])
+    ContributorFactory(user=olu, skills="other", access_needs=["bsl"])
+
+    def build(*, person):
+        return (
+            Contributor.objects.filter(
+                Q(user=person) | Q(registered_by=person) | Q(user__name__startswith="!%"),
+                Q(skills__contains="O'Brien's 100%") | Q(access_needs__0__isnull=False),
+            )
+            .annotate(shown=Value(True))
+            .order_by("pk")
+            .values_list("user", "shown")
+        )
+
+    compiled = Compiled(build)
+    for person in (cara, olu, fatima, cara):
+        assert compiled.rows(person=person.pk) == list(build(person=person.pk)), person
+    assert compiled.rows(person=cara.pk) == [(cara.pk, True)]
+    assert compiled.rows(person=olu.pk) == [(olu.pk, True)]
+    assert compiled.rows(person=fatima.pk) == []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT parameter_types::text[], statement FROM pg_prepared_statements"
+                " WHERE strpos(statement, %s) > 0",
+                ["O''Brien''s"],
+            )
+            ((types, statement),) = cursor.fetchall()
+        assert types == ["integer", "integer"]
+        assert all(literal in statement for literal in ("true AS", "-> 0)", "'%O''Brien''s 100"))
+
+
+def test_an_activity_is_found_by_its_public_id_in_each_persons_scope_as_the_orm_finds_it(
+    cara, olu, fatima, other_coordinator, morgan, project
+):
+    """The activity page's lookup (portal.views._get_activity: portal.people.compiled_for,
+    compiled once a process for each set of roles and run with the person's key): the same
+    activity, project and coordinator as the ORM's, loaded with it, for everyone whose scope
+    holds it, and nothing for anyone else, whoever asked first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.models import Activity, Project
+    from portal.people import compiled_for
+    from portal.views import _visible_activity
+    from tests.factories import UserFactory
+
+    helper = UserFactory(name="Hana Helper", coordinator=True)
+    project.coordinators.add(helper)
+    both = UserFactory(name="Bea Both", coordinator=True, contributor=True)
+    theirs = ActivityFactory(project=ProjectFactory(lead=other_coordinator), title="Not Fatima's")
+    ParticipationFactory(activity=theirs, contributor=both)
+    ours = ActivityFactory(project=project, title="Ours", description="<b>kept</b>")
+    ParticipationFactory(activity=ours, contributor=cara)
+    people = [morgan, olu, fatima, cara, other_coordinator, helper, both]
+    for order in (people, people[::-1]):
+        for person in order:
+            for activity in (ours, theirs):
+                orm = list(Activity.objects.visible_to(person).filter(public_id=activity.public_id))
+                found = compiled_for(person, "activity", _visible_activity).rows(
+                    person=person.pk, public_id=activity.public_id
+                )
+                assert [a.pk for a in found] == [a.pk for a in orm], (person, activity)
+                for a in found:
+                    with CaptureQueriesContext(connection) as queries:
+                        seen = (a.title, a.description, a.starts_at, a.project.title, a.coordinator.name)
+                    assert len(queries) == 0
+                    assert isinstance(a.project, Project)
+                    assert seen == (
+                        activity.title,
+                        activity.description,
+                        activity.starts_at,
+                        activity.project.title,
+                        activity.coordinator.name,
+                    )
+    assert [
+        bool(compiled_for(p, "activity", _visible_activity).rows(person=p.pk, public_id=theirs.public_id))
+        for p in (morgan, olu, fatima, cara, other_coordinator, helper, both)
+    ] == [True, False, False, False, True, False, True]

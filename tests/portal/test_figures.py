@@ -176,5 +176,37 @@ def test_every_home_panel_figure_is_prefetched(client, morgan, cara, fatima):
         client.get(reverse("portal:home"))  # worked out and cached
         with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
             client.get(reverse("portal:home"))
-        alone = [c.args[0] for c in get_many.call_args_list[1:]]
+        # The person's roles and permissions are one round trip of their own (User._read_access).
+        asked = [c.args[0] for c in get_many.call_args_list if not c.args[0][0].startswith("portal:roles:")]
+        alone = asked[1:]
         assert all("payments:waiting" in keys[1] for keys in alone), (person, alone)
+
+
+def test_the_activity_pages_figures_and_the_navigations_count_are_one_round_trip(client, fatima, project):
+    """The activity page prefetches the navigation's count (NavItem.figures) with its picker's
+    and panels' figures, and the count is still right after a claim waits for Fatima."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    activity = ActivityFactory(project=project, past=True)
+    url = reverse("portal:activity_detail", args=[activity.public_id])
+    client.force_login(fatima)
+    client.get(url)
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        client.get(url)
+    asked = [c.args[0] for c in get_many.call_args_list if not c.args[0][0].startswith("portal:roles:")]
+    assert len(asked) == 1
+    assert any("payments:waiting" in key for key in asked[0])
+    before = client.get(url).content.decode()
+    ClaimFactory(participation=ParticipationFactory(activity=activity, status="attended"), submitted=True)
+    after = client.get(url).content.decode()
+    assert ("Claims to check" in before, _nav_count(before), _nav_count(after)) == (True, 0, 1)
+
+
+def _nav_count(page: str) -> int:
+    """The number beside "Claims to check" in the navigation (0 when none is shown)."""
+    import re
+
+    found = re.search(r'Claims to check(?: <span class="portal-nav-count">(\d+))?', page)
+    return int(found.group(1) or 0)

@@ -76,3 +76,50 @@ def test_a_role_taken_away_counts_on_the_next_request(client, fatima, morgan):
     assert client.get(reverse("payments:claim_queue")).status_code == 200
     services.revoke_role(actor=morgan, user=fatima, role=Role.COORDINATOR)
     assert client.get(reverse("payments:claim_queue")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_staff_pages_roles_and_permissions_are_one_round_trip_to_the_cache(client, fatima, project):
+    """The roles, the permissions and their generation come in one get_many (User._read_access):
+    a page that checks a permission asked for the generation and then the permissions after the
+    roles, two round trips more."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from tests.factories import ActivityFactory
+
+    url = reverse("portal:activity_detail", args=[ActivityFactory(project=project).public_id])
+    client.force_login(fatima)
+    client.get(url)
+    with (
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        mock.patch.object(cache, "get_or_set", wraps=cache.get_or_set) as get_or_set,
+    ):
+        assert client.get(url).status_code == 200
+    about_access = [
+        sorted(k.split(":")[1] for k in c.args[0])
+        for c in get_many.call_args_list
+        if any(k.startswith(("portal:roles:", "portal:perms:")) for k in c.args[0])
+    ]
+    assert about_access == [["perms", "perms", "roles"]]
+    assert not get_or_set.called
+
+
+@pytest.mark.django_db
+def test_a_groups_permission_taken_away_counts_on_the_next_request(client, fatima, project):
+    """Permissions are kept with the generation they were read in: a group's permissions
+    changing starts a new one, and the next request reads them again."""
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.factories import ActivityFactory
+
+    url = reverse("portal:activity_edit", args=[ActivityFactory(project=project).public_id])
+    client.force_login(fatima)
+    assert client.get(url).status_code == 200
+    coordinators = Group.objects.get(name=Role.COORDINATOR)
+    kept = list(coordinators.permissions.all())
+    coordinators.permissions.remove(*Permission.objects.filter(codename="change_project"))
+    assert client.get(url).status_code == 403
+    coordinators.permissions.set(kept)
+    assert client.get(url).status_code == 200
