@@ -594,6 +594,9 @@ class AggregateRelease(models.Model):
     kind = models.CharField(max_length=40)  # what the ids are ids of
     key = models.CharField(max_length=300)  # which table: scope and period
     population = models.JSONField()  # sorted ids
+    # `portal.suppression.population_digest` of the ids: the same table asked again with the same
+    # people is found by this, without reading every earlier population.
+    digest = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     made_at = models.DateTimeField(default=timezone.now)
 

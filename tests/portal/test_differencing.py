@@ -4,6 +4,8 @@ nothing about them; change the period by a day to drop one person: nothing shown
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from contributors import selectors as contributor_selectors
@@ -11,7 +13,7 @@ from contributors.models import DiversityRecord, ParticipationDiversity
 from impact import reports
 from impact import selectors as impact_selectors
 from portal.models import AggregateRelease
-from portal.suppression import guard_population
+from portal.suppression import guard_population, population_digest
 from tests.factories import ActivityFactory, ParticipationFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -153,3 +155,48 @@ def test_two_close_tables_asked_for_at_once_are_not_both_shown(monkeypatch):
     shown = [name for name, guarded in results.items() if guarded.population is not None]
     assert len(shown) == 1, results
     assert AggregateRelease.objects.filter(kind="race").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_same_table_again_with_the_same_people_reads_no_earlier_population(django_assert_num_queries):
+    first = set(range(1, 21))
+    guard_population(kind="t", key="a", population=first, threshold=5)
+    # Many earlier tables of the kind, none of them needed to answer the same question again.
+    for key in "bcd":
+        guard_population(
+            kind="t", key=key, population=set(range(100 * ord(key), 100 * ord(key) + 20)), threshold=5
+        )
+    with django_assert_num_queries(1) as queries:
+        again = guard_population(kind="t", key="a", population=set(first), threshold=5)
+    assert again.population == first
+    assert again.held_since is None
+    assert "population" not in queries.captured_queries[0]["sql"]
+    assert AggregateRelease.objects.filter(kind="t").count() == 4
+    # The same people under another key, or other people under this one, still go the long way:
+    # the first is shown and recorded (it differs from "a" by nobody), the second is held.
+    assert guard_population(kind="t", key="e", population=set(first), threshold=5).population == first
+    assert AggregateRelease.objects.filter(kind="t", key="e").count() == 1
+    held = guard_population(kind="t", key="a", population=first | {99}, threshold=5)
+    assert held.population == first
+    assert held.held_since is not None
+
+
+@pytest.mark.django_db
+def test_a_table_recorded_before_digests_is_found_by_its_people():
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    fill = next(
+        op.code
+        for (app, _), migration in loader.disk_migrations.items()
+        if app == "portal"
+        for op in migration.operations
+        if getattr(getattr(op, "code", None), "__name__", "") == "fill_digests"
+    )
+    release = AggregateRelease.objects.create(
+        kind="t", key="a", population=list(range(1, 21)), digest="", size=20
+    )
+    fill(apps, None)
+    release.refresh_from_db()
+    assert release.digest == population_digest(set(range(1, 21)))
+    assert guard_population(kind="t", key="a", population=set(range(1, 21)), threshold=5).population
+    assert AggregateRelease.objects.filter(kind="t").count() == 1
+    assert population_digest({3, 1, 2}) == population_digest([1, 2, 3]) != population_digest([1, 2, 4])
