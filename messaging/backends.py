@@ -61,6 +61,27 @@ def _send(method: str, **data) -> str:
     return str(response["id"])
 
 
+def already_sent(reference: str) -> str:
+    """The id of a notification Notify already accepted with this reference (a delivery's public
+    id), or "": asked before sending a delivery again, because a worker that stopped after Notify
+    accepted it but before marking it sent would otherwise send it twice. Notify answering with an
+    error it may not tomorrow (429, 5xx) is a temporary failure: nothing is sent until it answers."""
+    from notifications_python_client.errors import APIError
+
+    try:
+        found = _client().get_all_notifications(reference=reference).get("notifications") or []
+    except APIError as error:
+        if error.status_code == 429 or error.status_code >= 500:
+            raise TemporaryFailure(_explain(error)) from error
+        return ""  # not asked: send, as before (at least once rather than never)
+    accepted = [n for n in found if n.get("reference") == reference and not _failed(n.get("status", ""))]
+    return str(accepted[0]["id"]) if accepted else ""
+
+
+def _failed(status: str) -> bool:
+    return status.endswith("failure") or status == "validation-failed"
+
+
 def send_text(*, phone: str, body: str, reference: str) -> str:
     return _send(
         "send_sms_notification",

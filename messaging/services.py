@@ -186,10 +186,23 @@ def letter_text(delivery: Delivery) -> str:
     )
 
 
+def _via_notify(delivery: Delivery) -> bool:
+    channel = delivery.channel
+    return (
+        (channel == Channel.EMAIL and backends.email_via_notify())
+        or (channel == Channel.TEXT and backends.can_send_texts())
+        or (channel == Channel.POST and backends.letters_via_notify())
+    )
+
+
 def _send_by_channel(delivery: Delivery) -> str:
     """Send one delivery; return the provider's id (blank when there is none)."""
     message, person = delivery.message, delivery.recipient
     reference = str(delivery.public_id)
+    # Tried before (a temporary failure, or a worker that stopped part way): Notify may already
+    # have it, under its reference. Then it is marked sent, not sent again.
+    if delivery.attempts > 1 and _via_notify(delivery) and (provider_id := backends.already_sent(reference)):
+        return provider_id
     if delivery.channel == Channel.EMAIL:
         link = _portal_link(delivery)
         if backends.email_via_notify():

@@ -3,6 +3,7 @@
 POST /v2/notifications/{sms,email,letter} checks the client's JWT (signed with the API key's
 secret, issued by the service id), records the request and answers 201 with an id, unless a
 script for that phone number, email or first address line says otherwise (429, 400...).
+GET /v2/notifications?reference=... lists the accepted notifications with that reference.
 """
 
 import json
@@ -37,6 +38,7 @@ class NotifyStub:
         self.requests: list[dict] = []  # every request that reached us, answered or not
         self.sent: list[dict] = []  # the notifications Notify accepted
         self.script: dict[str, list[tuple[int, dict]]] = {}
+        self.lookups: list[str | None] = []  # the references asked for by GET /v2/notifications
         self._lock = threading.Lock()
         stub = self
 
@@ -70,6 +72,33 @@ class NotifyStub:
                         stub.sent.append(record)
                         answer = {"id": record["id"], "reference": body.get("reference"), "content": {}}
                 self._answer(status, answer)
+
+            def do_GET(self):
+                # GET /v2/notifications?reference=...: the notifications accepted with it.
+                from urllib.parse import parse_qs, urlsplit
+
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                try:
+                    assert jwt.decode(token, SECRET, algorithms=["HS256"])["iss"] == SERVICE_ID
+                except Exception:
+                    return self._answer(403, {"status_code": 403, "errors": [{"error": "AuthError"}]})
+                parts = urlsplit(self.path)
+                if parts.path != "/v2/notifications":
+                    return self._answer(404, {"status_code": 404, "errors": [{"error": "NotFound"}]})
+                reference = parse_qs(parts.query).get("reference", [None])[0]
+                with stub._lock:
+                    stub.lookups.append(reference)
+                    found = [
+                        {
+                            "id": r["id"],
+                            "reference": r.get("reference"),
+                            "type": r["kind"],
+                            "status": "created",
+                        }
+                        for r in stub.sent
+                        if reference is None or r.get("reference") == reference
+                    ]
+                self._answer(200, {"notifications": found, "links": {"current": self.path}})
 
             def _answer(self, status, payload):
                 data = json.dumps(payload).encode()

@@ -527,6 +527,42 @@ def test_a_delivery_left_sending_by_a_stopped_worker_is_sent_by_the_sweep(
     assert AuditEvent.objects.filter(action="message.deliveries_swept").count() == 1
 
 
+def test_a_delivery_notify_took_before_its_worker_stopped_is_not_sent_again(
+    people_ready, activity, fatima, notify
+):
+    """The worker handed the text to Notify and stopped before marking it sent. The sweep tries
+    again; Notify has one under the delivery's reference, so it is marked sent with that
+    notification's id and the person gets one text, not two."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from messaging import backends
+
+    message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    accepted = backends.send_text(
+        phone=TEXT_PHONE, body="The meeting has moved", reference=str(text.public_id)
+    )
+    Delivery.objects.filter(pk=text.pk).update(
+        status=DeliveryStatus.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(minutes=20)
+    )
+    Delivery.objects.exclude(pk=text.pk).update(status=DeliveryStatus.SENT)
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=20))
+    services.sweep_deliveries()
+    text.refresh_from_db()
+    assert (text.status, text.provider_id, text.attempts) == (DeliveryStatus.SENT, accepted, 2)
+    assert len(notify.texts_to(TEXT_PHONE)) == 1
+    assert notify.lookups == [str(text.public_id)]
+
+
+def test_a_first_try_does_not_ask_notify_first(people_ready, activity, fatima, notify):
+    message = send(fatima, activity)
+    text = Delivery.objects.get(message=message, channel=Channel.TEXT)
+    assert services.deliver(delivery_id=text.pk) == "sent"
+    assert (len(notify.texts_to(TEXT_PHONE)), notify.lookups) == (1, [])
+
+
 def test_a_delivery_that_keeps_stopping_goes_to_the_coordinators_not_round_again(
     people_ready, activity, fatima, notify
 ):
