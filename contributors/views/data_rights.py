@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.confirm import confirm_first
 from portal.errors import PortalError, show_error
 from portal.mfa import mfa_this_session
+from portal.pagination import paginate
 from portal.rows import addresses
 
 from .. import forms, permissions, services
@@ -103,12 +104,24 @@ def erasure_list(request):
     if not permissions.can_view_erasure_requests(request.user):
         raise PermissionDenied
     requests = ErasureRequest.objects.select_related("user", "decided_by")
+    # Both lists page (the decided one had stopped at 50, with no way to the older ones): the
+    # oldest request waiting first, the newest decision first.
+    waiting, waiting_query = paginate(
+        request, requests.filter(status=ErasureStatus.REQUESTED).order_by("created_at", "pk")
+    )
+    decided, decided_query = paginate(
+        request,
+        requests.exclude(status=ErasureStatus.REQUESTED).order_by("-decided_at", "-pk"),
+        param="decided_page",
+    )
     return render(
         request,
         "contributors/erasure_list.html",
         {
-            "waiting": requests.filter(status=ErasureStatus.REQUESTED),
-            "decided": requests.exclude(status=ErasureStatus.REQUESTED)[:50],
+            "waiting": waiting,
+            "waiting_query": waiting_query,
+            "decided": decided,
+            "decided_query": decided_query,
             "form": forms.ErasureDecisionForm(),
         },
     )

@@ -181,3 +181,45 @@ def test_a_role_given_shows_on_your_data_and_in_the_download_at_once(client, car
         "Contributor",
         "Coordinator",
     ]
+
+
+def test_the_erasure_requests_page_pages_both_lists(client, morgan):
+    """The decided list had stopped at 50 with no way to older decisions: both lists now page,
+    the oldest request waiting first and the newest decision first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contributors.models import ErasureRequest, ErasureStatus
+    from tests.factories import UserFactory
+    from tests.mfa import pass_mfa
+
+    now = timezone.now()
+    for n in range(60):
+        ErasureRequest.objects.create(
+            user=UserFactory(name=f"Decided {n:02d}", contributor=True),
+            status=ErasureStatus.REFUSED,
+            decided_by=morgan,
+            decided_at=now - timedelta(days=n),
+        )
+    for n in range(27):
+        request = ErasureRequest.objects.create(user=UserFactory(name=f"Waiting {n:02d}", contributor=True))
+        ErasureRequest.objects.filter(pk=request.pk).update(created_at=now - timedelta(days=100 - n))
+    client.force_login(morgan)
+    pass_mfa(client, morgan)
+    url = reverse("contributors:erasure_list")
+    first = client.get(url).content.decode()
+    assert ("Waiting 00" in first, "Waiting 25" in first, "Decided 00:" in first, "Decided 25:" in first) == (
+        True,
+        False,
+        True,
+        False,
+    )
+    last = client.get(url, {"page": 2, "decided_page": 3}).content.decode()
+    assert ("Waiting 26" in last, "Waiting 00" in last, "Decided 59:" in last, "Decided 49:" in last) == (
+        True,
+        False,
+        True,
+        False,
+    )
+    assert "decided_page=3" in client.get(url, {"decided_page": 2}).content.decode()
