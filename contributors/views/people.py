@@ -360,7 +360,9 @@ def contact_tasks(request):
             "pending": pending,
             "query": query,
             "letters_due": tasks.filter(done_at__isnull=True, channel=ContactChannel.POST).count(),
-            "done": tasks.filter(done_at__isnull=False)[:20],
+            # The newest twenty ("Done recently"): the model's order, by when each was done,
+            # gave the oldest.
+            "done": tasks.filter(done_at__isnull=False).order_by("-done_at", "-pk")[:20],
         },
     )
 

@@ -454,3 +454,27 @@ def test_the_offline_scope_is_the_whole_scope_narrowed_to_offline_people_whateve
     taking_part.erased_at = by_role.erased_at = timezone.now()
     Contributor.objects.bulk_update([taking_part, by_role], ["erased_at"])
     assert list(offline_keys_visible_to(sam)) == [by_interest.pk]
+
+
+def test_done_recently_is_the_newest_twenty_done(client, world):
+    """The model orders tasks by when each was done, oldest first: "Done recently" showed the
+    first twenty ever done, so a letter posted today never appeared there."""
+    now = timezone.now()
+    for n in range(25):
+        ContactTask.objects.create(
+            contributor=world["erin"],
+            channel="post",
+            subject=f"Letter {n:02d}",
+            body="",
+            done_at=now - timedelta(days=n),
+        )
+    client.force_login(world["sam"])
+    page = client.get(reverse("contributors:contact_tasks")).content.decode()
+    done = page.split("Done recently", 1)[1]
+    assert ("Letter 00" in done, "Letter 19" in done, "Letter 20" in done, "Letter 24" in done) == (
+        True,
+        True,
+        False,
+        False,
+    )
+    assert done.index("Letter 00") < done.index("Letter 19")
