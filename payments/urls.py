@@ -30,6 +30,7 @@ urlpatterns = [
     path("receipts/<uuid:line_id>/", claims.receipt, name="receipt"),
     path("paying/", paying.payment_list, name="payment_list"),
     path("paying/mark-paid/", paying.claims_pay, name="claims_pay"),
+    path("paying/runs/", paying.batch_list, name="batch_list"),
     path("paying/<uuid:public_id>/export.csv", paying.batch_export, name="batch_export"),
     path("rate-cards/", rate_cards.ratecard_list, name="ratecard_list"),
     path("rate-cards/new/", rate_cards.ratecard_create, name="ratecard_create"),

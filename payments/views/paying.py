@@ -18,7 +18,7 @@ from portal.lookups import public_ids
 from portal.mfa import mfa_this_session
 from portal.models import display_name
 from portal.money import ZERO
-from portal.pagination import PAGE_SIZE
+from portal.pagination import PAGE_SIZE, paginate
 
 from .. import permissions, selectors, services
 from ..forms import PayForm
@@ -84,12 +84,18 @@ def _listed(*, today):
 _FIRST_PAGE = compiled.Compiled(lambda *, today: _listed(today=today)[:PAGE_SIZE])
 # The newest payment runs, compiled likewise and fetched with the first page in one round trip.
 _BATCH_COLUMNS = ("public_id", "paid_on", "reference", "method", *selectors.person_columns("created_by"))
-_BATCHES = compiled.Compiled(lambda: PaymentBatch.objects.values_list(*_BATCH_COLUMNS)[:20])
+# One more than the page shows, to know whether to link to every run (batch_list).
+NEWEST_BATCHES = 20
+_BATCHES = compiled.Compiled(lambda: PaymentBatch.objects.values_list(*_BATCH_COLUMNS)[: NEWEST_BATCHES + 1])
 _METHODS = dict(PaymentMethod.choices)
 
 
-def _batch_rows() -> list[dict]:
-    rows = [dict(zip(_BATCH_COLUMNS, row, strict=True)) for row in _BATCHES.rows()]
+def _batch_rows(found=None) -> list[dict]:
+    """Payment runs as the list shows them: the newest (compiled), or `found` (rows of
+    _BATCH_COLUMNS)."""
+    rows = [
+        dict(zip(_BATCH_COLUMNS, row, strict=True)) for row in (_BATCHES.rows() if found is None else found)
+    ]
     for row in rows:
         row["method_label"] = _METHODS.get(row["method"], row["method"])
         row["created_by"] = display_name(
@@ -123,6 +129,8 @@ def payment_list(request):
         else:
             found = _listed(today=today)[bottom : min(bottom + PAGE_SIZE, page.paginator.count)]
         batches = _batch_rows()
+    more_batches = len(batches) > NEWEST_BATCHES
+    batches = batches[:NEWEST_BATCHES]
     select_all = request.GET.get("select") == "all"
     rows = selectors.listed(dict(zip(_ROW, row, strict=True)) for row in found)
     for c in rows:
@@ -140,6 +148,7 @@ def payment_list(request):
             "zero_claims": counts["zero"],
             "later_claims": counts["later"],
             "batches": batches,
+            "more_batches": more_batches,
             # Other things paid from this page's role (a partner organisation's invoices).
             "paying_links": dashboard.links_for(user, "paying"),
             # The organisation's figures, the same for every manager: cached (portal.figures).
@@ -147,6 +156,17 @@ def payment_list(request):
             "spend": figures["spend"],
         },
     )
+
+
+@login_required
+def batch_list(request):
+    """Every payment run, newest first, a page at a time, each with its finance export: the
+    paying page shows the newest twenty."""
+    if not permissions.can_pay_claims(request.user):
+        raise PermissionDenied
+    page, query = paginate(request, PaymentBatch.objects.values_list(*_BATCH_COLUMNS))
+    page.object_list = _batch_rows(page.object_list)
+    return render(request, "payments/batch_list.html", {"page": page, "query": query})
 
 
 @login_required

@@ -149,6 +149,7 @@ CASES = [
         kwargs=lambda w: {"line_id": w["expense"].public_id},
     ),
     Case("payments:payment_list", expect(**MANAGER_ONLY)),
+    Case("payments:batch_list", expect(**MANAGER_ONLY)),
     Case(
         "payments:claims_pay",
         method="post",

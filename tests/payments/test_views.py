@@ -311,3 +311,37 @@ def test_your_claims_page_offers_what_is_left_to_claim_at_once(client, cara, par
     page = client.get(url).content.decode()
     assert "Start a claim" in page
     assert title in page
+
+
+def test_every_payment_run_is_reachable_a_page_at_a_time(client, morgan):
+    """The paying page lists the newest twenty runs; with more, it links to the runs page, which
+    pages every run, newest first, each with its finance export."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from payments.models import PaymentBatch
+
+    today = timezone.localdate()
+    for n in range(20):
+        PaymentBatch.objects.create(
+            paid_on=today - timedelta(days=n),
+            reference=f"RUN-{n:02d}",
+            method="bank_transfer",
+            created_by=morgan,
+        )
+    client.force_login(morgan)
+    paying = client.get(reverse("payments:payment_list")).content.decode()
+    assert ("RUN-19" in paying, "See every payment run" in paying) == (True, False)
+    for n in range(20, 60):
+        PaymentBatch.objects.create(
+            paid_on=today - timedelta(days=n), reference=f"RUN-{n:02d}", method="vouchers", created_by=morgan
+        )
+    paying = client.get(reverse("payments:payment_list")).content.decode()
+    assert ("RUN-19" in paying, "RUN-20" in paying, "See every payment run" in paying) == (True, False, True)
+    runs = reverse("payments:batch_list")
+    first, last = client.get(runs).content.decode(), client.get(runs, {"page": 3}).content.decode()
+    assert ("RUN-00" in first, "RUN-24" in first, "RUN-25" in first) == (True, True, False)
+    assert ("RUN-59" in last, "RUN-49" in last, "Page 3 of 3" in last) == (True, False, True)
+    oldest = PaymentBatch.objects.get(reference="RUN-59")
+    assert reverse("payments:batch_export", args=[oldest.public_id]) in last
