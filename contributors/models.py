@@ -769,6 +769,9 @@ class ErasureRequest(TimeStampedModel):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
+    # What the erasure could not blank itself, for the manager to check by hand (files others
+    # uploaded that may name the person): [{"label", "url"}], from each app's person_erased.
+    to_check = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

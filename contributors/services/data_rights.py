@@ -49,7 +49,8 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
     request.decided_by, request.decided_at, request.decision_note = actor, timezone.now(), note
     request.save()
     if confirm:
-        anonymise_person(user=request.user)
+        request.to_check = anonymise_person(user=request.user)
+        request.save(update_fields=["to_check"])
     record_audit(actor=actor, action="erasure.confirmed" if confirm else "erasure.refused", target=request)
     ctx = {"confirm": confirm, "note": note, "name": name}
 
@@ -66,9 +67,11 @@ def decide_erasure(*, actor: User, request: ErasureRequest, confirm: bool, note:
     return request
 
 
-def anonymise_person(*, user: User) -> None:
+def anonymise_person(*, user: User) -> list[dict]:
     """Blank everything that identifies the person; keep participations, roles and (in other
-    apps) payment records, which now point at "Erased contributor".
+    apps) payment records, which now point at "Erased contributor". Returns what the apps could
+    not blank themselves, for a person to check by hand ([{"label", "url"}]: person_erased's
+    answers, such as impact's evidence files).
 
     Their participation diversity snapshots are blanked (has_answers=False), not deleted: an
     erased person's special category data should not outlive them, and keeping the empty row
@@ -79,8 +82,10 @@ def anonymise_person(*, user: User) -> None:
     identifiers += list(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
     if contributor is not None:
         identifiers += [contributor.phone, contributor.postcode, *contributor.address.splitlines()]
-    # Each app blanks what the person wrote or uploaded there (payments, feedback, impact).
-    person_erased.send(sender=User, user=user)
+    # Each app blanks what the person wrote or uploaded there (payments, feedback, impact), and
+    # may answer with what it cannot (files others uploaded).
+    answers = person_erased.send(sender=User, user=user)
+    to_check = [item for _, found in answers if isinstance(found, list) for item in found]
     ErasureRequest.objects.filter(user=user).update(reason="", decision_note="")
     DiversityRecord.objects.filter(user=user).delete()
     BenefitAnswer.objects.filter(user=user).delete()
@@ -119,3 +124,4 @@ def anonymise_person(*, user: User) -> None:
     user.save()
     # Last: wherever anyone else typed their name or contacts (audit rows, notes, certificates).
     forget_identifiers(identifiers=identifiers)
+    return to_check

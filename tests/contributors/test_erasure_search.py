@@ -98,3 +98,42 @@ def test_after_erasure_no_trace_of_the_person_is_left(
     assert str(claim.contributor) == "Erased contributor"
     assert CubeCheckIn.objects.get(contributor=cara).voice == 5
     assert ErasureRequest.objects.get(pk=erasure.pk).status == "done"
+
+
+def test_evidence_files_that_may_name_the_person_are_left_for_the_manager_to_check(
+    client, cara, olu, fatima, morgan, project, django_capture_on_commit_callbacks
+):
+    """The portal blanks text, but cannot read a file someone uploaded. The evidence files of
+    entries naming the person, or about an activity they took part in, are listed on the
+    decided request for the manager to check by hand; others' are not, nor entries without a
+    file. The list names no one (an entry's title may hold the person's name)."""
+    from django.urls import reverse
+
+    from tests.mfa import pass_mfa
+
+    def evidence(**kwargs):
+        entry = ImpactEntryFactory(project=project, created_by=fatima, title=f"What {NAME} changed", **kwargs)
+        entry.evidence_file.save("minutes.png", SimpleUploadedFile("minutes.png", PNG))
+        return entry
+
+    took_part = ParticipationFactory(contributor=cara, activity__project=project, status="attended")
+    named = evidence()
+    named.people.create(contributor=cara)
+    about = evidence()
+    about.activities.add(took_part.activity)
+    olus = evidence()
+    olus.people.create(contributor=olu)
+    ImpactEntryFactory(project=project, created_by=fatima).people.create(contributor=cara)  # no file
+    erasure = services.request_erasure(user=cara)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_erasure(actor=morgan, request=erasure, confirm=True)
+    erasure.refresh_from_db()
+    urls = [reverse("impact:entry_detail", args=[e.public_id]) for e in (named, about)]
+    assert sorted(item["url"] for item in erasure.to_check) == sorted(urls)
+    assert not [item for item in erasure.to_check if NAME in item["label"] or "Cara" in item["label"]]
+    client.force_login(morgan)
+    pass_mfa(client, morgan)
+    page = client.get(reverse("contributors:erasure_list")).content.decode()
+    assert "Check by hand" in page
+    assert all(f'href="{url}"' in page for url in urls)
+    assert reverse("impact:entry_detail", args=[olus.public_id]) not in page
