@@ -13,7 +13,7 @@ from portal.downloads import csv_download, pdf_response
 from portal.errors import PortalError, show_error
 from portal.lookups import get_by_public_id_or_404, public_ids
 from portal.models import Project
-from portal.pagination import PAGE_SIZE
+from portal.pagination import PAGE_SIZE, paginate
 from portal.pdf import render_pdf
 
 from . import permissions, selectors, services
@@ -374,14 +374,26 @@ def paying(request):
                 f"Run {run.reference}: {len(chosen)} invoice{'s' if len(chosen) != 1 else ''} marked paid.",
             )
             return redirect("partners:paying")
-    runs = PartnerPayRun.objects.select_related("created_by").annotate(total=Sum("invoices__amount"))
+    # Both lists page, each keeping the other's page in its links: the runs had stopped at the
+    # newest twenty, so older runs' finance exports could not be reached.
+    page, query = paginate(request, approved.order_by("decided_at", "pk"))
+    runs, runs_query = paginate(
+        request,
+        # Ordered here: a model's own ordering is dropped from a query that groups (the total).
+        PartnerPayRun.objects.select_related("created_by")
+        .annotate(total=Sum("invoices__amount"))
+        .order_by("-paid_on", "-pk"),
+        param="runs_page",
+    )
     return render(
         request,
         "partners/paying.html",
         {
-            "page": _page(request, approved.order_by("decided_at", "pk")),
+            "page": page,
+            "query": query,
             "form": form,
-            "runs": runs[:20],
+            "runs": runs,
+            "runs_query": runs_query,
             "can_export": permissions.can_export_finance(request.user),
         },
         status=400 if form.errors else 200,

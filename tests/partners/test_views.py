@@ -93,3 +93,25 @@ def test_the_paying_page_for_claims_leads_to_partners_invoices(client, morgan):
     client.force_login(morgan)
     response = client.get(reverse("payments:payment_list"))
     assert reverse("partners:paying") in response.content.decode()
+
+
+def test_every_organisations_payment_run_is_reachable_a_page_at_a_time(client, morgan):
+    """The runs had stopped at the newest twenty, so older runs' finance exports could not be
+    reached: they page now, newest first."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partners.models import PartnerPayRun
+
+    today = timezone.localdate()
+    for n in range(30):
+        PartnerPayRun.objects.create(
+            paid_on=today - timedelta(days=n), reference=f"ORG-{n:02d}", created_by=morgan
+        )
+    client.force_login(morgan)
+    url = reverse("partners:paying")
+    first, second = client.get(url).content.decode(), client.get(url, {"runs_page": 2}).content.decode()
+    assert ("ORG-00" in first, "ORG-24" in first, "ORG-25" in first) == (True, True, False)
+    assert ("ORG-29" in second, "ORG-24" in second) == (True, False)
+    assert "runs_page=2" in first
