@@ -123,22 +123,21 @@ def panels_for(request, role: str, obj=None) -> list[dict]:
 def figures_for(request, role: str, obj=None) -> list[tuple[str, object]]:
     """The figures the panels for one of the person's roles (or a page) will ask for
     (Panel.figures)."""
-    return [
-        pair
-        for panel in PANELS
-        if panel.role == role and panel.figures
-        for pair in (panel.figures(request, obj) if obj is not None else panel.figures(request))
-    ]
+    return _named_by_panels(request, role, obj, "figures")
 
 
 def rows_for(request, role: str, obj=None) -> list[tuple[object, dict]]:
     """The compiled queries the panels for one of the person's roles (or a page) will run
     (Panel.rows)."""
+    return _named_by_panels(request, role, obj, "rows")
+
+
+def _named_by_panels(request, role: str, obj, attribute: str) -> list:
     return [
-        query
+        item
         for panel in PANELS
-        if panel.role == role and panel.rows
-        for query in (panel.rows(request, obj) if obj is not None else panel.rows(request))
+        if panel.role == role and (named := getattr(panel, attribute))
+        for item in (named(request, obj) if obj is not None else named(request))
     ]
 
 
