@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,13 +21,20 @@ def _owed(activity, due_in_days, given_days_after_activity=None, usefulness=None
     )
 
 
+def _days_ago_at_noon(days: int):
+    """Local noon that many days ago: days to feedback are counted between local dates, so an
+    activity at 23:30 UTC before the clocks went back was on the next day in London, and a test
+    run late in the evening counted one day fewer than the timedelta it was built with."""
+    return timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=days), time(12)))
+
+
 @pytest.fixture
 def activity(project):
-    return ActivityFactory(project=project, starts_at=timezone.now() - timedelta(days=40))
+    return ActivityFactory(project=project, starts_at=_days_ago_at_noon(40))
 
 
 def test_compliance_counts_on_time_late_overdue_and_still_due(project, activity):
-    recent = ActivityFactory(project=project, starts_at=timezone.now() - timedelta(days=2))
+    recent = ActivityFactory(project=project, starts_at=_days_ago_at_noon(2))
     _owed(activity, 28, given_days_after_activity=10, usefulness=5)
     _owed(activity, 28, given_days_after_activity=20, usefulness=2)
     _owed(activity, 28, given_days_after_activity=35)
