@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from contributors.selectors import wants_large_print
-from portal import dashboard, figures
+from portal import dashboard
 from portal.downloads import pdf_response
 from portal.errors import PortalError, show_error
 from portal.models import Activity, Participation
@@ -54,9 +54,8 @@ def owed_list(request):
     today = timezone.localdate()
     # One small row per activity, from the organisation's figure (selectors.owed_activity_rows),
     # fetched with the navigation's count in one round trip to the cache.
-    with figures.prefetch([("feedback:owed_everywhere", ""), *dashboard.nav_figures(request)]):
+    with dashboard.page_figures(request, [("feedback:owed_everywhere", "")]):
         page, query = paginate(request, selectors.owed_activity_rows(request.user))
-        dashboard.nav_counts(request)
     rows = selectors.owed_rows(page, today=today)
     return render(
         request,

@@ -5,6 +5,7 @@ what to show for the roles the person holds.
 """
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -38,7 +39,7 @@ class NavItem:
     # (request) -> int: a number shown beside the link, such as claims waiting for you.
     count: Callable | None = None
     # (request) -> [(name, scope)]: the portal.figures `count` asks for, so that a page can
-    # fetch them with its own in one round trip (nav_figures, nav_counts).
+    # fetch them with its own in one round trip (page_figures).
     figures: Callable | None = None
 
 
@@ -151,15 +152,22 @@ def _nav_items(user) -> list[NavItem]:
     return items
 
 
-def nav_figures(request) -> list[tuple[str, object]]:
-    """The figures the navigation's counts will ask for (NavItem.figures), for a page to
-    prefetch with its own; then `nav_counts` inside the prefetch."""
-    return [pair for item in _nav_items(request.user) if item.figures for pair in item.figures(request)]
+@contextmanager
+def page_figures(request, wanted: list[tuple[str, object]]):
+    """Within the block, the page's figures (`wanted`, (name, scope) pairs) and the ones the
+    navigation's counts ask for (NavItem.figures) come from one round trip to the cache
+    (portal.figures.prefetch); the counts are worked out in it, before the navigation is drawn."""
+    from . import figures
+
+    navigation = [pair for item in _nav_items(request.user) if item.figures for pair in item.figures(request)]
+    with figures.prefetch([*wanted, *navigation]):
+        nav_counts(request)
+        yield
 
 
 def nav_counts(request) -> dict[str, int]:
-    """The navigation's counts, worked out once a request (a page may ask inside its prefetch
-    of figures, before the navigation is drawn)."""
+    """The navigation's counts, worked out once a request (page_figures works them out inside
+    its prefetch)."""
     if not hasattr(request, "_portal_nav_counts"):
         request._portal_nav_counts = {
             item.url_name: item.count(request) for item in _nav_items(request.user) if item.count

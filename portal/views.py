@@ -45,12 +45,8 @@ def home(request):
     # Every figure the page shows, the navigation's count too, from the cache in one round trip
     # (portal.figures.prefetch), and the panels' uncached rows from the database in another
     # (portal.compiled.batch).
-    with (
-        figures.prefetch([*_home_figures(request), *dashboard.nav_figures(request)]),
-        batch(_home_rows(request)),
-    ):
+    with dashboard.page_figures(request, _home_figures(request)), batch(_home_rows(request)):
         sections = _home_sections(request)
-        dashboard.nav_counts(request)
     return render(request, "portal/home.html", {"sections": sections})
 
 
@@ -322,13 +318,8 @@ def _activity_page(request, activity, can_manage, add_form, status):
     # one round trip to the cache (figures.prefetch); the panels show others no figure.
     wanted = []
     if can_manage:
-        wanted = [
-            ("portal:picker_many", picker_scope),
-            *dashboard.figures_for(request, "activity", activity),
-            *dashboard.nav_figures(request),
-        ]
-    with figures.prefetch(wanted):
-        dashboard.nav_counts(request)
+        wanted = [("portal:picker_many", picker_scope), *dashboard.figures_for(request, "activity", activity)]
+    with dashboard.page_figures(request, wanted):
         contributor_options = None
         if can_manage:
             add_form = add_form or AddParticipantForm(activity=activity, user=request.user, find=find)

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from portal import figures as kept_figures
+from portal import dashboard
 from portal.compiled import Compiled
 from portal.lookups import public_ids
 from portal.models import Project
@@ -18,7 +18,6 @@ from portal.selectors import coordinated_projects
 from .. import permissions, selectors, services
 from ..forms import QueueFilterForm
 from ..models import Claim, ClaimStatus, awaiting_second_approval, committed_by_project, over_budget
-from ..panels import waiting_count, waiting_for
 from . import rows as row_markup
 
 # What a row of the queue shows and needs to decide whether it may be ticked: read as values
@@ -113,9 +112,8 @@ def claim_queue(request):
         # The count of the page links from each project's waiting claims (a figure, the same
         # for everyone) rather than a COUNT of this person's: 3-5 ms at 200,000 claims. Asked
         # with the navigation's count in one round trip to the cache.
-        with kept_figures.prefetch([("payments:queue", ""), waiting_for(request)]):
+        with dashboard.page_figures(request, [("payments:queue", "")]):
             figures = selectors.queue_figures()
-            waiting_count(request)
         waiting = figures["waiting"]
         scope = [project.pk] if project else (coordinated if coordinated is not None else waiting)
         paginator = Paginator((), PAGE_SIZE)

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal import compiled, dashboard
-from portal import figures as kept_figures
 from portal.downloads import csv_download
 from portal.errors import PortalError, show_error
 from portal.lookups import public_ids
@@ -23,7 +22,6 @@ from portal.pagination import PAGE_SIZE, paginate
 from .. import permissions, selectors, services
 from ..forms import PayForm
 from ..models import Claim, ClaimStatus, PaymentBatch, PaymentChoice, PaymentMethod
-from ..panels import waiting_count, waiting_for
 from . import rows as row_markup
 
 
@@ -113,9 +111,8 @@ def payment_list(request):
         raise PermissionDenied
     today = timezone.localdate()
     # The page's figures and the navigation's count in one round trip to the cache.
-    with kept_figures.prefetch([("payments:paying_page", today.isoformat()), waiting_for(request)]):
+    with dashboard.page_figures(request, [("payments:paying_page", today.isoformat())]):
         figures = selectors.paying_page_figures(today)
-        waiting_count(request)
     counts = figures["counts"]
     page = _CountedPages((), PAGE_SIZE, count=counts["payable"]).get_page(request.GET.get("page"))
     # The rows as Paginator.page would slice them, the first page (most visits) compiled.
