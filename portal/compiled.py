@@ -17,7 +17,6 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from uuid import UUID
 
 
@@ -229,7 +228,7 @@ def _prepare(connection, sql: str, params: list) -> str:
     the transaction it was made in.
 
     The query's constants are written in already (`_constants_written_in`); each value's type
-    is declared as the literal Django would have written in its place makes PostgreSQL read it
+    is declared as PostgreSQL reads the literal Django would have written in its place
     (`_declared`): left to PostgreSQL, a parameter it cannot place is text (a Value(True) the
     query returned came back as 't' when constants were parameters too)."""
     count = len(params)
@@ -273,18 +272,13 @@ def _constants_written_in(connection, sql: str, params: list, slots: list) -> tu
 
 
 def _declared(value) -> str:
-    """The type PostgreSQL gives the literal psycopg writes for `value` (client-side binding,
-    Django's default, which the uncompiled query used)."""
-    if isinstance(value, bool):
-        return "boolean"
+    """The type PostgreSQL gives the literal psycopg writes for a value (client-side binding,
+    Django's default, which the uncompiled query used): a key, a date or a public id, the only
+    values `_stand_in` takes (every other parameter is a constant, written in)."""
     if isinstance(value, int):
         return "integer" if -(2**31) <= value < 2**31 else "bigint"
-    if isinstance(value, datetime):
-        return "timestamptz" if value.tzinfo else "timestamp"
     if isinstance(value, date):
         return "date"
-    if isinstance(value, Decimal):
-        return "numeric"
     if isinstance(value, UUID):
         return "uuid"
     return "unknown"
